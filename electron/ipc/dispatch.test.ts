@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDispatch, isTrustedSender } from './dispatch';
+import { createHandlers } from './handlers';
+
+const origin = 'app://regvault';
+const trusted = { url: `${origin}/index.html`, isMainFrame: true };
+
+async function realDispatch() {
+  const home = await mkdtemp(join(tmpdir(), 'regvault-dispatch-'));
+  const handlers = createHandlers({ appName: 'Regvault', appVersion: '1.2.3', home, env: {}, platform: 'linux' });
+  return { home, dispatch: createDispatch(handlers, origin) };
+}
+
+describe('the real handler table behind the dispatcher', () => {
+  it('answers a well-formed app:info', async () => {
+    const { home, dispatch } = await realDispatch();
+    const result = await dispatch('app:info', undefined, trusted);
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        name: 'Regvault',
+        version: '1.2.3',
+        platform: 'linux',
+        dockerConfigPath: join(home, '.docker', 'config.json'),
+      },
+    });
+  });
+
+  it('refuses malformed input with a typed bad-request error', async () => {
+    const { dispatch } = await realDispatch();
+    for (const input of [{}, 'x', 42, null, ['a']]) {
+      const result = await dispatch('app:info', input, trusted);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('bad-request');
+        expect(result.error.message).toContain('app:info');
+      }
+    }
+  });
+
+  it('refuses unknown channels, including prototype names', async () => {
+    const { dispatch } = await realDispatch();
+    for (const name of ['fs:read', 'constructor', '__proto__', 'toString']) {
+      expect(await dispatch(name, undefined, trusted)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    }
+  });
+
+  it('refuses senders that are not our main frame', async () => {
+    const { dispatch } = await realDispatch();
+    for (const sender of [
+      { url: `${origin}/index.html`, isMainFrame: false },
+      { url: 'https://evil.example/index.html', isMainFrame: true },
+      { url: 'not a url', isMainFrame: true },
+      { url: '', isMainFrame: true },
+    ]) {
+      expect(await dispatch('app:info', undefined, sender)).toMatchObject({
+        ok: false,
+        error: { code: 'untrusted-sender' },
+      });
+    }
+  });
+
+  it('turns a throwing handler into an internal error without leaking its message', async () => {
+    const lines: string[] = [];
+    const dispatch = createDispatch(
+      {
+        'app:info': () => {
+          throw new Error('secret hunter2');
+        },
+      },
+      origin,
+      (line) => lines.push(line),
+    );
+    const result = await dispatch('app:info', undefined, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
+  it('rejects a handler answer that breaks the contract', async () => {
+    const dispatch = createDispatch({ 'app:info': () => ({ ok: true, value: { name: 1 } as never }) }, origin);
+    expect(await dispatch('app:info', undefined, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});
+
+describe('isTrustedSender', () => {
+  it('compares origins, not prefixes', () => {
+    expect(isTrustedSender({ url: 'app://regvault.evil/x', isMainFrame: true }, origin)).toBe(false);
+    expect(isTrustedSender({ url: 'app://regvault/deep/page.html#x', isMainFrame: true }, origin)).toBe(true);
+  });
+});

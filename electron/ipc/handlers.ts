@@ -1,0 +1,11 @@
+import { ok } from '../../shared/ipc/result';
+import { getAppInfo } from '../services/app-info';
+import type { ServiceContext } from '../services/context';
+import type { HandlerTable } from './dispatch';
+
+/** The one handler table: Electron's main registers it, the end-to-end harness calls the same functions. */
+export function createHandlers(context: ServiceContext): HandlerTable {
+  return {
+    'app:info': () => ok(getAppInfo(context)),
+  };
+}

@@ -1,0 +1,106 @@
+import { app, BrowserWindow, ipcMain, powerMonitor, protocol, session, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { channels, eventChannel, type EventName } from '../shared/ipc/contract';
+import { createDispatch } from './ipc/dispatch';
+import { createHandlers } from './ipc/handlers';
+import { processContext } from './services/context';
+import { appOrigin, appScheme, contentSecurityPolicy, contentTypeFor, originOf, resolveRendererPath } from './security';
+
+const rendererRoot = join(__dirname, '..', 'renderer');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+
+function serveRenderer(): void {
+  protocol.handle(appScheme, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'regvault' ? resolveRendererPath(rendererRoot, url.pathname, join) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: { 'content-type': contentTypeFor(file), 'content-security-policy': contentSecurityPolicy },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+function lockDownContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (originOf(url) !== appOrigin) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function registerIpc(): void {
+  const dispatch = createDispatch(createHandlers(processContext(app.getName(), app.getVersion())), appOrigin, (line) =>
+    console.warn(line),
+  );
+  for (const name of Object.keys(channels)) {
+    ipcMain.handle(name, (event, input: unknown) => {
+      const frame = event.senderFrame;
+      const isMainFrame = frame !== null && mainWindow !== null && frame === mainWindow.webContents.mainFrame;
+      return dispatch(name, input, { url: frame?.url ?? '', isMainFrame });
+    });
+  }
+}
+
+function emit(event: EventName, payload?: unknown): void {
+  mainWindow?.webContents.send(eventChannel, event, payload);
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1100,
+    height: 720,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Regvault',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  void mainWindow.loadURL(`${appOrigin}/index.html`);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    serveRenderer();
+    registerIpc();
+    powerMonitor.on('suspend', () => emit('power:suspend'));
+    powerMonitor.on('lock-screen', () => emit('power:lock-screen'));
+    createWindow();
+  });
+}

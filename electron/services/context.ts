@@ -1,0 +1,15 @@
+import { homedir } from 'node:os';
+
+/** What main-process services know about the machine; tests pass a temporary HOME and their own env. */
+export type ServiceContext = Readonly<{
+  appName: string;
+  appVersion: string;
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+}>;
+
+/** The context of the running process. */
+export function processContext(appName: string, appVersion: string): ServiceContext {
+  return { appName, appVersion, home: homedir(), env: process.env, platform: process.platform };
+}

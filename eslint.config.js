@@ -1,0 +1,115 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import svelteConfig from './renderer/svelte.config.js';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'url',
+  'util',
+  'stream',
+  'events',
+  'buffer',
+];
+
+/** Runtime boundaries by folder (STYLE.md §4): each folder may import only what runs where it runs. */
+const boundaries = {
+  shared: {
+    patterns: [
+      { regex: '^electron(/.*)?$', message: 'shared/ runs in every process: no electron.' },
+      { group: nodeBuiltins, message: 'shared/ runs in the renderer too: no Node built-ins.' },
+      {
+        group: ['**/renderer/**', '**/electron/**', '**/relay/**', 'svelte', 'svelte/*', 'dexie'],
+        message: 'shared/ depends on nothing above it.',
+      },
+    ],
+  },
+  renderer: {
+    patterns: [
+      { regex: '^electron(/.*)?$', message: 'The renderer reaches main through window.regvault only.' },
+      { group: nodeBuiltins, message: 'The renderer is sandboxed: no Node built-ins.' },
+      {
+        group: ['**/electron/**', '**/relay/**', '**/tests/**'],
+        message: 'renderer/ imports only renderer/ and shared/.',
+      },
+    ],
+  },
+  relay: {
+    patterns: [
+      { regex: '^electron(/.*)?$', message: 'The relay is a plain Node server: no electron.' },
+      { group: ['**/renderer/**', '**/electron/**'], message: 'relay/ imports only relay/ and shared/.' },
+    ],
+  },
+  outsideElectron: {
+    patterns: [{ regex: '^electron(/.*)?$', message: 'electron is imported only under electron/.' }],
+  },
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      '.tsbuild/**',
+      'docs/**',
+      'relay-data/**',
+      'coverage/**',
+      'tests/fixtures/boundary/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, svelteConfig },
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaries.shared] },
+  },
+  {
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte'],
+    ignores: ['renderer/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', boundaries.renderer] },
+  },
+  { files: ['relay/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaries.relay] } },
+  {
+    files: ['tests/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaries.outsideElectron] },
+  },
+);

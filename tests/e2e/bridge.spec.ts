@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchRegvault, type Regvault } from './harness';
+
+let app: Regvault;
+
+test.beforeEach(async () => {
+  app = await launchRegvault();
+});
+
+test.afterEach(async () => {
+  await app.close();
+});
+
+test('renderer → main round trip answers app:info with the temporary HOME docker config path', async () => {
+  const result = await app.page.evaluate(() => window.regvault.app.info());
+  expect(result).toEqual({
+    ok: true,
+    value: expect.objectContaining({ name: 'Regvault', dockerConfigPath: join(app.home, '.docker', 'config.json') }),
+  });
+});
+
+test('a malformed request through the bridge gets a typed error, not an exception', async () => {
+  const result = await app.page.evaluate(() => window.__regvaultInvoke('app:info', { unexpected: true }));
+  expect(result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  const unknown = await app.page.evaluate(() => window.__regvaultInvoke('fs:read', '/etc/passwd'));
+  expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+});
+
+test('window.regvault exposes domain methods only, frozen', async () => {
+  const shape = await app.page.evaluate(() => ({
+    keys: Object.keys(window.regvault).sort(),
+    frozen: Object.isFrozen(window.regvault),
+    hasIpc: 'ipcRenderer' in window || 'require' in window,
+  }));
+  expect(shape.keys).toContain('app');
+  expect(shape.keys).toContain('on');
+  expect(shape.frozen).toBe(true);
+  expect(shape.hasIpc).toBe(false);
+});
+
+test('a request from a frame of another origin is refused', async () => {
+  // An iframe cannot be our main frame: the sender check must refuse it even with the binding present.
+  const result = await app.page.evaluate(async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = '<p>child</p>';
+    document.body.append(frame);
+    await new Promise((done) => frame.addEventListener('load', done, { once: true }));
+    const child = frame.contentWindow as unknown as Window;
+    return child.__regvaultInvoke('app:info', undefined);
+  });
+  expect(result).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+});
+
+test('settings show the docker config path from DOCKER_CONFIG and a screenshot is taken', async () => {
+  await app.close();
+  const dockerDir = join(app.home, 'custom-docker');
+  await mkdir(dockerDir, { recursive: true });
+  app = await launchRegvault({ env: { DOCKER_CONFIG: dockerDir } });
+  await app.page.goto(`${app.origin}/index.html#settings`);
+  await expect(app.page.getByTestId('docker-config-path')).toHaveText(join(dockerDir, 'config.json'));
+  const shot = await app.page.screenshot({ path: test.info().outputPath('settings.png') });
+  expect(shot.byteLength).toBeGreaterThan(1000);
+});

@@ -1,0 +1,41 @@
+// Runs every test runner (Vitest, then Playwright) even when one fails, and ends with the one
+// line CI reads: "N passed, N failed", summed over both runners from their JSON reports.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const reports = { unit: 'test-results/unit.json', e2e: 'test-results/e2e.json' };
+mkdirSync('test-results', { recursive: true });
+for (const file of Object.values(reports)) rmSync(file, { force: true });
+
+const run = (args) => spawnSync('npx', args, { stdio: 'inherit', env: process.env }).status ?? 1;
+const unitStatus = run(['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports.unit}`]);
+const e2eStatus = run(['playwright', 'test', '--config', 'tests/e2e/playwright.config.ts']);
+
+function vitestCounts(file) {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+function playwrightCounts(file) {
+  if (!existsSync(file)) return null;
+  const { stats } = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+}
+
+const counts = [vitestCounts(reports.unit), playwrightCounts(reports.e2e)];
+// A runner that crashed before writing its report counts as one failure, never as silence.
+const total = counts.reduce(
+  (sum, c) =>
+    c
+      ? { passed: sum.passed + c.passed, failed: sum.failed + c.failed, skipped: sum.skipped + c.skipped }
+      : { ...sum, failed: sum.failed + 1 },
+  { passed: 0, failed: 0, skipped: 0 },
+);
+const ok = unitStatus === 0 && e2eStatus === 0 && total.failed === 0 && total.passed > 0;
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(ok ? 0 : 1);
