@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, powerMonitor, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, protocol, session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { channels, eventChannel, type EventName } from '../shared/ipc/contract';
@@ -40,8 +40,10 @@ function lockDownContents(contents: WebContents): void {
 }
 
 function registerIpc(): void {
-  const dispatch = createDispatch(createHandlers(processContext(app.getName(), app.getVersion())), appOrigin, (line) =>
-    console.warn(line),
+  const dispatch = createDispatch(
+    createHandlers(processContext(app.getName(), app.getVersion(), clipboard)),
+    appOrigin,
+    (line) => console.warn(line),
   );
   for (const name of Object.keys(channels)) {
     ipcMain.handle(name, (event, input: unknown) => {

@@ -10,7 +10,15 @@ const trusted = { url: `${origin}/index.html`, isMainFrame: true };
 
 async function realDispatch() {
   const home = await mkdtemp(join(tmpdir(), 'regvault-dispatch-'));
-  const handlers = createHandlers({ appName: 'Regvault', appVersion: '1.2.3', home, env: {}, platform: 'linux' });
+  const clipboard = { text: '', readText: () => clipboard.text, writeText: (t: string) => void (clipboard.text = t) };
+  const handlers = createHandlers({
+    appName: 'Regvault',
+    appVersion: '1.2.3',
+    home,
+    env: {},
+    platform: 'linux',
+    clipboard,
+  });
   return { home, dispatch: createDispatch(handlers, origin) };
 }
 
@@ -70,6 +78,7 @@ describe('the real handler table behind the dispatcher', () => {
         'app:info': () => {
           throw new Error('secret hunter2');
         },
+        'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
       },
       origin,
       (line) => lines.push(line),
@@ -81,7 +90,13 @@ describe('the real handler table behind the dispatcher', () => {
   });
 
   it('rejects a handler answer that breaks the contract', async () => {
-    const dispatch = createDispatch({ 'app:info': () => ({ ok: true, value: { name: 1 } as never }) }, origin);
+    const dispatch = createDispatch(
+      {
+        'app:info': () => ({ ok: true, value: { name: 1 } as never }),
+        'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
+      },
+      origin,
+    );
     expect(await dispatch('app:info', undefined, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 });

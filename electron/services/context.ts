@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import type { ClipboardLike } from './clipboard';
 
 /** What main-process services know about the machine; tests pass a temporary HOME and their own env. */
 export type ServiceContext = Readonly<{
@@ -7,9 +8,10 @@ export type ServiceContext = Readonly<{
   home: string;
   env: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
+  clipboard: ClipboardLike;
 }>;
 
 /** The context of the running process. */
-export function processContext(appName: string, appVersion: string): ServiceContext {
-  return { appName, appVersion, home: homedir(), env: process.env, platform: process.platform };
+export function processContext(appName: string, appVersion: string, clipboard: ClipboardLike): ServiceContext {
+  return { appName, appVersion, home: homedir(), env: process.env, platform: process.platform, clipboard };
 }

@@ -16,9 +16,13 @@ export const appInfoSchema = z.object({
   dockerConfigPath: z.string(),
 });
 
+/** A secret to put on the clipboard; main clears it after 30 s if it is still there. */
+export const copySecretSchema = z.object({ text: z.string().min(1).max(65_536) }).strict();
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
+  'clipboard:copy-secret': channel(copySecretSchema, z.object({ clearsInMs: z.number() })),
 } as const;
 
 /** Main → renderer notifications, named `domain:event`. */

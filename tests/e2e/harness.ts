@@ -44,6 +44,8 @@ export type Regvault = Readonly<{
   home: string;
   origin: string;
   context: BrowserContext;
+  /** What main's clipboard holds now. */
+  clipboardText: () => string;
   /** Sends a main-process event (e.g. `power:suspend`) to the renderer, as main would. */
   emit: (event: EventName, payload?: unknown) => Promise<void>;
   close: () => Promise<void>;
@@ -93,12 +95,19 @@ export async function launchRegvault(options: LaunchOptions = {}): Promise<Regva
   const ownHome = options.home === undefined;
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'regvault-home-')));
   const { server, origin } = await serveRenderer();
+  // Stands in for Electron's clipboard module (part of `electron`, which cannot run here).
+  const clipboard = {
+    text: '',
+    readText: () => clipboard.text,
+    writeText: (text: string) => void (clipboard.text = text),
+  };
   const services: ServiceContext = {
     appName: 'Regvault',
     appVersion: JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version,
     home,
     env: { HOME: home, PATH: process.env['PATH'] ?? '', ...options.env },
     platform: process.platform,
+    clipboard,
   };
   const dispatch = createDispatch(createHandlers(services), origin);
   const { context, browser } = await openContext(options);
@@ -113,6 +122,7 @@ export async function launchRegvault(options: LaunchOptions = {}): Promise<Regva
     home,
     origin,
     context,
+    clipboardText: () => clipboard.text,
     emit: (event, payload) =>
       page.evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [event, payload] as const),
     close: async () => {
