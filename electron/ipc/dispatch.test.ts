@@ -79,6 +79,7 @@ describe('the real handler table behind the dispatcher', () => {
           throw new Error('secret hunter2');
         },
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
+        'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
       },
       origin,
       (line) => lines.push(line),
@@ -94,6 +95,7 @@ describe('the real handler table behind the dispatcher', () => {
       {
         'app:info': () => ({ ok: true, value: { name: 1 } as never }),
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
+        'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
       },
       origin,
     );

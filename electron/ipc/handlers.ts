@@ -1,6 +1,7 @@
 import { ok } from '../../shared/ipc/result';
 import { getAppInfo } from '../services/app-info';
 import { createSecretClipboard } from '../services/clipboard';
+import { checkLogin } from '../services/registry-check';
 import type { ServiceContext } from '../services/context';
 import type { HandlerTable } from './dispatch';
 
@@ -9,6 +10,7 @@ export function createHandlers(context: ServiceContext): HandlerTable {
   const secrets = createSecretClipboard(context.clipboard);
   return {
     'app:info': () => ok(getAppInfo(context)),
+    'registry:check-login': async (input) => ok(await checkLogin(input)),
     'clipboard:copy-secret': async ({ text }) => ok(await secrets.copySecret(text)),
   };
 }

@@ -19,9 +19,31 @@ export const appInfoSchema = z.object({
 /** A secret to put on the clipboard; main clears it after 30 s if it is still there. */
 export const copySecretSchema = z.object({ text: z.string().min(1).max(65_536) }).strict();
 
+/** Credentials to try against a registry's /v2/ endpoint (DESIGN.md §6). */
+export const checkLoginSchema = z
+  .object({
+    registry: z.string().min(1).max(1024),
+    username: z.string().max(1024),
+    secret: z.string().max(65_536),
+    insecure: z.boolean().optional(),
+    caCertificate: z.string().max(65_536).optional(),
+  })
+  .strict();
+
+/** The verdict of a login check: a code from docs/login-check.md, what happened, and what to do. */
+export const loginCheckResultSchema = z.object({
+  ok: z.boolean(),
+  code: z.string(),
+  status: z.number().optional(),
+  message: z.string(),
+  hint: z.string(),
+  durationMs: z.number(),
+});
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
+  'registry:check-login': channel(checkLoginSchema, loginCheckResultSchema),
   'clipboard:copy-secret': channel(copySecretSchema, z.object({ clearsInMs: z.number() })),
 } as const;
 
