@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DOCKER_HUB_KEY, normalizeRegistryKey } from './registry-key';
+
+describe('normalizeRegistryKey', () => {
+  it('folds every Docker Hub spelling into the key Docker uses', () => {
+    for (const input of [
+      'docker.io',
+      'index.docker.io',
+      'registry-1.docker.io',
+      'https://index.docker.io/v1/',
+      'HTTPS://Docker.IO',
+      'docker.io:443',
+    ]) {
+      expect(normalizeRegistryKey(input)).toBe(DOCKER_HUB_KEY);
+    }
+  });
+
+  it('strips scheme and path, lower-cases the host and keeps only non-default ports', () => {
+    expect(normalizeRegistryKey('https://ghcr.io')).toBe('ghcr.io');
+    expect(normalizeRegistryKey('GHCR.io/owner/image')).toBe('ghcr.io');
+    expect(normalizeRegistryKey('http://host:5000')).toBe('host:5000');
+    expect(normalizeRegistryKey('https://registry.example.com:443/v2/')).toBe('registry.example.com');
+    expect(normalizeRegistryKey('[::1]:5000')).toBe('[::1]:5000');
+  });
+
+  it('returns null for what is not a registry address', () => {
+    for (const input of [
+      '',
+      '   ',
+      'user@ghcr.io',
+      'https://user:pw@ghcr.io',
+      'ghcr io',
+      'host:99999',
+      'host:0',
+      '.example.com',
+      'a..b',
+      'ex_ample.com',
+    ]) {
+      expect(normalizeRegistryKey(input)).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/** Where Docker keeps the secret of one registry: in config.json or behind a credential helper. */
+export type CredentialStore = Readonly<{ kind: 'file' }> | Readonly<{ kind: 'helper'; helper: string }>;
+
+/** Failure codes of the docker-config service; every message says what to do next. */
+export type DockerConfigErrorCode =
+  'config-malformed' | 'config-changed' | 'invalid-entry' | 'helper-failed' | 'helper-not-found' | 'io';
+
+/** A failure with a stable code and a sentence the user can act on. */
+export type DockerConfigError = Readonly<{ code: DockerConfigErrorCode; message: string }>;
+
+/** Same shape as `Result` in shared/ipc/result, with the codes narrowed. */
+export type DockerConfigResult<T> =
+  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; error: DockerConfigError }>;
+
+/** Where to find config.json and the helpers; tests pass a temporary dir and their own env. */
+export type DockerConfigOptions = Readonly<{
+  configDir?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  home?: string;
+  platform?: NodeJS.Platform;
+  helperTimeoutMs?: number;
+}>;
+
+/** A credential as Regvault holds it and Docker needs it. */
+export type DockerCredential = Readonly<{ registry: string; username: string; secret: string; email?: string }>;
+
+/** One registry found in the `auths` of config.json. */
+export type DockerConfigEntry = Readonly<{
+  /** Canonical registry key (Docker Hub folded into `https://index.docker.io/v1/`). */
+  registry: string;
+  /** The key exactly as it appears in the file. */
+  key: string;
+  username?: string;
+  email?: string;
+  store: CredentialStore;
+}>;
+
+/** config.json as read: the typed view plus the untouched object for round-tripping. */
+export type DockerConfigView = Readonly<{
+  path: string;
+  exists: boolean;
+  entries: readonly DockerConfigEntry[];
+  credsStore?: string;
+  credHelpers: Readonly<Record<string, string>>;
+  raw: Readonly<Record<string, unknown>>;
+}>;
+
+/** One registry in a plan, without its secret. */
+export type PlanItem = Readonly<{ registry: string; username: string; store: CredentialStore }>;
+
+/** One registry the plan will remove, with the store it was written to. */
+export type RemovalItem = Readonly<{ registry: string; store: CredentialStore }>;
+
+/** Something the user should know before applying a plan. */
+export type PlanWarning = Readonly<{
+  code:
+    | 'wincred-secret-too-long'
+    | 'stored-unencrypted'
+    | 'not-written-by-regvault'
+    | 'changed-since-written'
+    | 'already-removed'
+    | 'written-record-unreadable';
+  registry?: string;
+  message: string;
+}>;
+
+/** A write the plan will perform. Holds the secret: never log it or send it to a renderer. */
+export type PlannedWrite = Readonly<{
+  registry: string;
+  username: string;
+  secret: string;
+  email?: string;
+  store: CredentialStore;
+}>;
+
+/** What applying will change, computed against one exact version of the file. */
+export type DockerConfigPlan = Readonly<{
+  path: string;
+  configDir: string;
+  added: readonly PlanItem[];
+  changed: readonly PlanItem[];
+  unchanged: readonly PlanItem[];
+  removed: readonly RemovalItem[];
+  warnings: readonly PlanWarning[];
+  /** SHA-256 of the file the plan was made against, null when there was none. */
+  baseDigest: string | null;
+  writes: readonly PlannedWrite[];
+}>;
+
+/** What applying did. */
+export type ApplyReport = Readonly<{
+  path: string;
+  backupPath?: string;
+  written: readonly Readonly<{ registry: string; store: CredentialStore }>[];
+  removed: readonly RemovalItem[];
+}>;
+
+/** A credential read back from Docker's config or its helpers. */
+export type ImportedCredential = Readonly<{ registry: string; username: string; secret: string; email?: string }>;
+
+/** A registry an import could not take, and why. */
+export type SkippedImport = Readonly<{ registry: string; key: string; reason: string }>;
+
+/** Builds a failed result. */
+export function failure<T = never>(code: DockerConfigErrorCode, message: string): DockerConfigResult<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Builds a successful result. */
+export function success<T>(value: T): DockerConfigResult<T> {
+  return { ok: true, value };
+}
