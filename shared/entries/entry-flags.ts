@@ -1,0 +1,53 @@
+/**
+ * Annotations other parts of the app attach to entries: the login check result (main process,
+ * DESIGN.md §6) and the rotation-recommended flag (member removal, DESIGN.md §7). They are not
+ * edits of the credential, so they leave updatedAt/updatedBy alone.
+ */
+import type * as Y from 'yjs';
+import { ok, type Result } from '../ipc/result';
+import { ENTRY_NOT_FOUND_MESSAGE, entryError, lastCheckSchema, type EntryContext, type LastCheck } from './entry';
+import { getEntryMap } from './entry-doc';
+import { describeIssue } from './entry-input';
+import { getEntry } from './entry-mutations';
+
+/** Which entries `flagRotation` flagged, and which ids it did not find (deleted meanwhile). */
+export type FlagRotationResult = Readonly<{ flagged: readonly string[]; missing: readonly string[] }>;
+
+/** Stores the outcome of a login check on an entry. */
+export function recordCheck(doc: Y.Doc, id: string, result: LastCheck): Result<void> {
+  const parsed = lastCheckSchema.safeParse(result);
+  if (!parsed.success) return entryError('invalid-input', describeIssue(parsed.error));
+  const entry = getEntry(doc, id);
+  const map = getEntryMap(doc, id);
+  if (!entry.ok) return entry;
+  if (map === undefined) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
+  const { at, ok: passed, code, message } = parsed.data;
+  doc.transact(() => map.set('lastCheck', { at, ok: passed, code, message }));
+  return ok(undefined);
+}
+
+/** Marks entries whose secret should be rotated, e.g. because a member who could read them left. */
+export function flagRotation(
+  doc: Y.Doc,
+  ids: readonly string[],
+  reason: string,
+  ctx: EntryContext,
+): Result<FlagRotationResult> {
+  const text = reason.trim();
+  if (text === '') return entryError('invalid-input', 'reason: Say why the secret should be rotated.');
+  const at = ctx.now();
+  const flagged: string[] = [];
+  const missing: string[] = [];
+  doc.transact(() => {
+    for (const id of new Set(ids)) {
+      const map = getEntryMap(doc, id);
+      if (map === undefined) {
+        missing.push(id);
+        continue;
+      }
+      map.set('rotationRecommended', { reason: text, at });
+      flagged.push(id);
+    }
+  });
+  return ok({ flagged, missing });
+}

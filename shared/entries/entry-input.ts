@@ -1,0 +1,107 @@
+/**
+ * What the add and edit forms send, validated before anything touches the document. Limits
+ * keep one careless paste from bloating a vault that every member syncs; they are far above
+ * real credentials (GCR JSON keys are ~2.4 KB, ECR tokens ~3 KB).
+ */
+import { z } from 'zod';
+import { presetIds } from '../registry/presets';
+
+const MAX_SECRET = 64 * 1024;
+const MAX_TEXT = 200;
+const MAX_NOTES = 10_000;
+const MAX_PIPELINES = 200;
+
+const nameField = z.string().max(MAX_TEXT, 'Keep the name under 200 characters.');
+const usernameField = z.string().max(1024, 'The username is too long.');
+const secretField = z.string().max(MAX_SECRET, 'The password or token is too long (64 KB at most).');
+const emailField = z
+  .string()
+  .max(320, 'The email address is too long.')
+  .refine(
+    (v) => v.trim() === '' || /^[^\s@]+@[^\s@]+$/.test(v.trim()),
+    'Enter an email address like name@example.com, or leave it empty.',
+  );
+const notesField = z.string().max(MAX_NOTES, 'Keep notes under 10,000 characters.');
+const pipelinesField = z
+  .array(z.string().max(MAX_TEXT, 'Keep each pipeline name under 200 characters.'))
+  .max(MAX_PIPELINES, 'List at most 200 pipelines.');
+const expiresField = z.number().int('Pick an expiry date.').nonnegative('Pick an expiry date.');
+const rotateField = z
+  .number()
+  .int('Rotation interval must be a whole number of days.')
+  .min(1, 'Rotate at least every day, or leave the interval empty.')
+  .max(3650, 'Rotation interval can be at most 3650 days.');
+const caField = z
+  .string()
+  .max(MAX_SECRET, 'The CA certificate is too long.')
+  .refine(
+    (v) => v.trim() === '' || v.includes('-----BEGIN CERTIFICATE-----'),
+    'Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE-----).',
+  );
+
+/** Schema of the add form: the registry URL as typed, the credential and its metadata. */
+export const newEntryInputSchema = z.object({
+  registry: z.string().max(1024, 'The registry URL is too long.'),
+  name: nameField.optional(),
+  username: usernameField.optional(),
+  secret: secretField,
+  email: emailField.optional(),
+  notes: notesField.optional(),
+  pipelines: pipelinesField.optional(),
+  expiresAt: expiresField.optional(),
+  rotateEveryDays: rotateField.optional(),
+  insecure: z.boolean().optional(),
+  caCertificate: caField.optional(),
+  presetId: z.enum(presetIds).optional(),
+});
+
+/** Input of `addEntry`. A blank username takes the preset's fixed one (ECR: `AWS`). */
+export type NewEntryInput = Readonly<z.input<typeof newEntryInputSchema>>;
+
+/** Schema of the edit form. Absent fields stay; `null` clears an optional number or preset. */
+export const entryPatchSchema = z.object({
+  /** Accepted only when it normalizes to the entry's existing key (forms may send it back read-only). */
+  registry: z.string().max(1024).optional(),
+  name: nameField.optional(),
+  username: usernameField.optional(),
+  /** Blank or absent keeps the existing secret; anything else replaces it. */
+  secret: secretField.optional(),
+  email: emailField.optional(),
+  notes: notesField.optional(),
+  pipelines: pipelinesField.optional(),
+  expiresAt: expiresField.nullable().optional(),
+  rotateEveryDays: rotateField.nullable().optional(),
+  insecure: z.boolean().optional(),
+  caCertificate: caField.optional(),
+  presetId: z.enum(presetIds).nullable().optional(),
+});
+
+/** Input of `editEntry`. */
+export type EntryPatch = Readonly<z.input<typeof entryPatchSchema>>;
+
+/** The first problem of a failed parse, as one sentence for the form. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'The entry is not valid.';
+  const field = issue.path.join('.');
+  return field === '' ? issue.message : `${field}: ${issue.message}`;
+}
+
+/**
+ * Strips the line break a terminal or editor leaves after a pasted token, as
+ * `docker login --password-stdin` does; anything else in a secret is kept as typed.
+ */
+export function cleanSecret(secret: string): string {
+  return secret.replace(/\r?\n$/, '');
+}
+
+/** Trims pipeline names, drops blanks and duplicates, keeps the order typed. */
+export function cleanPipelines(pipelines: readonly string[]): string[] {
+  return [...new Set(pipelines.map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/** Trims an optional text field and turns blank into undefined (the field is removed). */
+export function cleanOptional(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

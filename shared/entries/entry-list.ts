@@ -1,0 +1,113 @@
+/**
+ * Reading a whole vault, and resolving what two offline copies left behind after merging:
+ * two entries for one registry key, or two secret versions of one entry. Both are shown to
+ * the user and resolved explicitly; nothing is dropped silently.
+ */
+import type * as Y from 'yjs';
+import { ok, type Result } from '../ipc/result';
+import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext } from './entry';
+import {
+  decodeEntry,
+  getEntriesMap,
+  getEntryMap,
+  keepSecretVersion,
+  writeFields,
+  type SecretVersion,
+} from './entry-doc';
+import { getEntry } from './entry-mutations';
+
+/** Entries sharing one registry key; the user keeps one of them (`resolveConflict`). */
+export type RegistryConflict = Readonly<{ registry: string; ids: readonly string[] }>;
+
+/** An entry whose secret was replaced on two peers offline; every version is kept until the user picks one. */
+export type SecretConflict = Readonly<{ id: string; versions: readonly SecretVersion[] }>;
+
+/** A decoded vault: readable entries sorted by name, ids of damaged ones, and conflicts to resolve. */
+export type EntryList = Readonly<{
+  entries: readonly Entry[];
+  damaged: readonly string[];
+  conflicts: readonly RegistryConflict[];
+  secretConflicts: readonly SecretConflict[];
+}>;
+
+/** Decodes every entry; a malformed one is listed in `damaged` and the rest still load. */
+export function listEntries(doc: Y.Doc): EntryList {
+  const entries: Entry[] = [];
+  const damaged: string[] = [];
+  const secretConflicts: SecretConflict[] = [];
+  const byRegistry = new Map<string, Entry[]>();
+  getEntriesMap(doc).forEach((value, id) => {
+    const decoded = decodeEntry(id, value);
+    if (decoded === undefined) {
+      damaged.push(id);
+      return;
+    }
+    const { entry, versions } = decoded;
+    entries.push(entry);
+    if (versions.length > 1) secretConflicts.push({ id, versions });
+    const group = byRegistry.get(entry.registry);
+    if (group === undefined) byRegistry.set(entry.registry, [entry]);
+    else group.push(entry);
+  });
+  const conflicts: RegistryConflict[] = [];
+  for (const [registry, group] of byRegistry) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
+    conflicts.push({ registry, ids: group.map((e) => e.id) });
+  }
+  entries.sort(
+    (a, b) =>
+      compareText(a.name.toLowerCase(), b.name.toLowerCase()) ||
+      compareText(a.registry, b.registry) ||
+      compareText(a.id, b.id),
+  );
+  damaged.sort(compareText);
+  conflicts.sort((a, b) => compareText(a.registry, b.registry));
+  secretConflicts.sort((a, b) => compareText(a.id, b.id));
+  return { entries, damaged, conflicts, secretConflicts };
+}
+
+/** Keeps one entry of a registry conflict and deletes the others (needs delete permission in a team vault). */
+export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly string[]): Result<void> {
+  const keep = getEntry(doc, keepId);
+  if (!keep.ok) return keep;
+  if (dropIds.length === 0 || dropIds.includes(keepId)) {
+    return entryError('conflict-mismatch', 'Choose one entry to keep and at least one other entry to remove.');
+  }
+  for (const id of dropIds) {
+    const drop = getEntry(doc, id);
+    if (!drop.ok) return drop;
+    if (drop.value.registry !== keep.value.registry) {
+      return entryError(
+        'conflict-mismatch',
+        'Only entries for the same registry URL can be merged; these are for different registries.',
+      );
+    }
+  }
+  const entries = getEntriesMap(doc);
+  doc.transact(() => {
+    for (const id of dropIds) entries.delete(id);
+  });
+  return ok(undefined);
+}
+
+/** Keeps one secret version of an entry and deletes the others. */
+export function resolveSecretConflict(doc: Y.Doc, id: string, keepVersionId: string, ctx: EntryContext): Result<Entry> {
+  const current = getEntry(doc, id);
+  const map = getEntryMap(doc, id);
+  if (!current.ok) return current;
+  if (map === undefined) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
+  let kept = false;
+  doc.transact(() => {
+    kept = keepSecretVersion(map, keepVersionId);
+    if (kept) writeFields(map, { updatedAt: ctx.now(), updatedBy: ctx.actor, lastCheck: undefined });
+  });
+  if (!kept)
+    return entryError('conflict-mismatch', 'That secret version is no longer on this entry; reload and choose again.');
+  return getEntry(doc, id);
+}
+
+/** Code-unit order: the same on every peer and every locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

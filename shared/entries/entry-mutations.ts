@@ -1,0 +1,130 @@
+/**
+ * Reading, editing and deleting entries: pure transitions of a vault's `Y.Doc` (creation is in
+ * entry-create.ts). Each validates its input first and writes in one transaction, so a peer
+ * never sees half an edit.
+ */
+import * as Y from 'yjs';
+import { ok, type Result } from '../ipc/result';
+import { getPreset } from '../registry/presets';
+import { displayRegistry, toRegistryKey } from '../registry/registry-key';
+import {
+  ENTRY_NOT_FOUND_MESSAGE,
+  REGISTRY_IMMUTABLE_MESSAGE,
+  entryError,
+  type Entry,
+  type EntryContext,
+} from './entry';
+import { decodeEntry, getEntriesMap, getEntryMap, replaceSecret, writeFields } from './entry-doc';
+import {
+  cleanOptional,
+  cleanPipelines,
+  cleanSecret,
+  describeIssue,
+  entryPatchSchema,
+  type EntryPatch,
+} from './entry-input';
+
+/**
+ * Ids of the readable entries stored under a registry key (two or more only after merging
+ * offline copies). A damaged entry does not count: the user cannot see or edit it, so it
+ * must not block adding the registry again.
+ */
+export function findEntriesByRegistry(doc: Y.Doc, key: string): string[] {
+  const ids: string[] = [];
+  getEntriesMap(doc).forEach((value, id) => {
+    // Compare the raw field first so only candidates pay for a full decode.
+    if (value instanceof Y.Map && value.get('registry') === key && decodeEntry(id, value) !== undefined) ids.push(id);
+  });
+  return ids;
+}
+
+/** Reads one entry, or says whether it is missing or damaged. */
+export function getEntry(doc: Y.Doc, id: string): Result<Entry> {
+  if (!getEntriesMap(doc).has(id)) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
+  const decoded = decodeEntry(id, getEntriesMap(doc).get(id));
+  if (decoded === undefined)
+    return entryError('entry-damaged', 'This entry is damaged and cannot be read. Delete it and add it again.');
+  return ok(decoded.entry);
+}
+
+/** Applies an edit: blank secret keeps the old one, a new secret restarts expiry and clears stale flags. */
+export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryContext): Result<Entry> {
+  const parsed = entryPatchSchema.safeParse(patch);
+  if (!parsed.success) return entryError('invalid-input', describeIssue(parsed.error));
+  const form = parsed.data;
+  const current = getEntry(doc, id);
+  if (!current.ok) return current;
+  const entry = current.value;
+  if (form.registry !== undefined && !isSameKey(form.registry, entry.registry)) {
+    return entryError('registry-immutable', REGISTRY_IMMUTABLE_MESSAGE);
+  }
+  const username = form.username?.trim();
+  if (username === '') return entryError('invalid-input', 'username: Enter the username for this registry.');
+  const typedSecret = form.secret === undefined ? '' : cleanSecret(form.secret);
+  const newSecret = typedSecret.trim() === '' || typedSecret === entry.secret ? undefined : typedSecret;
+
+  const now = ctx.now();
+  const presetId = form.presetId === null ? undefined : (form.presetId ?? entry.presetId);
+  const lifetime = presetId === undefined ? undefined : getPreset(presetId).lifetimeMs;
+  const fields: Record<string, unknown> = {
+    name: form.name === undefined ? entry.name : form.name.trim() || displayRegistry(entry.registry),
+    username: username ?? entry.username,
+    email: form.email === undefined ? entry.email : cleanOptional(form.email),
+    notes: form.notes === undefined ? entry.notes : form.notes.trim(),
+    pipelines: form.pipelines === undefined ? entry.pipelines : cleanPipelines(form.pipelines),
+    expiresAt: pickExpiry(
+      form.expiresAt,
+      entry.expiresAt,
+      newSecret !== undefined && lifetime !== undefined ? now + lifetime : undefined,
+    ),
+    rotateEveryDays: form.rotateEveryDays === undefined ? entry.rotateEveryDays : (form.rotateEveryDays ?? undefined),
+    insecure: form.insecure ?? entry.insecure,
+    caCertificate: form.caCertificate === undefined ? entry.caCertificate : cleanOptional(form.caCertificate),
+    presetId,
+  };
+  // A check or a rotation flag describes the credential it was made for, not the new one.
+  if (newSecret !== undefined) fields['rotationRecommended'] = undefined;
+  if (newSecret !== undefined || fields['username'] !== entry.username) fields['lastCheck'] = undefined;
+  const changed = Object.entries(fields).some(([name, value]) => !isSameField(entry, name, value));
+  if (!changed && newSecret === undefined) return current;
+
+  const map = getEntryMap(doc, id);
+  if (map === undefined) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
+  doc.transact(() => {
+    writeFields(map, { ...fields, updatedAt: now, updatedBy: ctx.actor });
+    if (newSecret !== undefined) {
+      replaceSecret(map, { versionId: ctx.newId(), value: newSecret, at: now, by: ctx.actor });
+    }
+  });
+  return getEntry(doc, id);
+}
+
+/** Removes an entry, damaged or not. The UI confirms first and names the entry's pipelines. */
+export function deleteEntry(doc: Y.Doc, id: string): Result<void> {
+  const entries = getEntriesMap(doc);
+  if (!entries.has(id)) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
+  doc.transact(() => entries.delete(id));
+  return ok(undefined);
+}
+
+/** The explicit expiry if given (null clears it), else a new token's lifetime, else the current one. */
+function pickExpiry(
+  given: number | null | undefined,
+  current: number | undefined,
+  fresh: number | undefined,
+): number | undefined {
+  if (given === null) return undefined;
+  return given ?? fresh ?? current;
+}
+
+/** True when a typed URL is the stored key verbatim or normalizes to it. */
+function isSameKey(typed: string, key: string): boolean {
+  if (typed.trim() === key) return true;
+  const normalized = toRegistryKey(typed);
+  return normalized.ok && normalized.key === key;
+}
+
+function isSameField(entry: Entry, name: string, value: unknown): boolean {
+  const stored: unknown = (entry as Readonly<Record<string, unknown>>)[name];
+  return stored === value || JSON.stringify(stored) === JSON.stringify(value);
+}

@@ -1,0 +1,47 @@
+/** The entry model: types and schemas, the Yjs layout, transitions, search and status. */
+export {
+  ENTRY_NOT_FOUND_MESSAGE,
+  REGISTRY_IMMUTABLE_MESSAGE,
+  entryError,
+  entryErrorCodes,
+  entryFieldsSchema,
+  entrySchema,
+  lastCheckSchema,
+  rotationFlagSchema,
+  type Entry,
+  type EntryContext,
+  type EntryErrorCode,
+  type LastCheck,
+  type RotationFlag,
+} from './entry';
+export {
+  ENTRIES_MAP,
+  SECRETS_FIELD,
+  decodeEntry,
+  getEntriesMap,
+  type DecodedEntry,
+  type SecretVersion,
+} from './entry-doc';
+export { entryPatchSchema, newEntryInputSchema, type EntryPatch, type NewEntryInput } from './entry-input';
+export { addEntries, addEntry } from './entry-create';
+export { deleteEntry, editEntry, findEntriesByRegistry, getEntry } from './entry-mutations';
+export { flagRotation, recordCheck, type FlagRotationResult } from './entry-flags';
+export {
+  listEntries,
+  resolveConflict,
+  resolveSecretConflict,
+  type EntryList,
+  type RegistryConflict,
+  type SecretConflict,
+} from './entry-list';
+export { buildSearchIndex, filterIndex, searchEntries, toSearchTerms, type SearchIndex } from './search';
+export {
+  EXPIRES_SOON_FRACTION,
+  EXPIRES_SOON_MAX_MS,
+  describeBadge,
+  entryBadges,
+  entryStatus,
+  expiresSoonWindow,
+  rotationDueAt,
+  type EntryBadge,
+} from './status';

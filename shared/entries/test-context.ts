@@ -1,0 +1,22 @@
+/**
+ * A deterministic `EntryContext` for tests in any folder: a clock that moves only when told
+ * and sequential ids, so results can be asserted exactly.
+ */
+import type { EntryContext } from './entry';
+
+/** An `EntryContext` whose clock is advanced by hand. */
+export type ManualContext = EntryContext & Readonly<{ advance: (ms: number) => void }>;
+
+/** Creates a manual context starting at `start` (epoch ms) whose ids are `${prefix}-1`, `${prefix}-2`, … */
+export function createManualContext(actor: string, start = Date.UTC(2025, 0, 1), prefix = actor): ManualContext {
+  let time = start;
+  let counter = 0;
+  return {
+    actor,
+    now: () => time,
+    newId: () => `${prefix}-${++counter}`,
+    advance: (ms) => {
+      time += ms;
+    },
+  };
+}
