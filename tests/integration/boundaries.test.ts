@@ -39,6 +39,7 @@ describe('runtime boundaries are enforced by npm run check', () => {
       "import { app } from 'electron';\nimport { readFileSync } from 'node:fs';\nexport const a = [app, readFileSync];",
     ],
     ['renderer/src/ok.ts', "import { channels } from '../../shared/ipc/contract';\nexport const c = channels;"],
+    ['renderer/src/ok.ts', "import { sealRecord } from '../../shared/crypto/seal';\nexport const s = sealRecord;"],
     ['relay/ok.ts', "import { createServer } from 'node:http';\nexport const s = createServer;"],
   ])('%s allows its own runtime', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([]);

@@ -1,0 +1,134 @@
+import { refusePassphrase } from '../../../shared/passphrase/strength';
+import { startIdleLock } from './idle-lock';
+import { isVaultError, VaultStore, type VaultSession } from './store';
+
+/** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
+export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
+
+/** Why the session was locked, shown on the Unlock screen. */
+export type LockReason = 'button' | 'idle' | 'suspend' | 'lock-screen' | null;
+
+/** A user-facing sentence for any failure of the store. */
+export function describeError(error: unknown): string {
+  if (isVaultError(error)) return error.message;
+  if (error instanceof Error && error.name === 'QuotaExceededError') {
+    return 'The disk is full: free some space, then try again. Nothing was changed.';
+  }
+  return 'Something went wrong. Nothing was changed; try again, and restart Regvault if it keeps happening.';
+}
+
+/**
+ * The unlocked session and the screens' phase. Holds the only reference to the VaultSession, so
+ * locking drops every key and document in one place; auto-locks after idle time and on
+ * suspend / screen lock reported by main.
+ */
+export class AppSession {
+  phase = $state<Phase>('loading');
+  busy = $state<string | null>(null);
+  error = $state<string | null>(null);
+  retryAt = $state(0);
+  lockReason = $state<LockReason>(null);
+  session = $state.raw<VaultSession | null>(null);
+  private stopWatching: (() => void)[] = [];
+
+  constructor(private readonly store: VaultStore = new VaultStore()) {}
+
+  async start(): Promise<void> {
+    this.phase = (await this.store.hasProfile()) ? 'unlock' : 'create';
+    const delay = await this.store.unlockDelay();
+    if (delay > 0) this.retryAt = Date.now() + delay;
+  }
+
+  /** First run: refuses weak or mismatched passphrases, else creates the profile and a first vault. */
+  async create(passphrase: string, confirmation: string): Promise<void> {
+    const refusal = refusePassphrase(passphrase, confirmation);
+    if (refusal) {
+      this.error = refusal;
+      return;
+    }
+    await this.run('Creating your vault — tuning the key derivation to this machine…', async () => {
+      const session = await this.store.createProfile(passphrase);
+      await session.createVault('Personal');
+      this.enter(session);
+    });
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    if (passphrase.length === 0) {
+      this.error = 'Enter your passphrase.';
+      return;
+    }
+    await this.run('Unlocking…', async () => {
+      try {
+        this.enter(await this.store.unlock(passphrase));
+      } catch (error) {
+        if (isVaultError(error) && error.retryAfterMs) this.retryAt = Date.now() + error.retryAfterMs;
+        throw error;
+      }
+    });
+  }
+
+  /** Wipes the keys and drops every document. */
+  async lock(reason: LockReason = 'button'): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    for (const stop of this.stopWatching.splice(0)) stop();
+    this.session = null;
+    this.phase = 'unlock';
+    this.lockReason = reason;
+    this.error = null;
+    await session.lock();
+  }
+
+  async changePassphrase(old: string, next: string, confirmation: string): Promise<string | null> {
+    const refusal = refusePassphrase(next, confirmation);
+    if (refusal) return refusal;
+    if (!this.session) return 'The vault is locked.';
+    try {
+      await this.session.changePassphrase(old, next);
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  }
+
+  async setAutoLockMinutes(minutes: number): Promise<string | null> {
+    if (!this.session) return 'The vault is locked.';
+    try {
+      await this.session.updateSettings({ ...this.session.settings, autoLockMinutes: minutes });
+      this.watch(this.session);
+      return null;
+    } catch (error) {
+      return error instanceof RangeError ? error.message : describeError(error);
+    }
+  }
+
+  private enter(session: VaultSession): void {
+    this.session = session;
+    this.phase = 'unlocked';
+    this.lockReason = null;
+    this.retryAt = 0;
+    this.watch(session);
+  }
+
+  private watch(session: VaultSession): void {
+    for (const stop of this.stopWatching.splice(0)) stop();
+    this.stopWatching.push(
+      startIdleLock(window, session.settings.autoLockMinutes, () => void this.lock('idle')),
+      window.regvault.on('power:suspend', () => void this.lock('suspend')),
+      window.regvault.on('power:lock-screen', () => void this.lock('lock-screen')),
+    );
+  }
+
+  private async run(label: string, task: () => Promise<void>): Promise<void> {
+    this.busy = label;
+    this.error = null;
+    try {
+      await task();
+    } catch (error) {
+      this.error = describeError(error);
+    } finally {
+      this.busy = null;
+    }
+  }
+}

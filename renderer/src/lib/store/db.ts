@@ -1,0 +1,57 @@
+import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import type { KdfParams } from '../../../../shared/crypto/kdf';
+import type { SealedRecord } from '../../../../shared/crypto/seal';
+
+// The one Dexie schema of the renderer (STYLE §7). Nothing here is in the clear but ids, counters,
+// nonces, salts, KDF parameters and ciphertext (DESIGN §4): vault names live in `sealedMeta`.
+
+/** The database name the app uses; tests and extra profiles pass their own. */
+export const DEFAULT_DB_NAME = 'regvault';
+
+/** The key of the single profile row. */
+export const PROFILE_ROW_ID = 'profile';
+
+/** The profile: KDF parameters, wrapped keys, sealed settings and the unlock back-off counters. */
+export type ProfileRow = Readonly<{
+  id: typeof PROFILE_ROW_ID;
+  kdf: KdfParams;
+  wrappedMasterKey: SealedRecord;
+  wrappedIdentity: SealedRecord;
+  sealedSettings: SealedRecord;
+  /** Wrong passphrases since the last successful unlock (cleartext on purpose: it survives a reload). */
+  failedUnlocks: number;
+  /** Epoch ms before which no unlock is attempted; 0 when none. */
+  retryAfter: number;
+}>;
+
+/** A vault: its key wrapped under the master key, its name and details sealed under its own key. */
+export type VaultRow = Readonly<{ id: string; epoch: number; wrappedKey: SealedRecord; sealedMeta: SealedRecord }>;
+
+/** One sealed Yjs update of a vault's append-only log. */
+export type UpdateRow = Readonly<{ vaultId: string; seq: number; sealed: SealedRecord }>;
+
+/** A vault's sealed snapshot: the whole document after every update up to and including `seq`. */
+export type SnapshotRow = Readonly<{ vaultId: string; seq: number; sealed: SealedRecord }>;
+
+/** The renderer's IndexedDB database. */
+export class RegvaultDb extends Dexie {
+  declare profile: EntityTable<ProfileRow, 'id'>;
+  declare vaults: EntityTable<VaultRow, 'id'>;
+  declare updates: Table<UpdateRow, [string, number]>;
+  declare snapshots: EntityTable<SnapshotRow, 'vaultId'>;
+
+  constructor(name: string = DEFAULT_DB_NAME, options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({
+      profile: 'id',
+      vaults: 'id',
+      updates: '[vaultId+seq]',
+      snapshots: 'vaultId',
+    });
+  }
+}
+
+/** The key range of every log row of one vault with `from <= seq <= to`. */
+export function logRange(db: RegvaultDb, vaultId: string, from: number, to: number = Infinity) {
+  return db.updates.where('[vaultId+seq]').between([vaultId, from], [vaultId, to], true, true);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { decodeUtf8, encodeUtf8, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { damagedError, VaultError } from '../../../../shared/crypto/errors';
+import { openRecord, sealRecord, type SealedRecord } from '../../../../shared/crypto/seal';
+
+// Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
+
+/** Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. */
+export type Settings = Readonly<{ autoLockMinutes: number }>;
+
+/** A vault's name and details, sealed under the vault key. */
+export type VaultMeta = Readonly<{ name: string; createdAt: number }>;
+
+/** Settings of a new profile. */
+export const DEFAULT_SETTINGS: Settings = Object.freeze({ autoLockMinutes: 10 });
+
+/** Longest vault name, in characters. */
+export const MAX_VAULT_NAME_LENGTH = 200;
+
+const settingsSchema = z.object({
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
+
+function parseJson(bytes: Uint8Array): unknown {
+  const text = decodeUtf8(bytes);
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks settings a caller wants to store; `invalid-settings` says which value to fix. */
+export function validateSettings(settings: Settings): Settings {
+  const parsed = settingsSchema.safeParse(settings);
+  if (!parsed.success)
+    throw new VaultError('invalid-settings', 'Set auto-lock to a whole number of minutes from 1 to 1440.');
+  return parsed.data;
+}
+
+/** Seals settings under the master key. */
+export function sealSettings(settings: Settings, masterKey: Uint8Array, random: RandomBytes): SealedRecord {
+  return sealRecord(encodeUtf8(JSON.stringify(validateSettings(settings))), masterKey, { kind: 'settings' }, random);
+}
+
+/** Opens sealed settings; `damaged` (profile-settings) if altered or malformed. */
+export function openSettings(sealed: SealedRecord, masterKey: Uint8Array): Settings {
+  const parsed = settingsSchema.safeParse(parseJson(openRecord(sealed, masterKey, { kind: 'settings' })));
+  if (!parsed.success) throw damagedError({ what: 'profile-settings' });
+  return parsed.data;
+}
+
+/** Trims a vault name and refuses an empty or over-long one. */
+export function normalizeVaultName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > MAX_VAULT_NAME_LENGTH) {
+    throw new VaultError('invalid-vault-name', `Give the vault a name of 1 to ${MAX_VAULT_NAME_LENGTH} characters.`);
+  }
+  return trimmed;
+}
+
+/** Seals a vault's name and details under its key, bound to its id and epoch. */
+export function sealVaultMeta(
+  meta: VaultMeta,
+  vaultKey: Uint8Array,
+  vaultId: string,
+  epoch: number,
+  random: RandomBytes,
+): SealedRecord {
+  return sealRecord(encodeUtf8(JSON.stringify(meta)), vaultKey, { kind: 'vault-meta', vaultId, epoch }, random);
+}
+
+/** Opens a vault's sealed name and details; `damaged` (vault-meta) if altered, moved or malformed. */
+export function openVaultMeta(sealed: SealedRecord, vaultKey: Uint8Array, vaultId: string, epoch: number): VaultMeta {
+  const plain = openRecord(sealed, vaultKey, { kind: 'vault-meta', vaultId, epoch });
+  const parsed = vaultMetaSchema.safeParse(parseJson(plain));
+  if (!parsed.success) throw damagedError({ what: 'vault-meta', vaultId });
+  return parsed.data;
+}

@@ -1,0 +1,253 @@
+import { toHex, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { VaultError } from '../../../../shared/crypto/errors';
+import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
+import {
+  changePassphrase,
+  generateVaultKey,
+  unwrapVaultKey,
+  wipeProfileKeys,
+  wrapVaultKey,
+  type ProfileKeys,
+} from '../../../../shared/crypto/profile-keys';
+import { logRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
+import { OpenVault } from './open-vault';
+import { toProblem, type ProblemLog, type StoreProblem } from './problems';
+import {
+  normalizeVaultName,
+  openVaultMeta,
+  sealSettings,
+  sealVaultMeta,
+  validateSettings,
+  type Settings,
+} from './records';
+
+/** What a session needs from the store that unlocked it. */
+export type SessionContext = Readonly<{
+  db: RegvaultDb;
+  keys: ProfileKeys;
+  settings: Settings;
+  random: RandomBytes;
+  now: () => number;
+  kdf: KdfCheckOptions & Readonly<{ target: KdfCost }>;
+  compactEvery: number;
+  problems: ProblemLog;
+}>;
+
+/** A vault as the vault list shows it; `name` is null (and `problem` set) when its record is damaged. */
+export type VaultSummary = Readonly<{
+  id: string;
+  name: string | null;
+  createdAt: number | null;
+  problem: StoreProblem | null;
+}>;
+
+/** The public halves of the profile's identity keys (for sharing, later). */
+export type IdentityPublicKeys = Readonly<{ signing: Uint8Array; exchange: Uint8Array }>;
+
+/** An unlocked profile: the only holder of its keys, and the owner of every open vault's Y.Doc. */
+export class VaultSession {
+  private keys: ProfileKeys | null;
+  private currentSettings: Settings;
+  private readonly vaultKeys = new Map<string, Uint8Array>();
+  private readonly open = new Map<string, Promise<OpenVault>>();
+
+  constructor(private readonly ctx: SessionContext) {
+    this.keys = ctx.keys;
+    this.currentSettings = ctx.settings;
+  }
+
+  /** True after `lock()`. */
+  get locked(): boolean {
+    return this.keys === null;
+  }
+
+  /** Everything found damaged or failed to save during this session, per vault. */
+  get problems(): readonly StoreProblem[] {
+    return this.ctx.problems.all;
+  }
+
+  /** Calls `listener` for each new problem (e.g. a write that failed after an edit); returns the unsubscribe. */
+  onProblem(listener: (problem: StoreProblem) => void): () => void {
+    return this.ctx.problems.subscribe(listener);
+  }
+
+  /** The profile's settings (auto-lock minutes). */
+  get settings(): Settings {
+    return this.currentSettings;
+  }
+
+  /** The public identity keys. */
+  get identity(): IdentityPublicKeys {
+    const { identity } = this.requireKeys();
+    return { signing: identity.signing.publicKey.slice(), exchange: identity.exchange.publicKey.slice() };
+  }
+
+  private requireKeys(): ProfileKeys {
+    if (this.keys === null)
+      throw new VaultError('locked', 'The vault is locked. Unlock it with your passphrase to continue.');
+    return this.keys;
+  }
+
+  /** Wipes every key and destroys every open document at once, then waits for already-sealed writes. */
+  async lock(): Promise<void> {
+    const keys = this.keys;
+    if (keys === null) return;
+    this.keys = null;
+    wipeProfileKeys(keys);
+    for (const key of this.vaultKeys.values()) wipeBytes(key);
+    this.vaultKeys.clear();
+    const open = [...this.open.values()];
+    this.open.clear();
+    await Promise.allSettled(open.map(async (vault) => (await vault).close()));
+  }
+
+  /** Stores new settings (sealed under the master key). */
+  async updateSettings(settings: Settings): Promise<Settings> {
+    const next = validateSettings(settings);
+    const sealedSettings = sealSettings(next, this.requireKeys().masterKey, this.ctx.random);
+    await this.ctx.db.profile.update(PROFILE_ROW_ID, { sealedSettings });
+    this.currentSettings = next;
+    return next;
+  }
+
+  /** Re-wraps the master key under a new passphrase; `wrong-passphrase` if `oldPassphrase` is not the current one. */
+  async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    this.requireKeys();
+    const { db } = this.ctx;
+    const row = await db.profile.get(PROFILE_ROW_ID);
+    if (!row) throw new VaultError('no-profile', 'The profile is gone from this device. Create a new one.');
+    const next = await changePassphrase(row, oldPassphrase, newPassphrase, {
+      random: this.ctx.random,
+      ...this.ctx.kdf,
+    });
+    await db.profile.update(PROFILE_ROW_ID, { kdf: next.kdf, wrappedMasterKey: next.wrappedMasterKey });
+  }
+
+  /** Creates an empty vault with a fresh key; its name is sealed. */
+  async createVault(name: string): Promise<VaultSummary> {
+    const { masterKey } = this.requireKeys();
+    const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
+    const id = toHex(this.ctx.random(16));
+    const vaultKey = generateVaultKey(this.ctx.random);
+    const row: VaultRow = {
+      id,
+      epoch: 0,
+      wrappedKey: wrapVaultKey(vaultKey, masterKey, id, 0, this.ctx.random),
+      sealedMeta: sealVaultMeta(meta, vaultKey, id, 0, this.ctx.random),
+    };
+    await this.ctx.db.vaults.add(row);
+    this.vaultKeys.set(id, vaultKey);
+    return { id, name: meta.name, createdAt: meta.createdAt, problem: null };
+  }
+
+  private vaultKeyOf(row: VaultRow): Uint8Array {
+    const cached = this.vaultKeys.get(row.id);
+    if (cached) return cached;
+    const key = unwrapVaultKey(row.wrappedKey, this.requireKeys().masterKey, row.id, row.epoch);
+    this.vaultKeys.set(row.id, key);
+    return key;
+  }
+
+  private summarize(row: VaultRow): VaultSummary {
+    try {
+      const meta = openVaultMeta(row.sealedMeta, this.vaultKeyOf(row), row.id, row.epoch);
+      return { id: row.id, name: meta.name, createdAt: meta.createdAt, problem: null };
+    } catch (error) {
+      const problem = toProblem(error, row.id);
+      this.ctx.problems.add(problem);
+      return { id: row.id, name: null, createdAt: null, problem };
+    }
+  }
+
+  /** Every vault, by name; a damaged one is listed with `problem` set and the rest are unaffected. */
+  async listVaults(): Promise<readonly VaultSummary[]> {
+    this.requireKeys();
+    const rows = await this.ctx.db.vaults.toArray();
+    const summaries = rows.map((row) => this.summarize(row));
+    return summaries.sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.id.localeCompare(b.id));
+  }
+
+  private async requireRow(vaultId: string): Promise<VaultRow> {
+    this.requireKeys();
+    const row = await this.ctx.db.vaults.get(vaultId);
+    if (!row)
+      throw new VaultError('vault-not-found', 'This vault no longer exists on this device. Refresh the vault list.');
+    return row;
+  }
+
+  /** Renames a vault (also the way to give a vault with a damaged name record a new one). */
+  async renameVault(vaultId: string, name: string): Promise<void> {
+    const newName = normalizeVaultName(name);
+    const row = await this.requireRow(vaultId);
+    const key = this.vaultKeyOf(row);
+    let createdAt = this.ctx.now();
+    try {
+      createdAt = openVaultMeta(row.sealedMeta, key, row.id, row.epoch).createdAt;
+    } catch {
+      // The old record is damaged: the new name replaces it.
+    }
+    const sealedMeta = sealVaultMeta({ name: newName, createdAt }, key, row.id, row.epoch, this.ctx.random);
+    await this.ctx.db.vaults.update(vaultId, { sealedMeta });
+  }
+
+  /** Deletes a vault with its log and snapshot, in one transaction. */
+  async deleteVault(vaultId: string): Promise<void> {
+    await this.requireRow(vaultId);
+    const opening = this.open.get(vaultId);
+    this.open.delete(vaultId);
+    if (opening) await (await opening).close();
+    const { db } = this.ctx;
+    await db.transaction('rw', db.vaults, db.updates, db.snapshots, async () => {
+      await db.vaults.delete(vaultId);
+      await db.snapshots.delete(vaultId);
+      await logRange(db, vaultId, -Infinity).delete();
+    });
+    wipeBytes(this.vaultKeys.get(vaultId));
+    this.vaultKeys.delete(vaultId);
+    this.ctx.problems.clearVault(vaultId);
+  }
+
+  /**
+   * Opens a vault's document (the same instance while the session lasts). Throws `damaged` when the vault's
+   * key is unusable; damaged log records or snapshot are skipped and listed in the result's `problems`.
+   */
+  openVault(vaultId: string): Promise<OpenVault> {
+    const existing = this.open.get(vaultId);
+    if (existing) return existing;
+    const opening = this.loadVault(vaultId);
+    this.open.set(vaultId, opening); // set before any await: concurrent callers share one document
+    opening.catch(() => {
+      if (this.open.get(vaultId) === opening) this.open.delete(vaultId);
+    });
+    return opening;
+  }
+
+  private async loadVault(vaultId: string): Promise<OpenVault> {
+    const row = await this.requireRow(vaultId);
+    let vaultKey: Uint8Array;
+    try {
+      vaultKey = this.vaultKeyOf(row);
+    } catch (error) {
+      this.ctx.problems.add(toProblem(error, vaultId));
+      throw error;
+    }
+    const problems = this.ctx.problems;
+    return OpenVault.load({
+      db: this.ctx.db,
+      vaultId,
+      epoch: row.epoch,
+      vaultKey,
+      random: this.ctx.random,
+      compactEvery: this.ctx.compactEvery,
+      report: (problem) => problems.add(problem),
+      repaired: () => problems.clearVault(vaultId),
+    });
+  }
+
+  /** Closes one vault's document (flushing its writes) without locking the session. */
+  async closeVault(vaultId: string): Promise<void> {
+    const opening = this.open.get(vaultId);
+    this.open.delete(vaultId);
+    if (opening) await (await opening).close();
+  }
+}
