@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchRegvault, type Regvault } from './harness';
+import { SessionPage } from './pages/session-page';
 
 let app: Regvault;
 
@@ -58,7 +59,9 @@ test('settings show the docker config path from DOCKER_CONFIG and a screenshot i
   const dockerDir = join(app.home, 'custom-docker');
   await mkdir(dockerDir, { recursive: true });
   app = await launchRegvault({ env: { DOCKER_CONFIG: dockerDir } });
-  await app.page.goto(`${app.origin}/index.html#settings`);
+  const session = new SessionPage(app.page);
+  await session.createVault();
+  await session.openSettings();
   await expect(app.page.getByTestId('docker-config-path')).toHaveText(join(dockerDir, 'config.json'));
   const shot = await app.page.screenshot({ path: test.info().outputPath('settings.png') });
   expect(shot.byteLength).toBeGreaterThan(1000);
