@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addEntry, getEntry, recordCheck, type Entry } from '../../../shared/entries';
+import type { Result } from '../../../shared/ipc/result';
+import { createManualContext } from '../../../shared/entries/test-context';
+import {
+  PIPELINES_WARNING,
+  badgeViews,
+  describeCount,
+  describeEntryDeletion,
+  describeTimeLeft,
+  describeVaultDeletion,
+  toRowView,
+} from './entry-display';
+
+const HOUR = 3_600_000;
+
+function valueOf<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+function ecrEntry(): { entry: Entry; now: number } {
+  const ctx = createManualContext('alice');
+  const doc = new Y.Doc();
+  const entry = valueOf(
+    addEntry(
+      doc,
+      { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', secret: 't', pipelines: ['deploy'] },
+      ctx,
+    ),
+  );
+  return { entry, now: ctx.now() };
+}
+
+describe('badgeViews', () => {
+  it('shows a fresh ECR token as expiring in 12 h, then Expires soon, then Expired', () => {
+    const { entry, now } = ecrEntry();
+    expect(badgeViews(entry, now)).toEqual([
+      expect.objectContaining({ key: 'expires-later', label: 'Expires in 12 h', tone: 'info' }),
+    ]);
+    expect(badgeViews(entry, now + 10 * HOUR)).toEqual([
+      expect.objectContaining({ label: 'Expires soon', tone: 'warn' }),
+    ]);
+    const expired = badgeViews(entry, now + 12 * HOUR);
+    expect(expired).toEqual([expect.objectContaining({ label: 'Expired', tone: 'danger' })]);
+    expect(expired[0]?.title).toContain('regenerate the authorization token');
+  });
+
+  it('explains a failed check with the check message, and has no badge for a plain entry', () => {
+    const ctx = createManualContext('alice');
+    const doc = new Y.Doc();
+    const plain = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'u', secret: 's' }, ctx));
+    expect(badgeViews(plain, ctx.now())).toEqual([]);
+    valueOf(
+      recordCheck(doc, plain.id, {
+        at: ctx.now(),
+        ok: false,
+        code: 'unauthorized',
+        message: 'Check if password/token has expired',
+      }),
+    );
+    const checked = valueOf(getEntry(doc, plain.id));
+    expect(badgeViews(checked, ctx.now())).toEqual([
+      expect.objectContaining({
+        label: 'Last check failed',
+        tone: 'danger',
+        title: 'Check if password/token has expired',
+      }),
+    ]);
+  });
+});
+
+describe('row and dialog text', () => {
+  it('shows Docker Hub as docker.io and names the preset', () => {
+    const ctx = createManualContext('alice');
+    const entry = valueOf(
+      addEntry(new Y.Doc(), { registry: 'index.docker.io', username: 'u', secret: 'dckr_pat_x' }, ctx),
+    );
+    expect(toRowView(entry, ctx.now())).toMatchObject({
+      registry: 'docker.io',
+      kind: 'Docker Hub',
+      name: 'docker.io',
+      pipelines: '',
+    });
+  });
+
+  it('names the pipelines a deletion breaks, or gives the seed warning when none are listed', () => {
+    const { entry } = ecrEntry();
+    expect(describeEntryDeletion(entry)).toBe(
+      'Pipelines using this registry will fail: deploy. Update their configurations before deleting.',
+    );
+    expect(describeEntryDeletion({ ...entry, pipelines: [] })).toBe(PIPELINES_WARNING);
+  });
+
+  it('counts entries and time left in words', () => {
+    expect(describeCount(3, 10, true)).toBe('3 of 10');
+    expect(describeCount(10, 10, false)).toBe('10 registries');
+    expect(describeCount(1, 1, false)).toBe('1 registry');
+    expect(describeTimeLeft(40 * 60_000, 0)).toBe('40 min');
+    expect(describeTimeLeft(3 * 24 * HOUR, 0)).toBe('3 days');
+    expect(describeVaultDeletion('Staging', 2)).toBe(
+      'The vault “Staging” holds 2 registries. Deleting it removes them from this device.',
+    );
+    expect(describeVaultDeletion('Empty', 0)).toContain('holds no registries');
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * What the registry list shows for an entry: the row's text, its status badges with a tone
+ * and an explanation, and the sentences of the delete confirmations. Pure: `now` is passed in.
+ */
+import { describeBadge, entryStatus, rotationDueAt, type Entry, type EntryBadge } from '../../../shared/entries';
+import { detectPreset, displayRegistry, getPreset } from '../../../shared/registry';
+
+/** How a badge is coloured; the text always says the same thing, so colour is never the only signal. */
+export type BadgeTone = 'danger' | 'warn' | 'ok' | 'info';
+
+/** One badge as the row shows it; `title` explains it and says what to do. */
+export type BadgeView = Readonly<{ key: EntryBadge | 'expires-later'; label: string; tone: BadgeTone; title: string }>;
+
+/** One list row's text. */
+export type RowView = Readonly<{
+  id: string;
+  name: string;
+  kind: string;
+  registry: string;
+  username: string;
+  pipelines: string;
+  insecure: boolean;
+  badges: readonly BadgeView[];
+}>;
+
+/** The seed's warning about deleting credentials that pipelines use. */
+export const PIPELINES_WARNING =
+  'Deleting registry credentials will cause pipelines using that registry to fail. Update pipeline configurations before deleting.';
+
+/** The seed's sentence for every delete confirmation. */
+export const CANNOT_UNDO = 'This action cannot be undone.';
+
+const TONES: Readonly<Record<EntryBadge, BadgeTone>> = {
+  expired: 'danger',
+  'expires-soon': 'warn',
+  'check-failed': 'danger',
+  'rotation-recommended': 'warn',
+  'rotation-due': 'warn',
+  'check-ok': 'ok',
+};
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// Built once: a formatter is costly to create, and every visible row may format a date.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A date and time the way the user's locale writes it. */
+export function formatDateTime(ms: number): string {
+  return dateTime.format(ms);
+}
+
+/** "in 12 h", "in 40 min", "in 3 days": how far ahead `ms` is from `now`. */
+export function describeTimeLeft(ms: number, now: number): string {
+  const left = Math.max(0, ms - now);
+  if (left < HOUR) return `${Math.max(1, Math.round(left / 60_000))} min`;
+  if (left < 2 * DAY) return `${Math.round(left / HOUR)} h`;
+  return `${Math.round(left / DAY)} days`;
+}
+
+function explainBadge(entry: Entry, badge: EntryBadge): string {
+  switch (badge) {
+    case 'expired':
+      return `Expired ${formatDateTime(entry.expiresAt ?? 0)}. Edit the registry and enter a new password/token${
+        entry.presetId === 'ecr' ? ' (for ECR, regenerate the authorization token)' : ''
+      }.`;
+    case 'expires-soon':
+      return `Expires ${formatDateTime(entry.expiresAt ?? 0)}. Rotate it before pipelines start failing.`;
+    case 'check-failed':
+      return entry.lastCheck?.message ?? 'The last login check failed.';
+    case 'rotation-recommended':
+      return entry.rotationRecommended?.reason ?? 'Rotate this credential.';
+    case 'rotation-due':
+      return `Rotation was due ${formatDateTime(rotationDueAt(entry) ?? 0)}. Edit the registry and enter a new password/token.`;
+    case 'check-ok':
+      return `Logged in successfully ${formatDateTime(entry.lastCheck?.at ?? 0)}.`;
+  }
+}
+
+/** The row's badges, most urgent first; a future expiry not yet "soon" is shown as "Expires in …". */
+export function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
+  const views: BadgeView[] = entryStatus(entry, now).map((badge) => ({
+    key: badge,
+    label: describeBadge(badge),
+    tone: TONES[badge],
+    title: explainBadge(entry, badge),
+  }));
+  const { expiresAt } = entry;
+  if (expiresAt !== undefined && !views.some((v) => v.key === 'expired' || v.key === 'expires-soon')) {
+    const label = `Expires in ${describeTimeLeft(expiresAt, now)}`;
+    views.push({ key: 'expires-later', label, tone: 'info', title: `Expires ${formatDateTime(expiresAt)}.` });
+  }
+  return views;
+}
+
+/** The text of one list row. */
+export function toRowView(entry: Entry, now: number): RowView {
+  const preset =
+    entry.presetId === undefined ? detectPreset(entry.registry, entry.username) : getPreset(entry.presetId);
+  return {
+    id: entry.id,
+    name: entry.name,
+    kind: preset.label,
+    registry: displayRegistry(entry.registry),
+    username: entry.username,
+    pipelines: entry.pipelines.join(', '),
+    insecure: entry.insecure === true,
+    badges: badgeViews(entry, now),
+  };
+}
+
+/** "3 of 10" while searching, else "10 registries". */
+export function describeCount(shown: number, total: number, searching: boolean): string {
+  if (searching) return `${shown} of ${total}`;
+  return total === 1 ? '1 registry' : `${total} registries`;
+}
+
+/** What deleting an entry breaks: the pipelines listed on it, or the seed's general warning. */
+export function describeEntryDeletion(entry: Entry): string {
+  if (entry.pipelines.length === 0) return PIPELINES_WARNING;
+  return `Pipelines using this registry will fail: ${entry.pipelines.join(', ')}. Update their configurations before deleting.`;
+}
+
+/** What deleting a vault removes, with its entry count. */
+export function describeVaultDeletion(name: string, entries: number): string {
+  const count = entries === 0 ? 'no registries' : entries === 1 ? '1 registry' : `${entries} registries`;
+  return `The vault “${name}” holds ${count}. Deleting it removes ${entries === 0 ? 'it' : 'them'} from this device.`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The add / edit registry form as plain data: what each field holds as typed, how a preset
+ * fills it, and how it becomes a `NewEntryInput` or `EntryPatch`. The entry model validates
+ * again; this layer only turns text into the model's types and routes errors to fields.
+ */
+import type { Entry, EntryPatch, NewEntryInput } from '../../../shared/entries';
+import type { IpcError } from '../../../shared/ipc/result';
+import {
+  detectPreset,
+  displayRegistry,
+  getPreset,
+  presetWarnings,
+  toRegistryKey,
+  type PresetId,
+} from '../../../shared/registry';
+
+/** Every field of the form, as the inputs hold it. */
+export type EntryFormFields = {
+  presetId: PresetId;
+  registry: string;
+  username: string;
+  secret: string;
+  email: string;
+  name: string;
+  notes: string;
+  pipelines: string;
+  /** A `datetime-local` value (local time), or empty. */
+  expires: string;
+  rotateEveryDays: string;
+  insecure: boolean;
+  caCertificate: string;
+};
+
+/** A field name, or `form` for a message about the whole form. */
+export type FormField = keyof EntryFormFields | 'form';
+
+/** Messages (errors or warnings) by field. */
+export type FieldMessages = Partial<Record<FormField, string>>;
+
+/** A converted form, or the first field that could not be converted and why. */
+export type FormResult<T> =
+  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; field: FormField; message: string }>;
+
+/** Whether the form adds a new entry or edits an existing one. */
+export type FormMode = 'add' | 'edit';
+
+/** The preset a new form starts with: Docker Hub, the seed's first registry. */
+export const DEFAULT_PRESET: PresetId = 'docker-hub';
+
+/** Presets of registries people run themselves, where plain HTTP or a private CA is plausible. */
+const SELF_HOSTABLE: ReadonlySet<PresetId> = new Set(['private', 'harbor', 'gitlab', 'quay']);
+
+/** An empty add form for a preset: its fixed URL and username filled in. */
+export function blankForm(presetId: PresetId = DEFAULT_PRESET): EntryFormFields {
+  const preset = getPreset(presetId);
+  return {
+    presetId,
+    registry: preset.defaultUrl ?? '',
+    username: preset.defaultUsername ?? '',
+    secret: '',
+    email: '',
+    name: '',
+    notes: '',
+    pipelines: '',
+    expires: '',
+    rotateEveryDays: '',
+    insecure: false,
+    caCertificate: '',
+  };
+}
+
+/** Switches preset, replacing the URL and username only where they still hold the old preset's defaults. */
+export function choosePreset(fields: EntryFormFields, next: PresetId): EntryFormFields {
+  const before = getPreset(fields.presetId);
+  const after = getPreset(next);
+  const untouched = (value: string, old: string | undefined) => value.trim() === '' || value === (old ?? '');
+  return {
+    ...fields,
+    presetId: next,
+    registry: untouched(fields.registry, before.defaultUrl) ? (after.defaultUrl ?? '') : fields.registry,
+    username: untouched(fields.username, before.defaultUsername) ? (after.defaultUsername ?? '') : fields.username,
+  };
+}
+
+/** The edit form of an entry: every field as stored, the password blank (blank keeps it). */
+export function formFromEntry(entry: Entry): EntryFormFields {
+  return {
+    presetId: entry.presetId ?? detectPreset(entry.registry, entry.username).id,
+    registry: displayRegistry(entry.registry),
+    username: entry.username,
+    secret: '',
+    email: entry.email ?? '',
+    name: entry.name,
+    notes: entry.notes,
+    pipelines: entry.pipelines.join(', '),
+    expires: entry.expiresAt === undefined ? '' : toLocalInput(entry.expiresAt),
+    rotateEveryDays: entry.rotateEveryDays === undefined ? '' : String(entry.rotateEveryDays),
+    insecure: entry.insecure ?? false,
+    caCertificate: entry.caCertificate ?? '',
+  };
+}
+
+/** True when the form offers "Allow plain HTTP" and a CA certificate: self-hosted registries, or already set. */
+export function showsTlsOptions(fields: EntryFormFields): boolean {
+  return SELF_HOSTABLE.has(fields.presetId) || fields.insecure || fields.caCertificate.trim() !== '';
+}
+
+/** Converts the add form into the model's input. */
+export function toNewEntryInput(fields: EntryFormFields): FormResult<NewEntryInput> {
+  const numbers = parseNumbers(fields);
+  if (!numbers.ok) return numbers;
+  return {
+    ok: true,
+    value: {
+      registry: fields.registry,
+      name: fields.name,
+      username: fields.username,
+      secret: fields.secret,
+      email: fields.email,
+      notes: fields.notes,
+      pipelines: splitPipelines(fields.pipelines),
+      expiresAt: numbers.value.expiresAt,
+      rotateEveryDays: numbers.value.rotateEveryDays,
+      insecure: fields.insecure ? true : undefined,
+      caCertificate: fields.caCertificate,
+      // "Private / self-hosted" means "none of the above": let the model recognise the URL.
+      presetId: fields.presetId === 'private' ? undefined : fields.presetId,
+    },
+  };
+}
+
+/**
+ * Converts the edit form into a patch. The expiry is sent only when the user changed it, so a
+ * new ECR token left with its old expiry gets a fresh 12 h from the model; cleared means none.
+ */
+export function toEntryPatch(fields: EntryFormFields, original: EntryFormFields): FormResult<EntryPatch> {
+  const numbers = parseNumbers(fields);
+  if (!numbers.ok) return numbers;
+  const expiryChanged = fields.expires !== original.expires;
+  return {
+    ok: true,
+    value: {
+      name: fields.name,
+      username: fields.username,
+      secret: fields.secret,
+      email: fields.email,
+      notes: fields.notes,
+      pipelines: splitPipelines(fields.pipelines),
+      expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
+      rotateEveryDays: numbers.value.rotateEveryDays ?? null,
+      insecure: fields.insecure,
+      caCertificate: fields.caCertificate,
+    },
+  };
+}
+
+/** Pipeline names separated by commas or new lines, blanks dropped. */
+export function splitPipelines(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+type Numbers = { expiresAt: number | undefined; rotateEveryDays: number | undefined };
+
+function parseNumbers(fields: EntryFormFields): FormResult<Numbers> {
+  const expiresAt = fields.expires.trim() === '' ? undefined : fromLocalInput(fields.expires);
+  if (expiresAt === null)
+    return { ok: false, field: 'expires', message: 'Pick an expiry date and time, or leave it empty.' };
+  const rotateText = fields.rotateEveryDays.trim();
+  const rotateEveryDays = rotateText === '' ? undefined : Number(rotateText);
+  if (rotateEveryDays !== undefined && !Number.isInteger(rotateEveryDays)) {
+    return { ok: false, field: 'rotateEveryDays', message: 'Enter a whole number of days, or leave it empty.' };
+  }
+  return { ok: true, value: { expiresAt, rotateEveryDays } };
+}
+
+const MODEL_FIELDS: Readonly<Record<string, FormField>> = {
+  registry: 'registry',
+  name: 'name',
+  username: 'username',
+  secret: 'secret',
+  email: 'email',
+  notes: 'notes',
+  pipelines: 'pipelines',
+  expiresAt: 'expires',
+  rotateEveryDays: 'rotateEveryDays',
+  insecure: 'insecure',
+  caCertificate: 'caCertificate',
+};
+
+/** Routes an error of `addEntry` / `editEntry` to the field it is about, without the model's field prefix. */
+export function fieldOfError(error: IpcError): Readonly<{ field: FormField; message: string }> {
+  if (error.code.startsWith('registry-')) return { field: 'registry', message: error.message };
+  const match = /^([A-Za-z]+)(?:\.\d+)*: (.*)$/s.exec(error.message);
+  const field = match?.[1] === undefined ? undefined : MODEL_FIELDS[match[1]];
+  if (match?.[2] !== undefined && field !== undefined) return { field, message: match[2] };
+  return { field: 'form', message: error.message };
+}
+
+/** Soft warnings of the preset (never blocking), by field; none until the URL is a valid registry. */
+export function formWarnings(fields: EntryFormFields): FieldMessages {
+  const key = toRegistryKey(fields.registry);
+  if (!key.ok) return {};
+  const warnings: FieldMessages = {};
+  const found = presetWarnings({
+    key: key.key,
+    username: fields.username,
+    secret: fields.secret,
+    presetId: fields.presetId === 'private' ? undefined : fields.presetId,
+  });
+  for (const warning of found) {
+    const earlier = warnings[warning.field];
+    warnings[warning.field] = earlier === undefined ? warning.message : `${earlier} ${warning.message}`;
+  }
+  return warnings;
+}
+
+/** What the Expires field says about the preset's token lifetime. */
+export function expiryHint(presetId: PresetId, mode: FormMode): string {
+  const preset = getPreset(presetId);
+  if (preset.lifetimeMs === undefined) return 'Optional: when the password or token stops working.';
+  const hours = Math.round(preset.lifetimeMs / 3_600_000);
+  return mode === 'add'
+    ? `Leave empty: ${preset.label} tokens expire ${hours} h after they are issued, and Regvault fills that in.`
+    : `A new token resets this to ${hours} h from now unless you change it here.`;
+}
+
+/** Epoch ms as a `datetime-local` value in local time (minutes precision). */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A `datetime-local` value as epoch ms, or null when it is not a date. */
+export function fromLocalInput(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim())) return null;
+  const ms = new Date(value.trim()).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}

@@ -1,0 +1,212 @@
+import {
+  addEntry,
+  buildSearchIndex,
+  deleteEntry,
+  editEntry,
+  filterIndex,
+  getEntriesMap,
+  listEntries,
+  recordCheck,
+  resolveConflict,
+  resolveSecretConflict,
+  type Entry,
+  type EntryContext,
+  type EntryList,
+  type EntryPatch,
+  type LastCheck,
+  type NewEntryInput,
+} from '../../../shared/entries';
+import type { Result } from '../../../shared/ipc/result';
+import { SecretActions } from './secret-actions.svelte';
+import { describeError } from './session.svelte';
+import type { OpenVault, VaultSession, VaultSummary } from './store';
+
+const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
+
+/** Whether the open vault's changes are on disk: nothing changed yet, being written, written, or failed. */
+export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readonly<{ kind: 'failed'; message: string }>;
+
+/** How often the status badges are re-evaluated against the clock. */
+export const CLOCK_TICK_MS = 60_000;
+
+/**
+ * The vault screen's state: the vault list, the open vault's entries (decoded from its Yjs
+ * document whenever it changes), the search and the entry operations. Components call these
+ * methods and compute nothing themselves.
+ */
+export class VaultView {
+  vaults = $state.raw<readonly VaultSummary[]>([]);
+  currentId = $state<string | null>(null);
+  list = $state.raw<EntryList>(emptyList);
+  query = $state('');
+  error = $state<string | null>(null);
+  loading = $state(false);
+  /** False until the vault list was read once. */
+  ready = $state(false);
+  private index = $derived(buildSearchIndex(this.list.entries));
+  /** The entries matching the search, in list order. */
+  visible = $derived(filterIndex(this.index, this.query));
+  searching = $derived(this.query.trim() !== '');
+  /** The time status badges are computed against; ticks while `startClock` runs. */
+  now = $state(Date.now());
+  save = $state<SaveState>({ kind: 'idle' });
+  /** Revealed rows and the clipboard notice; reset whenever the open vault changes. */
+  readonly secrets = new SecretActions();
+  private open: OpenVault | null = null;
+  private writing = 0;
+  private unobserve: (() => void) | null = null;
+
+  constructor(
+    private readonly session: VaultSession,
+    private readonly ctx: EntryContext = {
+      now: () => Date.now(),
+      newId: () => crypto.randomUUID(),
+      actor: 'this device',
+    },
+  ) {}
+
+  get current(): VaultSummary | undefined {
+    return this.vaults.find((v) => v.id === this.currentId);
+  }
+
+  async load(): Promise<void> {
+    try {
+      await this.refreshVaults();
+      const first = this.vaults.find((v) => v.problem === null);
+      if (first) await this.switchTo(first.id);
+    } catch (error) {
+      this.error = describeError(error);
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  async refreshVaults(): Promise<void> {
+    this.vaults = await this.session.listVaults();
+  }
+
+  async switchTo(id: string): Promise<void> {
+    this.close();
+    this.currentId = id;
+    this.query = '';
+    this.loading = true;
+    try {
+      const vault = await this.session.openVault(id);
+      if (this.currentId !== id) return;
+      this.open = vault;
+      const entries = getEntriesMap(vault.doc);
+      const refresh = () => {
+        this.list = listEntries(vault.doc);
+      };
+      entries.observeDeep(refresh);
+      this.unobserve = () => entries.unobserveDeep(refresh);
+      refresh();
+      this.error = null;
+    } catch (error) {
+      this.error = describeError(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  close(): void {
+    this.secrets.reset();
+    this.save = { kind: 'idle' };
+    this.unobserve?.();
+    this.unobserve = null;
+    this.open = null;
+    this.list = emptyList;
+  }
+
+  add(input: NewEntryInput): Result<Entry> {
+    return this.mutate((doc) => addEntry(doc, input, this.ctx));
+  }
+
+  edit(id: string, patch: EntryPatch): Result<Entry> {
+    return this.mutate((doc) => editEntry(doc, id, patch, this.ctx));
+  }
+
+  remove(id: string): Result<void> {
+    return this.mutate((doc) => deleteEntry(doc, id));
+  }
+
+  saveCheck(id: string, check: LastCheck): Result<void> {
+    return this.mutate((doc) => recordCheck(doc, id, check));
+  }
+
+  keepOne(keepId: string, dropIds: readonly string[]): Result<void> {
+    return this.mutate((doc) => resolveConflict(doc, keepId, dropIds));
+  }
+
+  /** Keeps one secret version of an entry whose password was changed on two devices. */
+  keepSecret(id: string, versionId: string): Result<Entry> {
+    return this.mutate((doc) => resolveSecretConflict(doc, id, versionId, this.ctx));
+  }
+
+  /** Re-evaluates status badges every minute; returns the function that stops it. */
+  startClock(): () => void {
+    const timer = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
+    return () => clearInterval(timer);
+  }
+
+  byId(id: string): Entry | undefined {
+    return this.list.entries.find((e) => e.id === id);
+  }
+
+  async createVault(name: string): Promise<string | null> {
+    return this.vaultOp(async () => {
+      const created = await this.session.createVault(name);
+      await this.refreshVaults();
+      await this.switchTo(created.id);
+    });
+  }
+
+  async renameVault(id: string, name: string): Promise<string | null> {
+    return this.vaultOp(async () => {
+      await this.session.renameVault(id, name);
+      await this.refreshVaults();
+    });
+  }
+
+  async deleteVault(id: string): Promise<string | null> {
+    return this.vaultOp(async () => {
+      if (this.currentId === id) this.close();
+      await this.session.deleteVault(id);
+      await this.refreshVaults();
+      const next = this.vaults.find((v) => v.problem === null);
+      this.currentId = null;
+      if (next) await this.switchTo(next.id);
+    });
+  }
+
+  private async vaultOp(task: () => Promise<void>): Promise<string | null> {
+    try {
+      await task();
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  }
+
+  private mutate<T>(change: (doc: OpenVault['doc']) => Result<T>): Result<T> {
+    const vault = this.open;
+    if (!vault) return { ok: false, error: { code: 'locked', message: 'Open a vault first.' } };
+    this.now = Date.now();
+    const result = change(vault.doc);
+    if (result.ok) void this.persist(vault);
+    return result;
+  }
+
+  /** Waits for the sealed update to reach IndexedDB, so the screen can say when a change is safe. */
+  private async persist(vault: OpenVault): Promise<void> {
+    this.writing++;
+    this.save = { kind: 'saving' };
+    try {
+      await vault.flush();
+      if (--this.writing === 0 && this.open === vault) this.save = { kind: 'saved' };
+    } catch (error) {
+      this.writing--;
+      if (this.open === vault) this.save = { kind: 'failed', message: describeError(error) };
+    }
+  }
+}
