@@ -80,6 +80,11 @@ describe('the real handler table behind the dispatcher', () => {
         },
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
         'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:read': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:plan': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:apply': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:import': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:kube-secret': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
       },
       origin,
       (line) => lines.push(line),
@@ -96,10 +101,39 @@ describe('the real handler table behind the dispatcher', () => {
         'app:info': () => ({ ok: true, value: { name: 1 } as never }),
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
         'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:read': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:plan': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:apply': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:import': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
+        'docker:kube-secret': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
       },
       origin,
     );
     expect(await dispatch('app:info', undefined, trusted)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+});
+
+describe('answers', () => {
+  it('carry only what the contract declares', async () => {
+    const clipboard = { text: '', readText: () => clipboard.text, writeText: (t: string) => void (clipboard.text = t) };
+    const handlers = createHandlers({
+      appName: 'R',
+      appVersion: '1',
+      home: '/h',
+      env: {},
+      platform: 'linux',
+      clipboard,
+    });
+    const leaky = {
+      ...handlers,
+      'app:info': () => ({
+        ok: true as const,
+        value: { name: 'R', version: '1', platform: 'linux' as const, dockerConfigPath: '/x', secret: 'hunter2' },
+      }),
+    };
+    const result = await createDispatch(leaky, origin)('app:info', undefined, trusted);
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 });
 

@@ -1,5 +1,5 @@
 import { channels, type Channel, type RequestOf, type ResponseOf } from '../../shared/ipc/contract';
-import { fail, type Result } from '../../shared/ipc/result';
+import { fail, ok, type Result } from '../../shared/ipc/result';
 import { originOf } from '../security';
 
 /** One function per channel, receiving the already-validated input. */
@@ -43,11 +43,14 @@ export function createDispatch(
     try {
       const handler = table[name] as (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
       const result = await handler(parsed.data);
-      if (result.ok && !channels[name].response.safeParse(result.value).success) {
+      if (!result.ok) return result;
+      // Only what the contract declares leaves main: unknown keys (e.g. a plan's secrets) are stripped.
+      const answer = channels[name].response.safeParse(result.value);
+      if (!answer.success) {
         log(`[ipc] ${name}: handler returned a value that does not match the contract`);
         return fail('internal', `Regvault produced an invalid answer for ${name}. Please report this.`);
       }
-      return result;
+      return ok(answer.data);
     } catch (error) {
       // Only the error's class goes to the log: messages may contain secrets.
       log(`[ipc] ${name} failed: ${error instanceof Error ? error.name : typeof error}`);

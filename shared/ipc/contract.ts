@@ -40,11 +40,101 @@ export const loginCheckResultSchema = z.object({
   durationMs: z.number(),
 });
 
+/** Where Docker keeps one registry's secret: in config.json, or behind `docker-credential-<helper>`. */
+export const credentialStoreSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file') }),
+  z.object({ kind: z.literal('helper'), helper: z.string() }),
+]);
+
+/** One registry in config.json as `docker:read` reports it: never a secret. */
+export const dockerConfigEntrySchema = z.object({
+  registry: z.string(),
+  key: z.string(),
+  username: z.string().optional(),
+  store: credentialStoreSchema,
+  writtenByRegvault: z.boolean(),
+});
+
+/** What `docker:read` answers: where config.json is and which registries it holds. */
+export const dockerConfigViewSchema = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  entries: z.array(dockerConfigEntrySchema),
+  credsStore: z.string().optional(),
+  credHelpers: z.record(z.string(), z.string()),
+});
+
+/** A credential sent to main for docker config or a Kubernetes secret. */
+export const dockerCredentialSchema = z
+  .object({
+    registry: z.string().min(1).max(1024),
+    username: z.string().max(1024),
+    secret: z.string().max(65_536),
+    email: z.string().max(320).optional(),
+  })
+  .strict();
+
+/** `docker:plan` input: the credentials to write and the registries (written by Regvault) to remove. */
+export const dockerPlanRequestSchema = z
+  .object({
+    entries: z.array(dockerCredentialSchema).max(10_000),
+    remove: z.array(z.string().min(1).max(1024)).max(10_000),
+  })
+  .strict();
+
+const planItemSchema = z.object({ registry: z.string(), username: z.string(), store: credentialStoreSchema });
+const removalItemSchema = z.object({ registry: z.string(), store: credentialStoreSchema });
+
+/** What applying a plan would change, without secrets; `planId` names the full plan kept in main. */
+export const dockerPlanSummarySchema = z.object({
+  planId: z.string(),
+  path: z.string(),
+  added: z.array(planItemSchema),
+  changed: z.array(planItemSchema),
+  unchanged: z.array(planItemSchema),
+  removed: z.array(removalItemSchema),
+  warnings: z.array(z.object({ code: z.string(), registry: z.string().optional(), message: z.string() })),
+});
+
+/** `docker:apply` input: the id of a plan the user reviewed. */
+export const dockerApplyRequestSchema = z.object({ planId: z.string().min(1).max(128) }).strict();
+
+/** What applying did; `backupPath` is absent when there was no previous file or nothing was written. */
+export const dockerApplyReportSchema = z.object({
+  path: z.string(),
+  backupPath: z.string().optional(),
+  written: z.array(removalItemSchema),
+  removed: z.array(removalItemSchema),
+});
+
+/** What `docker:import` found: credentials (with secrets, for the vault) and what it left out, with why. */
+export const dockerImportSchema = z.object({
+  path: z.string(),
+  entries: z.array(
+    z.object({ registry: z.string(), username: z.string(), secret: z.string(), email: z.string().optional() }),
+  ),
+  skipped: z.array(z.object({ registry: z.string(), key: z.string(), reason: z.string() })),
+});
+
+/** `docker:kube-secret` input: the credentials and the Secret's name and (optional) namespace. */
+export const kubeSecretRequestSchema = z
+  .object({
+    entries: z.array(dockerCredentialSchema).min(1).max(1000),
+    name: z.string().min(1).max(253),
+    namespace: z.string().min(1).max(63).optional(),
+  })
+  .strict();
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
   'registry:check-login': channel(checkLoginSchema, loginCheckResultSchema),
   'clipboard:copy-secret': channel(copySecretSchema, z.object({ clearsInMs: z.number() })),
+  'docker:read': channel(noInput, dockerConfigViewSchema),
+  'docker:plan': channel(dockerPlanRequestSchema, dockerPlanSummarySchema),
+  'docker:apply': channel(dockerApplyRequestSchema, dockerApplyReportSchema),
+  'docker:import': channel(noInput, dockerImportSchema),
+  'docker:kube-secret': channel(kubeSecretRequestSchema, z.object({ yaml: z.string() })),
 } as const;
 
 /** Main → renderer notifications, named `domain:event`. */

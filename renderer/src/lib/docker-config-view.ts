@@ -1,0 +1,107 @@
+/**
+ * What the Docker config screen shows, computed from main's answers and the vault's entries:
+ * pure functions, so they are tested without a browser. State lives in docker-config.svelte.ts.
+ */
+import type { Entry } from '../../../shared/entries';
+import type { RequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import { displayRegistry, toRegistryKey } from '../../../shared/registry';
+
+export type DockerView = ResponseOf<'docker:read'>;
+export type PlanSummary = ResponseOf<'docker:plan'>;
+export type ApplyReport = ResponseOf<'docker:apply'>;
+export type ImportFound = ResponseOf<'docker:import'>;
+export type CredentialStore = DockerView['entries'][number]['store'];
+/** A credential as the docker channels take it. */
+export type Credential = RequestOf<'docker:plan'>['entries'][number];
+
+/** How a vault entry compares with config.json. */
+export type EntrySync = 'in-config' | 'differs' | 'absent' | 'unknown';
+
+/** What each comparison is called on screen. */
+export const SYNC_LABELS: Readonly<Record<EntrySync, string>> = {
+  'in-config': 'in docker config',
+  differs: 'differs from docker config',
+  absent: 'missing from docker config',
+  unknown: 'in docker config (not compared)',
+};
+
+/** The sentence under every error that stopped before writing. */
+export const NOTHING_TOUCHED = 'Nothing was changed in the file.';
+
+/** The credential Docker needs from an entry. */
+export function toCredential(entry: Entry): Credential {
+  const { registry, username, secret, email } = entry;
+  return { registry, username, secret, ...(email !== undefined ? { email } : {}) };
+}
+
+/** Where a registry's secret lives, in words. */
+export function describeStore(store: CredentialStore): string {
+  return store.kind === 'file' ? 'config.json (base64, unencrypted)' : `helper: ${store.helper}`;
+}
+
+/** One line of a reviewed plan. */
+export type PlanLine = Readonly<{ registry: string; label: string; username?: string; store: string }>;
+
+/** The plan as the review lists it: the four groups in order, each line with where it is stored. */
+export function planGroups(plan: PlanSummary): readonly Readonly<{ title: string; lines: readonly PlanLine[] }>[] {
+  const line = (item: Readonly<{ registry: string; username?: string; store: CredentialStore }>): PlanLine => ({
+    registry: item.registry,
+    label: displayRegistry(item.registry),
+    ...(item.username !== undefined ? { username: item.username } : {}),
+    store: describeStore(item.store),
+  });
+  return [
+    { title: 'Added', lines: plan.added.map(line) },
+    { title: 'Changed', lines: plan.changed.map(line) },
+    { title: 'Unchanged', lines: plan.unchanged.map(line) },
+    { title: 'Removed', lines: plan.removed.map(line) },
+  ];
+}
+
+/** True when applying the plan would change nothing. */
+export function isNoop(plan: PlanSummary): boolean {
+  return plan.added.length + plan.changed.length + plan.removed.length === 0;
+}
+
+/**
+ * Each entry against config.json: the plan of the whole vault says whether the secret matches
+ * (unchanged vs changed); without one, only presence is known.
+ */
+export function computeSync(
+  entries: readonly Entry[],
+  view: DockerView | null,
+  plan: PlanSummary | null,
+): ReadonlyMap<string, EntrySync> {
+  const inConfig = new Set(view?.entries.map((e) => e.registry) ?? []);
+  const same = new Set(plan?.unchanged.map((i) => i.registry) ?? []);
+  const differs = new Set(plan?.changed.map((i) => i.registry) ?? []);
+  const added = new Set(plan?.added.map((i) => i.registry) ?? []);
+  return new Map(
+    entries.map((entry) => {
+      const key = entry.registry;
+      if (same.has(key)) return [entry.id, 'in-config'];
+      if (differs.has(key)) return [entry.id, 'differs'];
+      if (added.has(key) || !inConfig.has(key)) return [entry.id, 'absent'];
+      const listed = view?.entries.find((e) => e.registry === key);
+      return [entry.id, listed?.username !== undefined && listed.username !== entry.username ? 'differs' : 'unknown'];
+    }),
+  );
+}
+
+/** The registry keys of these entries. */
+export function registriesOf(entries: readonly Readonly<{ registry: string }>[]): ReadonlySet<string> {
+  return new Set(entries.map((entry) => entry.registry));
+}
+
+/** One login found by an import, and whether the vault already has its registry. */
+export type ImportRow = Readonly<{ credential: ImportFound['entries'][number]; label: string; duplicate: boolean }>;
+
+/** The logins an import found, each marked when the vault already has an entry for its registry key. */
+export function importRows(found: ImportFound | null, entries: readonly Entry[]): readonly ImportRow[] {
+  const inVault = registriesOf(entries);
+  return (found?.entries ?? []).map((credential) => {
+    const key = toRegistryKey(credential.registry);
+    const registry = key.ok ? key.key : credential.registry;
+    return { credential, label: displayRegistry(registry), duplicate: inVault.has(registry) };
+  });
+}
