@@ -81,7 +81,7 @@ describe('entryStatus', () => {
     expect(entryBadges.map(describeBadge)).toEqual([
       'Expired',
       'Expires soon',
-      'Last check failed',
+      'Login failed',
       'Rotation recommended',
       'Rotation due',
       'Login OK',

@@ -61,7 +61,7 @@ export function entryStatus(entry: Entry, now: number): readonly EntryBadge[] {
 const BADGE_LABELS: Readonly<Record<EntryBadge, string>> = {
   expired: 'Expired',
   'expires-soon': 'Expires soon',
-  'check-failed': 'Last check failed',
+  'check-failed': 'Login failed',
   'rotation-recommended': 'Rotation recommended',
   'rotation-due': 'Rotation due',
   'check-ok': 'Login OK',

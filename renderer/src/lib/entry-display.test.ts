@@ -8,8 +8,10 @@ import {
   badgeViews,
   describeCount,
   describeEntryDeletion,
+  describeCheckAge,
   describeTimeLeft,
   describeVaultDeletion,
+  toCheckView,
   toRowView,
 } from './entry-display';
 
@@ -63,11 +65,44 @@ describe('badgeViews', () => {
     const checked = valueOf(getEntry(doc, plain.id));
     expect(badgeViews(checked, ctx.now())).toEqual([
       expect.objectContaining({
-        label: 'Last check failed',
+        label: 'Login failed',
         tone: 'danger',
         title: 'Check if password/token has expired',
       }),
     ]);
+  });
+});
+
+describe('the login-check line', () => {
+  it('says Not verified until a check ran, then when it ran, and for a failure the message to show', () => {
+    const ctx = createManualContext('alice');
+    const doc = new Y.Doc();
+    const entry = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'u', secret: 's' }, ctx));
+    expect(toCheckView(entry, ctx.now())).toMatchObject({ kind: 'none', text: 'Not verified' });
+    expect(toRowView(entry, ctx.now()).check.kind).toBe('none');
+
+    const at = ctx.now();
+    valueOf(recordCheck(doc, entry.id, { at, ok: true, code: 'ok', message: 'Logged in to ghcr.io as u.' }));
+    const passed = valueOf(getEntry(doc, entry.id));
+    expect(toCheckView(passed, at + 5 * 60_000)).toMatchObject({
+      kind: 'ok',
+      text: 'checked 5 min ago',
+      title: expect.stringMatching(/^Logged in successfully /),
+    });
+
+    const message = 'ghcr.io rejected the credentials for u (HTTP 401). Check if password/token has expired.';
+    valueOf(recordCheck(doc, entry.id, { at, ok: false, code: 'unauthorized', message }));
+    const failed = valueOf(getEntry(doc, entry.id));
+    expect(toCheckView(failed, at)).toMatchObject({ kind: 'failed', text: 'checked just now', detail: message });
+  });
+
+  it('describes how long ago a check ran', () => {
+    expect(describeCheckAge(0, 59_000)).toBe('checked just now');
+    expect(describeCheckAge(1000, 0)).toBe('checked just now');
+    expect(describeCheckAge(0, 2 * 60_000)).toBe('checked 2 min ago');
+    expect(describeCheckAge(0, 3 * HOUR)).toBe('checked 3 h ago');
+    expect(describeCheckAge(0, 24 * HOUR)).toBe('checked 1 day ago');
+    expect(describeCheckAge(0, 50 * 24 * HOUR)).toBe('checked 50 days ago');
   });
 });
 

@@ -11,6 +11,11 @@ export type BadgeTone = 'danger' | 'warn' | 'ok' | 'info';
 /** One badge as the row shows it; `title` explains it and says what to do. */
 export type BadgeView = Readonly<{ key: EntryBadge | 'expires-later'; label: string; tone: BadgeTone; title: string }>;
 
+/** What the row says about the login check: never checked, passed, or failed with the reason and what to do. */
+export type CheckView =
+  | Readonly<{ kind: 'none'; text: string; title: string }>
+  | Readonly<{ kind: 'ok' | 'failed'; text: string; title: string; detail: string }>;
+
 /** One list row's text. */
 export type RowView = Readonly<{
   id: string;
@@ -21,6 +26,7 @@ export type RowView = Readonly<{
   pipelines: string;
   insecure: boolean;
   badges: readonly BadgeView[];
+  check: CheckView;
 }>;
 
 /** The seed's warning about deleting credentials that pipelines use. */
@@ -77,6 +83,35 @@ function explainBadge(entry: Entry, badge: EntryBadge): string {
   }
 }
 
+/** "checked just now", "checked 5 min ago", "checked 3 h ago", "checked 2 days ago". */
+export function describeCheckAge(at: number, now: number): string {
+  const ago = Math.max(0, now - at);
+  if (ago < 60_000) return 'checked just now';
+  if (ago < HOUR) return `checked ${Math.floor(ago / 60_000)} min ago`;
+  if (ago < DAY) return `checked ${Math.floor(ago / HOUR)} h ago`;
+  const days = Math.floor(ago / DAY);
+  return `checked ${days} ${days === 1 ? 'day' : 'days'} ago`;
+}
+
+/** The row's login-check line: "Not verified" until a check ran, then when it ran and (failed) why. */
+export function toCheckView(entry: Entry, now: number): CheckView {
+  const check = entry.lastCheck;
+  if (check === undefined) {
+    return {
+      kind: 'none',
+      text: 'Not verified',
+      title: 'No login check yet: Test login tries these credentials against the registry.',
+    };
+  }
+  const when = formatDateTime(check.at);
+  return {
+    kind: check.ok ? 'ok' : 'failed',
+    text: describeCheckAge(check.at, now),
+    title: check.ok ? `Logged in successfully ${when}.` : `Login failed ${when}.`,
+    detail: check.message,
+  };
+}
+
 /** The row's badges, most urgent first; a future expiry not yet "soon" is shown as "Expires in …". */
 export function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
   const views: BadgeView[] = entryStatus(entry, now).map((badge) => ({
@@ -106,6 +141,7 @@ export function toRowView(entry: Entry, now: number): RowView {
     pipelines: entry.pipelines.join(', '),
     insecure: entry.insecure === true,
     badges: badgeViews(entry, now),
+    check: toCheckView(entry, now),
   };
 }
 

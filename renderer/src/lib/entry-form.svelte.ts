@@ -15,7 +15,19 @@ import {
   type FieldMessages,
   type FormMode,
 } from './entry-form';
+import { LoginChecks } from './login-check.svelte';
+import {
+  checkSignature,
+  describeFormCheck,
+  isCheckOf,
+  toFormCheckTarget,
+  toLastCheck,
+  type FormCheckView,
+  type LoginCheckResult,
+} from './login-check-view';
 import type { VaultView } from './vault-view.svelte';
+
+type FormCheck = Readonly<{ signature: string; result: LoginCheckResult; at: number }>;
 
 /** Every preset the picker offers, in the model's order. */
 export const presetOptions: readonly RegistryPreset[] = registryPresets;
@@ -33,6 +45,13 @@ export class EntryFormState {
   preset = $derived(getPreset(this.fields.presetId));
   warnings = $derived(formWarnings(this.fields));
   tlsOptions = $derived(showsTlsOptions(this.fields));
+  private readonly checks = new LoginChecks();
+  private checked = $state.raw<FormCheck | null>(null);
+  private signature = $derived(checkSignature(this.fields));
+  /** The last Test login while the fields still hold what it tested; gone once one of them changes. */
+  private currentCheck = $derived(this.checked?.signature === this.signature ? this.checked : null);
+  /** What the form says about that check, or null. */
+  checkView = $derived<FormCheckView | null>(this.currentCheck && describeFormCheck(this.currentCheck.result));
 
   /** What the Expires field says about the preset's token lifetime. */
   get expiryHint(): string {
@@ -51,6 +70,24 @@ export class EntryFormState {
     if (isPresetId(value)) this.fields = choosePreset(this.fields, value);
   }
 
+  /** True while Test login runs. */
+  get checking(): boolean {
+    return this.checks.running.has('form');
+  }
+
+  /** Tries the typed credential against the registry (editing with a blank password: the stored one). */
+  async testLogin(view: VaultView): Promise<void> {
+    const stored = this.entryId === null ? undefined : view.byId(this.entryId);
+    const signature = this.signature;
+    const target = toFormCheckTarget(this.fields, stored);
+    const result = await this.checks.check('form', target);
+    const at = Date.now();
+    this.checked = { signature, result, at };
+    // Nothing changed yet that the check depends on: it is a check of the stored entry, kept even on Cancel.
+    const current = this.entryId === null ? undefined : view.byId(this.entryId);
+    if (current !== undefined && isCheckOf(target, current)) view.saveCheck(current.id, toLastCheck(result, at));
+  }
+
   /** Saves the form into the vault; false (with `errors` set) when the input or the model refused it. */
   submit(view: VaultView): boolean {
     const result = this.entryId === null ? this.add(view) : this.edit(view, this.entryId);
@@ -61,6 +98,9 @@ export class EntryFormState {
       return false;
     }
     this.errors = {};
+    // Passed, failed or unreachable: a check of exactly what was saved becomes the entry's last check.
+    const check = this.currentCheck;
+    if (check !== null) view.saveCheck(result.value.id, toLastCheck(check.result, check.at));
     return true;
   }
 

@@ -1,29 +1,9 @@
 import { SvelteSet } from 'svelte/reactivity';
-import type { Entry, LastCheck } from '../../../shared/entries';
-import type { ResponseOf } from '../../../shared/ipc/contract';
+import type { Entry } from '../../../shared/entries';
 import { toRegistryKey } from '../../../shared/registry';
+import type { CheckTarget, LoginCheckResult } from './login-check-view';
 
-/** What a login check reports, as the main process answered it. */
-export type LoginCheckResult = ResponseOf<'registry:check-login'>;
-
-/** The credential fields a check needs (an entry, or the add/edit form before saving). */
-export type CheckTarget = Readonly<{
-  registry: string;
-  username: string;
-  secret: string;
-  insecure?: boolean;
-  caCertificate?: string;
-}>;
-
-/** Turns a check's verdict into the record stored on the entry (what the status badge shows). */
-export function toLastCheck(result: LoginCheckResult, at: number): LastCheck {
-  return {
-    at,
-    ok: result.ok,
-    code: result.code,
-    message: result.ok ? result.message : `${result.message} ${result.hint}`.trim(),
-  };
-}
+export { toLastCheck, type CheckTarget, type LoginCheckResult } from './login-check-view';
 
 /**
  * Runs login checks through main (the renderer never talks to registries itself) and remembers

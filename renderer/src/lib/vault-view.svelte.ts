@@ -17,6 +17,7 @@ import {
   type NewEntryInput,
 } from '../../../shared/entries';
 import type { Result } from '../../../shared/ipc/result';
+import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './session.svelte';
 import type { OpenVault, VaultSession, VaultSummary } from './store';
@@ -52,6 +53,8 @@ export class VaultView {
   save = $state<SaveState>({ kind: 'idle' });
   /** Revealed rows and the clipboard notice; reset whenever the open vault changes. */
   readonly secrets = new SecretActions();
+  /** "Test login" on the rows: which checks run, and which failure's detail is open. */
+  readonly checks = new EntryChecks(this);
   private open: OpenVault | null = null;
   private writing = 0;
   private unobserve: (() => void) | null = null;
@@ -111,6 +114,7 @@ export class VaultView {
 
   close(): void {
     this.secrets.reset();
+    this.checks.reset();
     this.save = { kind: 'idle' };
     this.unobserve?.();
     this.unobserve = null;

@@ -137,6 +137,35 @@ export class VaultPage {
     return (await secret.textContent()) ?? '';
   }
 
+  /** A row's "Test login" button (in its Actions cell). */
+  testLoginButton(rowText: string): Locator {
+    return this.row(rowText).getByRole('button', { name: 'Test login' });
+  }
+
+  /** Runs "Test login" on a row and waits until the check is done. */
+  async testLogin(rowText: string): Promise<void> {
+    const button = this.testLoginButton(rowText);
+    await button.click();
+    await expect(button).not.toHaveAttribute('aria-busy', 'true', { timeout: 20_000 });
+  }
+
+  /** One status badge of a row, e.g. "Login OK" or "Login failed". */
+  badge(rowText: string, label: string): Locator {
+    return this.row(rowText).getByRole('listitem').filter({ hasText: label });
+  }
+
+  /** The message and hint of a row's failed login check (shown when its check fails, or on Details). */
+  checkDetail(rowText: string): Locator {
+    return this.row(rowText).getByRole('alert');
+  }
+
+  /** Runs "Test login" in the add / edit form and waits until the check is done. */
+  async testFormLogin(form: Locator): Promise<void> {
+    const button = form.getByRole('button', { name: 'Test login' });
+    await button.click();
+    await expect(button).not.toHaveAttribute('aria-busy', 'true', { timeout: 20_000 });
+  }
+
   async expectSaved(): Promise<void> {
     await expect(this.page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
   }
