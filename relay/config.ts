@@ -1,0 +1,70 @@
+// Relay settings from command-line flags and environment variables (flags win).
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Settings of one relay process. */
+export type RelayConfig = Readonly<{
+  host: string;
+  port: number;
+  dataDir: string;
+  maxFrameBytes: number;
+  /**
+   * SQLite `synchronous` level. `full` (default) fsyncs the WAL before every acknowledgement, so an
+   * acknowledged envelope survives power loss; `normal` survives a killed process but not power loss.
+   */
+  durability: 'full' | 'normal';
+}>;
+
+const configSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  dataDir: z.string().min(1),
+  maxFrameBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024),
+  durability: z.enum(['full', 'normal']),
+});
+
+const flags = {
+  '--host': 'host',
+  '--port': 'port',
+  '--data-dir': 'dataDir',
+  '--max-frame-bytes': 'maxFrameBytes',
+  '--durability': 'durability',
+} as const;
+
+/** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
+export const defaultMaxFrameBytes = 8 * 1024 * 1024;
+
+/** Parses `--flag value` / `--flag=value` arguments over REGVAULT_RELAY_* variables over defaults. */
+export function parseRelayConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): RelayConfig {
+  const values: Record<string, string | number> = {
+    host: env.REGVAULT_RELAY_HOST ?? '127.0.0.1',
+    port: env.REGVAULT_RELAY_PORT ?? 8787,
+    dataDir: env.REGVAULT_RELAY_DATA_DIR ?? './relay-data',
+    maxFrameBytes: env.REGVAULT_RELAY_MAX_FRAME_BYTES ?? defaultMaxFrameBytes,
+    durability: env.REGVAULT_RELAY_DURABILITY ?? 'full',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const key = flags[flag as keyof typeof flags];
+    if (!key) throw new Error(`unknown option ${flag}; known: ${Object.keys(flags).join(', ')}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    values[key] = value;
+  }
+  const parsed = configSchema.safeParse(values);
+  if (!parsed.success)
+    throw new Error(
+      `bad relay option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}

@@ -1,0 +1,153 @@
+// The relay's WebSocket server: one challenge per connection, every frame size-capped and
+// schema-checked, every failure answered with a numbered error while other connections carry on.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { decodeBase64, encodeBase64 } from '../shared/sync/bytes';
+import { encodeAuthMessage } from '../shared/sync/canonical';
+import { errorCodes, type ErrorCode } from '../shared/sync/codes';
+import { clientFrameSchema, type ClientFrame } from '../shared/sync/wire-frames';
+import { protocolVersion } from '../shared/sync/wire-records';
+import { createCommitQueue } from './commit-queue';
+import type { RelayConfig } from './config';
+import { createEd25519Verifier } from './ed25519';
+import { handleRequest, type Connection, type RelayContext } from './handlers';
+import { openRelayStore } from './store';
+import { createVaultCache } from './vaults';
+
+/** A running relay. */
+export type RelayServer = Readonly<{ host: string; port: number; close: () => Promise<void> }>;
+
+/** A subscriber that reads slower than this much queued output is dropped (it resumes by catch-up). */
+const maxBufferedBytes = 64 * 1024 * 1024;
+const heartbeatMs = 30_000;
+
+/** Opens the store and starts listening; resolves once the port is bound. */
+export async function startRelay(config: RelayConfig): Promise<RelayServer> {
+  const store = openRelayStore(config.dataDir, config.durability);
+  const vaults = createVaultCache(store);
+  const ctx: RelayContext = {
+    store,
+    vaults,
+    queue: createCommitQueue(store, vaults),
+    verify: createEd25519Verifier(),
+    now: () => Date.now(),
+  };
+  const http = createServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');
+  });
+  // Frames up to twice the limit are read and answered with error 1002; beyond that ws closes with 1009.
+  const wss = new WebSocketServer({ server: http, maxPayload: config.maxFrameBytes * 2 });
+  const alive = new WeakMap<WebSocket, boolean>();
+  wss.on('connection', (ws) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    acceptConnection(ctx, ws, config.maxFrameBytes);
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) ws.terminate();
+      else {
+        alive.set(ws, false);
+        ws.ping();
+      }
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+  await listen(http, config.port, config.host);
+  const address = http.address() as AddressInfo;
+  return {
+    host: address.address,
+    port: address.port,
+    close: async () => {
+      clearInterval(heartbeat);
+      ctx.queue.flushNow();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      store.close();
+    },
+  };
+}
+
+function listen(http: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: number): void {
+  const challenge = randomBytes(32);
+  const subscriptions = new Set<string>();
+  let conn: Connection | null = null;
+  const sendText = (text: string) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > maxBufferedBytes) return ws.terminate();
+    ws.send(text);
+  };
+  const sendFrame = (frame: object) => sendText(JSON.stringify(frame));
+  const sendError = (id: number | null, code: ErrorCode, message: string) =>
+    sendFrame({ t: 'error', id, code, message });
+
+  sendFrame({ t: 'hello', v: protocolVersion, challenge: encodeBase64(challenge), maxFrameBytes });
+  ws.on('error', () => undefined); // oversized or invalid WebSocket frames: ws closes the socket itself
+  ws.on('close', () => {
+    if (conn) ctx.vaults.unsubscribe(conn, subscriptions);
+  });
+  const authenticate = (frame: ClientFrame) => {
+    if (frame.t !== 'auth') return sendError(frame.id, errorCodes.notAuthenticated, 'authenticate first');
+    if (frame.v !== protocolVersion) {
+      sendError(frame.id, errorCodes.unsupportedVersion, `this relay speaks protocol v${protocolVersion}`);
+      return ws.close(1008, 'unsupported version');
+    }
+    const device = decodeBase64(frame.device);
+    if (!ctx.verify(decodeBase64(frame.sig), encodeAuthMessage(challenge, device), device)) {
+      sendError(frame.id, errorCodes.authFailed, 'the challenge signature does not verify');
+      return ws.close(1008, 'authentication failed');
+    }
+    conn = { device, deviceKey: frame.device, subscriptions, sendText, sendFrame, sendError };
+    sendFrame({ t: 'authed', id: frame.id });
+  };
+  // Frames are handled synchronously, in arrival order: answers leave in request order.
+  ws.on('message', (data, isBinary) => {
+    const parsed = parseClientFrame(data, isBinary, maxFrameBytes);
+    if ('error' in parsed) return sendError(parsed.id, parsed.error, parsed.message);
+    const frame = parsed.frame;
+    if (!conn) return authenticate(frame);
+    if (frame.t === 'auth') return sendError(frame.id, errorCodes.alreadyAuthenticated, 'already authenticated');
+    try {
+      handleRequest(ctx, conn, frame);
+    } catch (error) {
+      process.stderr.write(`relay: ${frame.t} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      sendError(frame.id, errorCodes.internal, 'the relay failed to handle the request; retry later');
+    }
+  });
+}
+
+type Parsed = { frame: ClientFrame } | { error: ErrorCode; id: number | null; message: string };
+
+function parseClientFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): Parsed {
+  const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  if (bytes.length > maxFrameBytes) {
+    return { error: errorCodes.frameTooLarge, id: null, message: `frames are limited to ${maxFrameBytes} bytes` };
+  }
+  if (isBinary) return { error: errorCodes.malformedFrame, id: null, message: 'frames are JSON text' };
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return { error: errorCodes.malformedFrame, id: null, message: 'not JSON' };
+  }
+  const parsed = clientFrameSchema.safeParse(json);
+  if (parsed.success) return { frame: parsed.data };
+  const rawId = typeof json === 'object' && json !== null && 'id' in json ? (json as { id: unknown }).id : null;
+  const id = typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0 && rawId <= 0x7fffffff ? rawId : null;
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'invalid frame';
+  return { error: errorCodes.malformedFrame, id, message: where.slice(0, 300) };
+}

@@ -1,0 +1,167 @@
+// The relay's SQLite store. It holds only what the relay may see: vault ids, public keys, counters,
+// sequence numbers, signatures, nonces and ciphertext. WAL mode; every acknowledgement follows a
+// committed transaction (see RelayConfig.durability for the fsync level).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
+
+/** An envelope row: binary fields as stored. */
+export type StoredEnvelope = Readonly<{
+  vault: string;
+  seq: number;
+  epoch: number;
+  author: Uint8Array;
+  counter: number;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+  sig: Uint8Array;
+}>;
+
+/** A snapshot row. */
+export type StoredSnapshot = Omit<StoredEnvelope, 'counter'>;
+
+// The hot path (storing an envelope) touches two B-tree pages: the envelope row and its
+// (vault, author, counter) index. A vault's head and its authors' last counters are derived from the
+// envelopes; `authors` only keeps the counters of envelopes pruned behind a snapshot.
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vaults (vault TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (vault TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (vault, idx));
+CREATE TABLE IF NOT EXISTS authors (
+  vault TEXT NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (vault, author)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS envelopes (
+  vault TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL,
+  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_author ON envelopes (vault, author, counter);
+CREATE TABLE IF NOT EXISTS snapshots (
+  vault TEXT PRIMARY KEY, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL,
+  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS grants (
+  vault TEXT NOT NULL, recipient BLOB NOT NULL, epoch INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (vault, recipient, epoch));
+`;
+
+/** The relay's persistent state; every mutating method is one transaction. */
+export type RelayStore = Readonly<{
+  /** The committed head of a vault, or undefined if it is not registered. */
+  headOf: (vault: string) => number | undefined;
+  memberRecords: (vault: string) => WireMemberRecord[];
+  authorCounters: (vault: string) => { author: Buffer; counter: number }[];
+  envelopesAfter: (vault: string, seq: number) => IterableIterator<StoredEnvelope>;
+  envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
+  snapshotOf: (vault: string) => StoredSnapshot | undefined;
+  grantsFor: (recipient: Uint8Array) => WireGrant[];
+  /** Registers a vault with its genesis record. */
+  registerVault: (vault: string, genesis: WireMemberRecord, now: number) => void;
+  /** Appends a member record and, if given, stores a key grant, atomically. */
+  appendMember: (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => void;
+  /** Stores a batch of envelopes (seq already assigned) in one transaction. */
+  appendEnvelopes: (envelopes: readonly StoredEnvelope[]) => void;
+  /** Replaces a vault's snapshot and prunes the envelopes it covers. */
+  storeSnapshot: (snap: StoredSnapshot) => void;
+  close: () => void;
+}>;
+
+/** Opens (creating if needed) the relay database in `dataDir`. */
+export function openRelayStore(dataDir: string, durability: 'full' | 'normal'): RelayStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'relay.sqlite3'));
+  // Exclusive: a second relay on the same data dir fails at start instead of corrupting the caches.
+  db.pragma('locking_mode = EXCLUSIVE');
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.exec(schema);
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
+  } catch (error) {
+    db.close();
+    const busy = error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
+    throw busy ? new Error(`another relay process is using ${dataDir}; stop it or pick another --data-dir`) : error;
+  }
+  return storeOver(db, prepareStatements(db));
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    vault: db.prepare<[string], { vault: string }>('SELECT vault FROM vaults WHERE vault = ?'),
+    lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM envelopes WHERE vault = ?'),
+    insertVault: db.prepare('INSERT INTO vaults (vault, created_at) VALUES (?, ?)'),
+    members: db.prepare<[string], { record: string }>('SELECT record FROM members WHERE vault = ? ORDER BY idx'),
+    insertMember: db.prepare('INSERT INTO members (vault, idx, record) VALUES (?, ?, ?)'),
+    authors: db.prepare<[string, string], { author: Buffer; counter: number }>(
+      `SELECT author, MAX(counter) AS counter FROM (
+         SELECT author, counter FROM authors WHERE vault = ?
+         UNION ALL SELECT author, MAX(counter) FROM envelopes WHERE vault = ? GROUP BY author)
+       GROUP BY author`,
+    ),
+    keepPrunedCounters: db.prepare(
+      `INSERT INTO authors (vault, author, counter)
+       SELECT vault, author, MAX(counter) FROM envelopes WHERE vault = ? AND seq <= ? GROUP BY author
+       ON CONFLICT (vault, author) DO UPDATE SET counter = MAX(counter, excluded.counter)`,
+    ),
+    insertEnvelope: db.prepare(
+      'INSERT INTO envelopes (vault, seq, epoch, author, counter, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    envelopesAfter: db.prepare<[string, number], StoredEnvelope>(
+      'SELECT vault, seq, epoch, author, counter, nonce, ciphertext, sig FROM envelopes WHERE vault = ? AND seq > ? ORDER BY seq',
+    ),
+    envelopeByCounter: db.prepare<[string, Uint8Array, number], { seq: number; sig: Buffer }>(
+      'SELECT seq, sig FROM envelopes WHERE vault = ? AND author = ? AND counter = ?',
+    ),
+    snapshot: db.prepare<[string], StoredSnapshot>(
+      'SELECT vault, seq, epoch, author, nonce, ciphertext, sig FROM snapshots WHERE vault = ?',
+    ),
+    upsertSnapshot: db.prepare(
+      `INSERT INTO snapshots (vault, seq, epoch, author, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (vault) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, author = excluded.author,
+       nonce = excluded.nonce, ciphertext = excluded.ciphertext, sig = excluded.sig`,
+    ),
+    prune: db.prepare('DELETE FROM envelopes WHERE vault = ? AND seq <= ?'),
+    upsertGrant: db.prepare(
+      'INSERT INTO grants (vault, recipient, epoch, body) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body',
+    ),
+    grantsFor: db.prepare<[Uint8Array], { body: string }>(
+      'SELECT body FROM grants WHERE recipient = ? ORDER BY vault, epoch',
+    ),
+  };
+}
+
+function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements>): RelayStore {
+  return {
+    /** The committed head of a vault, or undefined if it is not registered. */
+    headOf: (vault: string): number | undefined =>
+      q.vault.get(vault) ? Math.max(q.lastSeq.get(vault)?.seq ?? 0, q.snapshot.get(vault)?.seq ?? 0) : undefined,
+    memberRecords: (vault: string): WireMemberRecord[] =>
+      q.members.all(vault).map((row) => JSON.parse(row.record) as WireMemberRecord),
+    authorCounters: (vault: string) => q.authors.all(vault, vault),
+    envelopesAfter: (vault: string, seq: number) => q.envelopesAfter.iterate(vault, seq),
+    envelopeByCounter: (vault: string, author: Uint8Array, counter: number) =>
+      q.envelopeByCounter.get(vault, author, counter),
+    snapshotOf: (vault: string) => q.snapshot.get(vault),
+    grantsFor: (recipient: Uint8Array) => q.grantsFor.all(recipient).map((row) => JSON.parse(row.body) as WireGrant),
+
+    /** Registers a vault with its genesis record. */
+    registerVault: db.transaction((vault: string, genesis: WireMemberRecord, now: number) => {
+      q.insertVault.run(vault, now);
+      q.insertMember.run(vault, genesis.index, JSON.stringify(genesis));
+    }),
+    /** Appends a member record and, if given, stores a key grant, atomically. */
+    appendMember: db.transaction(
+      (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => {
+        q.insertMember.run(record.vault, record.index, JSON.stringify(record));
+        if (grant) q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
+      },
+    ),
+    /** Stores a batch of envelopes (seq already assigned) and the vaults' new heads in one transaction. */
+    appendEnvelopes: db.transaction((envelopes: readonly StoredEnvelope[]) => {
+      for (const e of envelopes)
+        q.insertEnvelope.run(e.vault, e.seq, e.epoch, e.author, e.counter, e.nonce, e.ciphertext, e.sig);
+    }),
+    storeSnapshot: db.transaction((snap: StoredSnapshot) => {
+      q.upsertSnapshot.run(snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig);
+      q.keepPrunedCounters.run(snap.vault, snap.seq);
+      q.prune.run(snap.vault, snap.seq);
+    }),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,124 @@
+// The exact bytes that are signed, hashed or bound into sealed plaintext. Every message starts with a
+// NUL-terminated domain string, so a signature made for one purpose never verifies for another, and
+// every variable-length field is length-prefixed, so fields cannot be re-split.
+import nacl from 'tweetnacl';
+import { concatBytes, encodeU32, encodeU64, encodeUtf8, lengthPrefixed } from './bytes';
+import type { Role } from './wire-records';
+
+/** Domain strings of protocol v1 (each signed or sealed message starts with one and a NUL byte). */
+export const domains = {
+  auth: 'regvault/v1/auth',
+  envelope: 'regvault/v1/envelope',
+  snapshot: 'regvault/v1/snapshot',
+  member: 'regvault/v1/member',
+  memberHash: 'regvault/v1/member-hash',
+  grant: 'regvault/v1/grant',
+  grantKey: 'regvault/v1/grant-key',
+} as const;
+
+const domainBytes = new Map<string, Uint8Array>();
+function domain(name: string): Uint8Array {
+  let bytes = domainBytes.get(name);
+  if (!bytes) {
+    bytes = concatBytes([encodeUtf8(name), Uint8Array.of(0)]);
+    domainBytes.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** The fields of an envelope or snapshot header (what is bound into both the signature and the plaintext). */
+export type SealHeader = Readonly<{ vault: string; epoch: number; author: Uint8Array; position: number }>;
+
+/** Bytes a device signs to answer the relay's challenge. */
+export function encodeAuthMessage(challenge: Uint8Array, device: Uint8Array): Uint8Array {
+  return concatBytes([domain(domains.auth), challenge, device]);
+}
+
+/** Header of an envelope: vault id, epoch, author key, per-author counter. */
+export function encodeEnvelopeHeader(header: SealHeader): Uint8Array {
+  return encodeHeader(domains.envelope, header);
+}
+
+/** Header of a snapshot: vault id, epoch, author key, sequence it covers. */
+export function encodeSnapshotHeader(header: SealHeader): Uint8Array {
+  return encodeHeader(domains.snapshot, header);
+}
+
+function encodeHeader(name: string, header: SealHeader): Uint8Array {
+  return concatBytes([
+    domain(name),
+    lengthPrefixed(encodeUtf8(header.vault)),
+    encodeU32(header.epoch),
+    header.author,
+    encodeU64(header.position),
+  ]);
+}
+
+/** Bytes signed for an envelope or snapshot: its header, nonce and ciphertext. */
+export function encodeSealedMessage(header: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return concatBytes([header, nonce, lengthPrefixed(ciphertext)]);
+}
+
+/** The fields of a member record that its signature covers. */
+export type MemberFields = Readonly<{
+  vault: string;
+  index: number;
+  prev: Uint8Array;
+  action: 'add' | 'remove';
+  subject: Uint8Array;
+  role: Role;
+  signer: Uint8Array;
+}>;
+
+const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3 };
+
+/** Bytes signed for a member record. */
+export function encodeMemberMessage(fields: MemberFields): Uint8Array {
+  return concatBytes([
+    domain(domains.member),
+    lengthPrefixed(encodeUtf8(fields.vault)),
+    encodeU32(fields.index),
+    fields.prev,
+    Uint8Array.of(fields.action === 'add' ? 1 : 2),
+    fields.subject,
+    Uint8Array.of(roleByte[fields.role]),
+    fields.signer,
+  ]);
+}
+
+/** Hash linking a member record to the next one: SHA-512 of the signed bytes and signature, cut to 32 bytes. */
+export function hashMemberRecord(fields: MemberFields, sig: Uint8Array): Uint8Array {
+  return nacl.hash(concatBytes([domain(domains.memberHash), encodeMemberMessage(fields), sig])).slice(0, 32);
+}
+
+/** The fields of a key grant that its signature covers. */
+export type GrantFields = Readonly<{
+  vault: string;
+  epoch: number;
+  recipient: Uint8Array;
+  recipientBox: Uint8Array;
+  ephemeral: Uint8Array;
+  nonce: Uint8Array;
+  box: Uint8Array;
+  signer: Uint8Array;
+}>;
+
+/** Bytes signed for a key grant. */
+export function encodeGrantMessage(fields: GrantFields): Uint8Array {
+  return concatBytes([
+    domain(domains.grant),
+    lengthPrefixed(encodeUtf8(fields.vault)),
+    encodeU32(fields.epoch),
+    fields.recipient,
+    fields.recipientBox,
+    fields.ephemeral,
+    fields.nonce,
+    lengthPrefixed(fields.box),
+    fields.signer,
+  ]);
+}
+
+/** Header sealed inside a grant's box in front of the vault key, binding the key to vault, epoch and recipient. */
+export function encodeGrantKeyHeader(vault: string, epoch: number, recipient: Uint8Array): Uint8Array {
+  return concatBytes([domain(domains.grantKey), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), recipient]);
+}

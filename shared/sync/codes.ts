@@ -1,0 +1,67 @@
+// Numbered error codes of sync protocol v1. docs/protocol.md lists the same table; a code never
+// changes meaning once released (add new numbers instead).
+
+/** Every error code the relay sends (1xxx–3xxx, 5xxx) or the client engine reports (4xxx). */
+export const errorCodes = {
+  malformedFrame: 1001,
+  frameTooLarge: 1002,
+  unsupportedVersion: 1003,
+  notAuthenticated: 1004,
+  authFailed: 1005,
+  alreadyAuthenticated: 1006,
+  unknownVault: 2001,
+  vaultExists: 2002,
+  notAMember: 2003,
+  notAWriter: 2004,
+  notAnAdmin: 2005,
+  badRecord: 2006,
+  authorMismatch: 2007,
+  badGrant: 2008,
+  badSignature: 3001,
+  replayedCounter: 3002,
+  unknownSequence: 3003,
+  staleSnapshot: 3004,
+  rollbackDetected: 4001,
+  sequenceGap: 4002,
+  forgedEnvelope: 4003,
+  decryptFailed: 4004,
+  unknownEpoch: 4005,
+  badMemberLog: 4006,
+  protocolViolation: 4007,
+  requestTimeout: 4008,
+  envelopeTooLarge: 4009,
+  badKeyGrant: 4010,
+  connectionClosed: 4011,
+  invalidDeviceCode: 4012,
+  notConnected: 4013,
+  internal: 5001,
+} as const;
+
+/** One of the numbered error codes. */
+export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
+
+/** A protocol error as reported to callers and in the engine status. */
+export type SyncError = Readonly<{ code: ErrorCode; message: string }>;
+
+/** An Error carrying a protocol error code, thrown by the engine's one-shot operations. */
+export class SyncProtocolError extends Error {
+  /** The numbered error code (see docs/protocol.md). */
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(`${message} (error ${code})`);
+    this.name = 'SyncProtocolError';
+    this.code = code;
+  }
+}
+
+/** Builds a `SyncError` value. */
+export function syncError(code: ErrorCode, message: string): SyncError {
+  return { code, message };
+}
+
+const knownCodes = new Set<number>(Object.values(errorCodes));
+
+/** Tells whether a number is one of the protocol's error codes. */
+export function isErrorCode(value: number): value is ErrorCode {
+  return knownCodes.has(value);
+}

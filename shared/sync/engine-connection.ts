@@ -1,0 +1,133 @@
+// The engine's connection life: connect and authenticate, subscribe (registering the vault first if
+// the relay does not know it and this device holds its genesis), hand frames to the inbound queue in
+// order, watch for unanswered publishes, and reconnect with exponential backoff and jitter.
+import { errorCodes, SyncProtocolError, syncError } from './codes';
+import { publishStatus, type EngineCore } from './engine-core';
+import { handleRelayFrame } from './engine-inbound';
+import { openRelaySession, type RelaySession } from './session';
+import type { RelayFrame } from './wire-frames';
+
+/** Retry bounds, all in ms. */
+export type RetrySettings = Readonly<{ initialMs: number; maxMs: number; timeoutMs: number }>;
+
+/** Keeps one engine connected; every callback from an older connection is ignored by its generation. */
+export class EngineConnection {
+  private attempt = 0;
+  private generation = 0;
+  private inbound: Promise<void> = Promise.resolve();
+  private cancelRetry: (() => void) | null = null;
+  private cancelWatch: (() => void) | null = null;
+
+  /** Wraps the engine's core with the given retry settings. */
+  constructor(
+    private readonly core: EngineCore,
+    private readonly retry: RetrySettings,
+  ) {}
+
+  /** Resolves once every frame received so far has been handled. */
+  drained(): Promise<void> {
+    return this.inbound;
+  }
+
+  /** Drops the connection and cancels timers; callbacks still in flight become no-ops. */
+  stop(): void {
+    this.generation++;
+    this.cancelRetry?.();
+    this.cancelWatch?.();
+    this.core.session?.close();
+    this.core.session = null;
+  }
+
+  /** Opens a connection and subscribes; on failure, schedules the next attempt. */
+  async connect(): Promise<void> {
+    const core = this.core;
+    if (core.phase === 'stopped' || core.fatal) return;
+    const gen = ++this.generation;
+    let session: RelaySession;
+    try {
+      session = await openRelaySession({
+        url: core.options.relayUrl,
+        connect: core.options.connect,
+        signer: core.options.device,
+        clock: core.options.clock,
+        timeoutMs: this.retry.timeoutMs,
+        onFrame: (frame) => this.enqueueFrame(gen, frame),
+        onClose: () => this.onDisconnect(gen),
+      });
+    } catch {
+      if (gen === this.generation) this.scheduleReconnect();
+      return;
+    }
+    if (gen !== this.generation) return session.close();
+    core.session = session;
+    await this.inbound;
+    if (await this.subscribe(session)) this.attempt = 0;
+    this.watchAcks(gen, session, undefined);
+  }
+
+  private enqueueFrame(gen: number, frame: RelayFrame): void {
+    this.inbound = this.inbound
+      .then(() => (gen === this.generation ? handleRelayFrame(this.core, frame) : undefined))
+      .catch((error: unknown) => {
+        this.core.transient = syncError(errorCodes.internal, `could not apply a relay frame: ${String(error)}`);
+        this.core.session?.close();
+      });
+  }
+
+  private scheduleReconnect(): void {
+    const core = this.core;
+    if (core.phase === 'stopped' || core.fatal) return;
+    const base = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    const jitter = ((core.options.random(1)[0] ?? 0) / 255) * 0.5 + 0.5;
+    this.cancelRetry?.();
+    this.cancelRetry = core.options.clock.schedule(Math.round(base * jitter), () => void this.connect());
+  }
+
+  private onDisconnect(gen: number): void {
+    if (gen !== this.generation) return;
+    this.generation++;
+    const core = this.core;
+    core.session = null;
+    core.inFlight.clear();
+    if (core.phase !== 'stopped') core.phase = 'offline';
+    publishStatus(core);
+    this.scheduleReconnect();
+  }
+
+  /** Closes a connection whose oldest unacknowledged publish stayed unanswered for a whole period. */
+  private watchAcks(gen: number, session: RelaySession, lowest: number | undefined): void {
+    this.cancelWatch?.();
+    this.cancelWatch = this.core.options.clock.schedule(this.retry.timeoutMs, () => {
+      if (gen !== this.generation) return;
+      const now = this.core.inFlight.keys().next().value;
+      if (now !== undefined && now === lowest) session.close();
+      else this.watchAcks(gen, session, now);
+    });
+  }
+
+  private async subscribe(session: RelaySession): Promise<boolean> {
+    const core = this.core;
+    try {
+      await session.request({ t: 'subscribe', vault: core.options.vaultId, from: core.head });
+      return true;
+    } catch (error) {
+      const code = error instanceof SyncProtocolError ? error.code : errorCodes.internal;
+      const genesis = core.members[0];
+      if (code === errorCodes.unknownVault && genesis?.subject === core.me && !core.registerTried) {
+        core.registerTried = true;
+        try {
+          await session.request({ t: 'register', record: genesis });
+          return await this.subscribe(session);
+        } catch {
+          // Reported below through the subscription error.
+        }
+      }
+      if (code !== errorCodes.connectionClosed) {
+        core.transient = syncError(code, error instanceof Error ? error.message : String(error));
+      }
+      session.close();
+      return false;
+    }
+  }
+}

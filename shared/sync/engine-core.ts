@@ -1,0 +1,190 @@
+// The mutable state one sync engine shares between its parts (connection, inbound frames, local
+// updates), and the status derived from it.
+import type * as Y from 'yjs';
+import { encodeBase64 } from './bytes';
+import { errorCodes, syncError, type SyncError } from './codes';
+import type { VaultKey } from './envelope';
+import { emptyMemberState, verifyMemberLog, type MemberState } from './members';
+import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
+import type { RelaySession } from './session';
+import {
+  createStorageWriter,
+  type StorageWriter,
+  type StoredSyncState,
+  type SyncCursor,
+  type SyncStorage,
+} from './storage';
+import type { WireEnvelope, WireMemberRecord } from './wire-records';
+
+/** The engine's status: all local edits stored on the relay, some not yet, not connected, or stopped by an error. */
+export type SyncStatus = 'synced' | Readonly<{ pending: number }> | 'offline' | Readonly<{ error: SyncError }>;
+
+/** Options of `createSyncEngine`. */
+export type SyncEngineOptions = Readonly<{
+  /** The vault's document; the engine applies remote updates with `engine.origin` and seals every other update. */
+  doc: Y.Doc;
+  vaultId: string;
+  vaultKey: VaultKey;
+  /** This device's Ed25519 identity (its public key authors envelopes). */
+  device: DeviceSigner;
+  verify: VerifySignature;
+  relayUrl: string;
+  connect: ConnectSocket;
+  random: RandomBytes;
+  clock: Clock;
+  storage: SyncStorage;
+  /** The member log to start from when storage has none: the genesis of a vault created here, or a pulled grant's log. */
+  members?: readonly WireMemberRecord[];
+  /** Write a snapshot once this many envelopes accumulated since the last one (default 300). */
+  snapshotEvery?: number;
+  /** Reconnect backoff bounds in ms (default 500 ms … 30 s) and request/ack timeout (default 15 s). */
+  retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
+}>;
+
+/** Where the engine is in a connection's life. */
+export type Phase = 'stopped' | 'offline' | 'catching-up' | 'live';
+
+/** State shared by the engine's modules. */
+export type EngineCore = {
+  readonly options: SyncEngineOptions;
+  readonly origin: object;
+  readonly me: string;
+  readonly writer: StorageWriter;
+  phase: Phase;
+  session: RelaySession | null;
+  head: number;
+  counter: number;
+  snapshotSeq: number;
+  authors: Map<string, number>;
+  members: readonly WireMemberRecord[];
+  memberState: MemberState;
+  /** Keys that held write access at some point of the log (their past envelopes stay valid). */
+  everWriters: Set<string>;
+  vector: Uint8Array | null;
+  /** Sealed envelopes not yet acknowledged, by counter (ascending). */
+  pending: Map<number, WireEnvelope>;
+  /** Request id of each publish sent on the current session → counter. */
+  inFlight: Map<number, number>;
+  /** Local updates not yet sealed. */
+  unsealed: Uint8Array[];
+  sealing: boolean;
+  /** The running seal loop, if any. */
+  sealRun: Promise<void> | null;
+  snapshotting: boolean;
+  catchUpTarget: number;
+  registerTried: boolean;
+  /** A fatal error stops syncing; a transient one is shown until the next good subscription. */
+  fatal: SyncError | null;
+  transient: SyncError | null;
+  lastStatus: string;
+  readonly listeners: Set<(status: SyncStatus) => void>;
+};
+
+/** Computes the current status from the core state. */
+export function computeStatus(core: EngineCore): SyncStatus {
+  const error = core.fatal ?? core.transient;
+  if (error) return { error };
+  if (core.phase === 'offline' || core.phase === 'stopped') return 'offline';
+  const pending = core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0);
+  if (core.phase === 'live' && pending === 0) return 'synced';
+  return { pending };
+}
+
+/** Recomputes the status and tells listeners when it changed. */
+export function publishStatus(core: EngineCore): void {
+  const status = computeStatus(core);
+  const key = JSON.stringify(status);
+  if (key === core.lastStatus) return;
+  core.lastStatus = key;
+  for (const listener of core.listeners) listener(status);
+}
+
+/** The cursor to persist for the current state. */
+export function currentCursor(core: EngineCore): SyncCursor {
+  return {
+    head: core.head,
+    counter: core.counter,
+    snapshotSeq: core.snapshotSeq,
+    authors: Object.fromEntries(core.authors),
+    members: core.members,
+    vector: core.vector,
+  };
+}
+
+/** Records the set of keys that ever had write access in a log. */
+export function collectWriters(records: readonly WireMemberRecord[]): Set<string> {
+  const writers = new Set<string>();
+  for (const record of records) {
+    if (record.action === 'add' && record.role !== 'reader') writers.add(record.subject);
+  }
+  return writers;
+}
+
+/** The base64 form of this device's public key, as used in maps. */
+export function deviceKeyOf(device: DeviceSigner): string {
+  return encodeBase64(device.publicKey);
+}
+
+/** Stops syncing with a fatal error (rollback, gap, forged log): the relay can no longer be trusted. */
+export function failFatally(core: EngineCore, error: SyncError): void {
+  core.fatal ??= error;
+  core.session?.close();
+  publishStatus(core);
+}
+
+/** Builds the initial (stopped) core state of an engine. */
+export function createCore(options: SyncEngineOptions): EngineCore {
+  const core: EngineCore = {
+    options,
+    origin: { engine: 'regvault-sync', vault: options.vaultId },
+    me: deviceKeyOf(options.device),
+    writer: createStorageWriter(options.storage, (error) => {
+      core.transient = syncError(errorCodes.internal, `could not save sync state: ${String(error)}`);
+      publishStatus(core);
+    }),
+    phase: 'stopped',
+    session: null,
+    head: 0,
+    counter: 0,
+    snapshotSeq: 0,
+    authors: new Map(),
+    members: [],
+    memberState: emptyMemberState(options.vaultId),
+    everWriters: new Set(),
+    vector: null,
+    pending: new Map(),
+    inFlight: new Map(),
+    unsealed: [],
+    sealing: false,
+    sealRun: null,
+    snapshotting: false,
+    catchUpTarget: 0,
+    registerTried: false,
+    fatal: null,
+    transient: null,
+    lastStatus: '',
+    listeners: new Set(),
+  };
+  return core;
+}
+
+/** Restores position, counters, queue and verified member log from storage. */
+export async function restoreCore(core: EngineCore, stored: StoredSyncState): Promise<void> {
+  const cursor = stored.cursor;
+  const pending = [...stored.pending].sort((a, b) => a.counter - b.counter);
+  core.head = cursor?.head ?? 0;
+  core.snapshotSeq = cursor?.snapshotSeq ?? 0;
+  core.authors = new Map(Object.entries(cursor?.authors ?? {}));
+  core.vector = cursor?.vector ?? null;
+  core.counter = Math.max(cursor?.counter ?? 0, ...pending.map((env) => env.counter));
+  for (const env of pending) core.pending.set(env.counter, env);
+  const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);
+  const state = await verifyMemberLog(core.options.vaultId, records, core.options.verify);
+  if (typeof state === 'string') {
+    core.fatal = syncError(errorCodes.badMemberLog, `stored member log: ${state}`);
+    return;
+  }
+  core.members = records;
+  core.memberState = state;
+  core.everWriters = collectWriters(records);
+}

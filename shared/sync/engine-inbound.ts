@@ -1,0 +1,209 @@
+// Inbound side of the engine: frames from the relay, processed one at a time in arrival order. Every
+// envelope and snapshot is checked again here (member with write access, counter, signature, sealed
+// header) before it touches the document; sequence numbers must be contiguous and never go back.
+import * as Y from 'yjs';
+import { decodeBase64 } from './bytes';
+import { errorCodes, syncError, type ErrorCode } from './codes';
+import { collectWriters, currentCursor, failFatally, publishStatus, type EngineCore } from './engine-core';
+import { maybeWriteSnapshot, sendPending } from './engine-local';
+import { decodeEnvelope, openEnvelope, verifyEnvelope, type Envelope } from './envelope';
+import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
+import { decodeSnapshot, openSnapshot, verifySnapshot } from './snapshot';
+import type { RelayFrame } from './wire-frames';
+import type { WireEnvelope, WireMemberRecord, WireSnapshot } from './wire-records';
+
+/** Handles one relay frame after the handshake. */
+export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Promise<void> {
+  if (core.fatal || core.phase === 'stopped') return;
+  switch (frame.t) {
+    case 'subscribed':
+      return handleSubscribed(core, frame.head, frame.members);
+    case 'snap':
+      return handleSnapshot(core, frame.snap);
+    case 'env':
+      return handleEnvelope(core, frame.seq, frame.env);
+    case 'ack':
+      return handleAck(core, frame.id, frame.seq, frame.dup);
+    case 'member':
+      return handleMember(core, frame.record);
+    case 'snapshotted':
+      core.snapshotSeq = Math.max(core.snapshotSeq, frame.seq);
+      return;
+    case 'error':
+      return handleError(core, frame.id, frame.code as ErrorCode, frame.message);
+    default:
+      return;
+  }
+}
+
+async function handleSubscribed(core: EngineCore, head: number, records: readonly WireMemberRecord[]): Promise<void> {
+  if (head < core.head) {
+    return failFatally(
+      core,
+      syncError(
+        errorCodes.rollbackDetected,
+        `the relay's head ${head} is behind the verified ${core.head}: it lost or hid data`,
+      ),
+    );
+  }
+  if (records.length < core.members.length) {
+    return failFatally(
+      core,
+      syncError(errorCodes.rollbackDetected, 'the relay serves a shorter member log than this device verified'),
+    );
+  }
+  for (const [i, known] of core.members.entries()) {
+    if (JSON.stringify(records[i]) !== JSON.stringify(known)) {
+      return failFatally(core, syncError(errorCodes.badMemberLog, `the relay's member log differs at record ${i}`));
+    }
+  }
+  const state = await extendMemberLog(core.memberState, records.slice(core.members.length), core.options.verify);
+  if (typeof state === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, state));
+  core.members = records;
+  core.memberState = state;
+  core.everWriters = collectWriters(records);
+  core.transient = null;
+  core.catchUpTarget = head;
+  core.phase = 'catching-up';
+  await core.writer.commit({ cursor: currentCursor(core) });
+  if (core.head >= head) goLive(core);
+  publishStatus(core);
+}
+
+function goLive(core: EngineCore): void {
+  core.phase = 'live';
+  sendPending(core);
+  publishStatus(core);
+}
+
+function afterApplied(core: EngineCore): void {
+  // The doc now holds nothing unsealed beyond what was received, so the recovery vector may advance.
+  if (core.unsealed.length === 0 && !core.sealing) core.vector = Y.encodeStateVector(core.options.doc);
+  void core.writer.commit({ cursor: currentCursor(core) });
+  if (core.phase === 'catching-up' && core.head >= core.catchUpTarget) goLive(core);
+  publishStatus(core);
+}
+
+async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<void> {
+  const snap = decodeSnapshot(wire);
+  if (core.phase !== 'catching-up' || snap.seq <= core.head || snap.seq > core.catchUpTarget) {
+    return failFatally(core, syncError(errorCodes.protocolViolation, `unexpected snapshot at ${snap.seq}`));
+  }
+  const problem =
+    snap.vault !== core.options.vaultId
+      ? 'snapshot for another vault'
+      : !core.everWriters.has(wire.author)
+        ? 'snapshot author never had write access'
+        : !(await verifySnapshot(snap, core.options.verify))
+          ? 'bad snapshot signature'
+          : null;
+  if (problem) return failFatally(core, syncError(errorCodes.forgedEnvelope, problem));
+  if (snap.epoch !== core.options.vaultKey.epoch) {
+    return failFatally(core, syncError(errorCodes.unknownEpoch, `snapshot uses key epoch ${snap.epoch}`));
+  }
+  const content = openSnapshot(snap, core.options.vaultKey);
+  if (!content) return failFatally(core, syncError(errorCodes.decryptFailed, 'snapshot does not decrypt'));
+  Y.applyUpdate(core.options.doc, content.state, core.origin);
+  for (const [author, counter] of Object.entries(content.counters)) {
+    core.authors.set(author, Math.max(core.authors.get(author) ?? 0, counter));
+  }
+  core.counter = Math.max(core.counter, core.authors.get(core.me) ?? 0);
+  dropDelivered(core, core.authors.get(core.me) ?? 0);
+  core.head = snap.seq;
+  core.snapshotSeq = Math.max(core.snapshotSeq, snap.seq);
+  afterApplied(core);
+}
+
+async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope): Promise<void> {
+  if (core.phase === 'offline' || seq !== core.head + 1) {
+    return failFatally(
+      core,
+      syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay sent ${seq}`),
+    );
+  }
+  core.head = seq;
+  const env = decodeEnvelope(wire);
+  const rejection = await checkEnvelope(core, wire, env);
+  if (rejection) {
+    // Not applied, but the sequence number is spent: an honest relay never serves this.
+    core.transient = rejection;
+  } else {
+    const update = openEnvelope(env, core.options.vaultKey);
+    if (update) {
+      Y.applyUpdate(core.options.doc, update, core.origin);
+      core.authors.set(wire.author, wire.counter);
+      if (wire.author === core.me) {
+        // Our own envelope (stored before a crash lost our position): never reuse its counter.
+        core.counter = Math.max(core.counter, wire.counter);
+        dropDelivered(core, wire.counter);
+      }
+    } else core.transient = syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`);
+  }
+  afterApplied(core);
+}
+
+async function checkEnvelope(core: EngineCore, wire: WireEnvelope, env: Envelope) {
+  const forged = (why: string) => syncError(errorCodes.forgedEnvelope, why);
+  if (wire.vault !== core.options.vaultId) return forged('envelope for another vault');
+  if (!core.everWriters.has(wire.author)) return forged('envelope author never had write access');
+  if (wire.counter <= (core.authors.get(wire.author) ?? 0)) return forged('replayed envelope counter');
+  if (!(await verifyEnvelope(env, core.options.verify))) return forged('bad envelope signature');
+  if (wire.epoch !== core.options.vaultKey.epoch)
+    return syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`);
+  return null;
+}
+
+function dropDelivered(core: EngineCore, upTo: number): void {
+  const delivered = [...core.pending.keys()].filter((counter) => counter <= upTo);
+  for (const counter of delivered) core.pending.delete(counter);
+  if (delivered.length) void core.writer.commit({ remove: delivered });
+}
+
+function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): void {
+  const counter = core.inFlight.get(id);
+  if (counter === undefined) return;
+  core.inFlight.delete(id);
+  if (!dup) {
+    if (seq !== core.head + 1) {
+      return failFatally(
+        core,
+        syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay acked ${seq}`),
+      );
+    }
+    core.head = seq;
+  }
+  core.authors.set(core.me, Math.max(core.authors.get(core.me) ?? 0, counter));
+  core.pending.delete(counter);
+  void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
+  publishStatus(core);
+  void maybeWriteSnapshot(core);
+}
+
+async function handleMember(core: EngineCore, record: WireMemberRecord): Promise<void> {
+  const known = core.members[record.index];
+  if (known && JSON.stringify(known) === JSON.stringify(record)) return;
+  const valid = await core.options.verify(
+    decodeBase64(record.sig),
+    encodeMemberSignedBytes(record),
+    decodeBase64(record.signer),
+  );
+  const next = applyMemberRecord(core.memberState, record, valid);
+  if (typeof next === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, next));
+  core.memberState = next;
+  core.members = [...core.members, record];
+  core.everWriters = collectWriters(core.members);
+  await core.writer.commit({ cursor: currentCursor(core) });
+}
+
+function handleError(core: EngineCore, id: number | null, code: ErrorCode, message: string): void {
+  if (id !== null) {
+    const counter = core.inFlight.get(id);
+    // Other requests' errors go to whoever awaits them (session.request).
+    if (counter === undefined) return;
+    core.inFlight.delete(id);
+    // The relay already holds this counter of ours (we never reuse one), so the envelope is stored.
+    if (code === errorCodes.replayedCounter) return dropDelivered(core, counter);
+  }
+  core.transient = syncError(code, message);
+  publishStatus(core);
+}

@@ -1,0 +1,124 @@
+// Local side of the engine: sealing the document's own updates into the persisted queue, recovering
+// updates a crash kept out of the queue, and writing snapshots.
+import * as Y from 'yjs';
+import { errorCodes, syncError } from './codes';
+import { currentCursor, publishStatus, type EngineCore } from './engine-core';
+import { encodeEnvelope, sealEnvelope } from './envelope';
+import { encodeSnapshot, sealSnapshot } from './snapshot';
+
+/** Queues a local Yjs update for sealing (the doc's `update` handler; remote updates are skipped by origin). */
+export function queueLocalUpdate(core: EngineCore, update: Uint8Array, origin: unknown): void {
+  if (origin === core.origin) return;
+  core.unsealed.push(update);
+  publishStatus(core);
+  if (!core.sealing) {
+    const run: Promise<void> = drainLocalUpdates(core).finally(() => {
+      if (core.sealRun === run) core.sealRun = null;
+    });
+    core.sealRun = run;
+  }
+}
+
+/** Seals queued updates (merged while a previous seal was running), persists them, then sends them if live. */
+export async function drainLocalUpdates(core: EngineCore): Promise<void> {
+  core.sealing = true;
+  try {
+    while (core.unsealed.length > 0) {
+      const updates = core.unsealed.splice(0);
+      try {
+        await sealBatch(core, updates);
+      } catch (error) {
+        core.unsealed.unshift(...updates);
+        core.transient = syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
+        break;
+      }
+    }
+  } finally {
+    core.sealing = false;
+    publishStatus(core);
+  }
+}
+
+async function sealBatch(core: EngineCore, updates: Uint8Array[]): Promise<void> {
+  // Taken now, while every local update so far is in `updates`: the vector persisted with the
+  // envelope then covers nothing that is neither queued nor received.
+  const vector = Y.encodeStateVector(core.options.doc);
+  const update = updates.length === 1 && updates[0] ? updates[0] : Y.mergeUpdates(updates);
+  const counter = core.counter + 1;
+  const env = await sealEnvelope({
+    vault: core.options.vaultId,
+    vaultKey: core.options.vaultKey,
+    counter,
+    update,
+    signer: core.options.device,
+    random: core.options.random,
+  });
+  const wire = encodeEnvelope(env);
+  core.counter = counter;
+  core.vector = vector;
+  await core.writer.commit({ append: [wire], cursor: currentCursor(core) });
+  core.pending.set(counter, wire);
+  sendPending(core);
+}
+
+/**
+ * Sends, in counter order, the pending envelopes not yet in flight on the live session. Stops at one
+ * larger than the relay accepts: sending later counters past it would make the relay refuse it forever.
+ */
+export function sendPending(core: EngineCore): void {
+  const session = core.session;
+  if (!session || core.phase !== 'live') return;
+  const inFlight = new Set(core.inFlight.values());
+  for (const [counter, wire] of core.pending) {
+    if (inFlight.has(counter)) continue;
+    // Frames are ASCII JSON, so string length is byte length; 512 bytes cover the other fields.
+    if (wire.ciphertext.length + 512 > session.maxFrameBytes) {
+      core.transient = syncError(
+        errorCodes.envelopeTooLarge,
+        `A change of ${wire.ciphertext.length} bytes exceeds the relay's ${session.maxFrameBytes}-byte frame limit: ask the relay operator to raise --max-frame-bytes.`,
+      );
+      publishStatus(core);
+      return;
+    }
+    core.inFlight.set(session.send({ t: 'publish', env: wire }), counter);
+  }
+}
+
+/** Queues whatever the document holds beyond the persisted vector (edits a crash kept out of the queue). */
+export function recoverUnqueuedUpdates(core: EngineCore): void {
+  const doc = core.options.doc;
+  const known = core.vector ? Y.decodeStateVector(core.vector) : new Map<number, number>();
+  const current = Y.decodeStateVector(Y.encodeStateVector(doc));
+  let ahead = false;
+  for (const [client, clock] of current) if (clock > (known.get(client) ?? 0)) ahead = true;
+  if (!ahead) return;
+  queueLocalUpdate(core, core.vector ? Y.encodeStateAsUpdate(doc, core.vector) : Y.encodeStateAsUpdate(doc), null);
+}
+
+/** Writes a snapshot covering `head` when enough envelopes accumulated since the last one. */
+export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
+  const every = core.options.snapshotEvery ?? 300;
+  const session = core.session;
+  if (core.snapshotting || core.phase !== 'live' || !session || core.head - core.snapshotSeq < every) return;
+  core.snapshotting = true;
+  try {
+    const seq = core.head;
+    const snap = await sealSnapshot({
+      vault: core.options.vaultId,
+      vaultKey: core.options.vaultKey,
+      seq,
+      content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: Object.fromEntries(core.authors) },
+      signer: core.options.device,
+      random: core.options.random,
+    });
+    const wire = encodeSnapshot(snap);
+    if (wire.ciphertext.length + 512 > session.maxFrameBytes) return;
+    await session.request({ t: 'snapshot', snap: wire });
+    core.snapshotSeq = Math.max(core.snapshotSeq, seq);
+    await core.writer.commit({ cursor: currentCursor(core) });
+  } catch {
+    // A stale snapshot (another device was first) or a dropped connection: the next ack retries.
+  } finally {
+    core.snapshotting = false;
+  }
+}

@@ -1,0 +1,130 @@
+// The sync engine: keeps one Y.Doc in sync with a vault on a relay. Local updates are sealed and
+// queued at once (persisted, so nothing is lost offline) and sent when connected; remote envelopes
+// are verified and applied; the connection is retried with backoff and resumes from the last
+// verified sequence number.
+import { errorCodes, SyncProtocolError } from './codes';
+import { EngineConnection } from './engine-connection';
+import {
+  computeStatus,
+  createCore,
+  publishStatus,
+  restoreCore,
+  type EngineCore,
+  type SyncEngineOptions,
+  type SyncStatus,
+} from './engine-core';
+import { queueLocalUpdate, recoverUnqueuedUpdates } from './engine-local';
+import { decodeDeviceCode, sealKeyGrant, type DeviceIdentity } from './grants';
+import { signMemberRecord, type MemberChange } from './members';
+import type { Role } from './wire-records';
+
+/** A running sync engine for one vault. */
+export type SyncEngine = Readonly<{
+  /** The transaction origin of remote updates (the host's own persistence may want to know). */
+  origin: object;
+  /** Loads the stored queue and position, starts watching the doc and connects. */
+  start: () => Promise<void>;
+  /** Disconnects, stops watching the doc and waits for storage writes to finish. */
+  stop: () => Promise<void>;
+  /** The current status. */
+  status: () => SyncStatus;
+  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  onStatus: (listener: (status: SyncStatus) => void) => () => void;
+  /** Local changes not yet acknowledged by the relay (also while offline). */
+  pendingCount: () => number;
+  /** Highest relay sequence number verified and applied. */
+  head: () => number;
+  /** The vault's members as this device verified them (base64 public key and role). */
+  members: () => readonly Readonly<{ publicKey: string; role: Role }>[];
+  /** Link a device: authorize its key in the member log and seal the vault key to it (needs a live connection). */
+  authorizeDevice: (device: string | DeviceIdentity, role?: Role) => Promise<void>;
+  /** Remove a device from the member log (needs a live connection; key rotation is separate). */
+  removeDevice: (publicKey: Uint8Array) => Promise<void>;
+  /** Resolves once every local change so far is sealed and persisted. */
+  flush: () => Promise<void>;
+}>;
+
+/** Creates the engine; nothing happens until `start()`. */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const core = createCore(options);
+  const connection = new EngineConnection(core, { initialMs: 500, maxMs: 30_000, timeoutMs: 15_000, ...options.retry });
+  const onUpdate = (update: Uint8Array, origin: unknown) => queueLocalUpdate(core, update, origin);
+  return {
+    origin: core.origin,
+    start: async () => {
+      if (core.phase !== 'stopped') return;
+      core.phase = 'offline';
+      await restoreCore(core, await options.storage.load());
+      options.doc.on('update', onUpdate);
+      recoverUnqueuedUpdates(core);
+      publishStatus(core);
+      void connection.connect();
+    },
+    stop: async () => {
+      core.phase = 'stopped';
+      options.doc.off('update', onUpdate);
+      connection.stop();
+      publishStatus(core);
+      // A relay frame being handled (e.g. awaiting its signature check) finishes applying and persisting
+      // before stop resolves, so the host can close the document right after.
+      await connection.drained();
+      // A seal in progress still persists its envelope, so a restarted engine never reuses its counter.
+      while (core.sealRun) await core.sealRun;
+      await core.writer.idle();
+    },
+    status: () => computeStatus(core),
+    onStatus: (listener) => {
+      core.listeners.add(listener);
+      return () => core.listeners.delete(listener);
+    },
+    pendingCount: () => core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0),
+    head: () => core.head,
+    members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
+    authorizeDevice: async (device, role = 'admin') => {
+      const identity = typeof device === 'string' ? decodeDeviceCode(device) : device;
+      if (!identity) {
+        throw new SyncProtocolError(
+          errorCodes.invalidDeviceCode,
+          'That is not a device code: copy it again from the new device.',
+        );
+      }
+      await changeMembers(core, connection, { action: 'add', subject: identity.signing, role }, identity);
+    },
+    removeDevice: (publicKey) =>
+      changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' }),
+    flush: async () => {
+      while (core.sealRun) await core.sealRun;
+      await core.writer.idle();
+    },
+  };
+}
+
+/** Signs a member record (and, when linking, the key grant) and has the relay append it. */
+async function changeMembers(
+  core: EngineCore,
+  connection: EngineConnection,
+  change: MemberChange,
+  identity?: DeviceIdentity,
+): Promise<void> {
+  const session = core.session;
+  if (!session || core.phase !== 'live') {
+    throw new SyncProtocolError(
+      errorCodes.notConnected,
+      'Connect to the relay first: linking needs a live connection.',
+    );
+  }
+  const { options } = core;
+  const record = await signMemberRecord(core.memberState, change, options.device);
+  const grant = identity
+    ? await sealKeyGrant({
+        vault: options.vaultId,
+        vaultKey: options.vaultKey,
+        recipient: identity,
+        signer: options.device,
+        random: options.random,
+      })
+    : undefined;
+  await session.request(grant ? { t: 'authorize', record, grant } : { t: 'authorize', record });
+  // The relay sent the record back before answering; let it reach the member state.
+  await connection.drained();
+}

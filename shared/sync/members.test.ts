@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harness';
+import { encodeBase64 } from './bytes';
+import {
+  applyMemberRecord,
+  canWrite,
+  createGenesisRecord,
+  emptyMemberState,
+  roleOf,
+  signMemberRecord,
+  verifyMemberLog,
+  type MemberState,
+} from './members';
+
+const vault = 'vault-members-000000';
+
+async function ownedVault() {
+  const owner = createTestDevice();
+  const genesis = await createGenesisRecord(vault, owner);
+  const state = (await verifyMemberLog(vault, [genesis], nodeVerify)) as MemberState;
+  return { owner, genesis, state };
+}
+
+describe('member log', () => {
+  test('genesis makes its signer the admin; admins add writers and readers', async () => {
+    const { owner, genesis, state } = await ownedVault();
+    expect(roleOf(state, owner.publicKey)).toBe('admin');
+    const writer = createTestDevice();
+    const reader = createTestDevice();
+    const r1 = await signMemberRecord(state, { action: 'add', subject: writer.publicKey, role: 'writer' }, owner);
+    const s1 = applyMemberRecord(state, r1, true) as MemberState;
+    const r2 = await signMemberRecord(s1, { action: 'add', subject: reader.publicKey, role: 'reader' }, owner);
+    const final = await verifyMemberLog(vault, [genesis, r1, r2], nodeVerify);
+    if (typeof final === 'string') throw new Error(final);
+    expect([canWrite(roleOf(final, writer.publicKey)), canWrite(roleOf(final, reader.publicKey))]).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  test('refuses a non-admin signer, a broken chain, a wrong index, a bad signature and losing the last admin', async () => {
+    const { owner, genesis, state } = await ownedVault();
+    const writer = createTestDevice();
+    const r1 = await signMemberRecord(state, { action: 'add', subject: writer.publicKey, role: 'writer' }, owner);
+    const s1 = applyMemberRecord(state, r1, true) as MemberState;
+    const byWriter = await signMemberRecord(
+      s1,
+      { action: 'add', subject: createTestDevice().publicKey, role: 'admin' },
+      writer,
+    );
+    expect(applyMemberRecord(s1, byWriter, true)).toBe('signer is not an admin');
+    expect(applyMemberRecord(s1, { ...r1, index: 1 }, true)).toMatch(/expected record 2/);
+    expect(applyMemberRecord(state, { ...r1, prev: encodeBase64(new Uint8Array(32)) }, true)).toMatch(/chain/);
+    expect(applyMemberRecord(state, r1, false)).toBe('bad record signature');
+    const removeSelf = await signMemberRecord(s1, { action: 'remove', subject: owner.publicKey, role: 'admin' }, owner);
+    expect(applyMemberRecord(s1, removeSelf, true)).toBe('a vault keeps at least one admin');
+    const tampered = { ...r1, role: 'admin' as const };
+    expect(await verifyMemberLog(vault, [genesis, tampered], nodeVerify)).toMatch(/record 1: bad record signature/);
+  });
+
+  test('a genesis must add its own signer as admin, for this vault', async () => {
+    const owner = createTestDevice();
+    const other = await signMemberRecord(
+      emptyMemberState(vault),
+      { action: 'add', subject: createTestDevice().publicKey, role: 'admin' },
+      owner,
+    );
+    expect(applyMemberRecord(emptyMemberState(vault), other, true)).toBe('genesis must add its signer as admin');
+    const genesis = await createGenesisRecord(vault, owner);
+    expect(applyMemberRecord(emptyMemberState('another-vault-00000'), genesis, true)).toBe(
+      'record belongs to another vault',
+    );
+  });
+});

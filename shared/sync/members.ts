@@ -1,0 +1,142 @@
+// A vault's member log: hash-chained records, each signed by an admin of the state before it. Record 0
+// (genesis) makes its signer the first admin and registers the vault. For a personal vault every
+// linked device is added as an admin, so any of the owner's devices can link the next one.
+import { decodeBase64, encodeBase64, equalBytes } from './bytes';
+import { encodeMemberMessage, hashMemberRecord, type MemberFields } from './canonical';
+import type { DeviceSigner, VerifySignature } from './ports';
+import type { Role, WireMemberRecord } from './wire-records';
+
+/** The verified state of a member log after its last record. */
+export type MemberState = Readonly<{
+  vault: string;
+  length: number;
+  head: Uint8Array;
+  roles: ReadonlyMap<string, Role>;
+}>;
+
+const zeroHash = new Uint8Array(32);
+
+/** The state before the genesis record of `vault`. */
+export function emptyMemberState(vault: string): MemberState {
+  return { vault, length: 0, head: zeroHash, roles: new Map() };
+}
+
+/** Decodes a wire member record into the fields its signature covers, plus the signature. */
+export function decodeMemberRecord(wire: WireMemberRecord): MemberFields & Readonly<{ sig: Uint8Array }> {
+  return {
+    vault: wire.vault,
+    index: wire.index,
+    prev: decodeBase64(wire.prev),
+    action: wire.action,
+    subject: decodeBase64(wire.subject),
+    role: wire.role,
+    signer: decodeBase64(wire.signer),
+    sig: decodeBase64(wire.sig),
+  };
+}
+
+/** The bytes a member record's signature covers. */
+export function encodeMemberSignedBytes(wire: WireMemberRecord): Uint8Array {
+  return encodeMemberMessage(decodeMemberRecord(wire));
+}
+
+/** The role a public key holds in the state, if any. */
+export function roleOf(state: MemberState, publicKey: Uint8Array): Role | undefined {
+  return state.roles.get(encodeBase64(publicKey));
+}
+
+/** Whether the role may publish envelopes and snapshots. */
+export function canWrite(role: Role | undefined): boolean {
+  return role === 'admin' || role === 'writer';
+}
+
+/**
+ * Applies one record to a state, given whether its signature verified. Returns the next state, or the
+ * reason the record is refused (wrong vault, index or chain, signer not an admin, removing the last admin).
+ */
+export function applyMemberRecord(
+  state: MemberState,
+  wire: WireMemberRecord,
+  signatureValid: boolean,
+): MemberState | string {
+  const record = decodeMemberRecord(wire);
+  if (record.vault !== state.vault) return 'record belongs to another vault';
+  if (record.index !== state.length) return `expected record ${state.length}, got ${record.index}`;
+  if (!equalBytes(record.prev, state.head)) return 'record does not chain to the previous one';
+  if (!signatureValid) return 'bad record signature';
+  const subject = encodeBase64(record.subject);
+  if (state.length === 0) {
+    if (record.action !== 'add' || record.role !== 'admin' || !equalBytes(record.subject, record.signer)) {
+      return 'genesis must add its signer as admin';
+    }
+  } else if (state.roles.get(encodeBase64(record.signer)) !== 'admin') {
+    return 'signer is not an admin';
+  }
+  const roles = new Map(state.roles);
+  if (record.action === 'add') roles.set(subject, record.role);
+  else if (!roles.delete(subject)) return 'subject is not a member';
+  if (![...roles.values()].includes('admin')) return 'a vault keeps at least one admin';
+  return { vault: state.vault, length: state.length + 1, head: hashMemberRecord(record, record.sig), roles };
+}
+
+/** Verifies a whole log from genesis; returns the state or the reason it is refused. */
+export function verifyMemberLog(
+  vault: string,
+  records: readonly WireMemberRecord[],
+  verify: VerifySignature,
+): Promise<MemberState | string> {
+  return extendMemberLog(emptyMemberState(vault), records, verify);
+}
+
+/** Verifies `records` as the continuation of an already verified state. */
+export async function extendMemberLog(
+  state: MemberState,
+  records: readonly WireMemberRecord[],
+  verify: VerifySignature,
+): Promise<MemberState | string> {
+  let current = state;
+  for (const wire of records) {
+    const record = decodeMemberRecord(wire);
+    const valid = await verify(record.sig, encodeMemberMessage(record), record.signer);
+    const next = applyMemberRecord(current, wire, valid);
+    if (typeof next === 'string') return `record ${wire.index}: ${next}`;
+    current = next;
+  }
+  return current;
+}
+
+/** What a new member record says. */
+export type MemberChange = Readonly<{ action: 'add' | 'remove'; subject: Uint8Array; role: Role }>;
+
+/** Signs the next record of a log (the signer must be an admin of `state`, or the subject of a genesis). */
+export async function signMemberRecord(
+  state: MemberState,
+  change: MemberChange,
+  signer: DeviceSigner,
+): Promise<WireMemberRecord> {
+  const fields: MemberFields = {
+    vault: state.vault,
+    index: state.length,
+    prev: state.head,
+    action: change.action,
+    subject: change.subject,
+    role: change.role,
+    signer: signer.publicKey,
+  };
+  const sig = await signer.sign(encodeMemberMessage(fields));
+  return {
+    vault: fields.vault,
+    index: fields.index,
+    prev: encodeBase64(fields.prev),
+    action: fields.action,
+    subject: encodeBase64(fields.subject),
+    role: fields.role,
+    signer: encodeBase64(fields.signer),
+    sig: encodeBase64(sig),
+  };
+}
+
+/** Signs the genesis record that makes this device the first admin of a new vault. */
+export function createGenesisRecord(vault: string, signer: DeviceSigner): Promise<WireMemberRecord> {
+  return signMemberRecord(emptyMemberState(vault), { action: 'add', subject: signer.publicKey, role: 'admin' }, signer);
+}

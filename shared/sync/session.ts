@@ -1,0 +1,171 @@
+// One authenticated connection to a relay: the challenge handshake, schema-checked frames in order,
+// and request/response correlation by id. The engine opens one per connection attempt; the link
+// operations open one for a single exchange.
+import { decodeBase64, encodeBase64 } from './bytes';
+import { encodeAuthMessage } from './canonical';
+import { errorCodes, SyncProtocolError, type ErrorCode } from './codes';
+import type { Clock, ConnectSocket, DeviceSigner, SocketLike } from './ports';
+import { protocolVersion } from './wire-records';
+import { relayFrameSchema, type RelayFrame, type RequestFrame } from './wire-frames';
+
+/** A request frame without its id (the session assigns it). */
+export type RequestBody = RequestFrame extends infer F ? (F extends RequestFrame ? Omit<F, 'id'> : never) : never;
+
+/** What `openRelaySession` needs. */
+export type RelaySessionOptions = Readonly<{
+  url: string;
+  connect: ConnectSocket;
+  signer: DeviceSigner;
+  clock: Clock;
+  /** Handshake and request timeout in ms (default 15 s). */
+  timeoutMs?: number;
+  /** Every frame after the handshake, in arrival order (responses included). */
+  onFrame?: (frame: RelayFrame) => void;
+  /** The connection ended (by either side, or a protocol error). Called once. */
+  onClose?: (code: ErrorCode, message: string) => void;
+}>;
+
+/** An authenticated connection to a relay. */
+export type RelaySession = Readonly<{
+  /** The relay's frame size limit, from its hello. */
+  maxFrameBytes: number;
+  /** Sends a request and resolves with the relay's answer; rejects with `SyncProtocolError` on an error frame. */
+  request: (body: RequestBody) => Promise<RelayFrame>;
+  /** Sends a request without waiting; returns the id its answer will carry. */
+  send: (body: RequestBody) => number;
+  /** Closes the connection. */
+  close: () => void;
+}>;
+
+type Waiter = Readonly<{ resolve: (frame: RelayFrame) => void; reject: (error: Error) => void; cancel: () => void }>;
+
+/** Connects, answers the relay's challenge with the device key, and resolves once authenticated. */
+export function openRelaySession(options: RelaySessionOptions): Promise<RelaySession> {
+  return new Promise((resolve, reject) => new SessionConnection(options, resolve, reject).open());
+}
+
+/** The state of one connection: handshake first, then request correlation. */
+class SessionConnection implements RelaySession {
+  maxFrameBytes = 0;
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly timeoutMs: number;
+  private nextId = 1;
+  private closed = false;
+  private authed = false;
+  private socket: SocketLike | null = null;
+  private cancelHandshake: () => void = () => undefined;
+
+  constructor(
+    private readonly options: RelaySessionOptions,
+    private readonly resolveOpen: (session: RelaySession) => void,
+    private readonly rejectOpen: (error: Error) => void,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  open(): void {
+    this.cancelHandshake = this.options.clock.schedule(this.timeoutMs, () =>
+      this.fail(errorCodes.requestTimeout, 'relay did not complete the handshake in time'),
+    );
+    this.socket = this.options.connect(this.options.url, {
+      onOpen: () => undefined,
+      onClose: (code, reason) =>
+        this.fail(errorCodes.connectionClosed, `connection closed (${code}${reason ? `: ${reason}` : ''})`),
+      onMessage: (data) => {
+        if (this.closed) return;
+        const frame = parseRelayFrame(data);
+        if (!frame) return this.fail(errorCodes.protocolViolation, 'relay sent a malformed frame');
+        if (this.authed) this.onFrame(frame);
+        else this.onHandshakeFrame(frame);
+      },
+    });
+  }
+
+  send = (body: RequestBody): number => {
+    if (this.closed || !this.socket) throw new SyncProtocolError(errorCodes.connectionClosed, 'connection is closed');
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ ...body, id }));
+    return id;
+  };
+
+  request = (body: RequestBody): Promise<RelayFrame> =>
+    new Promise<RelayFrame>((resolve, reject) => {
+      const id = this.send(body);
+      const cancel = this.options.clock.schedule(this.timeoutMs, () => {
+        this.waiters.delete(id);
+        reject(new SyncProtocolError(errorCodes.requestTimeout, `relay did not answer ${body.t} in time`));
+      });
+      this.waiters.set(id, { resolve, reject, cancel });
+    });
+
+  close = (): void => this.fail(errorCodes.connectionClosed, 'closed by client');
+
+  private fail(code: ErrorCode, message: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cancelHandshake();
+    this.socket?.close(1000, 'closing');
+    const error = new SyncProtocolError(code, message);
+    for (const waiter of this.waiters.values()) {
+      waiter.cancel();
+      waiter.reject(error);
+    }
+    this.waiters.clear();
+    if (!this.authed) this.rejectOpen(error);
+    this.options.onClose?.(code, message);
+  }
+
+  private onHandshakeFrame(frame: RelayFrame): void {
+    if (frame.t === 'hello' && this.maxFrameBytes === 0) {
+      if (frame.v !== protocolVersion) return this.fail(errorCodes.unsupportedVersion, `relay speaks v${frame.v}`);
+      this.maxFrameBytes = frame.maxFrameBytes;
+      this.answerChallenge(frame.challenge).catch((error: unknown) => this.fail(errorCodes.authFailed, String(error)));
+    } else if (frame.t === 'authed' && this.maxFrameBytes > 0) {
+      this.authed = true;
+      this.cancelHandshake();
+      this.resolveOpen(this);
+    } else if (frame.t === 'error') {
+      this.fail(frame.code as ErrorCode, frame.message);
+    } else this.fail(errorCodes.protocolViolation, `unexpected ${frame.t} frame during handshake`);
+  }
+
+  private async answerChallenge(challenge: string): Promise<void> {
+    const { signer } = this.options;
+    const sig = await signer.sign(encodeAuthMessage(decodeBase64(challenge), signer.publicKey));
+    if (this.closed || !this.socket) return;
+    const auth = {
+      t: 'auth',
+      id: 0,
+      v: protocolVersion,
+      device: encodeBase64(signer.publicKey),
+      sig: encodeBase64(sig),
+    };
+    this.socket.send(JSON.stringify(auth));
+  }
+
+  private onFrame(frame: RelayFrame): void {
+    if ('id' in frame && frame.id !== null) {
+      const waiter = this.waiters.get(frame.id);
+      if (waiter) {
+        this.waiters.delete(frame.id);
+        waiter.cancel();
+        if (frame.t === 'error') waiter.reject(new SyncProtocolError(frame.code as ErrorCode, frame.message));
+        else waiter.resolve(frame);
+      }
+    }
+    this.options.onFrame?.(frame);
+  }
+}
+
+/** Parses and schema-checks a relay frame; null when it is not one. */
+export function parseRelayFrame(data: string | Uint8Array): RelayFrame | null {
+  if (typeof data !== 'string') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = relayFrameSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}

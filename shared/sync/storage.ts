@@ -1,0 +1,104 @@
+// What the engine persists per vault, through an injected store (IndexedDB in the renderer, memory in
+// tests): its position on the relay, its counters, the verified member log and the sealed envelopes
+// not yet acknowledged. Everything stored is public or ciphertext; the vault key is never stored here.
+import type { WireEnvelope, WireMemberRecord } from './wire-records';
+
+/** The engine's position and bookkeeping for one vault. */
+export type SyncCursor = Readonly<{
+  /** Highest relay sequence number verified and applied (the rollback floor). */
+  head: number;
+  /** This device's last used envelope counter. */
+  counter: number;
+  /** Sequence number of the newest snapshot known on the relay. */
+  snapshotSeq: number;
+  /** Last counter accepted per author (base64 public key), for replay rejection. */
+  authors: Readonly<Record<string, number>>;
+  /** The verified member log. */
+  members: readonly WireMemberRecord[];
+  /** Yjs state vector of everything already sealed into pending envelopes or received (crash recovery). */
+  vector: Uint8Array | null;
+}>;
+
+/** What `SyncStorage.load` returns. */
+export type StoredSyncState = Readonly<{ cursor: SyncCursor | null; pending: readonly WireEnvelope[] }>;
+
+/** One atomic change: the new cursor, envelopes to append to the queue, counters of envelopes to drop. */
+export type SyncStorageChange = Readonly<{
+  cursor?: SyncCursor;
+  append?: readonly WireEnvelope[];
+  remove?: readonly number[];
+}>;
+
+/** The store the engine writes through; `commit` must apply a change atomically (one IndexedDB transaction). */
+export type SyncStorage = Readonly<{
+  load: () => Promise<StoredSyncState>;
+  commit: (change: SyncStorageChange) => Promise<void>;
+}>;
+
+/** An in-memory `SyncStorage` (tests, benches, and a reference for the IndexedDB one). */
+export function createMemorySyncStorage(
+  initial?: StoredSyncState,
+): SyncStorage & Readonly<{ peek: () => StoredSyncState }> {
+  let cursor = initial?.cursor ?? null;
+  let pending = [...(initial?.pending ?? [])];
+  return {
+    load: () => Promise.resolve({ cursor, pending: [...pending] }),
+    commit: (change) => {
+      if (change.cursor) cursor = change.cursor;
+      if (change.append) pending.push(...change.append);
+      if (change.remove) {
+        const gone = new Set(change.remove);
+        pending = pending.filter((env) => !gone.has(env.counter));
+      }
+      return Promise.resolve();
+    },
+    peek: () => ({ cursor, pending: [...pending] }),
+  };
+}
+
+/** Serializes commits and folds the changes queued behind one in flight into a single commit. */
+export type StorageWriter = Readonly<{
+  commit: (change: SyncStorageChange) => Promise<void>;
+  idle: () => Promise<void>;
+}>;
+
+/** Wraps a `SyncStorage` so that at most one commit runs at a time and queued changes are merged. */
+export function createStorageWriter(storage: SyncStorage, onError: (error: unknown) => void): StorageWriter {
+  let queued: { cursor?: SyncCursor; append: WireEnvelope[]; remove: Set<number> } | null = null;
+  let waiters: (() => void)[] = [];
+  let running: Promise<void> | null = null;
+
+  async function run(): Promise<void> {
+    while (queued) {
+      const change = queued;
+      const done = waiters;
+      queued = null;
+      waiters = [];
+      const append = change.append.filter((env) => !change.remove.has(env.counter));
+      try {
+        await storage.commit({
+          ...(change.cursor ? { cursor: change.cursor } : {}),
+          ...(append.length ? { append } : {}),
+          ...(change.remove.size ? { remove: [...change.remove] } : {}),
+        });
+      } catch (error) {
+        onError(error);
+      }
+      for (const resolve of done) resolve();
+    }
+    running = null;
+  }
+
+  return {
+    commit: (change) =>
+      new Promise<void>((resolve) => {
+        queued ??= { append: [], remove: new Set() };
+        if (change.cursor) queued.cursor = change.cursor;
+        if (change.append) queued.append.push(...change.append);
+        for (const counter of change.remove ?? []) queued.remove.add(counter);
+        waiters.push(resolve);
+        running ??= run();
+      }),
+    idle: () => running ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,134 @@
+// Schemas of protocol v1 frames: JSON text frames, one object each, discriminated by `t`. Requests
+// carry a client-chosen `id` that the relay echoes in its answer (`error` frames included).
+import { z } from 'zod';
+import { isErrorCode, type ErrorCode } from './codes';
+import {
+  envelopeSchema,
+  fixedBase64Schema,
+  grantSchema,
+  memberRecordSchema,
+  publicKeySchema,
+  seqSchema,
+  signatureSchema,
+  snapshotSchema,
+  vaultIdSchema,
+} from './wire-records';
+
+const requestId = z.number().int().min(0).max(0x7fffffff);
+
+/** Client → relay: proves possession of the device key by signing the relay's challenge. */
+export const authFrameSchema = z.strictObject({
+  t: z.literal('auth'),
+  id: requestId,
+  v: z.number().int(),
+  device: publicKeySchema,
+  sig: signatureSchema,
+});
+/** Client → relay: registers a vault with its genesis member record. */
+export const registerFrameSchema = z.strictObject({
+  t: z.literal('register'),
+  id: requestId,
+  record: memberRecordSchema,
+});
+/** Client → relay: appends a member record, optionally with the vault key sealed to the new member. */
+export const authorizeFrameSchema = z.strictObject({
+  t: z.literal('authorize'),
+  id: requestId,
+  record: memberRecordSchema,
+  grant: grantSchema.optional(),
+});
+/** Client → relay: streams a vault from sequence `from` (exclusive), then live. */
+export const subscribeFrameSchema = z.strictObject({
+  t: z.literal('subscribe'),
+  id: requestId,
+  vault: vaultIdSchema,
+  from: seqSchema,
+});
+/** Client → relay: stores and fans out one envelope. */
+export const publishFrameSchema = z.strictObject({ t: z.literal('publish'), id: requestId, env: envelopeSchema });
+/** Client → relay: uploads a snapshot; envelopes it covers may then be pruned. */
+export const snapshotFrameSchema = z.strictObject({ t: z.literal('snapshot'), id: requestId, snap: snapshotSchema });
+/** Client → relay: lists the key grants addressed to the authenticated device. */
+export const grantsFrameSchema = z.strictObject({ t: z.literal('grants'), id: requestId });
+
+/** Any client → relay frame. */
+export const clientFrameSchema = z.discriminatedUnion('t', [
+  authFrameSchema,
+  registerFrameSchema,
+  authorizeFrameSchema,
+  subscribeFrameSchema,
+  publishFrameSchema,
+  snapshotFrameSchema,
+  grantsFrameSchema,
+]);
+/** A client → relay frame. */
+export type ClientFrame = Readonly<z.infer<typeof clientFrameSchema>>;
+/** An authenticated request frame (everything but `auth`). */
+export type RequestFrame = Exclude<ClientFrame, { t: 'auth' }>;
+
+/** Relay → client, first frame of every connection. */
+export const helloFrameSchema = z.strictObject({
+  t: z.literal('hello'),
+  v: z.number().int(),
+  challenge: fixedBase64Schema(32),
+  maxFrameBytes: z.number().int().min(1),
+});
+/** Relay → client: the device proved its key. */
+export const authedFrameSchema = z.strictObject({ t: z.literal('authed'), id: requestId });
+/** Relay → client: a register / authorize / snapshot request succeeded. */
+export const doneFrameSchema = z.strictObject({ t: z.literal('done'), id: requestId });
+/** Relay → client: an envelope is durably stored under `seq` (`dup`: it already was). */
+export const ackFrameSchema = z.strictObject({ t: z.literal('ack'), id: requestId, seq: seqSchema, dup: z.boolean() });
+/** Relay → client: subscription accepted; `snap` (if newer than `from`) and envelopes up to `head` follow. */
+export const subscribedFrameSchema = z.strictObject({
+  t: z.literal('subscribed'),
+  id: requestId,
+  vault: vaultIdSchema,
+  head: seqSchema,
+  snapshotSeq: seqSchema,
+  members: z.array(memberRecordSchema),
+});
+/** Relay → client: the latest snapshot, sent during catch-up when it is newer than the client's position. */
+export const snapFrameSchema = z.strictObject({ t: z.literal('snap'), snap: snapshotSchema });
+/** Relay → client: one stored envelope with its sequence number (catch-up or live). */
+export const envFrameSchema = z.strictObject({ t: z.literal('env'), seq: seqSchema, env: envelopeSchema });
+/** Relay → client: a member record was appended to a subscribed vault's log. */
+export const memberFrameSchema = z.strictObject({ t: z.literal('member'), record: memberRecordSchema });
+/** Relay → client: a snapshot covering `seq` was stored for a subscribed vault. */
+export const snapshottedFrameSchema = z.strictObject({
+  t: z.literal('snapshotted'),
+  vault: vaultIdSchema,
+  seq: seqSchema,
+});
+/** Relay → client: the key grants for this device, each with its vault's member log. */
+export const grantListFrameSchema = z.strictObject({
+  t: z.literal('grant-list'),
+  id: requestId,
+  items: z.array(z.strictObject({ grant: grantSchema, members: z.array(memberRecordSchema) })),
+});
+/** Relay → client: a request (or an unparseable frame, `id: null`) failed with a numbered code. */
+export const errorFrameSchema = z.strictObject({
+  t: z.literal('error'),
+  id: requestId.nullable(),
+  code: z.number().int().refine(isErrorCode, 'unknown error code'),
+  message: z.string().max(1000),
+});
+
+/** Any relay → client frame. */
+export const relayFrameSchema = z.discriminatedUnion('t', [
+  helloFrameSchema,
+  authedFrameSchema,
+  doneFrameSchema,
+  ackFrameSchema,
+  subscribedFrameSchema,
+  snapFrameSchema,
+  envFrameSchema,
+  memberFrameSchema,
+  snapshottedFrameSchema,
+  grantListFrameSchema,
+  errorFrameSchema,
+]);
+/** A relay → client frame. */
+export type RelayFrame = Readonly<z.infer<typeof relayFrameSchema>>;
+/** An error frame, with its code typed. */
+export type ErrorFrame = Readonly<{ t: 'error'; id: number | null; code: ErrorCode; message: string }>;

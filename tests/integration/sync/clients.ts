@@ -1,0 +1,148 @@
+// Helpers that set up vaults with several linked devices and wait for replicas to converge.
+import * as Y from 'yjs';
+import { createVault, pullKeyGrants, showDeviceCode, type NewVault } from '../../../shared/sync/link';
+import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
+import { createMemorySyncStorage } from '../../../shared/sync/storage';
+import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
+import type { WireMemberRecord } from '../../../shared/sync/wire-records';
+import {
+  connectNodeSocket,
+  createTestClient,
+  createTestDevice,
+  nodeRandom,
+  nodeVerify,
+  waitSynced,
+  type TestClient,
+  type TestDevice,
+} from './harness';
+
+/** A vault with its owner device. */
+export type TestVault = NewVault & Readonly<{ owner: TestDevice }>;
+
+/** Creates a vault owned by a fresh device. */
+export async function createTestVault(): Promise<TestVault> {
+  const owner = createTestDevice();
+  return { ...(await createVault(owner, nodeRandom)), owner };
+}
+
+/** Links a new device through a live admin engine and returns the member log its grant came with. */
+export async function linkDevice(
+  relayUrl: string,
+  admin: TestClient,
+  device: TestDevice,
+): Promise<readonly WireMemberRecord[]> {
+  await admin.engine.authorizeDevice(showDeviceCode(device, device.boxKeys));
+  const pulled = await pullKeyGrants({
+    relayUrl,
+    connect: connectNodeSocket,
+    device,
+    boxKeys: device.boxKeys,
+    verify: nodeVerify,
+    clock: systemClock,
+  });
+  const granted = pulled.vaults[0];
+  if (!granted) throw new Error(`no grant for the linked device: ${JSON.stringify(pulled.refused)}`);
+  return granted.members;
+}
+
+/** A client that can be restarted with the same doc, storage and device. */
+export type RestartableClient = {
+  id: string;
+  client: TestClient;
+  running: boolean;
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/** Starts the owner plus `extra` linked devices on a vault, each with its own connect function. */
+export async function startLinkedClients(input: {
+  relayUrl: string;
+  vault: TestVault;
+  extra: number;
+  connectFor?: (id: string) => ConnectSocket;
+  options?: Partial<SyncEngineOptions>;
+}): Promise<RestartableClient[]> {
+  const make = (id: string, device: TestDevice, members: readonly WireMemberRecord[]): RestartableClient => {
+    const doc = new Y.Doc();
+    const storage = createMemorySyncStorage();
+    const build = () =>
+      createTestClient({
+        relayUrl: input.relayUrl,
+        vaultId: input.vault.vaultId,
+        vaultKey: input.vault.vaultKey,
+        device,
+        members,
+        storage,
+        doc,
+        connect: input.connectFor?.(id) ?? connectNodeSocket,
+        ...(input.options ? { options: input.options } : {}),
+      });
+    const entry: RestartableClient = {
+      id,
+      client: build(),
+      running: false,
+      stop: async () => {
+        await entry.client.engine.stop();
+        entry.running = false;
+      },
+      restart: async () => {
+        if (entry.running) await entry.stop();
+        entry.client = build();
+        await entry.client.engine.start();
+        entry.running = true;
+      },
+    };
+    return entry;
+  };
+  const owner = make('c0', input.vault.owner, [input.vault.genesis]);
+  await owner.restart();
+  await waitSynced(owner.client.engine);
+  const clients = [owner];
+  for (let i = 1; i <= input.extra; i++) {
+    const device = createTestDevice();
+    const members = await linkDevice(input.relayUrl, owner.client, device);
+    const client = make(`c${i}`, device, members);
+    await client.restart();
+    clients.push(client);
+  }
+  return clients;
+}
+
+/** Resolves when all docs hold the same state (checked on every update of any of them); rejects after `timeoutMs`. */
+export function waitConverged(docs: readonly Y.Doc[], timeoutMs = 30_000): Promise<void> {
+  const same = () => {
+    const first = docs[0];
+    if (!first) return true;
+    const vector = vectorOf(first);
+    const json = contentOf(first);
+    return docs.every((doc) => vectorOf(doc) === vector && contentOf(doc) === json);
+  };
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!same()) return;
+      clearTimeout(timer);
+      for (const doc of docs) doc.off('update', check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      for (const doc of docs) doc.off('update', check);
+      reject(new Error(`replicas did not converge within ${timeoutMs} ms`));
+    }, timeoutMs);
+    for (const doc of docs) doc.on('update', check);
+    check();
+  });
+}
+
+/** The test docs' content as JSON with sorted keys (map key order depends on arrival order): `entries` and the `ops` log. */
+export function contentOf(doc: Y.Doc): string {
+  return JSON.stringify({ entries: doc.getMap('entries').toJSON(), ops: doc.getArray('ops').toJSON() }, sortedKeys);
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function vectorOf(doc: Y.Doc): string {
+  return JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(doc))].sort(([a], [b]) => a - b));
+}

@@ -1,0 +1,99 @@
+// Linking a device end to end: B shows its code, A authorizes it and seals the vault key to it, B pulls
+// the key and the vault. Status goes offline → pending → synced. Removing B cuts it off.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { equalBytes } from '../../../shared/sync/bytes';
+import { errorCodes } from '../../../shared/sync/codes';
+import type { SyncStatus } from '../../../shared/sync/engine-core';
+import { createVault, pullKeyGrants, showDeviceCode } from '../../../shared/sync/link';
+import { systemClock } from '../../../shared/sync/ports';
+import {
+  connectNodeSocket,
+  createTestClient,
+  createTestDevice,
+  nodeRandom,
+  nodeVerify,
+  removeDataDir,
+  startRelayProcess,
+  waitForDoc,
+  waitForStatus,
+  waitSynced,
+  type RelayProcess,
+  type TestDevice,
+} from './harness';
+
+let relay: RelayProcess;
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(async () => {
+  await relay.kill();
+  removeDataDir(relay);
+});
+
+const pull = (device: TestDevice) =>
+  pullKeyGrants({
+    relayUrl: relay.url,
+    connect: connectNodeSocket,
+    device,
+    boxKeys: device.boxKeys,
+    verify: nodeVerify,
+    clock: systemClock,
+  });
+
+test('link a device, sync both ways, then remove it', async () => {
+  const deviceA = createTestDevice();
+  const vault = await createVault(deviceA, nodeRandom);
+  const a = createTestClient({
+    relayUrl: relay.url,
+    vaultId: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    device: deviceA,
+    members: [vault.genesis],
+  });
+  const seen: SyncStatus[] = [];
+  a.engine.onStatus((status) => seen.push(status));
+  a.doc.getMap('entries').set('x', 'made before the first connection');
+  await a.engine.start();
+  await waitSynced(a.engine);
+  expect(seen[0]).toEqual('offline');
+  expect(seen).toContainEqual({ pending: 1 });
+  expect(seen.at(-1)).toBe('synced');
+
+  await expect(a.engine.authorizeDevice('rv1-not-a-code')).rejects.toMatchObject({
+    code: errorCodes.invalidDeviceCode,
+  });
+  const deviceB = createTestDevice();
+  expect((await pull(deviceB)).vaults).toEqual([]);
+  await a.engine.authorizeDevice(showDeviceCode(deviceB, deviceB.boxKeys));
+  expect(a.engine.members().map((m) => m.role)).toEqual(['admin', 'admin']);
+  const { vaults, refused } = await pull(deviceB);
+  expect(refused).toEqual([]);
+  const granted = vaults[0];
+  if (!granted) throw new Error('no grant');
+  expect(granted.vaultId).toBe(vault.vaultId);
+  expect(equalBytes(granted.vaultKey.key, vault.vaultKey.key)).toBe(true);
+
+  const b = createTestClient({
+    relayUrl: relay.url,
+    vaultId: granted.vaultId,
+    vaultKey: granted.vaultKey,
+    device: deviceB,
+    members: granted.members,
+  });
+  await b.engine.start();
+  await waitForDoc(b.doc, () => b.doc.getMap('entries').get('x') === 'made before the first connection');
+  b.doc.getMap('entries').set('y', 'from B');
+  await waitForDoc(a.doc, () => a.doc.getMap('entries').get('y') === 'from B');
+
+  await a.engine.removeDevice(deviceB.publicKey);
+  await waitForStatus(b.engine, (s) => typeof s === 'object' && 'error' in s && s.error.code === errorCodes.notAMember);
+  b.doc.getMap('entries').set('z', 'after removal');
+  await waitForStatus(b.engine, (s) => typeof s === 'object' && 'error' in s && s.error.code === errorCodes.notAWriter);
+  expect(a.doc.getMap('entries').has('z')).toBe(false);
+  expect((await pull(deviceB)).vaults).toEqual([]);
+  await a.engine.stop();
+  await b.engine.stop();
+  await expect(a.engine.authorizeDevice(showDeviceCode(deviceB, deviceB.boxKeys))).rejects.toMatchObject({
+    code: errorCodes.notConnected,
+  });
+});

@@ -1,0 +1,46 @@
+// A relay restored from an older backup serves an older head than a device has verified: the device
+// detects the rollback (4001), stops syncing with it, and keeps its data and queued edits.
+import { cpSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { errorCodes } from '../../../shared/sync/codes';
+import { createTestVault, startLinkedClients } from './clients';
+import { removeDataDir, startRelayProcess, waitForStatus, waitSynced, type RelayProcess } from './harness';
+
+let relay: RelayProcess;
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(async () => {
+  await relay.kill();
+  removeDataDir(relay);
+  rmSync(`${relay.dataDir}-backup`, { recursive: true, force: true });
+});
+
+test('a relay serving an older head than verified is reported as a rollback', async () => {
+  const vault = await createTestVault();
+  const [a] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
+  if (!a) throw new Error('client missing');
+  const ops = a.client.doc.getArray<string>('ops');
+  for (let i = 0; i < 5; i++) ops.push([`before-${i}`]);
+  await waitSynced(a.client.engine);
+
+  await relay.kill('SIGTERM');
+  cpSync(relay.dataDir, `${relay.dataDir}-backup`, { recursive: true });
+  await relay.restart();
+  for (let i = 0; i < 5; i++) ops.push([`after-${i}`]);
+  await waitSynced(a.client.engine);
+  const verified = a.client.engine.head();
+
+  await relay.kill('SIGTERM');
+  rmSync(relay.dataDir, { recursive: true, force: true });
+  cpSync(`${relay.dataDir}-backup`, relay.dataDir, { recursive: true });
+  await relay.restart();
+  ops.push(['while-rolled-back']);
+
+  const status = await waitForStatus(a.client.engine, (s) => typeof s === 'object' && 'error' in s);
+  expect(status).toMatchObject({ error: { code: errorCodes.rollbackDetected } });
+  expect(a.client.engine.head()).toBe(verified);
+  expect(ops.length).toBe(11);
+  expect(a.client.engine.pendingCount()).toBe(1);
+  await a.stop();
+});
