@@ -33,12 +33,20 @@ export type UpdateRow = Readonly<{ vaultId: string; seq: number; sealed: SealedR
 /** A vault's sealed snapshot: the whole document after every update up to and including `seq`. */
 export type SnapshotRow = Readonly<{ vaultId: string; seq: number; sealed: SealedRecord }>;
 
+/** A vault's sync settings and engine cursor, each sealed under the vault key (see sync-records.ts). */
+export type SyncStateRow = Readonly<{ vaultId: string; sealedSettings?: SealedRecord; sealedCursor?: SealedRecord }>;
+
+/** One sealed envelope of a vault's sync queue (local changes the relay has not acknowledged yet). */
+export type SyncPendingRow = Readonly<{ vaultId: string; counter: number; sealed: SealedRecord }>;
+
 /** The renderer's IndexedDB database. */
 export class RegvaultDb extends Dexie {
   declare profile: EntityTable<ProfileRow, 'id'>;
   declare vaults: EntityTable<VaultRow, 'id'>;
   declare updates: Table<UpdateRow, [string, number]>;
   declare snapshots: EntityTable<SnapshotRow, 'vaultId'>;
+  declare syncState: EntityTable<SyncStateRow, 'vaultId'>;
+  declare syncPending: Table<SyncPendingRow, [string, number]>;
 
   constructor(name: string = DEFAULT_DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -48,7 +56,17 @@ export class RegvaultDb extends Dexie {
       updates: '[vaultId+seq]',
       snapshots: 'vaultId',
     });
+    // Sync (issue #7): per-vault sealed settings and cursor, and the sealed queue of unacknowledged envelopes.
+    this.version(2).stores({
+      syncState: 'vaultId',
+      syncPending: '[vaultId+counter]',
+    });
   }
+}
+
+/** The key range of every queued envelope of one vault. */
+export function pendingRange(db: RegvaultDb, vaultId: string) {
+  return db.syncPending.where('[vaultId+counter]').between([vaultId, -Infinity], [vaultId, Infinity], true, true);
 }
 
 /** The key range of every log row of one vault with `from <= seq <= to`. */

@@ -75,6 +75,7 @@ const plaintexts = {
   secret: 'glpat-S3cr3tT0kenValue-xyz',
   note: 'rotated by Ana after the March incident',
   passphrase: 'my profile passphrase',
+  relay: 'wss://relay.payments.example.com:8443',
 };
 
 describe('IndexedDB holds no plaintext', () => {
@@ -110,10 +111,21 @@ describe('IndexedDB holds no plaintext', () => {
     for (let i = 0; i < 7; i++) entry.set('updatedAt', i); // enough updates for a compaction: snapshot and log both hold data
     await open.flush();
     await session.updateSettings({ autoLockMinutes: 3 });
+    const sync = await session.syncState(vault.id);
+    await sync.saveSettings({ relayUrl: plaintexts.relay, enabled: true });
+    const author = btoa(String.fromCharCode(...session.identity.signing));
+    const b64 = (n: number) => btoa('\u0001'.repeat(n));
+    const env = { vault: vault.id, epoch: 0, author, counter: 1, nonce: b64(24), ciphertext: b64(9), sig: b64(64) };
+    await sync.storage.commit({
+      cursor: { head: 1, counter: 1, snapshotSeq: 0, authors: { [author]: 1 }, members: [], vector: null },
+      append: [env],
+    });
     await session.lock();
 
     const dump = await dumpDatabase(dbName);
-    expect(Object.keys(dump).sort()).toEqual(['profile', 'snapshots', 'updates', 'vaults']);
+    expect(Object.keys(dump).sort()).toEqual(['profile', 'snapshots', 'syncPending', 'syncState', 'updates', 'vaults']);
+    expect(dump.syncPending).toHaveLength(1);
+    expect(leaks(dump, [author, 'relayUrl', 'authors', 'ciphertext'])).toEqual([]);
     expect(dump.snapshots).toHaveLength(1);
     expect(dump.updates?.length).toBeGreaterThan(0);
     expect(dump.vaults).toHaveLength(2);

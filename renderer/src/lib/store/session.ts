@@ -9,7 +9,12 @@ import {
   wrapVaultKey,
   type ProfileKeys,
 } from '../../../../shared/crypto/profile-keys';
-import { logRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
+import type { VaultKey } from '../../../../shared/sync/envelope';
+import { encodeDeviceCode } from '../../../../shared/sync/grants';
+import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
+import type { DeviceSigner } from '../../../../shared/sync/ports';
+import { importEd25519Signer } from '../sync/browser-ports';
+import { logRange, pendingRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
 import { OpenVault } from './open-vault';
 import { toProblem, type ProblemLog, type StoreProblem } from './problems';
 import {
@@ -20,6 +25,7 @@ import {
   validateSettings,
   type Settings,
 } from './records';
+import { VaultSyncState } from './sync-state';
 
 /** What a session needs from the store that unlocked it. */
 export type SessionContext = Readonly<{
@@ -50,6 +56,7 @@ export class VaultSession {
   private currentSettings: Settings;
   private readonly vaultKeys = new Map<string, Uint8Array>();
   private readonly open = new Map<string, Promise<OpenVault>>();
+  private readonly lockListeners = new Set<() => Promise<void> | void>();
 
   constructor(private readonly ctx: SessionContext) {
     this.keys = ctx.keys;
@@ -82,6 +89,32 @@ export class VaultSession {
     return { signing: identity.signing.publicKey.slice(), exchange: identity.exchange.publicKey.slice() };
   }
 
+  /**
+   * This device's Ed25519 signer for sync: the identity key imported into WebCrypto as a non-extractable key
+   * (the seed copy is wiped at once); it refuses to sign once the session is locked.
+   */
+  async deviceSigner(): Promise<DeviceSigner> {
+    const { signing } = this.requireKeys().identity;
+    const seed = signing.secretKey.slice(0, 32);
+    try {
+      return await importEd25519Signer(seed, signing.publicKey, () => !this.locked);
+    } finally {
+      wipeBytes(seed);
+    }
+  }
+
+  /** The code another device pastes into "Link device" to share a vault with this one (public keys only). */
+  deviceCode(): string {
+    const { identity } = this;
+    return encodeDeviceCode({ signing: identity.signing, box: identity.exchange });
+  }
+
+  /** Fetches and opens the vault keys other devices sealed to this one; the exchange key stays in the session. */
+  async pullKeyGrants(input: Omit<PullKeyGrantsInput, 'device' | 'boxKeys'>): Promise<PulledGrants> {
+    const device = await this.deviceSigner();
+    return pullKeyGrants({ ...input, device, boxKeys: this.requireKeys().identity.exchange });
+  }
+
   private requireKeys(): ProfileKeys {
     if (this.keys === null)
       throw new VaultError('locked', 'The vault is locked. Unlock it with your passphrase to continue.');
@@ -96,9 +129,22 @@ export class VaultSession {
     wipeProfileKeys(keys);
     for (const key of this.vaultKeys.values()) wipeBytes(key);
     this.vaultKeys.clear();
+    // Sync engines stop before the documents close, so nothing they apply is left unsaved.
+    const listeners = [...this.lockListeners];
+    this.lockListeners.clear();
+    await Promise.allSettled(listeners.map(async (listener) => listener()));
     const open = [...this.open.values()];
     this.open.clear();
     await Promise.allSettled(open.map(async (vault) => (await vault).close()));
+  }
+
+  /**
+   * Calls `listener` when the session locks, after the keys are wiped and before the documents close (sync
+   * engines stop there); returns the unsubscribe function.
+   */
+  onLock(listener: () => Promise<void> | void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
   }
 
   /** Stores new settings (sealed under the master key). */
@@ -138,6 +184,37 @@ export class VaultSession {
     await this.ctx.db.vaults.add(row);
     this.vaultKeys.set(id, vaultKey);
     return { id, name: meta.name, createdAt: meta.createdAt, problem: null };
+  }
+
+  /**
+   * Adds a vault received from another device, under its id and key, with a local name. Returns null when
+   * the vault is already on this device (nothing is changed).
+   */
+  async importVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<VaultSummary | null> {
+    const { masterKey } = this.requireKeys();
+    const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
+    const { random, db } = this.ctx;
+    const row: VaultRow = {
+      id: vaultId,
+      epoch: vaultKey.epoch,
+      wrappedKey: wrapVaultKey(vaultKey.key, masterKey, vaultId, vaultKey.epoch, random),
+      sealedMeta: sealVaultMeta(meta, vaultKey.key, vaultId, vaultKey.epoch, random),
+    };
+    const added = await db.transaction('rw', db.vaults, async () => {
+      if (await db.vaults.get(vaultId)) return false;
+      await db.vaults.add(row);
+      return true;
+    });
+    if (!added) return null;
+    this.vaultKeys.set(vaultId, vaultKey.key.slice());
+    return { id: vaultId, name: meta.name, createdAt: meta.createdAt, problem: null };
+  }
+
+  /** A vault's sync settings and engine storage (sealed under its key); call `wipe()` on it when done. */
+  async syncState(vaultId: string): Promise<VaultSyncState> {
+    const row = await this.requireRow(vaultId);
+    const vaultKey = this.vaultKeyOf(row);
+    return new VaultSyncState({ db: this.ctx.db, vaultId, epoch: row.epoch, vaultKey, random: this.ctx.random });
   }
 
   private vaultKeyOf(row: VaultRow): Uint8Array {
@@ -197,10 +274,12 @@ export class VaultSession {
     this.open.delete(vaultId);
     if (opening) await (await opening).close();
     const { db } = this.ctx;
-    await db.transaction('rw', db.vaults, db.updates, db.snapshots, async () => {
+    await db.transaction('rw', [db.vaults, db.updates, db.snapshots, db.syncState, db.syncPending], async () => {
       await db.vaults.delete(vaultId);
       await db.snapshots.delete(vaultId);
       await logRange(db, vaultId, -Infinity).delete();
+      await db.syncState.delete(vaultId);
+      await pendingRange(db, vaultId).delete();
     });
     wipeBytes(this.vaultKeys.get(vaultId));
     this.vaultKeys.delete(vaultId);

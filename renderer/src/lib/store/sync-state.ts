@@ -1,0 +1,135 @@
+import { wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import type { VaultKey } from '../../../../shared/sync/envelope';
+import type { StoredSyncState, SyncCursor, SyncStorage } from '../../../../shared/sync/storage';
+import type { WireMemberRecord } from '../../../../shared/sync/wire-records';
+import { pendingRange, type RegvaultDb, type SyncPendingRow } from './db';
+import {
+  DEFAULT_SYNC_SETTINGS,
+  openCursor,
+  openPending,
+  openSyncSettings,
+  sealCursor,
+  sealPending,
+  sealSyncSettings,
+  validateSyncSettings,
+  type SyncSettings,
+} from './sync-records';
+
+/** What a vault's sync state needs from its session. */
+export type VaultSyncStateContext = Readonly<{
+  db: RegvaultDb;
+  vaultId: string;
+  epoch: number;
+  /** The vault key; this object keeps its own copy and wipes it on `wipe()`. */
+  vaultKey: Uint8Array;
+  random: RandomBytes;
+}>;
+
+/**
+ * One vault's persisted sync state: its sealed settings (relay URL, on/off) and the engine's `SyncStorage`
+ * (sealed cursor and queue, each commit one IndexedDB transaction). Holds a copy of the vault key, which
+ * the engine seals envelopes with.
+ */
+export class VaultSyncState {
+  private readonly key: Uint8Array;
+  private readonly binding: Readonly<{ vaultId: string; epoch: number }>;
+  /** The engine's storage for this vault. */
+  readonly storage: SyncStorage;
+
+  constructor(private readonly ctx: VaultSyncStateContext) {
+    this.key = ctx.vaultKey.slice();
+    this.binding = { vaultId: ctx.vaultId, epoch: ctx.epoch };
+    this.storage = { load: () => this.load(), commit: (change) => this.commit(change) };
+  }
+
+  get vaultId(): string {
+    return this.ctx.vaultId;
+  }
+
+  /** The key the engine seals envelopes with (the vault key of the current epoch). */
+  get vaultKey(): VaultKey {
+    return { epoch: this.ctx.epoch, key: this.key };
+  }
+
+  /** The vault's sync settings (the defaults, sync off, when never set). */
+  async settings(): Promise<SyncSettings> {
+    const row = await this.ctx.db.syncState.get(this.ctx.vaultId);
+    return row?.sealedSettings ? openSyncSettings(row.sealedSettings, this.key, this.binding) : DEFAULT_SYNC_SETTINGS;
+  }
+
+  /**
+   * Stores new settings. Moving to another relay starts over there: the cursor goes back to the genesis
+   * record (the new relay has none of the old one's history) and the queue is dropped (the whole document is
+   * sealed again at the next start, as the cursor no longer holds a state vector).
+   */
+  async saveSettings(settings: SyncSettings): Promise<SyncSettings> {
+    const next = validateSyncSettings(settings);
+    const { db, vaultId, random } = this.ctx;
+    await db.transaction('rw', db.syncState, db.syncPending, async () => {
+      const row = await db.syncState.get(vaultId);
+      const previous = row?.sealedSettings ? openSyncSettings(row.sealedSettings, this.key, this.binding) : null;
+      let sealedCursor = row?.sealedCursor;
+      if (previous && previous.relayUrl !== next.relayUrl && sealedCursor) {
+        const cursor = openCursor(sealedCursor, this.key, this.binding);
+        const restart = { head: 0, snapshotSeq: 0, authors: {}, vector: null, members: cursor.members.slice(0, 1) };
+        sealedCursor = sealCursor({ ...cursor, ...restart }, this.key, this.binding, random);
+        await pendingRange(db, vaultId).delete();
+      }
+      const sealedSettings = sealSyncSettings(next, this.key, this.binding, random);
+      await db.syncState.put({ vaultId, sealedSettings, ...(sealedCursor ? { sealedCursor } : {}) });
+    });
+    return next;
+  }
+
+  /** True once the engine (or `initialize`) stored a cursor. */
+  async hasCursor(): Promise<boolean> {
+    return (await this.ctx.db.syncState.get(this.ctx.vaultId))?.sealedCursor !== undefined;
+  }
+
+  /** Stores the first cursor — the member log to start from — unless one exists. */
+  async initialize(members: readonly WireMemberRecord[]): Promise<void> {
+    const { db } = this.ctx;
+    await db.transaction('rw', db.syncState, async () => {
+      if (await this.hasCursor()) return;
+      const cursor: SyncCursor = { head: 0, counter: 0, snapshotSeq: 0, authors: {}, members, vector: null };
+      await this.writeCursor(cursor);
+    });
+  }
+
+  /** Wipes this object's copy of the vault key. */
+  wipe(): void {
+    wipeBytes(this.key);
+  }
+
+  private async writeCursor(cursor: SyncCursor): Promise<void> {
+    const { db, vaultId, random } = this.ctx;
+    const row = await db.syncState.get(vaultId);
+    await db.syncState.put({ ...row, vaultId, sealedCursor: sealCursor(cursor, this.key, this.binding, random) });
+  }
+
+  private async load(): Promise<StoredSyncState> {
+    const { db, vaultId } = this.ctx;
+    return db.transaction('r', db.syncState, db.syncPending, async () => {
+      const row = await db.syncState.get(vaultId);
+      const cursor = row?.sealedCursor ? openCursor(row.sealedCursor, this.key, this.binding) : null;
+      const rows = await pendingRange(db, vaultId).toArray();
+      const pending = rows.map((r) => openPending(r.sealed, this.key, { ...this.binding, counter: r.counter }));
+      return { cursor, pending };
+    });
+  }
+
+  private async commit(change: Parameters<SyncStorage['commit']>[0]): Promise<void> {
+    const { db, vaultId, random } = this.ctx;
+    const append: SyncPendingRow[] = (change.append ?? []).map((env) => ({
+      vaultId,
+      counter: env.counter,
+      sealed: sealPending(env, this.key, this.binding, random),
+    }));
+    await db.transaction('rw', db.syncState, db.syncPending, async () => {
+      if (change.cursor) await this.writeCursor(change.cursor);
+      if (append.length) await db.syncPending.bulkPut(append);
+      if (change.remove?.length)
+        await db.syncPending.bulkDelete(change.remove.map((c) => [vaultId, c] as [string, number]));
+    });
+  }
+}

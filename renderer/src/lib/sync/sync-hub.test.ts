@@ -1,0 +1,135 @@
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { KdfCost } from '../../../../shared/crypto/kdf';
+import { systemClock } from '../../../../shared/sync/ports';
+import {
+  connectNodeSocket,
+  nodeRandom,
+  removeDataDir,
+  startRelayProcess,
+  type RelayProcess,
+} from '../../../../tests/integration/sync/harness';
+import { VaultStore, type VaultSession } from '../store';
+import { createWebCryptoVerifier } from './browser-ports';
+import { SyncHub, type SyncPorts, type VaultSyncView } from './sync-hub';
+import { describeIndicator } from './sync-status';
+
+// The hub with the renderer's store (fake IndexedDB) and WebCrypto, against a real relay process.
+
+const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+const ports: SyncPorts = {
+  connect: connectNodeSocket,
+  verify: createWebCryptoVerifier(),
+  random: nodeRandom,
+  clock: systemClock,
+  retry: { initialMs: 50, maxMs: 500, timeoutMs: 10_000 },
+};
+let relay: RelayProcess;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(async () => {
+  for (const task of cleanup.splice(0).reverse()) await task();
+  await relay.kill();
+  removeDataDir(relay);
+});
+
+type Device = { session: VaultSession; hub: SyncHub; views: Map<string, VaultSyncView>; waitFor: Waiter };
+type Waiter = (vaultId: string, text: string) => Promise<void>;
+
+async function device(): Promise<Device> {
+  const store = new VaultStore({ dbName: `hub-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
+  const session = await store.createProfile('pw');
+  const views = new Map<string, VaultSyncView>();
+  const waiting = new Set<() => void>();
+  const hub = new SyncHub(session, ports, (id, view) => {
+    views.set(id, view);
+    for (const check of waiting) check();
+  });
+  cleanup.push(async () => {
+    await hub.stop();
+    await store.close();
+  });
+  const waitFor: Waiter = (vaultId, text) =>
+    new Promise((resolve, reject) => {
+      const said = () => {
+        const view = views.get(vaultId);
+        return view ? describeIndicator(view.indicator) : 'none';
+      };
+      const timer = setTimeout(() => reject(new Error(`still "${said()}", not "${text}"`)), 15_000);
+      const check = () => {
+        if (said() !== text) return;
+        clearTimeout(timer);
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+    });
+  return { session, hub, views, waitFor };
+}
+
+function waitForEntry(doc: Y.Doc, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const map = doc.getMap('entries');
+    const timer = setTimeout(() => reject(new Error(`entry ${id} did not arrive`)), 15_000);
+    const check = () => {
+      if (!map.has(id)) return;
+      clearTimeout(timer);
+      doc.off('update', check);
+      resolve();
+    };
+    doc.on('update', check);
+    check();
+  });
+}
+
+const put = (doc: Y.Doc, id: string) => doc.getMap('entries').set(id, new Y.Map([['registry', `${id}.example.com`]]));
+
+describe('sync hub', () => {
+  it('syncs a vault, links a second device that receives it, and survives a restart of the hub', async () => {
+    const a = await device();
+    const b = await device();
+    const vault = await a.session.createVault('Team');
+    const docA = (await a.session.openVault(vault.id)).doc;
+    put(docA, 'before');
+    await a.hub.start();
+    expect(a.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
+
+    expect(await a.hub.link(vault.id, b.session.deviceCode())).toMatch(/^Turn on sync/);
+    expect(await a.hub.configure(vault.id, { relayUrl: 'http://nope', enabled: true })).toMatch(/WebSocket address/);
+    expect(await a.hub.configure(vault.id, { relayUrl: relay.url, enabled: true })).toBeNull();
+    await a.waitFor(vault.id, 'Synced');
+
+    expect(await b.hub.receive(relay.url)).toEqual({ imported: [], refused: [] });
+    expect(await a.hub.link(vault.id, 'rv1-typo')).toMatch(/error 4012/);
+    expect(await a.hub.link(vault.id, b.session.deviceCode())).toBeNull();
+    expect(await b.hub.receive(relay.url)).toEqual({ imported: [vault.id], refused: [] });
+    expect(await b.hub.receive(relay.url)).toEqual({ imported: [], refused: [] });
+    expect((await b.session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
+    const docB = (await b.session.openVault(vault.id)).doc;
+    await waitForEntry(docB, 'before');
+    await b.waitFor(vault.id, 'Synced');
+
+    put(docB, 'from-b');
+    await waitForEntry(docA, 'from-b');
+
+    // A stops (as on lock), edits wait in its store; a new hub sends them.
+    await a.hub.stop();
+    put(docA, 'while-stopped');
+    await (await a.session.openVault(vault.id)).flush();
+    const again = new SyncHub(a.session, ports, () => undefined);
+    cleanup.push(() => again.stop());
+    await again.start();
+    await waitForEntry(docB, 'while-stopped');
+
+    // Turning sync off stops the engine; the vault can be forgotten before it is deleted.
+    expect(await b.hub.configure(vault.id, { relayUrl: relay.url, enabled: false })).toBeNull();
+    expect(b.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
+    await b.hub.forget(vault.id);
+    await b.session.deleteVault(vault.id);
+  });
+});

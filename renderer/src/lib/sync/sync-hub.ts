@@ -1,0 +1,216 @@
+// Runs one sync engine per vault whose sync is on, for as long as the session is unlocked: opens the vault's
+// document, wires the engine to its sealed storage, and reports each vault's indicator. Also the two halves
+// of linking a device: authorizing one (on a vault's engine) and receiving vaults (on the new device).
+import type { SyncStatus } from '../../../../shared/sync/engine-core';
+import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
+import { createGenesisRecord } from '../../../../shared/sync/members';
+import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
+import {
+  DEFAULT_SYNC_SETTINGS,
+  validateSyncSettings,
+  type OpenVault,
+  type SyncSettings,
+  type VaultSession,
+  type VaultSyncState,
+} from '../store';
+import { describeSyncFailure, toIndicator, type SyncIndicator } from './sync-status';
+
+/** How the hub reaches the network and the clock (the browser's in the app; Node's in tests). */
+export type SyncPorts = Readonly<{
+  connect: ConnectSocket;
+  verify: VerifySignature;
+  random: RandomBytes;
+  clock: Clock;
+  retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
+}>;
+
+/** One vault's sync as the screen shows it. */
+export type VaultSyncView = Readonly<{ settings: SyncSettings; indicator: SyncIndicator }>;
+
+/** What "Receive vaults" did: the vaults added to this device, and grants that failed their checks. */
+export type Received = Readonly<{ imported: readonly string[]; refused: readonly string[] }>;
+
+/** The view of a vault whose sync was never set up. */
+export const OFF_VIEW: VaultSyncView = { settings: DEFAULT_SYNC_SETTINGS, indicator: { kind: 'off' } };
+
+/** Name given to a vault received from another device (names are local; rename it after). */
+export const LINKED_VAULT_NAME = 'Linked vault';
+
+type Running = Readonly<{ engine: SyncEngine; state: VaultSyncState; detach: () => void }>;
+
+/** The per-session owner of every vault's sync engine. */
+export class SyncHub {
+  private readonly running = new Map<string, Running>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private signer: Promise<DeviceSigner> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly session: VaultSession,
+    private readonly ports: SyncPorts,
+    private readonly onChange: (vaultId: string, view: VaultSyncView) => void,
+  ) {}
+
+  /** Starts an engine for every vault whose sync is on. */
+  async start(): Promise<void> {
+    this.session.onLock(() => this.stop());
+    const vaults = await this.session.listVaults();
+    await Promise.all(vaults.filter((v) => v.problem === null).map((v) => this.serial(v.id, () => this.launch(v.id))));
+  }
+
+  /** Stops every engine (before the session locks, or as it does). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.running.keys()].map((id) => this.halt(id)));
+  }
+
+  /** The code this device shows to be linked (its public keys). */
+  deviceCode(): string {
+    return this.session.deviceCode();
+  }
+
+  /** Stores a vault's settings and restarts (or stops) its engine; resolves to an error message or null. */
+  configure(vaultId: string, settings: SyncSettings): Promise<string | null> {
+    return this.serial(vaultId, async () => {
+      try {
+        const valid = validateSyncSettings(settings);
+        await this.halt(vaultId);
+        const state = await this.session.syncState(vaultId);
+        try {
+          await state.saveSettings(valid);
+        } finally {
+          state.wipe();
+        }
+        await this.launch(vaultId);
+        return null;
+      } catch (error) {
+        return describeSyncFailure(error);
+      }
+    });
+  }
+
+  /** Links the device whose code is `code` to a vault (authorizes its key, seals the vault key to it). */
+  async link(vaultId: string, code: string): Promise<string | null> {
+    const running = this.running.get(vaultId);
+    if (!running) return 'Turn on sync for this vault first: linking goes through the relay.';
+    try {
+      await running.engine.authorizeDevice(code.trim());
+      return null;
+    } catch (error) {
+      return describeSyncFailure(error);
+    }
+  }
+
+  /** Stops a vault's engine for good (the vault is being deleted from this device). */
+  forget(vaultId: string): Promise<void> {
+    return this.serial(vaultId, () => this.halt(vaultId));
+  }
+
+  /** Fetches the vaults other devices shared with this one from `relayUrl`, adds and starts syncing them. */
+  async receive(relayUrl: string): Promise<Received> {
+    const settings = validateSyncSettings({ relayUrl, enabled: true });
+    const { connect, verify, clock } = this.ports;
+    const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock });
+    const imported: string[] = [];
+    const names = new Set((await this.session.listVaults()).map((v) => v.name));
+    for (const vault of pulled.vaults) {
+      let name = LINKED_VAULT_NAME;
+      for (let n = 2; names.has(name); n++) name = `${LINKED_VAULT_NAME} ${n}`;
+      const added = await this.session.importVault(vault.vaultId, vault.vaultKey, name);
+      if (!added) continue;
+      names.add(name);
+      const state = await this.session.syncState(vault.vaultId);
+      try {
+        await state.initialize(vault.members);
+        await state.saveSettings(settings);
+      } finally {
+        state.wipe();
+      }
+      await this.serial(vault.vaultId, () => this.launch(vault.vaultId));
+      imported.push(vault.vaultId);
+    }
+    return { imported, refused: pulled.refused.map((r) => r.reason) };
+  }
+
+  // One settings change / start / stop at a time per vault.
+  private serial<T>(vaultId: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(vaultId) ?? Promise.resolve()).then(task, task);
+    this.queues.set(
+      vaultId,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  private deviceSigner(): Promise<DeviceSigner> {
+    this.signer ??= this.session.deviceSigner();
+    return this.signer;
+  }
+
+  private async launch(vaultId: string): Promise<void> {
+    if (this.stopped || this.running.has(vaultId)) return;
+    const state = await this.session.syncState(vaultId);
+    let settings = DEFAULT_SYNC_SETTINGS;
+    try {
+      settings = await state.settings();
+      if (!settings.enabled) {
+        state.wipe();
+        return this.onChange(vaultId, { settings, indicator: { kind: 'off' } });
+      }
+      const device = await this.deviceSigner();
+      if (!(await state.hasCursor())) await state.initialize([await createGenesisRecord(vaultId, device)]);
+      const vault = await this.session.openVault(vaultId);
+      const engine = createSyncEngine({
+        doc: vault.doc,
+        vaultId,
+        vaultKey: state.vaultKey,
+        device,
+        verify: this.ports.verify,
+        relayUrl: settings.relayUrl,
+        connect: this.ports.connect,
+        random: this.ports.random,
+        clock: this.ports.clock,
+        storage: state.storage,
+        ...(this.ports.retry ? { retry: this.ports.retry } : {}),
+      });
+      await engine.start();
+      const detach = this.watch(vaultId, settings, engine, vault);
+      this.running.set(vaultId, { engine, state, detach });
+      if (this.stopped) await this.halt(vaultId);
+    } catch (error) {
+      state.wipe();
+      this.onChange(vaultId, { settings, indicator: { kind: 'error', message: describeSyncFailure(error) } });
+    }
+  }
+
+  // Reports the engine's status, and its pending count after local edits (offline edits change the count
+  // without changing the status).
+  private watch(vaultId: string, settings: SyncSettings, engine: SyncEngine, vault: OpenVault): () => void {
+    const report = (status: SyncStatus = engine.status()) =>
+      this.onChange(vaultId, { settings, indicator: toIndicator(status, engine.pendingCount()) });
+    const offStatus = engine.onStatus(report);
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin === engine.origin) return;
+      report();
+      void engine.flush().then(() => report());
+    };
+    vault.doc.on('update', onUpdate);
+    report();
+    return () => {
+      offStatus();
+      vault.doc.off('update', onUpdate);
+    };
+  }
+
+  private async halt(vaultId: string): Promise<void> {
+    const running = this.running.get(vaultId);
+    if (!running) return;
+    this.running.delete(vaultId);
+    running.detach();
+    try {
+      await running.engine.stop();
+    } finally {
+      running.state.wipe();
+    }
+  }
+}

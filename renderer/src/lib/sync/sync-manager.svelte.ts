@@ -1,0 +1,62 @@
+import { systemClock } from '../../../../shared/sync/ports';
+import type { SyncSettings, VaultSession } from '../store';
+import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
+import { OFF_VIEW, SyncHub, type Received, type SyncPorts, type VaultSyncView } from './sync-hub';
+import { describeSyncFailure } from './sync-status';
+
+/** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
+export const browserSyncPorts: SyncPorts = {
+  connect: connectBrowserSocket,
+  verify: createWebCryptoVerifier(),
+  random: browserRandom,
+  clock: systemClock,
+  retry: { initialMs: 500, maxMs: 10_000 },
+};
+
+/** The screens' view of sync for one unlocked session: each vault's settings and indicator, and the actions. */
+export class SyncManager {
+  views = $state.raw<Readonly<Record<string, VaultSyncView>>>({});
+  private readonly hub: SyncHub;
+
+  constructor(session: VaultSession, ports: SyncPorts = browserSyncPorts) {
+    this.hub = new SyncHub(session, ports, (id, view) => (this.views = { ...this.views, [id]: view }));
+  }
+
+  /** A vault's sync view (sync off until its settings were read). */
+  view(vaultId: string): VaultSyncView {
+    return this.views[vaultId] ?? OFF_VIEW;
+  }
+
+  deviceCode(): string {
+    return this.hub.deviceCode();
+  }
+
+  start(): Promise<void> {
+    return this.hub.start();
+  }
+
+  stop(): Promise<void> {
+    return this.hub.stop();
+  }
+
+  configure(vaultId: string, settings: SyncSettings): Promise<string | null> {
+    return this.hub.configure(vaultId, settings);
+  }
+
+  link(vaultId: string, code: string): Promise<string | null> {
+    return this.hub.link(vaultId, code);
+  }
+
+  forget(vaultId: string): Promise<void> {
+    return this.hub.forget(vaultId);
+  }
+
+  /** Receives shared vaults; resolves to what was added, or an error message. */
+  async receive(relayUrl: string): Promise<Received | string> {
+    try {
+      return await this.hub.receive(relayUrl);
+    } catch (error) {
+      return describeSyncFailure(error);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// What the sync status indicator says, from the engine's status and its pending count.
+import { isVaultError } from '../../../../shared/crypto/errors';
+import { errorCodes, SyncProtocolError, type SyncError } from '../../../../shared/sync/codes';
+import type { SyncStatus } from '../../../../shared/sync/engine-core';
+
+/** The indicator's state: sync off, synced, changes waiting (online or not), connecting, or an error. */
+export type SyncIndicator =
+  | Readonly<{ kind: 'off' }>
+  | Readonly<{ kind: 'synced' }>
+  | Readonly<{ kind: 'pending'; pending: number }>
+  | Readonly<{ kind: 'offline'; pending: number }>
+  | Readonly<{ kind: 'connecting' }>
+  | Readonly<{ kind: 'error'; message: string }>;
+
+/** Derives the indicator from the engine's status and `pendingCount()` (null status: sync is off). */
+export function toIndicator(status: SyncStatus | null, pending: number): SyncIndicator {
+  if (status === null) return { kind: 'off' };
+  if (status === 'synced') return { kind: 'synced' };
+  if (status === 'offline') return { kind: 'offline', pending };
+  if ('error' in status) return { kind: 'error', message: describeSyncError(status.error) };
+  if (status.pending > 0) return { kind: 'pending', pending: status.pending };
+  return { kind: 'connecting' };
+}
+
+/** The indicator's words. */
+export function describeIndicator(indicator: SyncIndicator): string {
+  switch (indicator.kind) {
+    case 'off':
+      return 'Sync off';
+    case 'synced':
+      return 'Synced';
+    case 'pending':
+      return `${indicator.pending} pending`;
+    case 'offline':
+      return indicator.pending > 0 ? `Offline · ${indicator.pending} pending` : 'Offline';
+    case 'connecting':
+      return 'Connecting…';
+    case 'error':
+      return indicator.message;
+  }
+}
+
+const sentences: Partial<Record<number, string>> = {
+  [errorCodes.rollbackDetected]:
+    'Rollback detected: the relay serves older data than this device already verified. Use another relay or have it restored; your changes stay queued.',
+  [errorCodes.sequenceGap]: 'The relay skipped changes (sequence gap): sync stopped. Use another relay.',
+  [errorCodes.badMemberLog]: "The relay's member list does not match what this device verified: sync stopped.",
+  [errorCodes.authFailed]: "Unauthorized: the relay refused this device's key.",
+  [errorCodes.notAMember]: 'Unauthorized: this device is not a member of the vault. Link it again from another device.',
+  [errorCodes.notAWriter]: 'Unauthorized: this device may not write to this vault.',
+  [errorCodes.unknownVault]:
+    'The relay does not know this vault. Link this device again from a device that syncs it to this relay.',
+  [errorCodes.unsupportedVersion]: 'The relay speaks another protocol version: update Regvault.',
+  [errorCodes.connectionClosed]: 'Could not reach the relay: check its address and that it is running.',
+  [errorCodes.requestTimeout]: 'The relay did not answer in time. Try again.',
+  [errorCodes.envelopeTooLarge]: "A change is larger than the relay's frame limit: ask its operator to raise it.",
+};
+
+/** A sentence for a sync error: known codes in plain words, others with the engine's message. */
+export function describeSyncError(error: SyncError): string {
+  return sentences[error.code] ?? `Sync error ${error.code}: ${error.message}`;
+}
+
+/** A sentence for anything a sync operation threw: store errors and protocol errors keep their words. */
+export function describeSyncFailure(error: unknown): string {
+  if (isVaultError(error)) return error.message;
+  if (error instanceof SyncProtocolError) return sentences[error.code] ?? error.message;
+  if (error instanceof Error && error.message.includes('locked')) return error.message;
+  return 'Sync failed unexpectedly. Try again; restart Regvault if it keeps happening.';
+}

@@ -1,0 +1,56 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Sync settings, the status indicator and both halves of linking a device, by accessible names. */
+export class SyncPage {
+  constructor(readonly page: Page) {}
+
+  /** The open vault's sync indicator ("Synced", "N pending", "Offline", or an error). */
+  get status(): Locator {
+    return this.page.getByRole('status', { name: 'Sync status' });
+  }
+
+  dialog(name: string): Locator {
+    return this.page.getByRole('dialog', { name });
+  }
+
+  /** Opens the vault's Sync dialog, points it at `relayUrl`, turns sync on or off and saves. */
+  async configure(relayUrl: string, enabled = true): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sync', exact: true }).click();
+    const dialog = this.dialog('Sync');
+    await dialog.getByLabel('Relay URL').fill(relayUrl);
+    await dialog.getByRole('switch', { name: 'Sync this vault' }).setChecked(enabled);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** New device: opens "Link to another device" and returns the code it shows (the dialog stays open). */
+  async openDeviceCode(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Link to another device' }).click();
+    const code = this.dialog('Link to another device').getByLabel("This device's code");
+    await expect(code).toHaveValue(/^rv1-/);
+    return code.inputValue();
+  }
+
+  /** Existing device: links the device with `code` to the open vault. */
+  async linkDevice(code: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Link device', exact: true }).click();
+    const dialog = this.dialog('Link device');
+    await dialog.getByLabel('Device code').fill(code);
+    await dialog.getByRole('button', { name: 'Link', exact: true }).click();
+    await expect(dialog.getByRole('status')).toContainText('Device linked', { timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** New device, "Link to another device" open: receives the shared vaults from `relayUrl`. */
+  async receive(relayUrl: string): Promise<void> {
+    const dialog = this.dialog('Link to another device');
+    await dialog.getByLabel('Relay URL').fill(relayUrl);
+    await dialog.getByRole('button', { name: 'Receive vaults' }).click();
+    await expect(dialog).toBeHidden({ timeout: 15_000 });
+  }
+
+  async expectStatus(text: string | RegExp, timeout = 15_000): Promise<void> {
+    await expect(this.status).toHaveText(text, { timeout });
+  }
+}

@@ -1,0 +1,85 @@
+import { expect, test } from '@playwright/test';
+import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
+import { launchRegvault, type Regvault } from './harness';
+import { SessionPage } from './pages/session-page';
+import { SyncPage } from './pages/sync-page';
+import { VaultPage, type RegistryFields } from './pages/vault-page';
+
+// Two devices = two browsers (separate IndexedDB) and one real relay process, linked through the UI.
+
+let relay: RelayProcess | undefined;
+const apps: Regvault[] = [];
+
+type Device = Readonly<{ app: Regvault; vault: VaultPage; sync: SyncPage }>;
+
+async function device(): Promise<Device> {
+  const app = await launchRegvault();
+  apps.push(app);
+  await new SessionPage(app.page).createVault();
+  return { app, vault: new VaultPage(app.page), sync: new SyncPage(app.page) };
+}
+
+const entry = (name: string, host: string): RegistryFields => ({
+  name,
+  registry: `${host}.example.com`,
+  username: `${host}-user`,
+  password: `${host}-secret`,
+});
+
+test.afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+  await relay?.kill();
+  if (relay) removeDataDir(relay);
+  relay = undefined;
+});
+
+test('links a device through the UI, syncs live, keeps editing offline and converges after the relay restarts', async () => {
+  test.setTimeout(180_000);
+  relay = await startRelayProcess();
+  const [a, b] = await Promise.all([device(), device()]);
+
+  // A: an entry made before sync was on is sent when it is switched on.
+  await a.vault.addRegistry(entry('Before sync', 'before'));
+  await a.sync.configure(relay.url);
+  await a.sync.expectStatus('Synced');
+
+  // B shows its code, A links it, B receives the vault: it appears in B's list with A's entry.
+  const code = await b.sync.openDeviceCode();
+  await a.sync.linkDevice(code);
+  await b.sync.receive(relay.url);
+  await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Linked vault');
+  await expect(b.vault.row('Before sync')).toBeVisible({ timeout: 15_000 });
+  await b.sync.expectStatus('Synced');
+
+  // Live: an entry added in A appears in B's open vault.
+  await a.vault.addRegistry(entry('Added live', 'live'));
+  await expect(b.vault.row('Added live')).toBeVisible({ timeout: 15_000 });
+  await a.sync.expectStatus('Synced');
+  await b.sync.expectStatus('Synced');
+
+  // The relay goes away: both say so, both keep editing, their changes wait.
+  await relay.kill('SIGKILL');
+  await a.sync.expectStatus('Offline');
+  await b.sync.expectStatus('Offline');
+  await a.vault.addRegistry(entry('Offline on A', 'offline-a'));
+  await b.vault.addRegistry(entry('Offline on B', 'offline-b'));
+  await a.sync.expectStatus('Offline · 1 pending');
+  await b.sync.expectStatus('Offline · 1 pending');
+
+  // Same port, same data: both reconnect, send their queue and converge.
+  await relay.restart();
+  for (const side of [a, b]) {
+    await side.sync.expectStatus('Synced', 30_000);
+    for (const name of ['Before sync', 'Added live', 'Offline on A', 'Offline on B'])
+      await expect(side.vault.row(name)).toBeVisible({ timeout: 15_000 });
+    await expect(side.vault.rows).toHaveCount(4);
+  }
+
+  // Lock stops the engines; unlock starts them again from the stored state.
+  const session = new SessionPage(a.app.page);
+  await session.lock();
+  await session.unlock();
+  await a.sync.expectStatus('Synced');
+  await b.vault.addRegistry(entry('After unlock', 'after-unlock'));
+  await expect(a.vault.row('After unlock')).toBeVisible({ timeout: 15_000 });
+});
