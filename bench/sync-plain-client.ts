@@ -1,5 +1,5 @@
 // BENCH BASELINE ONLY — a minimal y-websocket-style client (sync step 1/2 + updates) for the
-// plaintext relay in bench/sync-plain-relay.ts.
+// plaintext baseline, @y/websocket-server (bench/sync-y-websocket-server.ts).
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';

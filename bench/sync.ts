@@ -94,7 +94,7 @@ async function startServers(dir: string): Promise<{ full: Server; normal: Server
     ]);
     return { ...server, url: `ws://127.0.0.1:${server.port}` };
   };
-  const plain = await spawnServer('bench/sync-plain-relay.ts', ['--port', '0']);
+  const plain = await spawnServer('bench/sync-y-websocket-server.ts', ['--port', '0']);
   return {
     full: await relay('full'),
     normal: await relay('normal'),
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       fsyncP50Ms,
       relay:
         'relay/main.ts, SQLite WAL; full = fsync before every ack (default), normal = survives a killed process, not power loss',
-      baseline: 'bench/sync-plain-relay.ts: minimal y-websocket-protocol relay, plaintext, in memory, no durability',
+      baseline: '@y/websocket-server 0.1.1 (setupWSConnection), plaintext, in memory, no durability',
       latencyMs: latency,
       throughputPerSecond: throughput,
       connections,
