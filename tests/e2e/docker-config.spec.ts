@@ -247,3 +247,15 @@ test('exports the chosen entries as a Kubernetes pull secret that decodes back t
   expect(download.suggestedFilename()).toBe('pull-creds.yaml');
   expect(await readFile((await download.path()) ?? '', 'utf8')).toBe(yaml);
 });
+
+test('opens on the vault chosen on the Vaults screen', async () => {
+  await vault.addRegistry(ghcr);
+  await vault.newVault('Production');
+  await vault.addRegistry(quay);
+  await vault.expectSaved();
+  await docker.open();
+  await expect(app.page.getByLabel('Vault to use')).toHaveValue(/.+/);
+  await expect(app.page.getByLabel('Vault to use').locator('option:checked')).toHaveText('Production');
+  await expect(app.page.getByText(quay.name, { exact: true })).toBeVisible();
+  await expect(app.page.getByText(ghcr.name, { exact: true })).toHaveCount(0);
+});

@@ -30,6 +30,10 @@ export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readon
 /** How often the status badges are re-evaluated against the clock. */
 export const CLOCK_TICK_MS = 60_000;
 
+// The vault last opened on any screen, so the Vaults and Docker config screens show the same one.
+// An id only (ids are not secret), kept for the life of the page.
+let lastOpenedVault: string | null = null;
+
 /**
  * The vault screen's state: the vault list, the open vault's entries (decoded from its Yjs
  * document whenever it changes), the search and the entry operations. Components call these
@@ -75,7 +79,8 @@ export class VaultView {
   async load(): Promise<void> {
     try {
       await this.refreshVaults();
-      const first = this.vaults.find((v) => v.problem === null);
+      const usable = this.vaults.filter((v) => v.problem === null);
+      const first = usable.find((v) => v.id === lastOpenedVault) ?? usable[0];
       if (first) await this.switchTo(first.id);
     } catch (error) {
       this.error = describeError(error);
@@ -91,6 +96,7 @@ export class VaultView {
   async switchTo(id: string): Promise<void> {
     this.close();
     this.currentId = id;
+    lastOpenedVault = id;
     this.query = '';
     this.loading = true;
     try {
