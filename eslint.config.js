@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 import svelteConfig from './renderer/svelte.config.js';
 
@@ -34,6 +35,14 @@ const boundaries = {
     patterns: [
       { regex: '^electron(/.*)?$', message: 'The relay is a plain Node server: no electron.' },
       { group: ['**/renderer/**', '**/electron/**'], message: 'relay/ imports only relay/ and shared/.' },
+    ],
+  },
+  electron: {
+    patterns: [
+      {
+        group: ['**/renderer/**', '**/relay/**'],
+        message: 'electron/ (main and preload) imports only electron/ and shared/.',
+      },
     ],
   },
   outsideElectron: {
@@ -93,6 +102,26 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', boundaries.renderer] },
   },
   { files: ['relay/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaries.relay] } },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaries.electron] },
+  },
+  {
+    // No import cycles anywhere (STYLE.md §9). As in eslint-plugin-import, `import type` edges do
+    // not count: they vanish at run time and cannot leave a module half-initialized.
+    files: ['**/*.ts', '**/*.svelte'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.svelte'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.svelte'] })],
+      // Components are not parsed for cycles (their markup needs the svelte parser chain); cycles
+      // through .ts modules, .svelte.ts rune modules included, are all caught.
+      'import-x/ignore': ['\\.svelte$'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', boundaries.outsideElectron] },

@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildRendererApi } from '../shared/ipc/bridge';
 import { eventChannel, type EventName } from '../shared/ipc/contract';
-import type { Result } from '../shared/ipc/result';
+import type { Result } from '../shared/result';
 
 // The renderer gets domain methods only, never ipcRenderer itself.
 const api = buildRendererApi({

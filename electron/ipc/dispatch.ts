@@ -1,5 +1,5 @@
 import { channels, type Channel, type RequestOf, type ResponseOf } from '../../shared/ipc/contract';
-import { fail, ok, type Result } from '../../shared/ipc/result';
+import { fail, ok, type Result } from '../../shared/result';
 import { originOf } from '../security';
 
 /** One function per channel, receiving the already-validated input. */

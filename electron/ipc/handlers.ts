@@ -1,4 +1,4 @@
-import { ok } from '../../shared/ipc/result';
+import { ok } from '../../shared/result';
 import { getAppInfo } from '../services/app-info';
 import { createSecretClipboard } from '../services/clipboard';
 import { checkLogin } from '../services/registry-check';

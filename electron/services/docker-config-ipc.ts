@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RequestOf, ResponseOf } from '../../shared/ipc/contract';
-import { fail, ok, type Result } from '../../shared/ipc/result';
+import { fail, ok, type Result } from '../../shared/result';
 import type { ServiceContext } from './context';
 import {
   applyDockerConfig,

@@ -4,7 +4,7 @@
  * one sync update instead of N, and no rescan of the vault per entry.
  */
 import * as Y from 'yjs';
-import type { Result } from '../ipc/result';
+import type { Result } from '../result';
 import { detectPreset, getPreset } from '../registry/presets';
 import { toRegistryKey } from '../registry/registry-key';
 import { entryError, type Entry, type EntryContext } from './entry';

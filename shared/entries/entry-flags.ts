@@ -4,7 +4,7 @@
  * edits of the credential, so they leave updatedAt/updatedBy alone.
  */
 import type * as Y from 'yjs';
-import { ok, type Result } from '../ipc/result';
+import { ok, type Result } from '../result';
 import { ENTRY_NOT_FOUND_MESSAGE, entryError, lastCheckSchema, type EntryContext, type LastCheck } from './entry';
 import { getEntryMap } from './entry-doc';
 import { describeIssue } from './entry-input';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Result } from '../ipc/result';
+import type { Result } from '../result';
 import { DOCKER_HUB_KEY } from '../registry/registry-key';
 import { entrySchema } from './entry';
 import { getEntriesMap, getEntryMap } from './entry-doc';

@@ -4,7 +4,7 @@
  * the user and resolved explicitly; nothing is dropped silently.
  */
 import type * as Y from 'yjs';
-import { ok, type Result } from '../ipc/result';
+import { ok, type Result } from '../result';
 import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext } from './entry';
 import {
   decodeEntry,

@@ -7,7 +7,7 @@ import { addEntries, addEntry } from './entry-create';
 import { deleteEntry, editEntry, findEntriesByRegistry, getEntry } from './entry-mutations';
 import { recordCheck, flagRotation } from './entry-flags';
 import { createManualContext } from './test-context';
-import type { Result } from '../ipc/result';
+import type { Result } from '../result';
 
 const HOUR = 3_600_000;
 

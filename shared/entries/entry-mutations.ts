@@ -4,7 +4,7 @@
  * never sees half an edit.
  */
 import * as Y from 'yjs';
-import { ok, type Result } from '../ipc/result';
+import { ok, type Result } from '../result';
 import { getPreset } from '../registry/presets';
 import { displayRegistry, toRegistryKey } from '../registry/registry-key';
 import {

@@ -4,7 +4,7 @@
  * schema change that breaks the type fails to compile.
  */
 import { z } from 'zod';
-import { fail, type Result } from '../ipc/result';
+import { fail, type Result } from '../result';
 import { presetIds, type PresetId } from '../registry/presets';
 
 /** The outcome of the last login check (DESIGN.md §6), as the main process reported it. */
@@ -116,5 +116,5 @@ export const ENTRY_NOT_FOUND_MESSAGE = 'This entry no longer exists; it may have
 
 /** A failed entry operation with one of the entry error codes. */
 export function entryError<T = never>(code: EntryErrorCode, message: string): Result<T> {
-  return fail<T>(code, message);
+  return fail(code, message);
 }

@@ -1,5 +1,5 @@
 import { channels, methodPath, type Channel, type EventName, type RendererApi } from './contract';
-import type { Result } from './result';
+import type { Result } from '../result';
 
 /** What the bridge needs from its transport: Electron's ipcRenderer in the preload, a test binding in the harness. */
 export type BridgeTransport = Readonly<{

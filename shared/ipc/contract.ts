@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Result } from './result';
+import type { Result } from '../result';
 
 /** Declares one request/response channel: the schemas both processes validate against. */
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {

@@ -1,5 +1,5 @@
 import { ESLint } from 'eslint';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import tseslint from 'typescript-eslint';
@@ -28,6 +28,13 @@ describe('runtime boundaries are enforced by npm run check', () => {
       "import { createHandlers } from '../../electron/ipc/handlers';\nexport const h = createHandlers;",
     ],
     ['relay/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['relay/bad.ts', "import { createHandlers } from '../electron/ipc/handlers';\nexport const h = createHandlers;"],
+    ['relay/bad.ts', "import { AppSession } from '../renderer/src/lib/session.svelte';\nexport const s = AppSession;"],
+    [
+      'electron/bad.ts',
+      "import { AppSession } from '../renderer/src/lib/session.svelte';\nexport const s = AppSession;",
+    ],
+    ['electron/bad.ts', "import { startRelay } from '../relay/server';\nexport const r = startRelay;"],
     ['tests/e2e/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
   ])('%s refuses: %s', async (file, code) => {
     expect(await importErrors(file, code)).toHaveLength(1);
@@ -43,6 +50,25 @@ describe('runtime boundaries are enforced by npm run check', () => {
     ['relay/ok.ts', "import { createServer } from 'node:http';\nexport const s = createServer;"],
   ])('%s allows its own runtime', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([]);
+  });
+
+  it('an import cycle fails lint, through any number of modules', async () => {
+    // Real files in a throw-away folder inside the tree, so the resolver follows the imports.
+    const dir = await mkdtemp(join(root, 'shared/cycle-probe-'));
+    try {
+      await writeFile(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): number => b() + 1;\n");
+      await writeFile(join(dir, 'b.ts'), "import { one } from './c';\nexport const b = (): number => one;\n");
+      await writeFile(join(dir, 'c.ts'), "import { a } from './a';\nexport const one = 1;\nexport const c = a;\n");
+      const results = await eslint.lintFiles([join(dir, 'a.ts')]);
+      const cycles = results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'import-x/no-cycle');
+      expect(cycles.map((m) => m.message)).toEqual([expect.stringContaining('Dependency cycle')]);
+      const acyclic = await eslint.lintText("import { b } from './b';\nexport const d = b;\n", {
+        filePath: join(dir, 'd.ts'),
+      });
+      expect(acyclic[0]?.messages.filter((m) => m.ruleId === 'import-x/no-cycle')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('shared/ is type-checked without DOM or Node globals', async () => {

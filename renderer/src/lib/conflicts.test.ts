@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addEntry, editEntry, getEntriesMap, listEntries, resolveConflict } from '../../../shared/entries';
-import type { Result } from '../../../shared/ipc/result';
+import type { Result } from '../../../shared/result';
 import { createManualContext } from '../../../shared/entries/test-context';
 import { describeDamaged, registryConflictViews, secretConflictViews } from './conflicts';
 

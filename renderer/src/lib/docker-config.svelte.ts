@@ -6,7 +6,7 @@
  */
 import { SvelteSet } from 'svelte/reactivity';
 import type { Entry, NewEntryInput } from '../../../shared/entries';
-import type { Result } from '../../../shared/ipc/result';
+import type { Result } from '../../../shared/result';
 import {
   computeSync,
   importRows,

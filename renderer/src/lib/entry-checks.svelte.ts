@@ -1,5 +1,5 @@
 import type { Entry, LastCheck } from '../../../shared/entries';
-import type { Result } from '../../../shared/ipc/result';
+import type { Result } from '../../../shared/result';
 import { LoginChecks } from './login-check.svelte';
 import { isSameCredential, toLastCheck } from './login-check-view';
 

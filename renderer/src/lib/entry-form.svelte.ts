@@ -1,5 +1,5 @@
 import type { Entry } from '../../../shared/entries';
-import type { Result } from '../../../shared/ipc/result';
+import type { Result } from '../../../shared/result';
 import { getPreset, isPresetId, registryPresets, type RegistryPreset } from '../../../shared/registry';
 import {
   blankForm,

@@ -16,7 +16,7 @@ import {
   type LastCheck,
   type NewEntryInput,
 } from '../../../shared/entries';
-import type { Result } from '../../../shared/ipc/result';
+import type { Result } from '../../../shared/result';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './session.svelte';
