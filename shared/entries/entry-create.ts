@@ -4,16 +4,23 @@
  * one sync update instead of N, and no rescan of the vault per entry.
  */
 import * as Y from 'yjs';
-import type { Result } from '../result';
 import { detectPreset, getPreset } from '../registry/presets';
 import { toRegistryKey } from '../registry/registry-key';
-import { entryError, type Entry, type EntryContext } from './entry';
+import {
+  SECRET_MISSING,
+  USERNAME_MISSING,
+  entryError,
+  fieldsError,
+  type Entry,
+  type EntryContext,
+  type EntryResult,
+} from './entry';
 import { decodeEntry, getEntriesMap, replaceSecret, writeFields } from './entry-doc';
 import {
   cleanOptional,
   cleanPipelines,
   cleanSecret,
-  describeIssue,
+  fieldErrorsOf,
   newEntryInputSchema,
   type NewEntryInput,
 } from './entry-input';
@@ -28,13 +35,13 @@ type Prepared = Readonly<{
 }>;
 
 /** Creates an entry for a registry that has none yet; applies the preset's username and lifetime. */
-export function addEntry(doc: Y.Doc, input: NewEntryInput, ctx: EntryContext): Result<Entry> {
+export function addEntry(doc: Y.Doc, input: NewEntryInput, ctx: EntryContext): EntryResult<Entry> {
   const [result] = addEntries(doc, [input], ctx);
   return result ?? entryError('invalid-input', 'Nothing to add.');
 }
 
 /** Creates several entries in one transaction; each input gets its own result, in order. */
-export function addEntries(doc: Y.Doc, inputs: readonly NewEntryInput[], ctx: EntryContext): Result<Entry>[] {
+export function addEntries(doc: Y.Doc, inputs: readonly NewEntryInput[], ctx: EntryContext): EntryResult<Entry>[] {
   const taken = indexRegistryKeys(doc);
   const prepared = inputs.map((input) => {
     const result = prepareEntry(input, ctx, taken);
@@ -78,26 +85,27 @@ function indexRegistryKeys(doc: Y.Doc): TakenKeys {
   };
 }
 
-function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys): Prepared | Result<Entry> {
+function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys): Prepared | EntryResult<Entry> {
   const parsed = newEntryInputSchema.safeParse(input);
-  if (!parsed.success) return entryError('invalid-input', describeIssue(parsed.error));
+  if (!parsed.success) return fieldsError('invalid-input', fieldErrorsOf(parsed.error, 'registry'));
   const form = parsed.data;
   const registry = toRegistryKey(form.registry);
-  if (!registry.ok) return entryError('registry-invalid', [registry.reason, registry.hint].filter(Boolean).join(' '));
+  if (!registry.ok) {
+    const message = [registry.reason, registry.hint].filter(Boolean).join(' ');
+    return fieldsError('registry-invalid', [{ field: 'registry', message }]);
+  }
   const existing = taken.nameOf(registry.key);
   if (existing !== undefined) {
     const label = existing === '' ? '' : ` ("${existing}")`;
-    return entryError(
-      'registry-exists',
-      `${registry.display} already has an entry${label}. Each registry URL has one entry: edit that one to change its credentials.`,
-    );
+    const message = `${registry.display} already has an entry${label}. Each registry URL has one entry: edit that one to change its credentials.`;
+    return fieldsError('registry-exists', [{ field: 'registry', message }]);
   }
   const typedUsername = form.username?.trim() ?? '';
   const preset = form.presetId === undefined ? detectPreset(registry.key, typedUsername) : getPreset(form.presetId);
   const username = typedUsername === '' ? (preset.defaultUsername ?? '') : typedUsername;
-  if (username === '') return entryError('invalid-input', 'username: Enter the username for this registry.');
+  if (username === '') return fieldsError('invalid-input', [{ field: 'username', message: USERNAME_MISSING }]);
   const secret = cleanSecret(form.secret);
-  if (secret.trim() === '') return entryError('invalid-input', 'secret: Enter the password, access token or key.');
+  if (secret.trim() === '') return fieldsError('invalid-input', [{ field: 'secret', message: SECRET_MISSING }]);
 
   const now = ctx.now();
   const lifetime = preset.lifetimeMs;

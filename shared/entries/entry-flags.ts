@@ -4,19 +4,29 @@
  * edits of the credential, so they leave updatedAt/updatedBy alone.
  */
 import type * as Y from 'yjs';
-import { ok, type Result } from '../result';
-import { ENTRY_NOT_FOUND_MESSAGE, entryError, lastCheckSchema, type EntryContext, type LastCheck } from './entry';
+import { ok } from '../result';
+import {
+  ENTRY_NOT_FOUND_MESSAGE,
+  entryError,
+  fieldsError,
+  lastCheckSchema,
+  type EntryContext,
+  type EntryResult,
+  type LastCheck,
+} from './entry';
 import { getEntryMap } from './entry-doc';
-import { describeIssue } from './entry-input';
 import { getEntry } from './entry-mutations';
 
 /** Which entries `flagRotation` flagged, and which ids it did not find (deleted meanwhile). */
 export type FlagRotationResult = Readonly<{ flagged: readonly string[]; missing: readonly string[] }>;
 
 /** Stores the outcome of a login check on an entry. */
-export function recordCheck(doc: Y.Doc, id: string, result: LastCheck): Result<void> {
+export function recordCheck(doc: Y.Doc, id: string, result: LastCheck): EntryResult<void> {
   const parsed = lastCheckSchema.safeParse(result);
-  if (!parsed.success) return entryError('invalid-input', describeIssue(parsed.error));
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'The login check result is not valid.';
+    return fieldsError('invalid-input', [{ field: 'check', message }]);
+  }
   const entry = getEntry(doc, id);
   const map = getEntryMap(doc, id);
   if (!entry.ok) return entry;
@@ -32,9 +42,10 @@ export function flagRotation(
   ids: readonly string[],
   reason: string,
   ctx: EntryContext,
-): Result<FlagRotationResult> {
+): EntryResult<FlagRotationResult> {
   const text = reason.trim();
-  if (text === '') return entryError('invalid-input', 'reason: Say why the secret should be rotated.');
+  if (text === '')
+    return fieldsError('invalid-input', [{ field: 'reason', message: 'Say why the secret should be rotated.' }]);
   const at = ctx.now();
   const flagged: string[] = [];
   const missing: string[] = [];

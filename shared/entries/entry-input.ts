@@ -4,7 +4,9 @@
  * real credentials (GCR JSON keys are ~2.4 KB, ECR tokens ~3 KB).
  */
 import { z } from 'zod';
+import type { FieldError } from '../result';
 import { presetIds } from '../registry/presets';
+import type { EntryField } from './entry';
 
 const MAX_SECRET = 64 * 1024;
 const MAX_TEXT = 200;
@@ -79,12 +81,34 @@ export const entryPatchSchema = z.object({
 /** Input of `editEntry`. */
 export type EntryPatch = Readonly<z.input<typeof entryPatchSchema>>;
 
-/** The first problem of a failed parse, as one sentence for the form. */
-export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'The entry is not valid.';
-  const field = issue.path.join('.');
-  return field === '' ? issue.message : `${field}: ${issue.message}`;
+const ENTRY_FIELDS: ReadonlySet<string> = new Set<EntryField>([
+  'registry',
+  'name',
+  'username',
+  'secret',
+  'email',
+  'notes',
+  'pipelines',
+  'expiresAt',
+  'rotateEveryDays',
+  'insecure',
+  'caCertificate',
+  'presetId',
+]);
+
+function isEntryField(value: unknown): value is EntryField {
+  return typeof value === 'string' && ENTRY_FIELDS.has(value);
+}
+
+/** Every problem of a failed parse as field errors (the first per field), for the form to show beside each. */
+export function fieldErrorsOf(error: z.ZodError, fallback: EntryField): FieldError<EntryField>[] {
+  const found = new Map<EntryField, string>();
+  for (const issue of error.issues) {
+    const head = issue.path[0];
+    const field = isEntryField(head) ? head : fallback;
+    if (!found.has(field)) found.set(field, issue.message);
+  }
+  return [...found].map(([field, message]) => ({ field, message }));
 }
 
 /**

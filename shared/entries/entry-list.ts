@@ -4,8 +4,8 @@
  * the user and resolved explicitly; nothing is dropped silently.
  */
 import type * as Y from 'yjs';
-import { ok, type Result } from '../result';
-import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext } from './entry';
+import { ok } from '../result';
+import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext, type EntryResult } from './entry';
 import {
   decodeEntry,
   getEntriesMap,
@@ -68,7 +68,7 @@ export function listEntries(doc: Y.Doc): EntryList {
 }
 
 /** Keeps one entry of a registry conflict and deletes the others (needs delete permission in a team vault). */
-export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly string[]): Result<void> {
+export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly string[]): EntryResult<void> {
   const keep = getEntry(doc, keepId);
   if (!keep.ok) return keep;
   if (dropIds.length === 0 || dropIds.includes(keepId)) {
@@ -92,7 +92,12 @@ export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly st
 }
 
 /** Keeps one secret version of an entry and deletes the others. */
-export function resolveSecretConflict(doc: Y.Doc, id: string, keepVersionId: string, ctx: EntryContext): Result<Entry> {
+export function resolveSecretConflict(
+  doc: Y.Doc,
+  id: string,
+  keepVersionId: string,
+  ctx: EntryContext,
+): EntryResult<Entry> {
   const current = getEntry(doc, id);
   const map = getEntryMap(doc, id);
   if (!current.ok) return current;

@@ -62,11 +62,9 @@ describe('addEntry', () => {
   it('refuses an invalid registry URL with the reason and hint', () => {
     const { doc, ctx } = setup();
     const error = errorOf(addEntry(doc, { registry: 'hub.docker.com', username: 'a', secret: 's' }, ctx));
-    expect(error).toEqual({
-      code: 'registry-invalid',
-      message:
-        'hub.docker.com is the Docker Hub website, not its registry. For Docker Hub, use docker.io not hub.docker.com',
-    });
+    const message =
+      'hub.docker.com is the Docker Hub website, not its registry. For Docker Hub, use docker.io not hub.docker.com';
+    expect(error).toEqual({ code: 'registry-invalid', message, fields: [{ field: 'registry', message }] });
     expect(getEntriesMap(doc).size).toBe(0);
   });
 
@@ -107,20 +105,22 @@ describe('addEntry', () => {
     expect(add('localhost:5001').insecure).toBeUndefined();
   });
 
-  it('refuses missing username, blank secret and malformed fields with a field-named message', () => {
+  it('refuses missing username, blank secret and malformed fields as errors of the named field', () => {
     const { doc, ctx } = setup();
     const cases = [
-      [{ registry: 'ghcr.io', username: ' ', secret: 's' }, 'username:'],
-      [{ registry: 'ghcr.io', username: 'a', secret: ' \n' }, 'secret:'],
-      [{ registry: 'ghcr.io', username: 'a', secret: 's', email: 'nope' }, 'email:'],
-      [{ registry: 'ghcr.io', username: 'a', secret: 's', rotateEveryDays: 0 }, 'rotateEveryDays:'],
-      [{ registry: 'ghcr.io', username: 'a', secret: 's', caCertificate: 'hello' }, 'caCertificate:'],
-      [{ registry: 'ghcr.io', username: 'a', secret: 'x'.repeat(70_000) }, 'secret:'],
+      [{ registry: 'ghcr.io', username: ' ', secret: 's' }, 'username'],
+      [{ registry: 'ghcr.io', username: 'a', secret: ' \n' }, 'secret'],
+      [{ registry: 'ghcr.io', username: 'a', secret: 's', email: 'nope' }, 'email'],
+      [{ registry: 'ghcr.io', username: 'a', secret: 's', rotateEveryDays: 0 }, 'rotateEveryDays'],
+      [{ registry: 'ghcr.io', username: 'a', secret: 's', caCertificate: 'hello' }, 'caCertificate'],
+      [{ registry: 'ghcr.io', username: 'a', secret: 'x'.repeat(70_000) }, 'secret'],
     ] as const;
-    for (const [input, prefix] of cases) {
-      const error = errorOf(addEntry(doc, input, ctx));
-      expect(error.code).toBe('invalid-input');
-      expect(error.message.startsWith(prefix)).toBe(true);
+    for (const [input, field] of cases) {
+      const result = addEntry(doc, input, ctx);
+      if (result.ok) throw new Error('expected a failure');
+      expect(result.error.code).toBe('invalid-input');
+      expect(result.error.fields?.map((f) => f.field)).toEqual([field]);
+      expect(result.error.message).not.toContain(`${field}:`);
     }
     expect(getEntriesMap(doc).size).toBe(0);
   });
@@ -172,6 +172,7 @@ describe('editEntry', () => {
     expect(errorOf(editEntry(doc, entry.id, { registry: 'ghcr.io' }, ctx))).toEqual({
       code: 'registry-immutable',
       message: REGISTRY_IMMUTABLE_MESSAGE,
+      fields: [{ field: 'registry', message: REGISTRY_IMMUTABLE_MESSAGE }],
     });
     expect(REGISTRY_IMMUTABLE_MESSAGE).toBe(
       'Registry URL cannot be changed after creation. To use a different URL, delete and recreate the registry entry.',

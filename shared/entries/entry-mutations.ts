@@ -4,22 +4,25 @@
  * never sees half an edit.
  */
 import * as Y from 'yjs';
-import { ok, type Result } from '../result';
+import { ok } from '../result';
 import { getPreset } from '../registry/presets';
 import { displayRegistry, toRegistryKey } from '../registry/registry-key';
 import {
   ENTRY_NOT_FOUND_MESSAGE,
   REGISTRY_IMMUTABLE_MESSAGE,
+  USERNAME_MISSING,
   entryError,
+  fieldsError,
   type Entry,
   type EntryContext,
+  type EntryResult,
 } from './entry';
 import { decodeEntry, getEntriesMap, getEntryMap, replaceSecret, writeFields } from './entry-doc';
 import {
   cleanOptional,
   cleanPipelines,
   cleanSecret,
-  describeIssue,
+  fieldErrorsOf,
   entryPatchSchema,
   type EntryPatch,
 } from './entry-input';
@@ -39,7 +42,7 @@ export function findEntriesByRegistry(doc: Y.Doc, key: string): string[] {
 }
 
 /** Reads one entry, or says whether it is missing or damaged. */
-export function getEntry(doc: Y.Doc, id: string): Result<Entry> {
+export function getEntry(doc: Y.Doc, id: string): EntryResult<Entry> {
   if (!getEntriesMap(doc).has(id)) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
   const decoded = decodeEntry(id, getEntriesMap(doc).get(id));
   if (decoded === undefined)
@@ -48,18 +51,18 @@ export function getEntry(doc: Y.Doc, id: string): Result<Entry> {
 }
 
 /** Applies an edit: blank secret keeps the old one, a new secret restarts expiry and clears stale flags. */
-export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryContext): Result<Entry> {
+export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryContext): EntryResult<Entry> {
   const parsed = entryPatchSchema.safeParse(patch);
-  if (!parsed.success) return entryError('invalid-input', describeIssue(parsed.error));
+  if (!parsed.success) return fieldsError('invalid-input', fieldErrorsOf(parsed.error, 'registry'));
   const form = parsed.data;
   const current = getEntry(doc, id);
   if (!current.ok) return current;
   const entry = current.value;
   if (form.registry !== undefined && !isSameKey(form.registry, entry.registry)) {
-    return entryError('registry-immutable', REGISTRY_IMMUTABLE_MESSAGE);
+    return fieldsError('registry-immutable', [{ field: 'registry', message: REGISTRY_IMMUTABLE_MESSAGE }]);
   }
   const username = form.username?.trim();
-  if (username === '') return entryError('invalid-input', 'username: Enter the username for this registry.');
+  if (username === '') return fieldsError('invalid-input', [{ field: 'username', message: USERNAME_MISSING }]);
   const typedSecret = form.secret === undefined ? '' : cleanSecret(form.secret);
   const newSecret = typedSecret.trim() === '' || typedSecret === entry.secret ? undefined : typedSecret;
 
@@ -100,7 +103,7 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
 }
 
 /** Removes an entry, damaged or not. The UI confirms first and names the entry's pipelines. */
-export function deleteEntry(doc: Y.Doc, id: string): Result<void> {
+export function deleteEntry(doc: Y.Doc, id: string): EntryResult<void> {
   const entries = getEntriesMap(doc);
   if (!entries.has(id)) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
   doc.transact(() => entries.delete(id));

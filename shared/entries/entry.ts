@@ -4,7 +4,7 @@
  * schema change that breaks the type fails to compile.
  */
 import { z } from 'zod';
-import { fail, type Result } from '../result';
+import { failWith, type Err, type Failure, type FieldError, type Result } from '../result';
 import { presetIds, type PresetId } from '../registry/presets';
 
 /** The outcome of the last login check (DESIGN.md §6), as the main process reported it. */
@@ -111,10 +111,45 @@ export type EntryErrorCode = (typeof entryErrorCodes)[number];
 export const REGISTRY_IMMUTABLE_MESSAGE =
   'Registry URL cannot be changed after creation. To use a different URL, delete and recreate the registry entry.';
 
+/** The sentence for an add or edit without a username (and no preset username to fill in). */
+export const USERNAME_MISSING = 'Enter the username for this registry.';
+
+/** The sentence for an add without a password, token or key. */
+export const SECRET_MISSING = 'Enter the password, access token or key.';
+
 /** The message for an id that is not (or no longer) in the vault. */
 export const ENTRY_NOT_FOUND_MESSAGE = 'This entry no longer exists; it may have been deleted.';
 
+/** The input fields an entry operation validates; a field error names one of these. */
+export type EntryField =
+  | 'registry'
+  | 'name'
+  | 'username'
+  | 'secret'
+  | 'email'
+  | 'notes'
+  | 'pipelines'
+  | 'expiresAt'
+  | 'rotateEveryDays'
+  | 'insecure'
+  | 'caCertificate'
+  | 'presetId'
+  | 'reason'
+  | 'check';
+
+/** A failed entry operation: a code, a sentence, and (for bad input) which fields are wrong, as data. */
+export type EntryFailure = Failure<EntryErrorCode> & Readonly<{ fields?: readonly FieldError<EntryField>[] }>;
+
+/** The result of an entry operation. */
+export type EntryResult<T> = Result<T, EntryFailure>;
+
 /** A failed entry operation with one of the entry error codes. */
-export function entryError<T = never>(code: EntryErrorCode, message: string): Result<T> {
-  return fail(code, message);
+export function entryError(code: EntryErrorCode, message: string): Err<EntryFailure> {
+  return failWith({ code, message });
+}
+
+/** A failure about specific fields: their sentences joined form the message, without field names. */
+export function fieldsError(code: EntryErrorCode, fields: readonly FieldError<EntryField>[]): Err<EntryFailure> {
+  const message = fields.map((f) => f.message).join(' ') || 'The entry is not valid.';
+  return failWith({ code, message, fields });
 }

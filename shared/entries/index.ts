@@ -2,6 +2,8 @@
 export {
   ENTRY_NOT_FOUND_MESSAGE,
   REGISTRY_IMMUTABLE_MESSAGE,
+  SECRET_MISSING,
+  USERNAME_MISSING,
   entryError,
   entryErrorCodes,
   entryFieldsSchema,
@@ -11,6 +13,9 @@ export {
   type Entry,
   type EntryContext,
   type EntryErrorCode,
+  type EntryFailure,
+  type EntryField,
+  type EntryResult,
   type LastCheck,
   type RotationFlag,
 } from './entry';

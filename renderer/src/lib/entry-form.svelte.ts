@@ -1,13 +1,13 @@
 import type { Entry } from '../../../shared/entries';
-import type { Result } from '../../../shared/result';
+import type { SaveResult } from './vault-view.svelte';
 import { getPreset, isPresetId, registryPresets, type RegistryPreset } from '../../../shared/registry';
 import {
   blankForm,
   choosePreset,
   expiryHint,
-  fieldOfError,
   formFromEntry,
   formWarnings,
+  messagesOf,
   showsTlsOptions,
   toEntryPatch,
   toNewEntryInput,
@@ -93,8 +93,7 @@ export class EntryFormState {
     const result = this.entryId === null ? this.add(view) : this.edit(view, this.entryId);
     if (result === null) return false;
     if (!result.ok) {
-      const { field, message } = fieldOfError(result.error);
-      this.errors = { [field]: message };
+      this.errors = messagesOf(result.error);
       return false;
     }
     this.errors = {};
@@ -104,17 +103,17 @@ export class EntryFormState {
     return true;
   }
 
-  private add(view: VaultView): Result<Entry> | null {
+  private add(view: VaultView): SaveResult | null {
     const input = toNewEntryInput(this.fields);
     if (input.ok) return view.add(input.value);
-    this.errors = { [input.field]: input.message };
+    this.errors = messagesOf(input.error);
     return null;
   }
 
-  private edit(view: VaultView, id: string): Result<Entry> | null {
+  private edit(view: VaultView, id: string): SaveResult | null {
     const patch = toEntryPatch(this.fields, this.original);
     if (patch.ok) return view.edit(id, patch.value);
-    this.errors = { [patch.field]: patch.message };
+    this.errors = messagesOf(patch.error);
     return null;
   }
 }

@@ -3,9 +3,9 @@ import { REGISTRY_IMMUTABLE_MESSAGE } from '../../../shared/entries';
 import {
   blankForm,
   choosePreset,
-  fieldOfError,
   formWarnings,
   fromLocalInput,
+  messagesOf,
   showsTlsOptions,
   splitPipelines,
   toEntryPatch,
@@ -69,11 +69,10 @@ describe('toNewEntryInput', () => {
   });
 
   it('refuses a bad expiry or rotation interval at its field', () => {
-    expect(toNewEntryInput({ ...ecrForm, expires: 'soon' })).toMatchObject({ ok: false, field: 'expires' });
-    expect(toNewEntryInput({ ...ecrForm, rotateEveryDays: '2.5' })).toMatchObject({
-      ok: false,
-      field: 'rotateEveryDays',
-    });
+    const expiry = toNewEntryInput({ ...ecrForm, expires: 'soon' });
+    expect(!expiry.ok && expiry.error.fields.map((f) => f.field)).toEqual(['expires']);
+    const rotation = toNewEntryInput({ ...ecrForm, rotateEveryDays: '2.5' });
+    expect(!rotation.ok && rotation.error.fields.map((f) => f.field)).toEqual(['rotateEveryDays']);
   });
 });
 
@@ -97,27 +96,43 @@ describe('toEntryPatch', () => {
   });
 });
 
-describe('fieldOfError', () => {
-  it('routes model errors to the field they are about', () => {
-    expect(fieldOfError({ code: 'registry-exists', message: 'docker.io already has an entry' })).toEqual({
-      field: 'registry',
-      message: 'docker.io already has an entry',
+describe('messagesOf', () => {
+  it("routes the model's field errors to the form fields, without any field-name prefix", () => {
+    const registry = { field: 'registry', message: 'docker.io already has an entry' } as const;
+    expect(messagesOf({ code: 'registry-exists', message: registry.message, fields: [registry] })).toEqual({
+      registry: registry.message,
     });
-    expect(fieldOfError({ code: 'registry-immutable', message: REGISTRY_IMMUTABLE_MESSAGE }).field).toBe('registry');
     expect(
-      fieldOfError({ code: 'invalid-input', message: 'secret: Enter the password, access token or key.' }),
-    ).toEqual({
-      field: 'secret',
-      message: 'Enter the password, access token or key.',
+      messagesOf({
+        code: 'registry-immutable',
+        message: REGISTRY_IMMUTABLE_MESSAGE,
+        fields: [{ field: 'registry', message: REGISTRY_IMMUTABLE_MESSAGE }],
+      }),
+    ).toEqual({ registry: REGISTRY_IMMUTABLE_MESSAGE });
+    const secret = 'Enter the password, access token or key.';
+    expect(
+      messagesOf({ code: 'invalid-input', message: secret, fields: [{ field: 'secret', message: secret }] }),
+    ).toEqual({ secret });
+    const expiry = { field: 'expiresAt', message: 'Pick an expiry date.' } as const;
+    const pipelines = { field: 'pipelines', message: 'Keep each pipeline name short.' } as const;
+    expect(messagesOf({ code: 'invalid-input', message: 'x', fields: [expiry, pipelines] })).toEqual({
+      expires: expiry.message,
+      pipelines: pipelines.message,
     });
-    expect(fieldOfError({ code: 'invalid-input', message: 'pipelines.3: Keep each pipeline name short.' }).field).toBe(
-      'pipelines',
-    );
-    expect(fieldOfError({ code: 'invalid-input', message: 'expiresAt: Pick an expiry date.' }).field).toBe('expires');
-    expect(fieldOfError({ code: 'locked', message: 'Open a vault first.' })).toEqual({
-      field: 'form',
-      message: 'Open a vault first.',
-    });
+  });
+
+  it('puts a failure without fields, or about a field the form lacks, on the whole form', () => {
+    expect(messagesOf({ code: 'locked', message: 'Open a vault first.' })).toEqual({ form: 'Open a vault first.' });
+    expect(
+      messagesOf({ code: 'invalid-input', message: 'Why?', fields: [{ field: 'reason', message: 'Why?' }] }),
+    ).toEqual({ form: 'Why?' });
+  });
+
+  it("routes the form's own conversion errors to their field", () => {
+    const bad = toNewEntryInput({ ...blankForm(), rotateEveryDays: '1.5' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(messagesOf(bad.error)).toEqual({ rotateEveryDays: 'Enter a whole number of days, or leave it empty.' });
   });
 });
 

@@ -3,8 +3,8 @@
  * fills it, and how it becomes a `NewEntryInput` or `EntryPatch`. The entry model validates
  * again; this layer only turns text into the model's types and routes errors to fields.
  */
-import type { Entry, EntryPatch, NewEntryInput } from '../../../shared/entries';
-import type { IpcError } from '../../../shared/ipc/result';
+import type { Entry, EntryField, EntryPatch, NewEntryInput } from '../../../shared/entries';
+import { failWith, ok, type Failure, type FieldError, type Result } from '../../../shared/result';
 import {
   detectPreset,
   displayRegistry,
@@ -37,9 +37,11 @@ export type FormField = keyof EntryFormFields | 'form';
 /** Messages (errors or warnings) by field. */
 export type FieldMessages = Partial<Record<FormField, string>>;
 
-/** A converted form, or the first field that could not be converted and why. */
-export type FormResult<T> =
-  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; field: FormField; message: string }>;
+/** Why a form could not be converted: the fields it is about, as data. */
+export type FormFailure = Failure<'invalid-form'> & Readonly<{ fields: readonly FieldError<FormField>[] }>;
+
+/** A converted form, or which fields could not be converted and why. */
+export type FormResult<T> = Result<T, FormFailure>;
 
 /** Whether the form adds a new entry or edits an existing one. */
 export type FormMode = 'add' | 'edit';
@@ -109,24 +111,21 @@ export function showsTlsOptions(fields: EntryFormFields): boolean {
 export function toNewEntryInput(fields: EntryFormFields): FormResult<NewEntryInput> {
   const numbers = parseNumbers(fields);
   if (!numbers.ok) return numbers;
-  return {
-    ok: true,
-    value: {
-      registry: fields.registry,
-      name: fields.name,
-      username: fields.username,
-      secret: fields.secret,
-      email: fields.email,
-      notes: fields.notes,
-      pipelines: splitPipelines(fields.pipelines),
-      expiresAt: numbers.value.expiresAt,
-      rotateEveryDays: numbers.value.rotateEveryDays,
-      insecure: fields.insecure ? true : undefined,
-      caCertificate: fields.caCertificate,
-      // "Private / self-hosted" means "none of the above": let the model recognise the URL.
-      presetId: fields.presetId === 'private' ? undefined : fields.presetId,
-    },
-  };
+  return ok({
+    registry: fields.registry,
+    name: fields.name,
+    username: fields.username,
+    secret: fields.secret,
+    email: fields.email,
+    notes: fields.notes,
+    pipelines: splitPipelines(fields.pipelines),
+    expiresAt: numbers.value.expiresAt,
+    rotateEveryDays: numbers.value.rotateEveryDays,
+    insecure: fields.insecure ? true : undefined,
+    caCertificate: fields.caCertificate,
+    // "Private / self-hosted" means "none of the above": let the model recognise the URL.
+    presetId: fields.presetId === 'private' ? undefined : fields.presetId,
+  });
 }
 
 /**
@@ -137,21 +136,18 @@ export function toEntryPatch(fields: EntryFormFields, original: EntryFormFields)
   const numbers = parseNumbers(fields);
   if (!numbers.ok) return numbers;
   const expiryChanged = fields.expires !== original.expires;
-  return {
-    ok: true,
-    value: {
-      name: fields.name,
-      username: fields.username,
-      secret: fields.secret,
-      email: fields.email,
-      notes: fields.notes,
-      pipelines: splitPipelines(fields.pipelines),
-      expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
-      rotateEveryDays: numbers.value.rotateEveryDays ?? null,
-      insecure: fields.insecure,
-      caCertificate: fields.caCertificate,
-    },
-  };
+  return ok({
+    name: fields.name,
+    username: fields.username,
+    secret: fields.secret,
+    email: fields.email,
+    notes: fields.notes,
+    pipelines: splitPipelines(fields.pipelines),
+    expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
+    rotateEveryDays: numbers.value.rotateEveryDays ?? null,
+    insecure: fields.insecure,
+    caCertificate: fields.caCertificate,
+  });
 }
 
 /** Pipeline names separated by commas or new lines, blanks dropped. */
@@ -166,17 +162,21 @@ type Numbers = { expiresAt: number | undefined; rotateEveryDays: number | undefi
 
 function parseNumbers(fields: EntryFormFields): FormResult<Numbers> {
   const expiresAt = fields.expires.trim() === '' ? undefined : fromLocalInput(fields.expires);
-  if (expiresAt === null)
-    return { ok: false, field: 'expires', message: 'Pick an expiry date and time, or leave it empty.' };
+  if (expiresAt === null) return formError('expires', 'Pick an expiry date and time, or leave it empty.');
   const rotateText = fields.rotateEveryDays.trim();
   const rotateEveryDays = rotateText === '' ? undefined : Number(rotateText);
   if (rotateEveryDays !== undefined && !Number.isInteger(rotateEveryDays)) {
-    return { ok: false, field: 'rotateEveryDays', message: 'Enter a whole number of days, or leave it empty.' };
+    return formError('rotateEveryDays', 'Enter a whole number of days, or leave it empty.');
   }
-  return { ok: true, value: { expiresAt, rotateEveryDays } };
+  return ok({ expiresAt, rotateEveryDays });
 }
 
-const MODEL_FIELDS: Readonly<Record<string, FormField>> = {
+function formError(field: FormField, message: string): Result<never, FormFailure> {
+  return failWith({ code: 'invalid-form', message, fields: [{ field, message }] });
+}
+
+// The model's field names where the form names them differently; a field the form lacks goes to `form`.
+const FORM_FIELDS: Readonly<Record<EntryField, FormField>> = {
   registry: 'registry',
   name: 'name',
   username: 'username',
@@ -188,15 +188,23 @@ const MODEL_FIELDS: Readonly<Record<string, FormField>> = {
   rotateEveryDays: 'rotateEveryDays',
   insecure: 'insecure',
   caCertificate: 'caCertificate',
+  presetId: 'presetId',
+  reason: 'form',
+  check: 'form',
 };
 
-/** Routes an error of `addEntry` / `editEntry` to the field it is about, without the model's field prefix. */
-export function fieldOfError(error: IpcError): Readonly<{ field: FormField; message: string }> {
-  if (error.code.startsWith('registry-')) return { field: 'registry', message: error.message };
-  const match = /^([A-Za-z]+)(?:\.\d+)*: (.*)$/s.exec(error.message);
-  const field = match?.[1] === undefined ? undefined : MODEL_FIELDS[match[1]];
-  if (match?.[2] !== undefined && field !== undefined) return { field, message: match[2] };
-  return { field: 'form', message: error.message };
+/** Routes a failed save to the fields it names (the model's field errors, or the form's own); else to `form`. */
+export function messagesOf(error: Failure & Readonly<{ fields?: readonly FieldError[] }>): FieldMessages {
+  const messages: FieldMessages = {};
+  for (const { field, message } of error.fields ?? []) {
+    const target = isEntryField(field) ? FORM_FIELDS[field] : 'form';
+    messages[target] = messages[target] === undefined ? message : `${messages[target]} ${message}`;
+  }
+  return Object.keys(messages).length > 0 ? messages : { form: error.message };
+}
+
+function isEntryField(field: string): field is EntryField {
+  return Object.hasOwn(FORM_FIELDS, field);
 }
 
 /** Soft warnings of the preset (never blocking), by field; none until the URL is a valid registry. */

@@ -11,18 +11,23 @@ import {
   resolveSecretConflict,
   type Entry,
   type EntryContext,
+  type EntryFailure,
   type EntryList,
+  type EntryResult,
   type EntryPatch,
   type LastCheck,
   type NewEntryInput,
 } from '../../../shared/entries';
-import type { Result } from '../../../shared/result';
+import { fail, type Failure, type Result } from '../../../shared/result';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './session.svelte';
 import type { OpenVault, VaultSession, VaultSummary } from './store';
 
 const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
+
+/** The outcome of saving an entry: the entry, or the model's failure (with field errors) or `locked`. */
+export type SaveResult = Result<Entry, EntryFailure | Failure<'locked'>>;
 
 /** Whether the open vault's changes are on disk: nothing changed yet, being written, written, or failed. */
 export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readonly<{ kind: 'failed'; message: string }>;
@@ -128,11 +133,11 @@ export class VaultView {
     this.list = emptyList;
   }
 
-  add(input: NewEntryInput): Result<Entry> {
+  add(input: NewEntryInput): SaveResult {
     return this.mutate((doc) => addEntry(doc, input, this.ctx));
   }
 
-  edit(id: string, patch: EntryPatch): Result<Entry> {
+  edit(id: string, patch: EntryPatch): SaveResult {
     return this.mutate((doc) => editEntry(doc, id, patch, this.ctx));
   }
 
@@ -198,9 +203,9 @@ export class VaultView {
     }
   }
 
-  private mutate<T>(change: (doc: OpenVault['doc']) => Result<T>): Result<T> {
+  private mutate<T>(change: (doc: OpenVault['doc']) => EntryResult<T>): Result<T, EntryFailure | Failure<'locked'>> {
     const vault = this.open;
-    if (!vault) return { ok: false, error: { code: 'locked', message: 'Open a vault first.' } };
+    if (!vault) return fail('locked', 'Open a vault first.');
     this.now = Date.now();
     const result = change(vault.doc);
     if (result.ok) void this.persist(vault);
