@@ -12,7 +12,15 @@ import {
   type KdfCost,
   type KdfParams,
 } from './kdf';
-import { openRecord, sealRecord, tryOpenRecord, unwrapKey, wrapKey, type SealedRecord } from './seal';
+import {
+  openRecord,
+  sealRecord,
+  tryOpenRecord,
+  unwrapKey,
+  wrapKey,
+  type RecordBinding,
+  type SealedRecord,
+} from './seal';
 
 /** The profile's long-term key pairs: Ed25519 for signing, X25519 for key exchange. */
 export type IdentityKeys = Readonly<{ signing: nacl.SignKeyPair; exchange: nacl.BoxKeyPair }>;
@@ -153,6 +161,50 @@ export async function changePassphrase(
     return { ...record, ...(await wrapMasterKey(masterKey, newPassphrase, cost, options)) };
   } finally {
     wipeBytes(masterKey);
+  }
+}
+
+/**
+ * A master-key rotation computed but not yet stored: the new profile record (fresh master key wrapped under the
+ * new passphrase, identity keys re-wrapped under it), a function that moves any other record sealed under the old
+ * master key to the new one (settings, vault keys), and `finish` to wipe the old key once stored.
+ */
+export type MasterKeyRotation = Readonly<{
+  record: WrappedProfileKeys;
+  masterKey: Uint8Array;
+  reseal: (sealed: SealedRecord, binding: RecordBinding) => SealedRecord;
+  finish: () => void;
+}>;
+
+/**
+ * Checks `oldPassphrase`, draws a new master key and wraps it under `newPassphrase`. Only the wrapping changes:
+ * the identity keys and vault keys stay the same (other devices know them), re-wrapped under the new master key.
+ */
+export async function rotateMasterKey(
+  record: WrappedProfileKeys,
+  oldPassphrase: string,
+  newPassphrase: string,
+  options: ProfileKeyOptions,
+): Promise<MasterKeyRotation> {
+  normalizePassphrase(newPassphrase);
+  const oldKey = await unwrapMasterKey(record, oldPassphrase, options);
+  const masterKey = options.random(KEY_BYTES);
+  const reseal = (sealed: SealedRecord, binding: RecordBinding): SealedRecord => {
+    const plain = openRecord(sealed, oldKey, binding);
+    try {
+      return sealRecord(plain, masterKey, binding, options.random);
+    } finally {
+      wipeBytes(plain);
+    }
+  };
+  try {
+    const cost = maxCost(record.kdf, options.target ?? KDF_DEFAULT_TARGET);
+    const wrapped = await wrapMasterKey(masterKey, newPassphrase, cost, options);
+    const wrappedIdentity = reseal(record.wrappedIdentity, { kind: 'identity-keys' });
+    return { record: { ...wrapped, wrappedIdentity }, masterKey, reseal, finish: () => wipeBytes(oldKey) };
+  } catch (error) {
+    wipeBytes(oldKey, masterKey);
+    throw error;
   }
 }
 

@@ -207,6 +207,18 @@ test('imports existing logins into the vault once; a second import marks them as
   expect(await vault.revealedPassword('ghcr.io')).toBe(ghcr.password);
 });
 
+test('an imported login without a username is refused with the plain sentence, no field-name prefix', async () => {
+  await writeConfigObject(testEnv, { auths: { 'https://index.docker.io/v1/': { auth: basicAuth('', 'dckr_pat_x') } } });
+  await docker.open();
+  const dialog = await docker.openImport();
+  await dialog.getByRole('button', { name: 'Import 1' }).click();
+  const alert = dialog.getByRole('alert');
+  await expect(alert.getByRole('listitem')).toHaveText(['docker.io: Enter the username for this registry.']);
+  await expect(alert).not.toContainText('username:');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(docker.entries).toHaveCount(0);
+});
+
 test('exports the chosen entries as a Kubernetes pull secret that decodes back to the credentials', async () => {
   await vault.addRegistry(ghcr);
   await vault.addRegistry(quay);

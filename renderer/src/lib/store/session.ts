@@ -4,9 +4,11 @@ import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
 import {
   changePassphrase,
   generateVaultKey,
+  rotateMasterKey,
   unwrapVaultKey,
   wipeProfileKeys,
   wrapVaultKey,
+  type MasterKeyRotation,
   type ProfileKeys,
 } from '../../../../shared/crypto/profile-keys';
 import type { VaultKey } from '../../../../shared/sync/envelope';
@@ -14,8 +16,9 @@ import { encodeDeviceCode } from '../../../../shared/sync/grants';
 import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
 import type { DeviceSigner } from '../../../../shared/sync/ports';
 import { importEd25519Signer } from '../sync/browser-ports';
-import { logRange, pendingRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
+import { logRange, pendingRange, PROFILE_ROW_ID, type ProfileRow, type RegvaultDb, type VaultRow } from './db';
 import { OpenVault } from './open-vault';
+import { storeRotation } from './rotate-keys';
 import { toProblem, type ProblemLog, type StoreProblem } from './problems';
 import {
   normalizeVaultName,
@@ -156,17 +159,35 @@ export class VaultSession {
     return next;
   }
 
-  /** Re-wraps the master key under a new passphrase; `wrong-passphrase` if `oldPassphrase` is not the current one. */
-  async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+  /**
+   * Re-wraps the master key under a new passphrase; `wrong-passphrase` if `oldPassphrase` is not the current one.
+   * With `rotateKeys`, a new master key replaces the old one and everything it wrapped is re-wrapped (see
+   * docs/crypto.md for what that does and does not cover).
+   */
+  async changePassphrase(oldPassphrase: string, newPassphrase: string, rotateKeys = false): Promise<void> {
     this.requireKeys();
     const { db } = this.ctx;
     const row = await db.profile.get(PROFILE_ROW_ID);
     if (!row) throw new VaultError('no-profile', 'The profile is gone from this device. Create a new one.');
-    const next = await changePassphrase(row, oldPassphrase, newPassphrase, {
-      random: this.ctx.random,
-      ...this.ctx.kdf,
-    });
+    const options = { random: this.ctx.random, ...this.ctx.kdf };
+    if (rotateKeys) return this.rotateKeys(row, await rotateMasterKey(row, oldPassphrase, newPassphrase, options));
+    const next = await changePassphrase(row, oldPassphrase, newPassphrase, options);
     await db.profile.update(PROFILE_ROW_ID, { kdf: next.kdf, wrappedMasterKey: next.wrappedMasterKey });
+  }
+
+  private async rotateKeys(row: ProfileRow, rotation: MasterKeyRotation): Promise<void> {
+    try {
+      await storeRotation(this.ctx.db, row, rotation);
+    } catch (error) {
+      wipeBytes(rotation.masterKey);
+      throw error;
+    } finally {
+      rotation.finish();
+    }
+    const keys = this.keys;
+    if (keys === null) return wipeBytes(rotation.masterKey); // locked meanwhile: the next unlock reads the new record
+    wipeBytes(keys.masterKey);
+    this.keys = { ...keys, masterKey: rotation.masterKey };
   }
 
   /** Creates an empty vault with a fresh key; its name is sealed. */

@@ -1,0 +1,169 @@
+import 'fake-indexeddb/auto';
+import nacl from 'tweetnacl';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { isVaultError } from '../../../../shared/crypto/errors';
+import type { KdfCost } from '../../../../shared/crypto/kdf';
+import { unlockProfileKeys, unwrapVaultKey } from '../../../../shared/crypto/profile-keys';
+import { tryOpenRecord } from '../../../../shared/crypto/seal';
+import { PROFILE_ROW_ID, RegvaultDb, type ProfileRow, type VaultRow } from './db';
+import { VaultStore } from './vault-store';
+
+const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+const cleanup: (() => Promise<void> | void)[] = [];
+let dbCounter = 0;
+
+afterEach(async () => {
+  for (const task of cleanup.splice(0)) await task();
+});
+
+function setup() {
+  const dbName = `rotate-test-${++dbCounter}-${Math.random()}`;
+  const make = () => {
+    const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: fastKdf });
+    cleanup.push(() => store.close());
+    return store;
+  };
+  const raw = new RegvaultDb(dbName);
+  cleanup.push(() => raw.close());
+  return { make, raw };
+}
+
+/** A profile with two vaults holding one entry each, as an attacker's copy would capture it. */
+async function profileWithVaults(make: () => VaultStore) {
+  const session = await make().createProfile('old passphrase');
+  const ids: string[] = [];
+  for (const name of ['Work', 'Home']) {
+    const created = await session.createVault(name);
+    const vault = await session.openVault(created.id);
+    vault.entries.set('e1', new Y.Map(Object.entries({ registry: `${name}.example`, username: name })));
+    await vault.flush();
+    ids.push(created.id);
+  }
+  return { session, ids };
+}
+
+async function copyOf(raw: RegvaultDb): Promise<{ profile: ProfileRow; vaults: VaultRow[] }> {
+  const profile = await raw.profile.get(PROFILE_ROW_ID);
+  if (!profile) throw new Error('no profile');
+  return { profile, vaults: await raw.vaults.toArray() };
+}
+
+/** What an attacker gets from an old copy and the old passphrase: the old master key. */
+async function masterKeyOf(copy: ProfileRow, passphrase: string): Promise<Uint8Array> {
+  const unlocked = await unlockProfileKeys(copy, passphrase, {
+    random: nacl.randomBytes,
+    target: fastKdf,
+    testOnlyKdfFloor: fastKdf,
+  });
+  return unlocked.keys.masterKey;
+}
+
+/** Which records of the stored profile a master key opens (identity keys, settings, each vault key). */
+async function openedBy(raw: RegvaultDb, masterKey: Uint8Array): Promise<string[]> {
+  const { profile, vaults } = await copyOf(raw);
+  const opened: string[] = [];
+  if (tryOpenRecord(profile.wrappedIdentity, masterKey, { kind: 'identity-keys' })) opened.push('identity');
+  if (tryOpenRecord(profile.sealedSettings, masterKey, { kind: 'settings' })) opened.push('settings');
+  for (const row of vaults) {
+    const binding = { kind: 'vault-key', vaultId: row.id, epoch: row.epoch } as const;
+    if (tryOpenRecord(row.wrappedKey, masterKey, binding)) opened.push(`vault ${row.id}`);
+  }
+  return opened;
+}
+
+async function expectWrongPassphrase(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isVaultError(error, 'wrong-passphrase')).toBe(true);
+}
+
+describe('change passphrase with key rotation', () => {
+  it('a plain change leaves the old master key valid: an old copy opens everything stored after it', async () => {
+    const { make, raw } = setup();
+    const { session } = await profileWithVaults(make);
+    const before = await copyOf(raw);
+    await session.changePassphrase('old passphrase', 'new passphrase');
+    const later = await session.createVault('Later');
+    const oldKey = await masterKeyOf(before.profile, 'old passphrase');
+    // This is what the dialog warns about, and what "also rotate keys" closes.
+    expect(await openedBy(raw, oldKey)).toHaveLength(2 + 3);
+    expect(await openedBy(raw, oldKey)).toContain(`vault ${later.id}`);
+  });
+
+  it('after rotation, an old copy and the old passphrase unwrap nothing stored from then on', async () => {
+    const { make, raw } = setup();
+    const { session, ids } = await profileWithVaults(make);
+    const identity = session.identity;
+    const before = await copyOf(raw);
+    await session.changePassphrase('old passphrase', 'new passphrase', true);
+    // The session goes on under the new master key: a vault created now is wrapped under it too.
+    const later = await session.createVault('Later');
+    await session.updateSettings({ autoLockMinutes: 7 });
+
+    const oldKey = await masterKeyOf(before.profile, 'old passphrase');
+    expect(await openedBy(raw, oldKey)).toEqual([]);
+    for (const row of await raw.vaults.toArray()) {
+      expect(() => unwrapVaultKey(row.wrappedKey, oldKey, row.id, row.epoch)).toThrow();
+    }
+    // Only the wrapping changed: the vault keys themselves are the ones the old copy held (sync keeps working).
+    const newKey = await masterKeyOf((await copyOf(raw)).profile, 'new passphrase');
+    expect(await openedBy(raw, newKey)).toHaveLength(2 + 3);
+    for (const row of before.vaults) {
+      expect(unwrapVaultKey(row.wrappedKey, oldKey, row.id, row.epoch)).toEqual(
+        unwrapVaultKey((await raw.vaults.get(row.id))!.wrappedKey, newKey, row.id, row.epoch),
+      );
+    }
+    await session.lock();
+
+    await expectWrongPassphrase(make().unlock('old passphrase'));
+    const reopened = await make().unlock('new passphrase');
+    expect(reopened.identity).toEqual(identity);
+    expect(reopened.settings).toEqual({ autoLockMinutes: 7 });
+    expect((await reopened.listVaults()).map((v) => [v.name, v.problem])).toEqual([
+      ['Home', null],
+      ['Later', null],
+      ['Work', null],
+    ]);
+    expect((await reopened.openVault(ids[0]!)).entries.get('e1')?.toJSON()).toEqual({
+      registry: 'Work.example',
+      username: 'Work',
+    });
+    expect(later.id).toBeTruthy();
+  });
+
+  it('a rotation that fails midway leaves the old profile whole: it opens with the old passphrase', async () => {
+    const { make, raw } = setup();
+    const { session, ids } = await profileWithVaults(make);
+    const before = await copyOf(raw);
+    // Simulate a crash while the second vault key is written: the store refuses the write after the profile
+    // row and the first vault row are already in the transaction.
+    const put = IDBObjectStore.prototype.put;
+    let vaultWrites = 0;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'vaults' && ++vaultWrites === 2) throw new DOMException('disk gone', 'UnknownError');
+      return put.apply(this, args);
+    };
+    cleanup.push(() => void (IDBObjectStore.prototype.put = put));
+    await expect(session.changePassphrase('old passphrase', 'new passphrase', true)).rejects.toThrow();
+    IDBObjectStore.prototype.put = put;
+    expect(vaultWrites).toBe(2);
+
+    expect(await copyOf(raw)).toEqual(before);
+    await session.lock();
+    await expectWrongPassphrase(make().unlock('new passphrase'));
+    const reopened = await make().unlock('old passphrase');
+    expect((await reopened.listVaults()).every((v) => v.problem === null)).toBe(true);
+    for (const id of ids) expect((await reopened.openVault(id)).entries.size).toBe(1);
+  });
+
+  it('refuses a wrong current passphrase and changes nothing', async () => {
+    const { make, raw } = setup();
+    const { session } = await profileWithVaults(make);
+    const before = await copyOf(raw);
+    await expectWrongPassphrase(session.changePassphrase('not it', 'new passphrase', true));
+    expect(await copyOf(raw)).toEqual(before);
+  });
+});
