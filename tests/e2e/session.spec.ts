@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { launchRegvault, type Regvault } from './harness';
 import { SessionPage, testPassphrase } from './pages/session-page';
+import { VaultPage } from './pages/vault-page';
 
 let app: Regvault;
 let session: SessionPage;
@@ -80,4 +81,29 @@ test('change passphrase: old one needed, then only the new one unlocks', async (
   await app.page.getByRole('button', { name: 'Unlock' }).click();
   await expect(app.page.getByRole('alert')).toContainText('Wrong passphrase');
   await session.unlock(next);
+});
+
+test('change passphrase with "Also rotate keys": says what it covers, then the new passphrase opens the same data', async () => {
+  await session.createVault();
+  const vault = new VaultPage(app.page);
+  await vault.addRegistry({ registry: 'ghcr.io', name: 'GitHub', username: 'octocat', password: 'ghp_rotated' });
+  await vault.expectSaved();
+  await session.openSettings();
+  const rotate = app.page.getByRole('checkbox', { name: 'Also rotate keys' });
+  await expect(rotate).toHaveAccessibleDescription(/old copy still opens with the old passphrase/);
+  await expect(app.page.getByText('master key in it also opens copies taken later')).toBeVisible();
+  const next = 'tangerine octopus lamp 42';
+  await app.page.getByLabel('Current passphrase').fill(testPassphrase);
+  await app.page.getByLabel('New passphrase', { exact: true }).fill(next);
+  await app.page.getByLabel('Confirm new passphrase').fill(next);
+  await rotate.check();
+  await app.page.getByRole('button', { name: 'Change passphrase' }).click();
+  await expect(app.page.getByRole('status')).toContainText('Passphrase changed and keys rotated', { timeout: 20_000 });
+  await session.lock();
+  await app.page.getByLabel('Passphrase', { exact: true }).fill(testPassphrase);
+  await app.page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(app.page.getByRole('alert')).toContainText('Wrong passphrase');
+  await session.unlock(next);
+  await session.openVaults();
+  expect(await vault.revealedPassword('ghcr.io')).toBe('ghp_rotated');
 });

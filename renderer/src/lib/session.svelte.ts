@@ -80,12 +80,12 @@ export class AppSession {
     await session.lock();
   }
 
-  async changePassphrase(old: string, next: string, confirmation: string): Promise<string | null> {
+  async changePassphrase(old: string, next: string, confirmation: string, rotateKeys = false): Promise<string | null> {
     const refusal = refusePassphrase(next, confirmation);
     if (refusal) return refusal;
     if (!this.session) return 'The vault is locked.';
     try {
-      await this.session.changePassphrase(old, next);
+      await this.session.changePassphrase(old, next, rotateKeys);
       return null;
     } catch (error) {
       return describeError(error);

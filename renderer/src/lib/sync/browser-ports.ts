@@ -1,5 +1,6 @@
 // The sync engine's ports in the browser: the WebSocket, WebCrypto Ed25519 (the profile's identity key
 // bytes imported as a non-extractable CryptoKey) and the platform's CSPRNG.
+import { VaultError } from '../../../../shared/crypto/errors';
 import type { ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
 
 const ED25519 = { name: 'Ed25519' } as const;
@@ -33,7 +34,7 @@ export async function importEd25519Signer(
   return {
     publicKey: publicKey.slice(),
     sign: async (message) => {
-      if (!canSign()) throw new Error('The vault is locked: unlock it to sync.');
+      if (!canSign()) throw new VaultError('locked', 'The vault is locked: unlock it to sync.');
       return new Uint8Array(await crypto.subtle.sign(ED25519, key, own(message)));
     },
   };

@@ -32,4 +32,13 @@ describe('sync indicator', () => {
     );
     expect(describeSyncFailure(new TypeError('x is undefined'))).toMatch(/^Sync failed unexpectedly/);
   });
+
+  it('recognizes "locked" by its code, never by words in a message', () => {
+    const locked = new VaultError('locked', 'The vault is locked: unlock it to sync.');
+    expect(describeSyncFailure(locked)).toBe(locked.message);
+    // An arbitrary error that happens to say "locked" (here echoing untrusted text) is not passed through.
+    expect(describeSyncFailure(new Error('relay says: account locked, visit evil.example'))).toMatch(
+      /^Sync failed unexpectedly/,
+    );
+  });
 });

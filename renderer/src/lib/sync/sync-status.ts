@@ -65,6 +65,5 @@ export function describeSyncError(error: SyncError): string {
 export function describeSyncFailure(error: unknown): string {
   if (isVaultError(error)) return error.message;
   if (error instanceof SyncProtocolError) return sentences[error.code] ?? error.message;
-  if (error instanceof Error && error.message.includes('locked')) return error.message;
   return 'Sync failed unexpectedly. Try again; restart Regvault if it keeps happening.';
 }
