@@ -1,4 +1,7 @@
 // The one numbered list of vault errors (crypto and local store). Numbers are stable: never reuse one.
+// Inside a module a VaultError may be thrown and caught; at a module boundary it is returned as a
+// `Result<T, VaultFailure>` (see `catchVaultError`).
+import { failWith, ok, type Failure, type Result } from '../result';
 
 /** Every vault error code with its stable number. */
 export const vaultErrorCodes = {
@@ -79,4 +82,30 @@ export function damagedError(subject: DamagedSubject, cause?: unknown): VaultErr
       'Everything else still opens; restore this profile from a backup or sync the vault again to recover it.',
     { subject, cause },
   );
+}
+
+/** A vault failure as data (the one Result shape): code, stable number, message, and the details some codes carry. */
+export type VaultFailure = Failure<VaultErrorCode> &
+  Readonly<{ number: number; subject?: DamagedSubject; retryAfterMs?: number }>;
+
+/** The failure a VaultError stands for. */
+export function toVaultFailure(error: VaultError): VaultFailure {
+  const { code, number, message, subject, retryAfterMs } = error;
+  return {
+    code,
+    number,
+    message,
+    ...(subject === undefined ? {} : { subject }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+/** Runs a store operation and returns its VaultError as a failed Result; anything else (a bug) still throws. */
+export async function catchVaultError<T>(task: () => Promise<T>): Promise<Result<T, VaultFailure>> {
+  try {
+    return ok(await task());
+  } catch (error) {
+    if (isVaultError(error)) return failWith(toVaultFailure(error));
+    throw error;
+  }
 }

@@ -1,5 +1,7 @@
 import { refusePassphrase } from '../../../shared/passphrase/strength';
 import { startIdleLock } from './idle-lock';
+import type { VaultFailure } from '../../../shared/crypto/errors';
+import { fail, type Failure, type Result } from '../../../shared/result';
 import { isVaultError, VaultStore, type VaultSession } from './store';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
@@ -80,16 +82,17 @@ export class AppSession {
     await session.lock();
   }
 
-  async changePassphrase(old: string, next: string, confirmation: string, rotateKeys = false): Promise<string | null> {
+  /** Changes the passphrase (optionally rotating keys); a refused passphrase or a store failure comes back as data. */
+  async changePassphrase(
+    old: string,
+    next: string,
+    confirmation: string,
+    rotateKeys = false,
+  ): Promise<Result<void, VaultFailure | Failure<'passphrase-refused' | 'locked'>>> {
     const refusal = refusePassphrase(next, confirmation);
-    if (refusal) return refusal;
-    if (!this.session) return 'The vault is locked.';
-    try {
-      await this.session.changePassphrase(old, next, rotateKeys);
-      return null;
-    } catch (error) {
-      return describeError(error);
-    }
+    if (refusal) return fail('passphrase-refused', refusal);
+    if (!this.session) return fail('locked', 'The vault is locked.');
+    return this.session.changePassphrase(old, next, rotateKeys);
   }
 
   async setAutoLockMinutes(minutes: number): Promise<string | null> {

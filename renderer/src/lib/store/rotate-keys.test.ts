@@ -85,7 +85,7 @@ describe('change passphrase with key rotation', () => {
     const { make, raw } = setup();
     const { session } = await profileWithVaults(make);
     const before = await copyOf(raw);
-    await session.changePassphrase('old passphrase', 'new passphrase');
+    expect((await session.changePassphrase('old passphrase', 'new passphrase')).ok).toBe(true);
     const later = await session.createVault('Later');
     const oldKey = await masterKeyOf(before.profile, 'old passphrase');
     // This is what the dialog warns about, and what "also rotate keys" closes.
@@ -99,7 +99,7 @@ describe('change passphrase with key rotation', () => {
     const [work = ''] = ids;
     const identity = session.identity;
     const before = await copyOf(raw);
-    await session.changePassphrase('old passphrase', 'new passphrase', true);
+    expect((await session.changePassphrase('old passphrase', 'new passphrase', true)).ok).toBe(true);
     // The session goes on under the new master key: a vault created now is wrapped under it too.
     const later = await session.createVault('Later');
     await session.updateSettings({ autoLockMinutes: 7 });
@@ -150,7 +150,8 @@ describe('change passphrase with key rotation', () => {
       return put.apply(this, args);
     };
     cleanup.push(() => void (IDBObjectStore.prototype.put = put));
-    await expect(session.changePassphrase('old passphrase', 'new passphrase', true)).rejects.toThrow();
+    const failed = await session.changePassphrase('old passphrase', 'new passphrase', true);
+    expect(!failed.ok && failed.error.code).toBe('write-failed');
     IDBObjectStore.prototype.put = put;
     expect(vaultWrites).toBe(2);
 
@@ -166,7 +167,8 @@ describe('change passphrase with key rotation', () => {
     const { make, raw } = setup();
     const { session } = await profileWithVaults(make);
     const before = await copyOf(raw);
-    await expectWrongPassphrase(session.changePassphrase('not it', 'new passphrase', true));
+    const refused = await session.changePassphrase('not it', 'new passphrase', true);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'wrong-passphrase', number: 101 });
     expect(await copyOf(raw)).toEqual(before);
   });
 });

@@ -1,6 +1,7 @@
-import { equalBytes } from '../../../../shared/crypto/bytes';
-import { VaultError } from '../../../../shared/crypto/errors';
-import type { MasterKeyRotation } from '../../../../shared/crypto/profile-keys';
+import { isVaultError, VaultError } from '../../../../shared/crypto/errors';
+import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
+import { changePassphrase, rotateMasterKey, type MasterKeyRotation } from '../../../../shared/crypto/profile-keys';
+import { equalBytes, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { PROFILE_ROW_ID, type RegvaultDb, type ProfileRow, type VaultRow } from './db';
 
 // Everything sealed under the master key is in two tables: the profile row (identity keys, settings) and each
@@ -12,7 +13,7 @@ import { PROFILE_ROW_ID, type RegvaultDb, type ProfileRow, type VaultRow } from 
  * re-wrapped under the new master key. Refused (nothing written) when the profile was re-wrapped since `before`
  * was read, e.g. by another window.
  */
-export async function storeRotation(db: RegvaultDb, before: ProfileRow, rotation: MasterKeyRotation): Promise<void> {
+async function storeRotation(db: RegvaultDb, before: ProfileRow, rotation: MasterKeyRotation): Promise<void> {
   await db.transaction('rw', [db.profile, db.vaults], async () => {
     const current = await db.profile.get(PROFILE_ROW_ID);
     if (!current || !equalBytes(current.wrappedMasterKey, before.wrappedMasterKey)) {
@@ -33,4 +34,42 @@ export async function storeRotation(db: RegvaultDb, before: ProfileRow, rotation
     });
     await db.vaults.bulkPut(rewrapped);
   });
+}
+
+/** A passphrase change as the dialog asks for it. */
+export type PassphraseChange = Readonly<{ oldPassphrase: string; newPassphrase: string; rotateKeys: boolean }>;
+
+/**
+ * Re-wraps the stored master key under a new passphrase (`wrong-passphrase` if the old one does not open it).
+ * With `rotateKeys`, stores a new master key and everything re-wrapped under it, and returns that key for the
+ * session to use from now on; otherwise returns null (the master key is unchanged).
+ */
+export async function changeProfilePassphrase(
+  db: RegvaultDb,
+  change: PassphraseChange,
+  options: KdfCheckOptions & Readonly<{ random: RandomBytes; target: KdfCost }>,
+): Promise<Uint8Array | null> {
+  const row = await db.profile.get(PROFILE_ROW_ID);
+  if (!row) throw new VaultError('no-profile', 'The profile is gone from this device. Create a new one.');
+  const { oldPassphrase, newPassphrase } = change;
+  if (!change.rotateKeys) {
+    const next = await changePassphrase(row, oldPassphrase, newPassphrase, options);
+    await db.profile.update(PROFILE_ROW_ID, { kdf: next.kdf, wrappedMasterKey: next.wrappedMasterKey });
+    return null;
+  }
+  const rotation = await rotateMasterKey(row, oldPassphrase, newPassphrase, options);
+  try {
+    await storeRotation(db, row, rotation);
+  } catch (error) {
+    wipeBytes(rotation.masterKey);
+    if (isVaultError(error)) throw error;
+    throw new VaultError(
+      'write-failed',
+      'The new keys could not be saved, so nothing was changed: your current passphrase still works. Try again.',
+      { cause: error },
+    );
+  } finally {
+    rotation.finish();
+  }
+  return rotation.masterKey;
 }

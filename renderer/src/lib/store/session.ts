@@ -1,24 +1,22 @@
 import { toHex, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
-import { VaultError } from '../../../../shared/crypto/errors';
+import { catchVaultError, VaultError, type VaultFailure } from '../../../../shared/crypto/errors';
 import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
 import {
-  changePassphrase,
   generateVaultKey,
-  rotateMasterKey,
   unwrapVaultKey,
   wipeProfileKeys,
   wrapVaultKey,
-  type MasterKeyRotation,
   type ProfileKeys,
 } from '../../../../shared/crypto/profile-keys';
+import type { Result } from '../../../../shared/result';
 import type { VaultKey } from '../../../../shared/sync/envelope';
 import { encodeDeviceCode } from '../../../../shared/sync/grants';
 import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
 import type { DeviceSigner } from '../../../../shared/sync/ports';
 import { importEd25519Signer } from '../sync/browser-ports';
-import { logRange, pendingRange, PROFILE_ROW_ID, type ProfileRow, type RegvaultDb, type VaultRow } from './db';
+import { logRange, pendingRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
 import { OpenVault } from './open-vault';
-import { storeRotation } from './rotate-keys';
+import { changeProfilePassphrase } from './rotate-keys';
 import { toProblem, type ProblemLog, type StoreProblem } from './problems';
 import {
   normalizeVaultName,
@@ -164,30 +162,24 @@ export class VaultSession {
    * With `rotateKeys`, a new master key replaces the old one and everything it wrapped is re-wrapped (see
    * docs/crypto.md for what that does and does not cover).
    */
-  async changePassphrase(oldPassphrase: string, newPassphrase: string, rotateKeys = false): Promise<void> {
-    this.requireKeys();
-    const { db } = this.ctx;
-    const row = await db.profile.get(PROFILE_ROW_ID);
-    if (!row) throw new VaultError('no-profile', 'The profile is gone from this device. Create a new one.');
-    const options = { random: this.ctx.random, ...this.ctx.kdf };
-    if (rotateKeys) return this.rotateKeys(row, await rotateMasterKey(row, oldPassphrase, newPassphrase, options));
-    const next = await changePassphrase(row, oldPassphrase, newPassphrase, options);
-    await db.profile.update(PROFILE_ROW_ID, { kdf: next.kdf, wrappedMasterKey: next.wrappedMasterKey });
+  changePassphrase(
+    oldPassphrase: string,
+    newPassphrase: string,
+    rotateKeys = false,
+  ): Promise<Result<void, VaultFailure>> {
+    return catchVaultError(() => this.rewrapProfile(oldPassphrase, newPassphrase, rotateKeys));
   }
 
-  private async rotateKeys(row: ProfileRow, rotation: MasterKeyRotation): Promise<void> {
-    try {
-      await storeRotation(this.ctx.db, row, rotation);
-    } catch (error) {
-      wipeBytes(rotation.masterKey);
-      throw error;
-    } finally {
-      rotation.finish();
-    }
+  private async rewrapProfile(oldPassphrase: string, newPassphrase: string, rotateKeys: boolean): Promise<void> {
+    this.requireKeys();
+    const options = { random: this.ctx.random, ...this.ctx.kdf };
+    const change = { oldPassphrase, newPassphrase, rotateKeys };
+    const masterKey = await changeProfilePassphrase(this.ctx.db, change, options);
+    if (masterKey === null) return;
     const keys = this.keys;
-    if (keys === null) return wipeBytes(rotation.masterKey); // locked meanwhile: the next unlock reads the new record
+    if (keys === null) return wipeBytes(masterKey); // locked meanwhile: the next unlock reads the new record
     wipeBytes(keys.masterKey);
-    this.keys = { ...keys, masterKey: rotation.masterKey };
+    this.keys = { ...keys, masterKey };
   }
 
   /** Creates an empty vault with a fresh key; its name is sealed. */
