@@ -77,7 +77,8 @@ export class AppSession {
     this.phase = 'unlock';
     this.lockReason = reason;
     this.error = null;
-    await session.lock();
+    // Main clears the clipboard too, but only if it still holds the secret Regvault put there.
+    await Promise.all([session.lock(), window.regvault.clipboard.clearSecret()]);
   }
 
   async changePassphrase(old: string, next: string, confirmation: string): Promise<string | null> {
