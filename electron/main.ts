@@ -1,9 +1,20 @@
-import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, protocol, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ClipboardItem,
+  ipcMain,
+  powerMonitor,
+  protocol,
+  session,
+  type WebContents,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { channels, eventChannel, type EventName } from '../shared/ipc/contract';
 import { createDispatch } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
 import { appOrigin, appScheme, contentSecurityPolicy, contentTypeFor, originOf, resolveRendererPath } from './security';
 
@@ -14,6 +25,8 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let mainWindow: BrowserWindow | null = null;
+const systemClipboard = adaptElectronClipboard(clipboard, (payload) => new ClipboardItem(payload));
+const secrets = createSecretClipboard(systemClipboard, process.platform);
 
 function serveRenderer(): void {
   protocol.handle(appScheme, async (request) => {
@@ -41,7 +54,7 @@ function lockDownContents(contents: WebContents): void {
 
 function registerIpc(): void {
   const dispatch = createDispatch(
-    createHandlers(processContext(app.getName(), app.getVersion(), clipboard)),
+    createHandlers(processContext(app.getName(), app.getVersion(), systemClipboard), secrets),
     appOrigin,
     (line) => console.warn(line),
   );
@@ -52,6 +65,22 @@ function registerIpc(): void {
       return dispatch(name, input, { url: frame?.url ?? '', isMainFrame });
     });
   }
+}
+
+/** A secret Regvault copied must not outlive the app: quitting waits until it is cleared (if still there). */
+function clearClipboardOnQuit(secrets: SecretClipboard): void {
+  let cleared = false;
+  app.on('will-quit', (event) => {
+    if (cleared) return;
+    event.preventDefault();
+    void secrets
+      .clearSecret()
+      .catch(() => undefined)
+      .finally(() => {
+        cleared = true;
+        app.quit();
+      });
+  });
 }
 
 function emit(event: EventName, payload?: unknown): void {
@@ -72,6 +101,8 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
       spellcheck: false,
     },
   });
@@ -90,6 +121,7 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow?.focus();
   });
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  clearClipboardOnQuit(secrets);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

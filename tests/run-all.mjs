@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const reports = { unit: 'test-results/unit.json', e2e: 'test-results/e2e.json' };
+// Written by the e2e global setup: which runtime the end-to-end specs drove (Electron or Chromium).
+const runtimeNote = 'test-results/e2e-runtime.txt';
 mkdirSync('test-results', { recursive: true });
-for (const file of Object.values(reports)) rmSync(file, { force: true });
+for (const file of [...Object.values(reports), runtimeNote]) rmSync(file, { force: true });
 
 const run = (args) => spawnSync('npx', args, { stdio: 'inherit', env: process.env }).status ?? 1;
 const unitStatus = run(['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports.unit}`]);
@@ -37,5 +39,6 @@ const total = counts.reduce(
   { passed: 0, failed: 0, skipped: 0 },
 );
 const ok = unitStatus === 0 && e2eStatus === 0 && total.failed === 0 && total.passed > 0;
+if (existsSync(runtimeNote)) console.log(readFileSync(runtimeNote, 'utf8').trim());
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(ok ? 0 : 1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryClipboard } from '../services/fixtures/memory-clipboard';
 import { createDispatch, isTrustedSender } from './dispatch';
 import { createHandlers } from './handlers';
 
@@ -10,7 +11,7 @@ const trusted = { url: `${origin}/index.html`, isMainFrame: true };
 
 async function realDispatch() {
   const home = await mkdtemp(join(tmpdir(), 'regvault-dispatch-'));
-  const clipboard = { text: '', readText: () => clipboard.text, writeText: (t: string) => void (clipboard.text = t) };
+  const { clipboard } = memoryClipboard();
   const handlers = createHandlers({
     appName: 'Regvault',
     appVersion: '1.2.3',
@@ -79,6 +80,7 @@ describe('the real handler table behind the dispatcher', () => {
           throw new Error('secret hunter2');
         },
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
+        'clipboard:clear-secret': () => ({ ok: true, value: { cleared: false } }),
         'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
         'docker:read': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
         'docker:plan': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
@@ -100,6 +102,7 @@ describe('the real handler table behind the dispatcher', () => {
       {
         'app:info': () => ({ ok: true, value: { name: 1 } as never }),
         'clipboard:copy-secret': () => ({ ok: true, value: { clearsInMs: 0 } }),
+        'clipboard:clear-secret': () => ({ ok: true, value: { cleared: false } }),
         'registry:check-login': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
         'docker:read': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
         'docker:plan': () => ({ ok: false, error: { code: 'x', message: 'x' } }),
@@ -115,7 +118,7 @@ describe('the real handler table behind the dispatcher', () => {
 
 describe('answers', () => {
   it('carry only what the contract declares', async () => {
-    const clipboard = { text: '', readText: () => clipboard.text, writeText: (t: string) => void (clipboard.text = t) };
+    const { clipboard } = memoryClipboard();
     const handlers = createHandlers({
       appName: 'R',
       appVersion: '1',

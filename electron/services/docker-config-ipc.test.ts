@@ -5,6 +5,7 @@ import { createHandlers } from '../ipc/handlers';
 import type { ServiceContext } from './context';
 import { createDockerConfigIpc, PLAN_EXPIRED_MESSAGE } from './docker-config-ipc';
 import { basicAuth } from './fixtures/docker-config-cases';
+import { memoryClipboard } from './fixtures/memory-clipboard';
 import {
   makeDockerTestEnv,
   readConfigObject,
@@ -22,7 +23,7 @@ const ghcr = { registry: 'ghcr.io', username: 'octocat', secret: 'ghp_SECRET:wit
 const quay = { registry: 'https://quay.io', username: 'org+robot', secret: 'QUAY-SECRET' };
 
 function contextOf(testEnv: DockerTestEnv): ServiceContext {
-  const clipboard = { readText: () => '', writeText: () => undefined };
+  const { clipboard } = memoryClipboard();
   return { appName: 'Regvault', appVersion: '0', home: testEnv.home, env: testEnv.env, platform: 'linux', clipboard };
 }
 

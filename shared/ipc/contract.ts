@@ -130,6 +130,8 @@ export const channels = {
   'app:info': channel(noInput, appInfoSchema),
   'registry:check-login': channel(checkLoginSchema, loginCheckResultSchema),
   'clipboard:copy-secret': channel(copySecretSchema, z.object({ clearsInMs: z.number() })),
+  // Lock calls it: clears the clipboard only if it still holds the secret Regvault copied last.
+  'clipboard:clear-secret': channel(noInput, z.object({ cleared: z.boolean() })),
   'docker:read': channel(noInput, dockerConfigViewSchema),
   'docker:plan': channel(dockerPlanRequestSchema, dockerPlanSummarySchema),
   'docker:apply': channel(dockerApplyRequestSchema, dockerApplyReportSchema),

@@ -250,7 +250,7 @@ test('exports the chosen entries as a Kubernetes pull secret that decodes back t
 
   await dialog.getByRole('button', { name: 'Copy YAML' }).click();
   await expect(dialog.getByRole('status')).toContainText('clipboard clears in 30 s');
-  expect(app.clipboardText()).toBe(yaml);
+  expect(await app.clipboardText()).toBe(yaml);
 
   const [download] = await Promise.all([
     app.page.waitForEvent('download'),

@@ -211,7 +211,27 @@ test("copy puts the password on main's clipboard and says when it clears", async
   });
   await vault.row('harbor.example.com').getByRole('button', { name: 'Copy password' }).click();
   await expect(app.page.getByRole('status').filter({ hasText: 'Copied — clears in 30 s' })).toBeVisible();
-  expect(app.clipboardText()).toBe('harbor-s3cret!');
+  expect(await app.clipboardText()).toBe('harbor-s3cret!');
+});
+
+test('Lock clears a copied password from the clipboard, but never what was copied since', async () => {
+  await session.createVault();
+  await vault.addRegistry({ preset: 'Quay', registry: 'quay.io', username: 'org+robot', password: 'quay-s3cret!' });
+  const copy = vault.row('quay.io').getByRole('button', { name: 'Copy password' });
+  await copy.click();
+  await expect.poll(() => app.clipboardText()).toBe('quay-s3cret!');
+  await session.lock();
+  await expect.poll(() => app.clipboardText()).toBe('');
+
+  await session.unlock();
+  await copy.click();
+  await expect.poll(() => app.clipboardText()).toBe('quay-s3cret!');
+  await app.copyElsewhere('my own notes');
+  await session.lock();
+  // Lock's own clear request has nothing of ours to clear; a second one answers so and proves it.
+  const again = await app.page.evaluate(() => window.regvault.clipboard.clearSecret());
+  expect(again).toEqual({ ok: true, value: { cleared: false } });
+  expect(await app.clipboardText()).toBe('my own notes');
 });
 
 test('keyboard: Ctrl+N opens Add Registry, Esc closes it and returns focus, Ctrl+F focuses search', async () => {

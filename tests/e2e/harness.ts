@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,14 +8,17 @@ import { createDispatch } from '../../electron/ipc/dispatch';
 import { createHandlers } from '../../electron/ipc/handlers';
 import type { ServiceContext } from '../../electron/services/context';
 import { contentSecurityPolicy, contentTypeFor, resolveRendererPath } from '../../electron/security';
-import type { EventName } from '../../shared/ipc/contract';
+import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboard';
+import { defaultViewport, type LaunchOptions, type Regvault } from './app-types';
+import { launchElectron } from './launch-electron';
+import { chooseRuntime, probeMachine, type Runtime } from './runtime';
+
+export type { LaunchOptions, Regvault } from './app-types';
 
 const root = resolve(import.meta.dirname, '../..');
 const rendererRoot = join(root, 'dist/renderer');
 const harnessPreload = join(root, 'dist/e2e/preload-harness.js');
 
-/** Chromium from Debian; Playwright's own browser download cannot work here. */
-export const chromiumPath = process.env['REGVAULT_CHROMIUM'] ?? '/usr/bin/chromium';
 /** Flags that keep Chromium quiet on a machine with no network but loopback. */
 export const chromiumArgs = [
   '--no-sandbox',
@@ -27,29 +30,6 @@ export const chromiumArgs = [
   '--disable-sync',
   '--disable-quic',
 ];
-
-export type LaunchOptions = Readonly<{
-  /** The temporary HOME main-process services use; made and removed by the harness when absent. */
-  home?: string;
-  /** Extra environment for the services (e.g. DOCKER_CONFIG, PATH with a test credential helper). */
-  env?: Readonly<Record<string, string>>;
-  /** Persist the browser profile (IndexedDB) in this directory, so a second launch sees the same data. */
-  profileDir?: string;
-  colorScheme?: 'light' | 'dark';
-  viewport?: Readonly<{ width: number; height: number }>;
-}>;
-
-export type Regvault = Readonly<{
-  page: Page;
-  home: string;
-  origin: string;
-  context: BrowserContext;
-  /** What main's clipboard holds now. */
-  clipboardText: () => string;
-  /** Sends a main-process event (e.g. `power:suspend`) to the renderer, as main would. */
-  emit: (event: EventName, payload?: unknown) => Promise<void>;
-  close: () => Promise<void>;
-}>;
 
 async function serveRenderer(): Promise<{ server: Server; origin: string }> {
   const server = createServer((request, response) => {
@@ -73,13 +53,16 @@ async function serveRenderer(): Promise<{ server: Server; origin: string }> {
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function openContext(options: LaunchOptions): Promise<{ context: BrowserContext; browser?: Browser }> {
+async function openContext(
+  options: LaunchOptions,
+  executablePath: string,
+): Promise<{ context: BrowserContext; browser?: Browser }> {
   const contextOptions = {
     colorScheme: options.colorScheme ?? 'light',
-    viewport: options.viewport ?? { width: 1200, height: 780 },
+    viewport: options.viewport ?? defaultViewport,
     reducedMotion: 'reduce' as const,
   };
-  const launch = { executablePath: chromiumPath, args: chromiumArgs, headless: true };
+  const launch = { executablePath, args: chromiumArgs, headless: true };
   if (options.profileDir) {
     return { context: await chromium.launchPersistentContext(options.profileDir, { ...launch, ...contextOptions }) };
   }
@@ -87,30 +70,49 @@ async function openContext(options: LaunchOptions): Promise<{ context: BrowserCo
   return { browser, context: await browser.newContext(contextOptions) };
 }
 
+let chosen: Runtime | undefined;
+
+/** What this machine runs the specs against (decided once per process; see runtime.ts). */
+export function currentRuntime(): Runtime {
+  return (chosen ??= chooseRuntime(probeMachine()));
+}
+
 /**
- * Opens the built renderer in Chromium with the real preload and the real main-process handler
- * table behind it. Only the transport differs from Electron: exposeBinding instead of ipcMain.
+ * Starts Regvault for one test: the real Electron app where its binary is installed, else the
+ * built renderer in Chromium with the real preload and main-process handlers behind it.
  */
 export async function launchRegvault(options: LaunchOptions = {}): Promise<Regvault> {
+  const runtime = currentRuntime();
+  if (runtime.kind === 'missing') throw new Error(runtime.message);
   const ownHome = options.home === undefined;
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'regvault-home-')));
+  const removeHome = async () => {
+    if (ownHome) await rm(home, { recursive: true, force: true });
+  };
+  if (runtime.kind === 'electron') return launchElectron(options, home, removeHome);
+  return launchInChromium(options, home, removeHome, runtime.executablePath);
+}
+
+/** Only the transport differs from Electron: exposeBinding instead of ipcMain. */
+async function launchInChromium(
+  options: LaunchOptions,
+  home: string,
+  removeHome: () => Promise<void>,
+  executablePath: string,
+): Promise<Regvault> {
   const { server, origin } = await serveRenderer();
   // Stands in for Electron's clipboard module (part of `electron`, which cannot run here).
-  const clipboard = {
-    text: '',
-    readText: () => clipboard.text,
-    writeText: (text: string) => void (clipboard.text = text),
-  };
+  const memory = memoryClipboard();
   const services: ServiceContext = {
     appName: 'Regvault',
     appVersion: JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version,
     home,
     env: { HOME: home, PATH: process.env['PATH'] ?? '', ...options.env },
     platform: process.platform,
-    clipboard,
+    clipboard: memory.clipboard,
   };
   const dispatch = createDispatch(createHandlers(services), origin);
-  const { context, browser } = await openContext(options);
+  const { context, browser } = await openContext(options, executablePath);
   await context.exposeBinding('__regvaultInvoke', ({ frame, page }, channel: string, input: unknown) =>
     dispatch(channel, input, { url: frame.url(), isMainFrame: frame === page.mainFrame() }),
   );
@@ -118,18 +120,20 @@ export async function launchRegvault(options: LaunchOptions = {}): Promise<Regva
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${origin}/index.html`);
   return {
+    runtime: 'chromium',
     page,
     home,
     origin,
     context,
-    clipboardText: () => clipboard.text,
+    clipboardText: () => Promise.resolve(memory.text()),
+    copyElsewhere: (text) => Promise.resolve(memory.copyElsewhere(text)),
     emit: (event, payload) =>
       page.evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [event, payload] as const),
     close: async () => {
       await context.close();
       await browser?.close();
       await new Promise((done) => server.close(done));
-      if (ownHome) await rm(home, { recursive: true, force: true });
+      await removeHome();
     },
   };
 }

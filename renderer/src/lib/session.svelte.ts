@@ -79,7 +79,8 @@ export class AppSession {
     this.phase = 'unlock';
     this.lockReason = reason;
     this.error = null;
-    await session.lock();
+    // Main clears the clipboard too, but only if it still holds the secret Regvault put there.
+    await Promise.all([session.lock(), window.regvault.clipboard.clearSecret()]);
   }
 
   /** Changes the passphrase (optionally rotating keys); a refused passphrase or a store failure comes back as data. */
