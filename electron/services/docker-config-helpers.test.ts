@@ -1,5 +1,5 @@
 import { copyFile, readFile, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   applyDockerConfig,
@@ -57,6 +57,22 @@ describe('the credential helper protocol, against a real helper executable', () 
     if (!locked.ok) expect(locked.error.message).toMatch(/keychain is locked.*Unlock your keychain/);
     const sneaky = await getHelperCredential('../evil', 'ghcr.io', optionsOf(testEnv));
     expect(sneaky).toMatchObject({ ok: false, error: { code: 'helper-not-found' } });
+  });
+
+  it('skips relative PATH entries, as Docker does: a helper in the current folder is never run', async () => {
+    const testEnv = await makeDockerTestEnv();
+    const bin = testEnv.env['PATH']?.split(delimiter)[0] ?? '';
+    await seedHelperStore(testEnv, { 'ghcr.io': { Username: 'octocat', Secret: 's' } });
+    const absolute = await getHelperCredential('testhelper', 'ghcr.io', optionsOf(testEnv));
+    expect(absolute.ok).toBe(true);
+    // The same folder, named relative to the current one (`bin`, `../x/bin`, `.` from inside it).
+    for (const entry of [relative(process.cwd(), bin), './' + relative(process.cwd(), bin)]) {
+      const viaRelative = await getHelperCredential('testhelper', 'ghcr.io', {
+        ...optionsOf(testEnv),
+        env: { ...testEnv.env, PATH: entry },
+      });
+      expect(viaRelative).toMatchObject({ ok: false, error: { code: 'helper-not-found' } });
+    }
   });
 });
 

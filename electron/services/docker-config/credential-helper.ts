@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, posix, win32 } from 'node:path';
 import { z } from 'zod';
 import { failure, success } from './types';
 import type { DockerConfigOptions, DockerConfigResult } from './types';
@@ -34,8 +34,11 @@ export async function findHelperExecutable(
   const platform = options.platform ?? process.platform;
   const searchPath = env['PATH'] ?? env['Path'] ?? '';
   const extensions = platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  const isAbsolute = platform === 'win32' ? win32.isAbsolute : posix.isAbsolute;
   for (const dir of searchPath.split(delimiter)) {
-    if (dir.length === 0) continue;
+    // Like Go's exec.LookPath (which Docker uses): an empty or relative PATH entry would run a
+    // program from whatever folder Regvault happens to be in, so it is skipped.
+    if (dir.length === 0 || !isAbsolute(dir)) continue;
     for (const extension of extensions) {
       const candidate = join(dir, name + extension.toLowerCase());
       if (await isExecutableFile(candidate, platform)) return success(candidate);

@@ -142,10 +142,12 @@ export function sendRequest(spec: RequestSpec): Promise<HttpResponse> {
     if (spec.authorization !== undefined) headers['authorization'] = spec.authorization;
     const secure = spec.url.protocol === 'https:';
     const ca = secure && spec.caCertificate !== undefined ? { ca: [...rootCertificates, spec.caCertificate] } : {};
+    // Node's default, written out so no option or environment (NODE_TLS_REJECT_UNAUTHORIZED) can turn it off here.
+    const tls = secure ? { rejectUnauthorized: true, ...ca } : {};
     const send = secure ? requestHttps : requestHttp;
     let request: ClientRequest;
     try {
-      request = send(spec.url, { method: 'GET', headers, agent: false, ...ca }, (response) => {
+      request = send(spec.url, { method: 'GET', headers, agent: false, ...tls }, (response) => {
         readBody(response).then(
           (body) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
           fail,

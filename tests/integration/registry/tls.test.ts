@@ -35,6 +35,18 @@ describe('login check against docker-registry over TLS with a self-signed certif
     expect(result.hint).toContain("Self-signed certificates need the registry's CA certificate");
   });
 
+  it('does not trust it even when NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment', async () => {
+    const before = process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+    process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
+    try {
+      const result = await checkLogin({ registry: registry.host, username: 'alice', secret });
+      expect(result).toMatchObject({ ok: false, code: 'tls-untrusted' });
+    } finally {
+      if (before === undefined) delete process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+      else process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = before;
+    }
+  });
+
   it('logs in over HTTPS once the CA certificate is given', async () => {
     const result = await checkLogin({
       registry: registry.host,
