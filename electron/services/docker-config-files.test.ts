@@ -50,6 +50,20 @@ describe('a malformed config.json is never overwritten', () => {
     });
   }
 
+  it('names line and column of a JSON error and quotes none of the file (it holds base64 secrets)', async () => {
+    const testEnv = await makeDockerTestEnv();
+    await mkdir(testEnv.configDir, { recursive: true });
+    const auth = Buffer.from('octocat:ghp_S3cretToken').toString('base64');
+    await writeFile(testEnv.configPath, `{\n\t"auths": {\n\t\t"ghcr.io": {"auth": "${auth}" "x": 1}\n\t}\n}\n`);
+    const result = await readDockerConfig(optionsOf(testEnv));
+    expect(result).toMatchObject({ ok: false, error: { code: 'config-malformed' } });
+    if (!result.ok) {
+      expect(result.error.message).toMatch(/is not valid JSON \(line 3, column \d+\)/);
+      for (const piece of [auth, auth.slice(0, 8), auth.slice(-8), '"x"'])
+        expect(result.error.message).not.toContain(piece);
+    }
+  });
+
   it('refuses to apply a plan once the file has become malformed', async () => {
     const testEnv = await makeDockerTestEnv();
     const plan = unwrap(await planDockerConfig([ghcr], optionsOf(testEnv)));

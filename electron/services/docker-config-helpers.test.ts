@@ -54,9 +54,26 @@ describe('the credential helper protocol, against a real helper executable', () 
     if (!missing.ok) expect(missing.error.message).toContain('docker-credential-nosuchhelper was not found on PATH');
     const locked = await getHelperCredential('testhelper', 'ghcr.io', optionsOf(testEnv, { TESTHELPER_FAIL: 'get' }));
     expect(locked).toMatchObject({ ok: false, error: { code: 'helper-failed' } });
-    if (!locked.ok) expect(locked.error.message).toMatch(/keychain is locked.*Unlock your keychain/);
+    if (!locked.ok) {
+      expect(locked.error.message).toMatch(/exited with code 1\. Unlock your keychain/);
+      expect(locked.error.message).not.toContain('keychain is locked'); // the helper's own output is never quoted
+    }
     const sneaky = await getHelperCredential('../evil', 'ghcr.io', optionsOf(testEnv));
     expect(sneaky).toMatchObject({ ok: false, error: { code: 'helper-not-found' } });
+  });
+
+  it('never copies what a failing helper printed (it may echo the secret) into the message', async () => {
+    const testEnv = await makeDockerTestEnv();
+    const secret = 'ghp_Leak3dS3cretValue';
+    const stored = await storeHelperCredential(
+      'testhelper',
+      'ghcr.io',
+      { username: 'octocat', secret },
+      optionsOf(testEnv, { TESTHELPER_LEAK: 'store' }),
+    );
+    expect(stored).toMatchObject({ ok: false, error: { code: 'helper-failed' } });
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(JSON.stringify(stored)).not.toContain('octocat');
   });
 
   it('skips relative PATH entries, as Docker does: a helper in the current folder is never run', async () => {

@@ -75,13 +75,26 @@ export async function loadConfig(path: string): Promise<DockerConfigResult<Loade
   return parseConfigText(path, text);
 }
 
+/**
+ * Where a JSON parse failed, as line and column only: the parser's own message quotes the text
+ * around the error, which in config.json is often base64(username:secret).
+ */
+function whereInText(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${String(line)}, column ${String(column)})`;
+}
+
 function parseConfigText(path: string, text: string): DockerConfigResult<LoadedConfig> {
   const fix = 'Regvault leaves it untouched; fix or move the file (docker login fails on it too), then try again.';
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return failure('config-malformed', `${path} is not valid JSON (${(error as Error).message}). ${fix}`);
+    return failure('config-malformed', `${path} is not valid JSON${whereInText(text, error)}. ${fix}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return failure('config-malformed', `${path} does not hold a JSON object. ${fix}`);

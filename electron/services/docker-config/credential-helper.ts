@@ -105,10 +105,13 @@ async function callHelper(
   }
 }
 
+/**
+ * Never quotes what the helper printed: its stdout may echo the credential it was given (or
+ * hold one), and messages end up on screen and in logs. The user can run the helper to see it.
+ */
 function describeFailure(helper: string, action: string, run: HelperRun): string {
-  const fallback = run.code === null ? 'it was stopped before finishing (timed out?)' : `exit code ${String(run.code)}`;
-  const said = (run.stdout.trim() || run.stderr.trim() || fallback).slice(0, 300);
-  return `docker-credential-${helper} ${action} failed: ${said}. Unlock your keychain or check the helper's own setup, then try again.`;
+  const how = run.code === null ? 'was stopped before finishing (timed out?)' : `exited with code ${String(run.code)}`;
+  return `docker-credential-${helper} ${action} ${how}. Unlock your keychain or check the helper's own setup (run docker-credential-${helper} list in a terminal to see its own message), then try again.`;
 }
 
 /** `get`: the helper's credential for a server URL, or null when it holds none. */
