@@ -13,7 +13,7 @@ export { planDockerConfig, WINCRED_MAX_SECRET_BYTES } from './docker-config/plan
 export type { PlanOptions } from './docker-config/plan';
 export { importDockerConfig, importDockerConfigDetailed } from './docker-config/import';
 export type { ImportOutcome } from './docker-config/import';
-export { DOCKER_HUB_KEY, normalizeRegistryKey } from './docker-config/registry-key';
+export { DOCKER_HUB_KEY } from '../../shared/registry/registry-key';
 export { resolveConfigDir, decodeAuthEntry, encodeAuth } from './docker-config/config-file';
 export { listBackups } from './docker-config/backup';
 export { WRITTEN_RECORD_NAME } from './docker-config/written-record';

@@ -21,7 +21,12 @@ export const HUB_WEBSITE_HINT = 'For Docker Hub, use docker.io not hub.docker.co
 export type RegistryKeyResult =
   Readonly<{ ok: true; key: string; display: string; scheme?: 'http' | 'https' }> | Refusal;
 
-const HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** The host names Docker treats as Docker Hub; each is stored under DOCKER_HUB_KEY. */
+export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+]);
 // Docker's API roots: people paste them from docs (`https://index.docker.io/v1/`, `…/v2/`).
 const API_PATHS: ReadonlySet<string> = new Set(['', '/', '/v1', '/v1/', '/v2', '/v2/']);
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
@@ -50,14 +55,43 @@ export function toRegistryKey(input: string): RegistryKeyResult {
   if (parsed.host === 'hub.docker.com') {
     return refuse('hub.docker.com is the Docker Hub website, not its registry.', HUB_WEBSITE_HINT);
   }
-  const port = isDefaultPort(parsed.port, scheme) ? undefined : parsed.port;
-  const hostPort = port === undefined ? parsed.host : `${parsed.host}:${port}`;
-  const isHub = port === undefined && HUB_ALIASES.has(parsed.host);
+  const key = keyOf(parsed.host, parsed.port, scheme);
   if (!API_PATHS.has(path.toLowerCase())) {
-    const example = isHub ? DOCKER_HUB_DISPLAY : hostPort;
-    return refuse('A registry URL cannot contain a path.', `The registry is just the host, e.g. ${example}`);
+    return refuse(
+      'A registry URL cannot contain a path.',
+      `The registry is just the host, e.g. ${displayRegistry(key)}`,
+    );
   }
-  const key = isHub ? DOCKER_HUB_KEY : hostPort;
+  return keyResult(key, scheme);
+}
+
+/**
+ * The lenient mode of the same rule, for keys Docker itself wrote into config.json (`auths`,
+ * `credHelpers`) or gave a credential helper: like Docker's own `ConvertToHostname`, any path
+ * is dropped and `hub.docker.com` is just another host, so a key the entry form would refuse
+ * (`https://ghcr.io/v1/`, `registry.example.com/team`) still names its registry. Spaces,
+ * user-info and invalid hosts or ports are refused as in the strict mode.
+ */
+export function readDockerKey(input: string): RegistryKeyResult {
+  const text = input.trim();
+  if (text === '' || /\s/.test(text)) return refuse('This is not a registry address.');
+  const split = splitScheme(text);
+  if (!split.ok) return split;
+  const authority = split.rest.split('/')[0] ?? '';
+  if (authority.includes('@')) return refuse('A registry address cannot contain a username or password.');
+  const parsed = parseAuthority(authority);
+  if (!parsed.ok) return parsed;
+  return keyResult(keyOf(parsed.host, parsed.port, split.scheme), split.scheme);
+}
+
+/** The key of a validated host and port: default ports dropped, Docker Hub's aliases folded. */
+function keyOf(host: string, writtenPort: string | undefined, scheme: 'http' | 'https' | undefined): string {
+  const port = isDefaultPort(writtenPort, scheme) ? undefined : writtenPort;
+  if (port === undefined && DOCKER_HUB_ALIASES.has(host)) return DOCKER_HUB_KEY;
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+function keyResult(key: string, scheme: 'http' | 'https' | undefined): RegistryKeyResult {
   const result = { ok: true as const, key, display: displayRegistry(key) };
   return scheme === undefined ? result : { ...result, scheme };
 }

@@ -302,3 +302,28 @@ test('a long list renders only the rows in view and scrolls to the last one', as
   await expect(vault.row('reg-40.example.com')).toHaveAttribute('aria-rowindex', String(count + 1));
   await expect(vault.row('reg-01.example.com')).toHaveCount(0);
 });
+
+test('the preset follows the typed Registry URL unless one was picked', async () => {
+  await session.createVault();
+  const form = await vault.openAddForm();
+  await vault.fill(form, { registry: 'ghcr.io', username: 'octocat', password: 'ghp_follow' });
+  await expect(vault.field(form, 'Preset')).toHaveValue('ghcr');
+  await expect(form.getByText(/Create a PAT at GitHub/)).toBeVisible();
+  await expect(form.getByText(/Docker Hub → Account Settings/)).toBeHidden();
+  await form.getByRole('button', { name: 'Add Registry' }).click();
+  await expect(form).toBeHidden();
+  await expect(vault.row('ghcr.io').getByRole('cell').first()).toContainText('GitHub Container Registry');
+  await expect(vault.row('ghcr.io').getByRole('cell').first()).not.toContainText('Docker Hub');
+
+  const selfHosted = await vault.openAddForm();
+  await vault.fill(selfHosted, { registry: 'registry.example.com:5000', username: 'ci', password: 'pw' });
+  await expect(vault.field(selfHosted, 'Preset')).toHaveValue('private');
+  await selfHosted.getByRole('button', { name: 'Add Registry' }).click();
+  await expect(selfHosted).toBeHidden();
+  await expect(vault.row('registry.example.com:5000').getByRole('cell').first()).not.toContainText('Docker Hub');
+
+  // Picked explicitly: the choice stays whatever URL is typed.
+  const picked = await vault.openAddForm();
+  await vault.fill(picked, { preset: 'Harbor', registry: 'ghcr.io' });
+  await expect(vault.field(picked, 'Preset')).toHaveValue('harbor');
+});

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isDockerHubKey, normalizeRegistryKey } from './registry-key';
+import { DOCKER_HUB_KEY, readDockerKey } from '../../../shared/registry/registry-key';
 import { failure, success } from './types';
 import type {
   CredentialStore,
@@ -136,12 +136,21 @@ export function routeStore(config: Pick<LoadedConfig, 'credsStore' | 'credHelper
  */
 export function findAuthKey(auths: Readonly<Record<string, unknown>>, registry: string): string | undefined {
   if (Object.hasOwn(auths, registry)) return registry;
-  return Object.keys(auths).find((key) => normalizeRegistryKey(key) === registry);
+  return Object.keys(auths).find((key) => fileKeyRegistry(key) === registry);
 }
 
 /** True when Docker itself would find the registry under this file key. */
 export function isKeyDockerResolves(fileKey: string, registry: string): boolean {
-  return fileKey === registry || !isDockerHubKey(registry);
+  return fileKey === registry || registry !== DOCKER_HUB_KEY;
+}
+
+/**
+ * The registry a key found in config.json names, read as Docker reads it (the lenient mode of
+ * the one registry-key rule); a key that names no registry stays as written.
+ */
+export function fileKeyRegistry(key: string): string {
+  const read = readDockerKey(key);
+  return read.ok ? read.key : key;
 }
 
 /** `base64(username:secret)`, exactly what docker login writes. */
@@ -173,7 +182,7 @@ export function isPlaceholder(entry: AuthEntry | undefined): boolean {
 export function listEntries(config: LoadedConfig): DockerConfigEntry[] {
   const chosen = new Map<string, string>();
   for (const key of Object.keys(config.auths)) {
-    const registry = normalizeRegistryKey(key) ?? key;
+    const registry = fileKeyRegistry(key);
     if (!chosen.has(registry) || key === registry) chosen.set(registry, key);
   }
   return [...chosen].map(([registry, key]) => {

@@ -1,8 +1,16 @@
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME, decodeAuthEntry, getOwn, listEntries, loadConfig, resolveConfigDir } from './config-file';
+import {
+  CONFIG_FILE_NAME,
+  decodeAuthEntry,
+  fileKeyRegistry,
+  getOwn,
+  listEntries,
+  loadConfig,
+  resolveConfigDir,
+} from './config-file';
 import type { LoadedConfig } from './config-file';
 import { getHelperCredential } from './credential-helper';
-import { normalizeRegistryKey } from './registry-key';
+
 import { success } from './types';
 import type {
   DockerConfigEntry,
@@ -77,7 +85,7 @@ export async function importDockerConfigDetailed(
   }
   const covered = new Set(listed.map((entry) => entry.registry));
   for (const [key, helper] of Object.entries(config.credHelpers)) {
-    const registry = normalizeRegistryKey(key) ?? key;
+    const registry = fileKeyRegistry(key);
     if (covered.has(registry)) continue;
     covered.add(registry);
     keep(registry, key, await importFromHelper(helper, registry, [key], options));

@@ -12,7 +12,7 @@ import {
 } from './config-file';
 import type { LoadedConfig } from './config-file';
 import { getHelperCredential } from './credential-helper';
-import { normalizeRegistryKey } from './registry-key';
+import { toRegistryKey } from '../../../shared/registry/registry-key';
 import { failure, success } from './types';
 import type {
   CredentialStore,
@@ -41,7 +41,8 @@ export function validateCredentials(credentials: readonly DockerCredential[]): D
   const seen = new Set<string>();
   const valid: PlannedWrite[] = [];
   for (const credential of credentials) {
-    const registry = normalizeRegistryKey(credential.registry);
+    const read = toRegistryKey(credential.registry);
+    const registry = read.ok ? read.key : null;
     if (registry === null) {
       return failure(
         'invalid-entry',
@@ -212,7 +213,8 @@ export async function planDockerConfig(
   const removed: RemovalItem[] = [];
   const requestedKeys = new Set(requested.value.map((write) => write.registry));
   for (const input of options.remove ?? []) {
-    const registry = normalizeRegistryKey(input);
+    const read = toRegistryKey(input);
+    const registry = read.ok ? read.key : null;
     if (registry === null)
       return failure('invalid-entry', `"${input}" is not a registry address, so it cannot be removed.`);
     if (requestedKeys.has(registry))

@@ -1,4 +1,10 @@
 import { isIPv4 } from 'node:net';
+import {
+  DOCKER_HUB_ALIASES,
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_KEY,
+  readDockerKey,
+} from '../../../shared/registry/registry-key';
 
 /** Which kind of registry a host is; hints differ for each. */
 export type RegistryKind = 'docker-hub' | 'docker-hub-website' | 'ecr' | 'other';
@@ -21,8 +27,6 @@ export type RegistryTarget = Readonly<{
 /** Either a target or the reason the key is not one. */
 export type TargetResolution = Readonly<{ ok: true; target: RegistryTarget }> | Readonly<{ ok: false; reason: string }>;
 
-const dockerHubAliases = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const dockerHubRegistryHost = 'registry-1.docker.io';
 const ecrHostPattern = /\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 /** Paths Docker itself writes into `auths` keys (`https://index.docker.io/v1/`); anything else is a mistake. */
 const acceptedPaths = new Set(['', '/', '/v1', '/v1/', '/v2', '/v2/']);
@@ -37,7 +41,7 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** Classifies a host for hints: Docker Hub, its website, Amazon ECR, or anything else. */
 export function classifyRegistryHost(hostname: string): RegistryKind {
-  if (dockerHubAliases.has(hostname)) return 'docker-hub';
+  if (DOCKER_HUB_ALIASES.has(hostname)) return 'docker-hub';
   if (hostname === 'hub.docker.com') return 'docker-hub-website';
   return ecrHostPattern.test(hostname) ? 'ecr' : 'other';
 }
@@ -80,10 +84,16 @@ export function resolveTarget(registry: string): TargetResolution {
   if (!acceptedPaths.has(url.pathname)) {
     return { ok: false, reason: `A registry address has no path ("${url.pathname}"); use host[:port] only.` };
   }
-  const port = readWrittenPort(split.rest);
-  if (port === 0) return { ok: false, reason: 'Port 0 is not a valid registry port.' };
-  const kind = classifyRegistryHost(url.hostname);
-  const hostname = kind === 'docker-hub' && port === undefined ? dockerHubRegistryHost : url.hostname;
+  const writtenPort = readWrittenPort(split.rest);
+  if (writtenPort === 0) return { ok: false, reason: 'Port 0 is not a valid registry port.' };
+  // Host and port follow the one registry-key rule (shared/registry), read as Docker reads keys.
+  const read = readDockerKey(key);
+  if (!read.ok) return { ok: false, reason: `"${key}" is not a valid host or host:port. ${read.reason}` };
+  // Docker Hub is whatever the rule folds into its key (`docker.io:443` too): its API host, default port.
+  const isHub = read.key === DOCKER_HUB_KEY;
+  const kind = isHub ? 'docker-hub' : classifyRegistryHost(url.hostname);
+  const hostname = isHub ? DOCKER_HUB_API_HOST : url.hostname;
+  const port = isHub ? undefined : writtenPort;
   const authority = port === undefined ? hostname : `${hostname}:${port}`;
   return {
     ok: true,

@@ -5,6 +5,7 @@ import {
   blankForm,
   choosePreset,
   expiryHint,
+  followTypedUrl,
   formFromEntry,
   formWarnings,
   messagesOf,
@@ -42,6 +43,8 @@ export class EntryFormState {
   readonly mode: FormMode;
   readonly entryId: string | null;
   private readonly original: EntryFormFields;
+  /** True once the user chose a preset in the select: the URL no longer changes it. */
+  private presetPicked = false;
   preset = $derived(getPreset(this.fields.presetId));
   warnings = $derived(formWarnings(this.fields));
   tlsOptions = $derived(showsTlsOptions(this.fields));
@@ -65,9 +68,25 @@ export class EntryFormState {
     this.fields = { ...this.original };
   }
 
-  /** Applies a preset picked in the select (ignores a value that is not a preset id). */
+  /** Applies a preset picked in the select (ignores a value that is not a preset id); from then on it stays. */
   choosePreset(value: string): void {
-    if (isPresetId(value)) this.fields = choosePreset(this.fields, value);
+    if (!isPresetId(value)) return;
+    this.presetPicked = true;
+    this.fields = choosePreset(this.fields, value);
+  }
+
+  /** The Registry URL as typed; until the user picks a preset, the preset follows the URL. */
+  typeRegistry(value: string): void {
+    this.fields = this.follow({ ...this.fields, registry: value });
+  }
+
+  /** The username as typed (it tells Quay and Harbor robot accounts apart, among others). */
+  typeUsername(value: string): void {
+    this.fields = this.follow({ ...this.fields, username: value });
+  }
+
+  private follow(fields: EntryFormFields): EntryFormFields {
+    return this.mode === 'add' && !this.presetPicked ? followTypedUrl(fields) : fields;
   }
 
   /** True while Test login runs. */

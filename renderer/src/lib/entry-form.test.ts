@@ -3,6 +3,7 @@ import { REGISTRY_IMMUTABLE_MESSAGE } from '../../../shared/entries';
 import {
   blankForm,
   choosePreset,
+  followTypedUrl,
   formWarnings,
   fromLocalInput,
   messagesOf,
@@ -27,6 +28,19 @@ describe('presets in the form', () => {
     expect(ecr).toMatchObject({ presetId: 'ecr', registry: '', username: 'AWS' });
     const typed = choosePreset({ ...blankForm('docker-hub'), registry: 'myreg.example.com', username: 'me' }, 'ghcr');
     expect(typed).toMatchObject({ presetId: 'ghcr', registry: 'myreg.example.com', username: 'me' });
+  });
+
+  it('lets the preset follow the typed URL (and username), keeping it while the URL does not parse', () => {
+    const typed = (registry: string, username = '') => followTypedUrl({ ...blankForm(), registry, username }).presetId;
+    expect(typed('ghcr.io')).toBe('ghcr');
+    expect(typed('registry.example.com:5000')).toBe('private');
+    expect(typed('123456789012.dkr.ecr.eu-west-1.amazonaws.com')).toBe('ecr');
+    expect(typed('quay.io', 'org+robot')).toBe('quay');
+    expect(typed('docker.io')).toBe('docker-hub');
+    expect(typed('https://ghcr.io/')).toBe('ghcr');
+    // Half-typed or invalid: the preset stays as it was.
+    expect(typed('ghcr.io/owner')).toBe('docker-hub');
+    expect(typed('')).toBe('docker-hub');
   });
 
   it('offers plain HTTP and a CA certificate for self-hostable registries only', () => {

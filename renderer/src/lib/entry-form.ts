@@ -84,6 +84,18 @@ export function choosePreset(fields: EntryFormFields, next: PresetId): EntryForm
   };
 }
 
+/**
+ * The preset an add form should show when the user has not picked one: the one the typed URL
+ * (and username) belongs to, as the model would detect it. While the URL does not parse yet,
+ * the preset stays as it is, so typing does not make the hints flicker.
+ */
+export function followTypedUrl(fields: EntryFormFields): EntryFormFields {
+  const key = toRegistryKey(fields.registry);
+  if (!key.ok) return fields;
+  const presetId = detectPreset(key.key, fields.username).id;
+  return presetId === fields.presetId ? fields : { ...fields, presetId };
+}
+
 /** The edit form of an entry: every field as stored, the password blank (blank keeps it). */
 export function formFromEntry(entry: Entry): EntryFormFields {
   return {

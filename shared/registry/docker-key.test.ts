@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DOCKER_HUB_KEY, normalizeRegistryKey } from './registry-key';
+import { DOCKER_HUB_KEY, readDockerKey, toRegistryKey } from './registry-key';
 
-describe('normalizeRegistryKey', () => {
+/** The key in lenient mode, or null when the input names no registry. */
+function normalizeRegistryKey(input: string): string | null {
+  const read = readDockerKey(input);
+  return read.ok ? read.key : null;
+}
+
+describe('readDockerKey: keys Docker wrote, read leniently', () => {
   it('folds every Docker Hub spelling into the key Docker uses', () => {
     for (const input of [
       'docker.io',
@@ -21,6 +27,21 @@ describe('normalizeRegistryKey', () => {
     expect(normalizeRegistryKey('http://host:5000')).toBe('host:5000');
     expect(normalizeRegistryKey('https://registry.example.com:443/v2/')).toBe('registry.example.com');
     expect(normalizeRegistryKey('[::1]:5000')).toBe('[::1]:5000');
+  });
+
+  it('reads what the entry form refuses but Docker writes or tolerates, the way Docker reads it', () => {
+    for (const [input, key] of [
+      ['registry.example.com/team/app', 'registry.example.com'],
+      ['https://ghcr.io/v1/', 'ghcr.io'],
+      ['hub.docker.com', 'hub.docker.com'],
+      ['http://host.local:443', 'host.local:443'],
+      ['http://host.local:80', 'host.local'],
+    ] as const) {
+      expect(normalizeRegistryKey(input)).toBe(key);
+    }
+    // The strict mode (what a person types into Add Registry) refuses the first and the third.
+    expect(toRegistryKey('registry.example.com/team/app').ok).toBe(false);
+    expect(toRegistryKey('hub.docker.com').ok).toBe(false);
   });
 
   it('returns null for what is not a registry address', () => {
