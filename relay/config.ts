@@ -13,7 +13,15 @@ export type RelayConfig = Readonly<{
    * acknowledged envelope survives power loss; `normal` survives a killed process but not power loss.
    */
   durability: 'full' | 'normal';
+  /**
+   * Browser origins allowed to connect. A browser always sends `Origin`; the app's renderer is
+   * `app://regvault`, so any other web page is refused. Clients that are not browsers send none.
+   */
+  allowedOrigins: readonly string[];
 }>;
+
+/** The origin of Regvault's own renderer (the `app://` scheme of electron/security.ts). */
+export const appOrigin = 'app://regvault';
 
 const configSchema = z.strictObject({
   host: z.string().min(1),
@@ -25,6 +33,10 @@ const configSchema = z.strictObject({
     .min(1024)
     .max(256 * 1024 * 1024),
   durability: z.enum(['full', 'normal']),
+  allowedOrigins: z
+    .string()
+    .transform((list) => list.split(',').map((origin) => origin.trim()))
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i, 'an origin is scheme://host[:port]'))),
 });
 
 const flags = {
@@ -33,6 +45,7 @@ const flags = {
   '--data-dir': 'dataDir',
   '--max-frame-bytes': 'maxFrameBytes',
   '--durability': 'durability',
+  '--allowed-origins': 'allowedOrigins',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -49,6 +62,7 @@ export function parseRelayConfig(
     dataDir: env.REGVAULT_RELAY_DATA_DIR ?? './relay-data',
     maxFrameBytes: env.REGVAULT_RELAY_MAX_FRAME_BYTES ?? defaultMaxFrameBytes,
     durability: env.REGVAULT_RELAY_DURABILITY ?? 'full',
+    allowedOrigins: env.REGVAULT_RELAY_ALLOWED_ORIGINS ?? appOrigin,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';

@@ -1,7 +1,7 @@
 // The relay's WebSocket server: one challenge per connection, every frame size-capped and
 // schema-checked, every failure answered with a numbered error while other connections carry on.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { decodeBase64, encodeBase64 } from '../shared/sync/bytes';
@@ -38,7 +38,17 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');
   });
   // Frames up to twice the limit are read and answered with error 1002; beyond that ws closes with 1009.
-  const wss = new WebSocketServer({ server: http, maxPayload: config.maxFrameBytes * 2 });
+  // Any web page the user visits can open a WebSocket to a local relay; only the app's own
+  // origin (and clients that are not browsers, which send no Origin) get through the handshake.
+  const allowedOrigins = new Set(config.allowedOrigins);
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: config.maxFrameBytes * 2,
+    verifyClient: ({ req }: { req: IncomingMessage }) => {
+      const origin = req.headers.origin;
+      return origin === undefined || allowedOrigins.has(origin);
+    },
+  });
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on('connection', (ws) => {
     alive.set(ws, true);

@@ -2,8 +2,8 @@
  * The docker-config channels: glue between the IPC contract and the docker-config service.
  * A plan holds secrets (`plan.writes`) and the file's raw content, so it never crosses to the
  * renderer: main keeps it under a random id for a few minutes and the renderer sees a summary
- * built field by field (the dispatcher checks answers against the contract but passes the
- * original object on, so nothing extra may be in it).
+ * built field by field (and the dispatcher strips anything the contract's response schema does
+ * not declare, as a second line of defence).
  */
 import { randomBytes } from 'node:crypto';
 import type { RequestOf, ResponseOf } from '../../shared/ipc/contract';

@@ -35,8 +35,9 @@ test.afterEach(async () => {
 
 test('links a device through the UI, syncs live, keeps editing offline and converges after the relay restarts', async () => {
   test.setTimeout(180_000);
-  relay = await startRelayProcess();
   const [a, b] = await Promise.all([device(), device()]);
+  // The harness serves each renderer over http on its own port; the relay admits those origins only.
+  relay = await startRelayProcess({ args: ['--allowed-origins', `${a.app.origin},${b.app.origin}`] });
 
   // A: an entry made before sync was on is sent when it is switched on.
   await a.vault.addRegistry(entry('Before sync', 'before'));

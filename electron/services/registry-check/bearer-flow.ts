@@ -38,7 +38,11 @@ function resolveRealm(context: FlowContext, challenge: AuthChallenge): RealmUrl 
       outcome: createOutcome('bad-response', `The token realm ${url.origin} is not an HTTP(S) URL.`),
     };
   }
-  if (url.protocol === 'http:' && !context.plainHttpAllowed && !isLoopbackHost(url.hostname)) {
+  // Basic credentials go to the realm: over plain HTTP only to a loopback host, or to the very host
+  // that was marked insecure — never to another host because the registry itself is local or insecure.
+  const plainRealmAllowed =
+    isLoopbackHost(url.hostname) || (context.plainHttpAllowed && url.hostname === context.target.hostname);
+  if (url.protocol === 'http:' && !plainRealmAllowed) {
     const message = `The token service ${url.host} is plain HTTP; the credentials were not sent to it.`;
     return { ok: false, outcome: createOutcome('insecure-refused', message) };
   }
