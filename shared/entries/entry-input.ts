@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FieldError } from '../result';
 import { presetIds } from '../registry/presets';
-import type { EntryField } from './entry';
+import { isEntryField, type EntryField } from './entry';
 
 const MAX_SECRET = 64 * 1024;
 const MAX_TEXT = 200;
@@ -80,25 +80,6 @@ export const entryPatchSchema = z.object({
 
 /** Input of `editEntry`. */
 export type EntryPatch = Readonly<z.input<typeof entryPatchSchema>>;
-
-const ENTRY_FIELDS: ReadonlySet<string> = new Set<EntryField>([
-  'registry',
-  'name',
-  'username',
-  'secret',
-  'email',
-  'notes',
-  'pipelines',
-  'expiresAt',
-  'rotateEveryDays',
-  'insecure',
-  'caCertificate',
-  'presetId',
-]);
-
-function isEntryField(value: unknown): value is EntryField {
-  return typeof value === 'string' && ENTRY_FIELDS.has(value);
-}
 
 /** Every problem of a failed parse as field errors (the first per field), for the form to show beside each. */
 export function fieldErrorsOf(error: z.ZodError, fallback: EntryField): FieldError<EntryField>[] {

@@ -120,22 +120,33 @@ export const SECRET_MISSING = 'Enter the password, access token or key.';
 /** The message for an id that is not (or no longer) in the vault. */
 export const ENTRY_NOT_FOUND_MESSAGE = 'This entry no longer exists; it may have been deleted.';
 
-/** The input fields an entry operation validates; a field error names one of these. */
-export type EntryField =
-  | 'registry'
-  | 'name'
-  | 'username'
-  | 'secret'
-  | 'email'
-  | 'notes'
-  | 'pipelines'
-  | 'expiresAt'
-  | 'rotateEveryDays'
-  | 'insecure'
-  | 'caCertificate'
-  | 'presetId'
-  | 'reason'
-  | 'check';
+/** The input fields entry operations validate; a field error names one of these. */
+export const entryFields = [
+  'registry',
+  'name',
+  'username',
+  'secret',
+  'email',
+  'notes',
+  'pipelines',
+  'expiresAt',
+  'rotateEveryDays',
+  'insecure',
+  'caCertificate',
+  'presetId',
+  'reason',
+  'check',
+] as const;
+
+/** One input field of an entry operation. */
+export type EntryField = (typeof entryFields)[number];
+
+const entryFieldSet: ReadonlySet<string> = new Set(entryFields);
+
+/** True when `value` names an entry field (e.g. the head of a schema issue's path). */
+export function isEntryField(value: unknown): value is EntryField {
+  return typeof value === 'string' && entryFieldSet.has(value);
+}
 
 /** A failed entry operation: a code, a sentence, and (for bad input) which fields are wrong, as data. */
 export type EntryFailure = Failure<EntryErrorCode> & Readonly<{ fields?: readonly FieldError<EntryField>[] }>;

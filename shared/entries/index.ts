@@ -8,6 +8,7 @@ export {
   entryErrorCodes,
   entryFieldsSchema,
   entrySchema,
+  isEntryField,
   lastCheckSchema,
   rotationFlagSchema,
   type Entry,

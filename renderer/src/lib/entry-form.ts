@@ -3,7 +3,13 @@
  * fills it, and how it becomes a `NewEntryInput` or `EntryPatch`. The entry model validates
  * again; this layer only turns text into the model's types and routes errors to fields.
  */
-import type { Entry, EntryField, EntryPatch, NewEntryInput } from '../../../shared/entries';
+import {
+  isEntryField,
+  type Entry,
+  type EntryField,
+  type EntryPatch,
+  type NewEntryInput,
+} from '../../../shared/entries';
 import { failWith, ok, type Failure, type FieldError, type Result } from '../../../shared/result';
 import {
   detectPreset,
@@ -124,17 +130,11 @@ export function toNewEntryInput(fields: EntryFormFields): FormResult<NewEntryInp
   const numbers = parseNumbers(fields);
   if (!numbers.ok) return numbers;
   return ok({
+    ...textFields(fields),
     registry: fields.registry,
-    name: fields.name,
-    username: fields.username,
-    secret: fields.secret,
-    email: fields.email,
-    notes: fields.notes,
-    pipelines: splitPipelines(fields.pipelines),
     expiresAt: numbers.value.expiresAt,
     rotateEveryDays: numbers.value.rotateEveryDays,
     insecure: fields.insecure ? true : undefined,
-    caCertificate: fields.caCertificate,
     // "Private / self-hosted" means "none of the above": let the model recognise the URL.
     presetId: fields.presetId === 'private' ? undefined : fields.presetId,
   });
@@ -149,17 +149,24 @@ export function toEntryPatch(fields: EntryFormFields, original: EntryFormFields)
   if (!numbers.ok) return numbers;
   const expiryChanged = fields.expires !== original.expires;
   return ok({
+    ...textFields(fields),
+    expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
+    rotateEveryDays: numbers.value.rotateEveryDays ?? null,
+    insecure: fields.insecure,
+  });
+}
+
+/** The fields add and edit send the same way: text as typed, pipelines split. */
+function textFields(fields: EntryFormFields) {
+  return {
     name: fields.name,
     username: fields.username,
     secret: fields.secret,
     email: fields.email,
     notes: fields.notes,
     pipelines: splitPipelines(fields.pipelines),
-    expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
-    rotateEveryDays: numbers.value.rotateEveryDays ?? null,
-    insecure: fields.insecure,
     caCertificate: fields.caCertificate,
-  });
+  };
 }
 
 /** Pipeline names separated by commas or new lines, blanks dropped. */
@@ -213,10 +220,6 @@ export function messagesOf(error: Failure & Readonly<{ fields?: readonly FieldEr
     messages[target] = messages[target] === undefined ? message : `${messages[target]} ${message}`;
   }
   return Object.keys(messages).length > 0 ? messages : { form: error.message };
-}
-
-function isEntryField(field: string): field is EntryField {
-  return Object.hasOwn(FORM_FIELDS, field);
 }
 
 /** Soft warnings of the preset (never blocking), by field; none until the URL is a valid registry. */
