@@ -123,7 +123,7 @@ function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys)
     createdBy: ctx.actor,
     updatedBy: ctx.actor,
     // Typing http:// is an explicit choice of plain HTTP; anything else must be opted into.
-    insecure: form.insecure ?? (registry.scheme === 'http' ? true : undefined),
+    insecure: form.insecure ?? (registry.written.scheme === 'http' ? true : undefined),
     caCertificate: cleanOptional(form.caCertificate),
     presetId: preset.id,
   };

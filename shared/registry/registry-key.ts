@@ -17,9 +17,11 @@ export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 /** The hint shown when someone types Docker Hub's website instead of its registry (seed text). */
 export const HUB_WEBSITE_HINT = 'For Docker Hub, use docker.io not hub.docker.com';
 
-/** A normalized registry key, or why the input cannot be one. `scheme` is the scheme typed, if any. */
-export type RegistryKeyResult =
-  Readonly<{ ok: true; key: string; display: string; scheme?: 'http' | 'https' }> | Refusal;
+/** The parts of a registry address as written: scheme (if any), lower-case host, port (if any), path. */
+export type WrittenAddress = Readonly<{ scheme?: 'http' | 'https'; host: string; port?: string; path: string }>;
+
+/** A normalized registry key and the address it was read from, or why the input cannot be one. */
+export type RegistryKeyResult = Readonly<{ ok: true; key: string; display: string; written: WrittenAddress }> | Refusal;
 
 /** The host names Docker treats as Docker Hub; each is stored under DOCKER_HUB_KEY. */
 export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
@@ -55,14 +57,11 @@ export function toRegistryKey(input: string): RegistryKeyResult {
   if (parsed.host === 'hub.docker.com') {
     return refuse('hub.docker.com is the Docker Hub website, not its registry.', HUB_WEBSITE_HINT);
   }
-  const key = keyOf(parsed.host, parsed.port, scheme);
-  if (!API_PATHS.has(path.toLowerCase())) {
-    return refuse(
-      'A registry URL cannot contain a path.',
-      `The registry is just the host, e.g. ${displayRegistry(key)}`,
-    );
+  const result = keyResult({ scheme, host: parsed.host, port: parsed.port, path });
+  if (!isApiRootPath(path)) {
+    return refuse('A registry URL cannot contain a path.', `The registry is just the host, e.g. ${result.display}`);
   }
-  return keyResult(key, scheme);
+  return result;
 }
 
 /**
@@ -74,26 +73,32 @@ export function toRegistryKey(input: string): RegistryKeyResult {
  */
 export function readDockerKey(input: string): RegistryKeyResult {
   const text = input.trim();
-  if (text === '' || /\s/.test(text)) return refuse('This is not a registry address.');
+  if (text === '') return refuse('The registry address is empty.');
+  if (/\s/.test(text)) return refuse('A registry address cannot contain spaces.');
   const split = splitScheme(text);
   if (!split.ok) return split;
-  const authority = split.rest.split('/')[0] ?? '';
+  const slash = split.rest.indexOf('/');
+  const authority = slash === -1 ? split.rest : split.rest.slice(0, slash);
   if (authority.includes('@')) return refuse('A registry address cannot contain a username or password.');
   const parsed = parseAuthority(authority);
   if (!parsed.ok) return parsed;
-  return keyResult(keyOf(parsed.host, parsed.port, split.scheme), split.scheme);
+  const path = slash === -1 ? '' : split.rest.slice(slash);
+  return keyResult({ scheme: split.scheme, host: parsed.host, port: parsed.port, path });
 }
 
-/** The key of a validated host and port: default ports dropped, Docker Hub's aliases folded. */
-function keyOf(host: string, writtenPort: string | undefined, scheme: 'http' | 'https' | undefined): string {
-  const port = isDefaultPort(writtenPort, scheme) ? undefined : writtenPort;
-  if (port === undefined && DOCKER_HUB_ALIASES.has(host)) return DOCKER_HUB_KEY;
-  return port === undefined ? host : `${host}:${port}`;
+/** True for no path, or one of the API roots Docker itself writes (`/v1/` of Docker Hub's key). */
+export function isApiRootPath(path: string): boolean {
+  return API_PATHS.has(path.toLowerCase());
 }
 
-function keyResult(key: string, scheme: 'http' | 'https' | undefined): RegistryKeyResult {
-  const result = { ok: true as const, key, display: displayRegistry(key) };
-  return scheme === undefined ? result : { ...result, scheme };
+/** The key of a validated address: the scheme's default port dropped, Docker Hub's aliases folded. */
+function keyResult(
+  written: WrittenAddress,
+): Readonly<{ ok: true; key: string; display: string; written: WrittenAddress }> {
+  const port = isDefaultPort(written.port, written.scheme) ? undefined : written.port;
+  const hostPort = port === undefined ? written.host : `${written.host}:${port}`;
+  const key = port === undefined && DOCKER_HUB_ALIASES.has(written.host) ? DOCKER_HUB_KEY : hostPort;
+  return { ok: true, key, display: displayRegistry(key), written };
 }
 
 /** How a registry key is shown: Docker Hub's key as `docker.io`, every other key as itself. */

@@ -142,14 +142,19 @@ describe('toRegistryKey refuses', () => {
 
 describe('toRegistryKey extras', () => {
   it('returns the display form with the key', () => {
-    expect(toRegistryKey('index.docker.io')).toEqual({ ok: true, key: HUB, display: 'docker.io' });
-    expect(toRegistryKey('ghcr.io')).toEqual({ ok: true, key: 'ghcr.io', display: 'ghcr.io' });
+    expect(toRegistryKey('index.docker.io')).toEqual({
+      ok: true,
+      key: HUB,
+      display: 'docker.io',
+      written: { scheme: undefined, host: 'index.docker.io', port: undefined, path: '' },
+    });
+    expect(toRegistryKey('ghcr.io')).toMatchObject({ ok: true, key: 'ghcr.io', display: 'ghcr.io' });
   });
 
   it('reports the scheme typed so the UI can offer to mark http:// registries insecure', () => {
-    expect(toRegistryKey('http://localhost:5000')).toMatchObject({ scheme: 'http' });
-    expect(toRegistryKey('HTTPS://ghcr.io')).toMatchObject({ scheme: 'https' });
-    expect(toRegistryKey('ghcr.io')).not.toHaveProperty('scheme');
+    expect(toRegistryKey('http://localhost:5000')).toMatchObject({ written: { scheme: 'http', port: '5000' } });
+    expect(toRegistryKey('HTTPS://ghcr.io')).toMatchObject({ written: { scheme: 'https' } });
+    expect(toRegistryKey('ghcr.io')).toMatchObject({ written: { scheme: undefined } });
   });
 
   it('keys are fixed points, except an http:// registry on port 443', () => {

@@ -52,11 +52,11 @@ describe('resolveTarget', () => {
   it.each([
     ['', 'empty'],
     ['registry.example.com/team/app', 'no path'],
-    ['user@registry.example.com', 'user name'],
+    ['user@registry.example.com', 'username'],
     ['registry example.com', 'spaces'],
-    ['ftp://registry.example.com', 'not a registry scheme'],
-    ['registry.example.com:99999', 'not a valid host'],
-    ['registry.example.com:0', 'Port 0'],
+    ['ftp://registry.example.com', 'Only https:// and http://'],
+    ['registry.example.com:99999', 'between 1 and 65535'],
+    ['registry.example.com:0', 'between 1 and 65535'],
   ])('refuses %j', (key, reason) => {
     const resolution = resolveTarget(key);
     expect(resolution.ok).toBe(false);

@@ -3,6 +3,7 @@ import {
   DOCKER_HUB_ALIASES,
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_KEY,
+  isApiRootPath,
   readDockerKey,
 } from '../../../shared/registry/registry-key';
 
@@ -28,8 +29,6 @@ export type RegistryTarget = Readonly<{
 export type TargetResolution = Readonly<{ ok: true; target: RegistryTarget }> | Readonly<{ ok: false; reason: string }>;
 
 const ecrHostPattern = /\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
-/** Paths Docker itself writes into `auths` keys (`https://index.docker.io/v1/`); anything else is a mistake. */
-const acceptedPaths = new Set(['', '/', '/v1', '/v1/', '/v2', '/v2/']);
 
 /** True for 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -46,58 +45,28 @@ export function classifyRegistryHost(hostname: string): RegistryKind {
   return ecrHostPattern.test(hostname) ? 'ecr' : 'other';
 }
 
-/** Splits an optional `http://` / `https://` prefix off a key. */
-function splitScheme(
-  key: string,
-): Readonly<{ scheme: 'http' | 'https' | undefined; rest: string } | { error: string }> {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(key);
-  if (!match) return { scheme: undefined, rest: key };
-  const scheme = (match[1] ?? '').toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https')
-    return { error: `"${scheme}://" is not a registry scheme; use host[:port].` };
-  return { scheme, rest: key.slice(match[0].length) };
-}
-
-/** The port as written (the URL API drops :443 for https, but `host:443` still names a port). */
-function readWrittenPort(rest: string): number | undefined {
-  const authority = rest.split('/')[0] ?? '';
-  const match = /:(\d+)$/.exec(authority);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** Turns a Docker `auths` key (`https://index.docker.io/v1/`, `host[:port]`, optionally with a scheme) into a target. */
+/**
+ * Turns a Docker `auths` key (`https://index.docker.io/v1/`, `host[:port]`, optionally with a scheme)
+ * into a target. The address is read by the one registry-key rule (shared/registry, lenient mode),
+ * plus one thing a login check needs: a path other than an API root means a repository was typed.
+ */
 export function resolveTarget(registry: string): TargetResolution {
-  const key = registry.trim();
-  if (key.length === 0) return { ok: false, reason: 'The registry address is empty.' };
-  if (/\s/.test(key)) return { ok: false, reason: 'The registry address contains spaces.' };
-  const split = splitScheme(key);
-  if ('error' in split) return { ok: false, reason: split.error };
-  if (/[@?#\\]/.test(split.rest)) {
-    return { ok: false, reason: 'The registry address may not contain a user name, query or fragment.' };
+  const read = readDockerKey(registry);
+  if (!read.ok) return { ok: false, reason: read.hint === undefined ? read.reason : `${read.reason} ${read.hint}` };
+  const { written } = read;
+  if (!isApiRootPath(written.path)) {
+    return { ok: false, reason: `A registry address has no path ("${written.path}"); use host[:port] only.` };
   }
-  let url: URL;
-  try {
-    url = new URL(`https://${split.rest}`);
-  } catch {
-    return { ok: false, reason: `"${key}" is not a valid host or host:port.` };
-  }
-  if (!acceptedPaths.has(url.pathname)) {
-    return { ok: false, reason: `A registry address has no path ("${url.pathname}"); use host[:port] only.` };
-  }
-  const writtenPort = readWrittenPort(split.rest);
-  if (writtenPort === 0) return { ok: false, reason: 'Port 0 is not a valid registry port.' };
-  // Host and port follow the one registry-key rule (shared/registry), read as Docker reads keys.
-  const read = readDockerKey(key);
-  if (!read.ok) return { ok: false, reason: `"${key}" is not a valid host or host:port. ${read.reason}` };
   // Docker Hub is whatever the rule folds into its key (`docker.io:443` too): its API host, default port.
   const isHub = read.key === DOCKER_HUB_KEY;
-  const kind = isHub ? 'docker-hub' : classifyRegistryHost(url.hostname);
-  const hostname = isHub ? DOCKER_HUB_API_HOST : url.hostname;
-  const port = isHub ? undefined : writtenPort;
+  const hostname = isHub ? DOCKER_HUB_API_HOST : written.host;
+  // The port as written, even a default one: with plain HTTP after HTTPS, `host:443` stays on 443.
+  const port = isHub || written.port === undefined ? undefined : Number(written.port);
   const authority = port === undefined ? hostname : `${hostname}:${port}`;
+  const kind = isHub ? 'docker-hub' : classifyRegistryHost(written.host);
   return {
     ok: true,
-    target: { authority, hostname, port, scheme: split.scheme, kind, loopback: isLoopbackHost(hostname) },
+    target: { authority, hostname, port, scheme: written.scheme, kind, loopback: isLoopbackHost(hostname) },
   };
 }
 
