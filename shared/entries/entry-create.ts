@@ -10,20 +10,13 @@ import {
   SECRET_MISSING,
   USERNAME_MISSING,
   entryError,
-  fieldsError,
+  fieldError,
   type Entry,
   type EntryContext,
   type EntryResult,
 } from './entry';
 import { decodeEntry, getEntriesMap, replaceSecret, writeFields } from './entry-doc';
-import {
-  cleanOptional,
-  cleanPipelines,
-  cleanSecret,
-  fieldErrorsOf,
-  newEntryInputSchema,
-  type NewEntryInput,
-} from './entry-input';
+import { cleanSecret, cleanTextFields, newEntryInputSchema, parseEntryInput, type NewEntryInput } from './entry-input';
 import { getEntry } from './entry-mutations';
 
 type Prepared = Readonly<{
@@ -86,26 +79,26 @@ function indexRegistryKeys(doc: Y.Doc): TakenKeys {
 }
 
 function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys): Prepared | EntryResult<Entry> {
-  const parsed = newEntryInputSchema.safeParse(input);
-  if (!parsed.success) return fieldsError('invalid-input', fieldErrorsOf(parsed.error, 'registry'));
-  const form = parsed.data;
+  const parsed = parseEntryInput(newEntryInputSchema, input);
+  if (!parsed.ok) return parsed;
+  const form = parsed.value;
   const registry = toRegistryKey(form.registry);
   if (!registry.ok) {
     const message = [registry.reason, registry.hint].filter(Boolean).join(' ');
-    return fieldsError('registry-invalid', [{ field: 'registry', message }]);
+    return fieldError('registry-invalid', 'registry', message);
   }
   const existing = taken.nameOf(registry.key);
   if (existing !== undefined) {
     const label = existing === '' ? '' : ` ("${existing}")`;
     const message = `${registry.display} already has an entry${label}. Each registry URL has one entry: edit that one to change its credentials.`;
-    return fieldsError('registry-exists', [{ field: 'registry', message }]);
+    return fieldError('registry-exists', 'registry', message);
   }
   const typedUsername = form.username?.trim() ?? '';
   const preset = form.presetId === undefined ? detectPreset(registry.key, typedUsername) : getPreset(form.presetId);
   const username = typedUsername === '' ? (preset.defaultUsername ?? '') : typedUsername;
-  if (username === '') return fieldsError('invalid-input', [{ field: 'username', message: USERNAME_MISSING }]);
+  if (username === '') return fieldError('invalid-input', 'username', USERNAME_MISSING);
   const secret = cleanSecret(form.secret);
-  if (secret.trim() === '') return fieldsError('invalid-input', [{ field: 'secret', message: SECRET_MISSING }]);
+  if (secret.trim() === '') return fieldError('invalid-input', 'secret', SECRET_MISSING);
 
   const now = ctx.now();
   const lifetime = preset.lifetimeMs;
@@ -113,9 +106,9 @@ function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys)
     registry: registry.key,
     name: form.name?.trim() || registry.display,
     username,
-    email: cleanOptional(form.email),
-    notes: form.notes?.trim() ?? '',
-    pipelines: cleanPipelines(form.pipelines ?? []),
+    notes: '',
+    pipelines: [],
+    ...cleanTextFields(form),
     expiresAt: form.expiresAt ?? (lifetime === undefined ? undefined : now + lifetime),
     rotateEveryDays: form.rotateEveryDays,
     createdAt: now,
@@ -124,7 +117,6 @@ function prepareEntry(input: NewEntryInput, ctx: EntryContext, taken: TakenKeys)
     updatedBy: ctx.actor,
     // Typing http:// is an explicit choice of plain HTTP; anything else must be opted into.
     insecure: form.insecure ?? (registry.written.scheme === 'http' ? true : undefined),
-    caCertificate: cleanOptional(form.caCertificate),
     presetId: preset.id,
   };
   return { id: ctx.newId(), key: registry.key, fields, secret, now };

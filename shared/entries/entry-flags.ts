@@ -8,7 +8,7 @@ import { ok } from '../result';
 import {
   ENTRY_NOT_FOUND_MESSAGE,
   entryError,
-  fieldsError,
+  fieldError,
   lastCheckSchema,
   type EntryContext,
   type EntryResult,
@@ -25,7 +25,7 @@ export function recordCheck(doc: Y.Doc, id: string, result: LastCheck): EntryRes
   const parsed = lastCheckSchema.safeParse(result);
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'The login check result is not valid.';
-    return fieldsError('invalid-input', [{ field: 'check', message }]);
+    return fieldError('invalid-input', 'check', message);
   }
   const entry = getEntry(doc, id);
   const map = getEntryMap(doc, id);
@@ -44,8 +44,7 @@ export function flagRotation(
   ctx: EntryContext,
 ): EntryResult<FlagRotationResult> {
   const text = reason.trim();
-  if (text === '')
-    return fieldsError('invalid-input', [{ field: 'reason', message: 'Say why the secret should be rotated.' }]);
+  if (text === '') return fieldError('invalid-input', 'reason', 'Say why the secret should be rotated.');
   const at = ctx.now();
   const flagged: string[] = [];
   const missing: string[] = [];

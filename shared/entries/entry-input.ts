@@ -4,9 +4,9 @@
  * real credentials (GCR JSON keys are ~2.4 KB, ECR tokens ~3 KB).
  */
 import { z } from 'zod';
-import type { FieldError } from '../result';
+import { ok, type FieldError } from '../result';
 import { presetIds } from '../registry/presets';
-import { isEntryField, type EntryField } from './entry';
+import { fieldsError, isEntryField, type EntryField, type EntryResult } from './entry';
 
 const MAX_SECRET = 64 * 1024;
 const MAX_TEXT = 200;
@@ -81,8 +81,13 @@ export const entryPatchSchema = z.object({
 /** Input of `editEntry`. */
 export type EntryPatch = Readonly<z.input<typeof entryPatchSchema>>;
 
-/** Every problem of a failed parse as field errors (the first per field), for the form to show beside each. */
-export function fieldErrorsOf(error: z.ZodError, fallback: EntryField): FieldError<EntryField>[] {
+/** Parses form input; a failure names each wrong field with its sentence (the first per field). */
+export function parseEntryInput<S extends z.ZodType>(schema: S, input: unknown): EntryResult<z.output<S>> {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? ok(parsed.data) : fieldsError('invalid-input', fieldErrorsOf(parsed.error, 'registry'));
+}
+
+function fieldErrorsOf(error: z.ZodError, fallback: EntryField): FieldError<EntryField>[] {
   const found = new Map<EntryField, string>();
   for (const issue of error.issues) {
     const head = issue.path[0];
@@ -100,13 +105,32 @@ export function cleanSecret(secret: string): string {
   return secret.replace(/\r?\n$/, '');
 }
 
-/** Trims pipeline names, drops blanks and duplicates, keeps the order typed. */
-export function cleanPipelines(pipelines: readonly string[]): string[] {
+type TextFields = Readonly<{ email?: string; notes?: string; pipelines?: readonly string[]; caCertificate?: string }>;
+
+/**
+ * The free-text fields the input carries, cleaned as stored: trimmed, blanks removed
+ * (`undefined` removes an optional field), pipelines without blanks or repeats in the order
+ * typed. A field the input does not carry is absent, so an edit keeps the stored value.
+ */
+export function cleanTextFields(input: TextFields): {
+  email?: string | undefined;
+  notes?: string;
+  pipelines?: string[];
+  caCertificate?: string | undefined;
+} {
+  return {
+    ...(input.email !== undefined && { email: cleanOptional(input.email) }),
+    ...(input.notes !== undefined && { notes: input.notes.trim() }),
+    ...(input.pipelines !== undefined && { pipelines: cleanPipelines(input.pipelines) }),
+    ...(input.caCertificate !== undefined && { caCertificate: cleanOptional(input.caCertificate) }),
+  };
+}
+
+function cleanPipelines(pipelines: readonly string[]): string[] {
   return [...new Set(pipelines.map((p) => p.trim()).filter((p) => p !== ''))];
 }
 
-/** Trims an optional text field and turns blank into undefined (the field is removed). */
-export function cleanOptional(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
+function cleanOptional(value: string): string | undefined {
+  const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }

@@ -12,20 +12,13 @@ import {
   REGISTRY_IMMUTABLE_MESSAGE,
   USERNAME_MISSING,
   entryError,
-  fieldsError,
+  fieldError,
   type Entry,
   type EntryContext,
   type EntryResult,
 } from './entry';
 import { decodeEntry, getEntriesMap, getEntryMap, replaceSecret, writeFields } from './entry-doc';
-import {
-  cleanOptional,
-  cleanPipelines,
-  cleanSecret,
-  fieldErrorsOf,
-  entryPatchSchema,
-  type EntryPatch,
-} from './entry-input';
+import { cleanSecret, cleanTextFields, entryPatchSchema, parseEntryInput, type EntryPatch } from './entry-input';
 
 /**
  * Ids of the readable entries stored under a registry key (two or more only after merging
@@ -52,17 +45,17 @@ export function getEntry(doc: Y.Doc, id: string): EntryResult<Entry> {
 
 /** Applies an edit: blank secret keeps the old one, a new secret restarts expiry and clears stale flags. */
 export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryContext): EntryResult<Entry> {
-  const parsed = entryPatchSchema.safeParse(patch);
-  if (!parsed.success) return fieldsError('invalid-input', fieldErrorsOf(parsed.error, 'registry'));
-  const form = parsed.data;
+  const parsed = parseEntryInput(entryPatchSchema, patch);
+  if (!parsed.ok) return parsed;
+  const form = parsed.value;
   const current = getEntry(doc, id);
   if (!current.ok) return current;
   const entry = current.value;
   if (form.registry !== undefined && !isSameKey(form.registry, entry.registry)) {
-    return fieldsError('registry-immutable', [{ field: 'registry', message: REGISTRY_IMMUTABLE_MESSAGE }]);
+    return fieldError('registry-immutable', 'registry', REGISTRY_IMMUTABLE_MESSAGE);
   }
   const username = form.username?.trim();
-  if (username === '') return fieldsError('invalid-input', [{ field: 'username', message: USERNAME_MISSING }]);
+  if (username === '') return fieldError('invalid-input', 'username', USERNAME_MISSING);
   const typedSecret = form.secret === undefined ? '' : cleanSecret(form.secret);
   const newSecret = typedSecret.trim() === '' || typedSecret === entry.secret ? undefined : typedSecret;
 
@@ -72,9 +65,11 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
   const fields: Record<string, unknown> = {
     name: form.name === undefined ? entry.name : form.name.trim() || displayRegistry(entry.registry),
     username: username ?? entry.username,
-    email: form.email === undefined ? entry.email : cleanOptional(form.email),
-    notes: form.notes === undefined ? entry.notes : form.notes.trim(),
-    pipelines: form.pipelines === undefined ? entry.pipelines : cleanPipelines(form.pipelines),
+    email: entry.email,
+    notes: entry.notes,
+    pipelines: entry.pipelines,
+    caCertificate: entry.caCertificate,
+    ...cleanTextFields(form),
     expiresAt: pickExpiry(
       form.expiresAt,
       entry.expiresAt,
@@ -82,7 +77,6 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
     ),
     rotateEveryDays: form.rotateEveryDays === undefined ? entry.rotateEveryDays : (form.rotateEveryDays ?? undefined),
     insecure: form.insecure ?? entry.insecure,
-    caCertificate: form.caCertificate === undefined ? entry.caCertificate : cleanOptional(form.caCertificate),
     presetId,
   };
   // A check or a rotation flag describes the credential it was made for, not the new one.

@@ -164,3 +164,8 @@ export function fieldsError(code: EntryErrorCode, fields: readonly FieldError<En
   const message = fields.map((f) => f.message).join(' ') || 'The entry is not valid.';
   return failWith({ code, message, fields });
 }
+
+/** A failure about one field. */
+export function fieldError(code: EntryErrorCode, field: EntryField, message: string): Err<EntryFailure> {
+  return fieldsError(code, [{ field, message }]);
+}
