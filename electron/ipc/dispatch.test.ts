@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOGIN_CHECK_CODES } from '../../shared/registry/login-check-codes';
 import { memoryClipboard } from '../services/fixtures/memory-clipboard';
 import { createDispatch, isTrustedSender } from './dispatch';
 import { createHandlers } from './handlers';
@@ -117,6 +118,33 @@ describe('the real handler table behind the dispatcher', () => {
 });
 
 describe('answers', () => {
+  it('type login-check codes: a code the docs do not list breaks the contract', async () => {
+    const { clipboard } = memoryClipboard();
+    const handlers = createHandlers({
+      appName: 'R',
+      appVersion: '1',
+      home: '/h',
+      env: {},
+      platform: 'linux',
+      clipboard,
+    });
+    const verdict = { ok: false, status: 401, message: 'm', hint: 'h', durationMs: 1 };
+    const answering = (code: string) =>
+      createDispatch(
+        { ...handlers, 'registry:check-login': () => ({ ok: true, value: { ...verdict, code } as never }) },
+        origin,
+      );
+    const input = { registry: 'reg.example.com', username: 'u', secret: 's' };
+    for (const code of LOGIN_CHECK_CODES) {
+      expect(await answering(code)('registry:check-login', input, trusted)).toMatchObject({
+        ok: true,
+        value: { code },
+      });
+    }
+    const unknown = await answering('UNAUTHORIZED')('registry:check-login', input, trusted);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
   it('carry only what the contract declares', async () => {
     const { clipboard } = memoryClipboard();
     const handlers = createHandlers({

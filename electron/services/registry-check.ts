@@ -3,7 +3,7 @@
  * A plain Node module (no `electron` import) so tests run it against a real registry. See docs/login-check.md.
  */
 import { X509Certificate } from 'node:crypto';
-import type { LoginCheckCode } from './registry-check/codes';
+import type { LoginCheckCode } from '../../shared/registry/login-check-codes';
 import { selectHint } from './registry-check/hints';
 import { classifyRequestError } from './registry-check/http-request';
 import { runLoginFlow } from './registry-check/login-flow';
@@ -12,8 +12,12 @@ import { createOutcome } from './registry-check/outcome';
 import type { RegistryTarget } from './registry-check/target';
 import { buildPingUrl, resolveTarget } from './registry-check/target';
 
-export { LOGIN_CHECK_CODES, LOGIN_CHECK_CODE_MEANINGS, describeLoginCheckCodes } from './registry-check/codes';
-export type { LoginCheckCode, LoginCheckCodeDescription } from './registry-check/codes';
+export {
+  LOGIN_CHECK_CODES,
+  LOGIN_CHECK_CODE_MEANINGS,
+  describeLoginCheckCodes,
+} from '../../shared/registry/login-check-codes';
+export type { LoginCheckCode, LoginCheckCodeDescription } from '../../shared/registry/login-check-codes';
 export { parseAuthChallenges } from './registry-check/challenge';
 export type { AuthChallenge } from './registry-check/challenge';
 export { isLoopbackHost, resolveTarget } from './registry-check/target';

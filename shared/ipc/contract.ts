@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOGIN_CHECK_CODES } from '../registry/login-check-codes';
 import type { Result } from '../result';
 
 /** Declares one request/response channel: the schemas both processes validate against. */
@@ -33,7 +34,7 @@ export const checkLoginSchema = z
 /** The verdict of a login check: a code from docs/login-check.md, what happened, and what to do. */
 export const loginCheckResultSchema = z.object({
   ok: z.boolean(),
-  code: z.string(),
+  code: z.enum(LOGIN_CHECK_CODES),
   status: z.number().optional(),
   message: z.string(),
   hint: z.string(),

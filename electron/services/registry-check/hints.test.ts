@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { LOGIN_CHECK_CODES, describeLoginCheckCodes } from './codes';
+import { LOGIN_CHECK_CODES, describeLoginCheckCodes } from '../../../shared/registry/login-check-codes';
 import type { HintContext } from './hints';
 import { selectHint } from './hints';
 

@@ -1,4 +1,4 @@
-import type { LoginCheckCode } from './codes';
+import { NOT_RUN_HINT, type LoginCheckCode } from '../../../shared/registry/login-check-codes';
 import type { FailureDetail } from './http-request';
 import type { RegistryKind } from './target';
 
@@ -107,5 +107,7 @@ export function selectHint(context: HintContext): string {
       return `${httpsSupported} Plain HTTP is used only for loopback addresses or a registry marked insecure, because credentials would travel unencrypted.`;
     case 'invalid-registry':
       return `${hostnameFormat} ${useDockerIo}`;
+    case 'not-run':
+      return NOT_RUN_HINT;
   }
 }

@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:h
 import { request as requestHttp } from 'node:http';
 import { request as requestHttps } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { LoginCheckCode } from './codes';
+import type { LoginCheckCode } from '../../../shared/registry/login-check-codes';
 
 /** What a failed connection looked like, beyond its code: drives the plain-HTTP fallback and the hints. */
 export type FailureDetail = 'not-tls' | 'hostname-mismatch' | 'expired' | 'bad-ca-certificate' | 'none';

@@ -1,4 +1,4 @@
-import type { LoginCheckCode } from './codes';
+import type { LoginCheckCode } from '../../../shared/registry/login-check-codes';
 import type { FailureDetail, HttpResponse } from './http-request';
 import type { RegistryTarget } from './target';
 

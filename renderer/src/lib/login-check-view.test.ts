@@ -50,7 +50,7 @@ describe('toLastCheck', () => {
       message:
         'reg.example.com:5000 rejected the credentials for ci (HTTP 401). Verify username is correct. Check if password/token has expired.',
     });
-    const passed = { ...unauthorized, ok: true, code: 'ok', message: 'Logged in.', hint: '' };
+    const passed: LoginCheckResult = { ...unauthorized, ok: true, code: 'ok', message: 'Logged in.', hint: '' };
     expect(toLastCheck(passed, 7)).toEqual({ at: 7, ok: true, code: 'ok', message: 'Logged in.' });
   });
 });

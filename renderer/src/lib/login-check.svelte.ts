@@ -1,6 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { Entry } from '../../../shared/entries';
 import { toRegistryKey } from '../../../shared/registry';
+import { NOT_RUN_HINT } from '../../../shared/registry/login-check-codes';
 import type { CheckTarget, LoginCheckResult } from './login-check-view';
 
 export { toLastCheck, type CheckTarget, type LoginCheckResult } from './login-check-view';
@@ -33,7 +34,8 @@ export class LoginChecks {
         ...(target.caCertificate?.trim() ? { caCertificate: target.caCertificate } : {}),
       });
       if (result.ok) return result.value;
-      return { ok: false, code: result.error.code, message: result.error.message, hint: '', durationMs: 0 };
+      // The bridge's own failure (e.g. a value over the contract's limits): nothing reached a registry.
+      return { ok: false, code: 'not-run', message: result.error.message, hint: NOT_RUN_HINT, durationMs: 0 };
     } finally {
       this.running.delete(key);
     }

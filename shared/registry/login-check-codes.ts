@@ -1,4 +1,7 @@
-/** Every outcome a login check can report; the UI and docs/login-check.md key on these strings. */
+/**
+ * Every outcome a login check can report (docs/login-check.md). Shared because the verdict
+ * crosses IPC typed by these codes and the renderer keys on them.
+ */
 export const LOGIN_CHECK_CODES = [
   'ok',
   'unauthorized',
@@ -15,7 +18,11 @@ export const LOGIN_CHECK_CODES = [
   'unsupported-auth',
   'insecure-refused',
   'invalid-registry',
+  'not-run',
 ] as const;
+
+/** The hint for `not-run`: the renderer gives it itself, since main never saw the request. */
+export const NOT_RUN_HINT = 'Nothing was sent to the registry. Check the values in the form, then test again.';
 
 /** One outcome of a login check. */
 export type LoginCheckCode = (typeof LOGIN_CHECK_CODES)[number];
@@ -38,6 +45,7 @@ export const LOGIN_CHECK_CODE_MEANINGS: Readonly<Record<LoginCheckCode, string>>
   'unsupported-auth': 'The registry asks for an authentication scheme other than Basic or Bearer.',
   'insecure-refused': 'Plain HTTP was asked for a host that is neither loopback nor marked insecure; nothing was sent.',
   'invalid-registry': 'The registry address is not a Docker registry key (host[:port] or https://index.docker.io/v1/).',
+  'not-run': 'The app refused the request before anything was sent (for example a secret over 64 KB).',
 };
 
 /** A code with its meaning, for documentation and help screens. */
