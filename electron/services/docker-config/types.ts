@@ -1,3 +1,5 @@
+import { fail, ok, type Err, type Failure, type Result } from '../../../shared/result';
+
 /** Where Docker keeps the secret of one registry: in config.json or behind a credential helper. */
 export type CredentialStore = Readonly<{ kind: 'file' }> | Readonly<{ kind: 'helper'; helper: string }>;
 
@@ -6,11 +8,10 @@ export type DockerConfigErrorCode =
   'config-malformed' | 'config-changed' | 'invalid-entry' | 'helper-failed' | 'helper-not-found' | 'io';
 
 /** A failure with a stable code and a sentence the user can act on. */
-export type DockerConfigError = Readonly<{ code: DockerConfigErrorCode; message: string }>;
+export type DockerConfigError = Failure<DockerConfigErrorCode>;
 
-/** Same shape as `Result` in shared/ipc/result, with the codes narrowed. */
-export type DockerConfigResult<T> =
-  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; error: DockerConfigError }>;
+/** The shared `Result` with the error narrowed to docker-config codes. */
+export type DockerConfigResult<T> = Result<T, DockerConfigError>;
 
 /** Where to find config.json and the helpers; tests pass a temporary dir and their own env. */
 export type DockerConfigOptions = Readonly<{
@@ -101,12 +102,10 @@ export type ImportedCredential = Readonly<{ registry: string; username: string; 
 /** A registry an import could not take, and why. */
 export type SkippedImport = Readonly<{ registry: string; key: string; reason: string }>;
 
-/** Builds a failed result. */
-export function failure<T = never>(code: DockerConfigErrorCode, message: string): DockerConfigResult<T> {
-  return { ok: false, error: { code, message } };
+/** Builds a failed result; the parameter type keeps the code inside this domain's union. */
+export function failure(code: DockerConfigErrorCode, message: string): Err<DockerConfigError> {
+  return fail(code, message);
 }
 
-/** Builds a successful result. */
-export function success<T>(value: T): DockerConfigResult<T> {
-  return { ok: true, value };
-}
+/** Builds a successful result (`ok`, under the name this service's modules use). */
+export const success = ok;
