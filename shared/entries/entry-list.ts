@@ -6,15 +6,9 @@
 import type * as Y from 'yjs';
 import { ok } from '../result';
 import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext, type EntryResult } from './entry';
-import {
-  decodeEntry,
-  getEntriesMap,
-  getEntryMap,
-  keepSecretVersion,
-  writeFields,
-  type SecretVersion,
-} from './entry-doc';
+import { getEntriesMap, getEntryMap, keepSecretVersion, writeFields, type SecretVersion } from './entry-doc';
 import { getEntry } from './entry-mutations';
+import { EntrySet } from './entry-set';
 
 /** Entries sharing one registry key; the user keeps one of them (`resolveConflict`). */
 export type RegistryConflict = Readonly<{ registry: string; ids: readonly string[] }>;
@@ -32,39 +26,9 @@ export type EntryList = Readonly<{
 
 /** Decodes every entry; a malformed one is listed in `damaged` and the rest still load. */
 export function listEntries(doc: Y.Doc): EntryList {
-  const entries: Entry[] = [];
-  const damaged: string[] = [];
-  const secretConflicts: SecretConflict[] = [];
-  const byRegistry = new Map<string, Entry[]>();
-  getEntriesMap(doc).forEach((value, id) => {
-    const decoded = decodeEntry(id, value);
-    if (decoded === undefined) {
-      damaged.push(id);
-      return;
-    }
-    const { entry, versions } = decoded;
-    entries.push(entry);
-    if (versions.length > 1) secretConflicts.push({ id, versions });
-    const group = byRegistry.get(entry.registry);
-    if (group === undefined) byRegistry.set(entry.registry, [entry]);
-    else group.push(entry);
-  });
-  const conflicts: RegistryConflict[] = [];
-  for (const [registry, group] of byRegistry) {
-    if (group.length < 2) continue;
-    group.sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
-    conflicts.push({ registry, ids: group.map((e) => e.id) });
-  }
-  entries.sort(
-    (a, b) =>
-      compareText(a.name.toLowerCase(), b.name.toLowerCase()) ||
-      compareText(a.registry, b.registry) ||
-      compareText(a.id, b.id),
-  );
-  damaged.sort(compareText);
-  conflicts.sort((a, b) => compareText(a.registry, b.registry));
-  secretConflicts.sort((a, b) => compareText(a.id, b.id));
-  return { entries, damaged, conflicts, secretConflicts };
+  const set = new EntrySet(getEntriesMap(doc));
+  set.fill();
+  return set.snapshot().list;
 }
 
 /** Keeps one entry of a registry conflict and deletes the others (needs delete permission in a team vault). */
@@ -110,9 +74,4 @@ export function resolveSecretConflict(
   if (!kept)
     return entryError('conflict-mismatch', 'That secret version is no longer on this entry; reload and choose again.');
   return getEntry(doc, id);
-}
-
-/** Code-unit order: the same on every peer and every locale. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

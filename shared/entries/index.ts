@@ -41,6 +41,7 @@ export {
   type SecretConflict,
 } from './entry-list';
 export { buildSearchIndex, filterIndex, searchEntries, toSearchTerms, type SearchIndex } from './search';
+export { watchEntries, type EntrySnapshot } from './entry-set';
 export {
   EXPIRES_SOON_FRACTION,
   EXPIRES_SOON_MAX_MS,

@@ -1,7 +1,7 @@
 /**
  * Entry search (DESIGN.md §3): case-insensitive, every word must match somewhere in the
  * name, registry (key or display form), username, notes or pipelines. Secrets and emails are
- * never searched. The lower-cased text of each entry is built once per vault change, so a
+ * never searched. The lower-cased text of each entry is built when the entry changes, so a
  * keystroke costs one `includes` per entry and word (10,000 entries: well under a frame).
  */
 import { displayRegistry } from '../registry/registry-key';
@@ -13,14 +13,16 @@ export type SearchIndex = Readonly<{ entries: readonly Entry[]; haystacks: reado
 // A separator no query word can contain (words are split on whitespace), so no match spans two fields.
 const FIELD_SEPARATOR = '\n';
 
-/** Builds the search text of every entry; rebuild it when the list changes. */
+/** The lower-case text a query is matched against: the searched fields, never the secret or email. */
+export function searchTextOf(entry: Entry): string {
+  return [entry.name, entry.registry, displayRegistry(entry.registry), entry.username, entry.notes, ...entry.pipelines]
+    .join(FIELD_SEPARATOR)
+    .toLowerCase();
+}
+
+/** Builds the search text of every entry (a live vault keeps it per entry instead: `watchEntries`). */
 export function buildSearchIndex(entries: readonly Entry[]): SearchIndex {
-  const haystacks = entries.map((entry) =>
-    [entry.name, entry.registry, displayRegistry(entry.registry), entry.username, entry.notes, ...entry.pipelines]
-      .join(FIELD_SEPARATOR)
-      .toLowerCase(),
-  );
-  return { entries, haystacks };
+  return { entries, haystacks: entries.map(searchTextOf) };
 }
 
 /** Splits a query into lower-case words; an empty query has none and matches everything. */

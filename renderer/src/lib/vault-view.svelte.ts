@@ -1,14 +1,12 @@
 import {
   addEntry,
-  buildSearchIndex,
   deleteEntry,
   editEntry,
   filterIndex,
-  getEntriesMap,
-  listEntries,
   recordCheck,
   resolveConflict,
   resolveSecretConflict,
+  watchEntries,
   type Entry,
   type EntryContext,
   type EntryFailure,
@@ -17,6 +15,7 @@ import {
   type EntryPatch,
   type LastCheck,
   type NewEntryInput,
+  type SearchIndex,
 } from '../../../shared/entries';
 import { fail, type Failure, type Result } from '../../../shared/result';
 import { EntryChecks } from './entry-checks.svelte';
@@ -25,6 +24,7 @@ import { describeError } from './session.svelte';
 import type { OpenVault, VaultSession, VaultSummary } from './store';
 
 const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
+const emptyIndex: SearchIndex = { entries: [], haystacks: [] };
 
 /** The outcome of saving an entry: the entry, or the model's failure (with field errors) or `locked`. */
 export type SaveResult = Result<Entry, EntryFailure | Failure<'locked'>>;
@@ -40,8 +40,8 @@ export const CLOCK_TICK_MS = 60_000;
 let lastOpenedVault: string | null = null;
 
 /**
- * The vault screen's state: the vault list, the open vault's entries (decoded from its Yjs
- * document whenever it changes), the search and the entry operations. Components call these
+ * The vault screen's state: the vault list, the open vault's entries (kept decoded from its Yjs
+ * document, one changed entry at a time), the search and the entry operations. Components call these
  * methods and compute nothing themselves.
  */
 export class VaultView {
@@ -53,7 +53,7 @@ export class VaultView {
   loading = $state(false);
   /** False until the vault list was read once. */
   ready = $state(false);
-  private index = $derived(buildSearchIndex(this.list.entries));
+  private index = $state.raw<SearchIndex>(emptyIndex);
   /** The entries matching the search, in list order. */
   visible = $derived(filterIndex(this.index, this.query));
   searching = $derived(this.query.trim() !== '');
@@ -108,13 +108,10 @@ export class VaultView {
       const vault = await this.session.openVault(id);
       if (this.currentId !== id) return;
       this.open = vault;
-      const entries = getEntriesMap(vault.doc);
-      const refresh = () => {
-        this.list = listEntries(vault.doc);
-      };
-      entries.observeDeep(refresh);
-      this.unobserve = () => entries.unobserveDeep(refresh);
-      refresh();
+      this.unobserve = watchEntries(vault.doc, ({ list, index }) => {
+        this.list = list;
+        this.index = index;
+      });
       this.error = null;
     } catch (error) {
       this.error = describeError(error);
@@ -131,6 +128,7 @@ export class VaultView {
     this.unobserve = null;
     this.open = null;
     this.list = emptyList;
+    this.index = emptyIndex;
   }
 
   add(input: NewEntryInput): SaveResult {

@@ -1,0 +1,149 @@
+/**
+ * The decoded vault, kept up to date one entry at a time. A vault of 10,000 entries must show a
+ * remote edit within a frame, so a change decodes only the entries it touched and moves them in
+ * the sorted list; `listEntries` is the same structure filled once. The search text of each entry
+ * is kept beside it, so the search index never needs rebuilding either.
+ */
+import type * as Y from 'yjs';
+import type { Entry } from './entry';
+import { decodeEntry, getEntriesMap } from './entry-doc';
+import type { EntryList, RegistryConflict, SecretConflict } from './entry-list';
+import { searchTextOf, type SearchIndex } from './search';
+
+/** A decoded vault and its search index, as one consistent snapshot. */
+export type EntrySnapshot = Readonly<{ list: EntryList; index: SearchIndex }>;
+
+type Slot = Readonly<{ entry: Entry; haystack: string }>;
+
+/** List order: by name (case-insensitive), then registry, then id, so every peer sorts alike. */
+function compareEntries(a: Entry, b: Entry): number {
+  return (
+    compareText(a.name.toLowerCase(), b.name.toLowerCase()) ||
+    compareText(a.registry, b.registry) ||
+    compareText(a.id, b.id)
+  );
+}
+
+/** Code-unit order: the same on every peer and every locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The first position in `sorted` whose entry does not sort before `entry`. */
+function lowerBound(sorted: readonly Slot[], entry: Entry): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareEntries((sorted[middle] as Slot).entry, entry) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The entries of one vault document, decoded, sorted and grouped; `update` takes the ids a change touched. */
+export class EntrySet {
+  private readonly slots = new Map<string, Slot>();
+  private sorted: Slot[] = [];
+  private readonly damaged = new Set<string>();
+  private readonly secretConflicts = new Map<string, SecretConflict>();
+  private readonly byRegistry = new Map<string, Set<string>>();
+
+  constructor(private readonly entries: Y.Map<unknown>) {}
+
+  /** Decodes every entry of the document (the first fill). */
+  fill(): void {
+    this.update(this.entries.keys());
+  }
+
+  /** Re-reads the given entry ids from the document: added, changed or deleted. */
+  update(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.remove(id);
+      this.insert(id, this.entries.get(id));
+    }
+  }
+
+  /** The current state as immutable values (a new array each time, so views see the change). */
+  snapshot(): EntrySnapshot {
+    const entries = this.sorted.map((slot) => slot.entry);
+    const list: EntryList = {
+      entries,
+      damaged: [...this.damaged].sort(compareText),
+      conflicts: this.conflicts(),
+      secretConflicts: [...this.secretConflicts.values()].sort((a, b) => compareText(a.id, b.id)),
+    };
+    return { list, index: { entries, haystacks: this.sorted.map((slot) => slot.haystack) } };
+  }
+
+  private remove(id: string): void {
+    this.damaged.delete(id);
+    this.secretConflicts.delete(id);
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.slots.delete(id);
+    this.sorted.splice(lowerBound(this.sorted, slot.entry), 1);
+    const group = this.byRegistry.get(slot.entry.registry);
+    group?.delete(id);
+    if (group?.size === 0) this.byRegistry.delete(slot.entry.registry);
+  }
+
+  private insert(id: string, value: unknown): void {
+    if (value === undefined) return; // deleted
+    const decoded = decodeEntry(id, value);
+    if (decoded === undefined) {
+      this.damaged.add(id);
+      return;
+    }
+    const { entry, versions } = decoded;
+    const slot: Slot = { entry, haystack: searchTextOf(entry) };
+    this.slots.set(id, slot);
+    this.sorted.splice(lowerBound(this.sorted, entry), 0, slot);
+    if (versions.length > 1) this.secretConflicts.set(id, { id, versions });
+    const group = this.byRegistry.get(entry.registry);
+    if (group === undefined) this.byRegistry.set(entry.registry, new Set([id]));
+    else group.add(id);
+  }
+
+  private conflicts(): RegistryConflict[] {
+    const conflicts: RegistryConflict[] = [];
+    for (const [registry, group] of this.byRegistry) {
+      if (group.size < 2) continue;
+      const entries = [...group].map((id) => (this.slots.get(id) as Slot).entry);
+      entries.sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
+      conflicts.push({ registry, ids: entries.map((e) => e.id) });
+    }
+    return conflicts.sort((a, b) => compareText(a.registry, b.registry));
+  }
+}
+
+/** The entry ids a batch of deep events from the entries map touched. */
+function touchedIds(events: readonly Y.YEvent<Y.AbstractType<unknown>>[], entries: Y.Map<unknown>): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.target === entries) {
+      for (const id of event.changes.keys.keys()) ids.add(id);
+    } else {
+      const head = event.path[0];
+      if (typeof head === 'string') ids.add(head);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Keeps a snapshot of the vault's entries current: calls `onChange` with the first fill, then
+ * after every transaction that touched entries. Returns the function that stops watching.
+ */
+export function watchEntries(doc: Y.Doc, onChange: (snapshot: EntrySnapshot) => void): () => void {
+  const entries = getEntriesMap(doc);
+  const set = new EntrySet(entries);
+  const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+    set.update(touchedIds(events, entries));
+    onChange(set.snapshot());
+  };
+  set.fill();
+  entries.observeDeep(observer);
+  onChange(set.snapshot());
+  return () => entries.unobserveDeep(observer);
+}
