@@ -1,8 +1,8 @@
 // Lean sockets for the throughput and connection benches: frames are pre-serialized and answers are
 // counted by prefix, so the bench process spends its time on the wire rather than on parsing.
 import WebSocket from 'ws';
-import { decodeBase64, encodeBase64 } from '../shared/sync/bytes';
-import { encodeAuthMessage } from '../shared/sync/canonical';
+import { signAuthFrame } from '../shared/sync/auth';
+import { decodeBase64 } from '../shared/sync/bytes';
 import type { DeviceSigner } from '../shared/sync/ports';
 
 /** An authenticated connection to the Regvault relay that counts frames by their type prefix. */
@@ -49,8 +49,7 @@ export async function openBenchSocket(url: string, device: DeviceSigner): Promis
       };
       check();
     });
-  const sig = await device.sign(encodeAuthMessage(decodeBase64(await challenge), device.publicKey));
-  ws.send(JSON.stringify({ t: 'auth', id: 0, v: 1, device: encodeBase64(device.publicKey), sig: encodeBase64(sig) }));
+  ws.send(JSON.stringify(await signAuthFrame(device, decodeBase64(await challenge), new URL(url).href)));
   await waitFor('{"t":"authed"', 1, 30_000);
   return { ws, count, waitFor, send: (text) => ws.send(text) };
 }

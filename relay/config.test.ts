@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { expect, test } from 'vitest';
-import { defaultMaxFrameBytes, parseRelayConfig } from './config';
+import { defaultMaxFrameBytes, parseRelayConfig, resolvePublicUrl } from './config';
 
 test('defaults, then environment, then flags', () => {
   expect(parseRelayConfig([], {})).toEqual({
@@ -10,13 +10,27 @@ test('defaults, then environment, then flags', () => {
     maxFrameBytes: defaultMaxFrameBytes,
     durability: 'full',
     allowedOrigins: ['app://regvault'],
+    publicUrl: null,
   });
   expect(parseRelayConfig(['--allowed-origins', 'app://regvault, http://127.0.0.1:5173'], {}).allowedOrigins).toEqual([
     'app://regvault',
     'http://127.0.0.1:5173',
   ]);
-  const env = { REGVAULT_RELAY_HOST: '0.0.0.0', REGVAULT_RELAY_PORT: '9000', REGVAULT_RELAY_DATA_DIR: '/tmp/r' };
-  expect(parseRelayConfig([], env)).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/tmp/r' });
+  const env = {
+    REGVAULT_RELAY_HOST: '0.0.0.0',
+    REGVAULT_RELAY_PORT: '9000',
+    REGVAULT_RELAY_DATA_DIR: '/tmp/r',
+    REGVAULT_RELAY_PUBLIC_URL: 'wss://Relay.Example.com:443',
+  };
+  expect(parseRelayConfig([], env)).toMatchObject({
+    host: '0.0.0.0',
+    port: 9000,
+    dataDir: '/tmp/r',
+    publicUrl: 'wss://relay.example.com/',
+  });
+  expect(parseRelayConfig(['--public-url', 'wss://sync.example.com/regvault'], env).publicUrl).toBe(
+    'wss://sync.example.com/regvault',
+  );
   expect(
     parseRelayConfig(['--port', '0', '--max-frame-bytes=65536', '--data-dir', '/tmp/x', '--durability', 'normal'], env),
   ).toMatchObject({
@@ -34,4 +48,21 @@ test('unknown flags, missing values and bad values are refused with the reason',
   expect(() => parseRelayConfig(['--port', '70000'], {})).toThrow(/port/);
   expect(() => parseRelayConfig(['--durability', 'none'], {})).toThrow(/durability/);
   expect(() => parseRelayConfig(['--allowed-origins', 'evil.example'], {})).toThrow(/origin is scheme/);
+});
+
+test('the public URL: given, or derived from a loopback listen address; required elsewhere', () => {
+  expect(resolvePublicUrl(parseRelayConfig([], {}), 8787)).toBe('ws://127.0.0.1:8787/');
+  expect(resolvePublicUrl(parseRelayConfig(['--host', '::1', '--port', '0'], {}), 40001)).toBe('ws://[::1]:40001/');
+  expect(resolvePublicUrl(parseRelayConfig(['--host', 'localhost'], {}), 9)).toBe('ws://localhost:9/');
+  const behindProxy = parseRelayConfig(['--public-url', 'wss://relay.example.com'], {});
+  expect(resolvePublicUrl(behindProxy, 8787)).toBe('wss://relay.example.com/');
+  expect(() => parseRelayConfig(['--host', '0.0.0.0'], {})).toThrow(/--public-url .* must say the wss:\/\/ address/);
+  expect(() => parseRelayConfig(['--host', '10.0.0.5'], {})).toThrow(/--public-url/);
+  expect(() => parseRelayConfig(['--public-url', 'ws://relay.example.com'], {})).toThrow(
+    /Use wss:\/\/relay\.example\.com/,
+  );
+  expect(() => parseRelayConfig(['--public-url', 'https://relay.example.com'], {})).toThrow(/WebSocket address/);
+  expect(parseRelayConfig(['--host', '0.0.0.0', '--public-url', 'ws://127.0.0.1:8787'], {}).publicUrl).toBe(
+    'ws://127.0.0.1:8787/',
+  );
 });

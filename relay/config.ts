@@ -1,6 +1,7 @@
 // Relay settings from command-line flags and environment variables (flags win).
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { checkRelayUrl } from '../shared/sync/relay-url';
 
 /** Settings of one relay process. */
 export type RelayConfig = Readonly<{
@@ -18,6 +19,12 @@ export type RelayConfig = Readonly<{
    * `app://regvault`, so any other web page is refused. Clients that are not browsers send none.
    */
   allowedOrigins: readonly string[];
+  /**
+   * The address clients connect to (canonical). Devices sign it into their authentication and the
+   * relay accepts only its own, so another relay cannot pass this relay's challenge on. Null: a
+   * loopback relay derives `ws://host:port/` from where it listens (`resolvePublicUrl`).
+   */
+  publicUrl: string | null;
 }>;
 
 /** The origin of Regvault's own renderer (the `app://` scheme of electron/security.ts). */
@@ -37,6 +44,15 @@ const configSchema = z.strictObject({
     .string()
     .transform((list) => list.split(',').map((origin) => origin.trim()))
     .pipe(z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i, 'an origin is scheme://host[:port]'))),
+  publicUrl: z
+    .string()
+    .transform((url, context) => {
+      const checked = checkRelayUrl(url);
+      if (checked.ok) return checked.value;
+      context.addIssue({ code: 'custom', message: checked.error.message });
+      return z.NEVER;
+    })
+    .nullable(),
 });
 
 const flags = {
@@ -46,6 +62,7 @@ const flags = {
   '--max-frame-bytes': 'maxFrameBytes',
   '--durability': 'durability',
   '--allowed-origins': 'allowedOrigins',
+  '--public-url': 'publicUrl',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -56,13 +73,14 @@ export function parseRelayConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): RelayConfig {
-  const values: Record<string, string | number> = {
+  const values: Record<string, string | number | null> = {
     host: env.REGVAULT_RELAY_HOST ?? '127.0.0.1',
     port: env.REGVAULT_RELAY_PORT ?? 8787,
     dataDir: env.REGVAULT_RELAY_DATA_DIR ?? './relay-data',
     maxFrameBytes: env.REGVAULT_RELAY_MAX_FRAME_BYTES ?? defaultMaxFrameBytes,
     durability: env.REGVAULT_RELAY_DURABILITY ?? 'full',
     allowedOrigins: env.REGVAULT_RELAY_ALLOWED_ORIGINS ?? appOrigin,
+    publicUrl: env.REGVAULT_RELAY_PUBLIC_URL ?? null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -80,5 +98,25 @@ export function parseRelayConfig(
     throw new Error(
       `bad relay option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  const config = { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port).ok) {
+    throw new Error(
+      `bad relay option: publicUrl: --host ${config.host} is not a loopback address, so --public-url (or REGVAULT_RELAY_PUBLIC_URL) must say the wss:// address clients connect to, e.g. wss://relay.example.com`,
+    );
+  }
+  return config;
+}
+
+/** The relay's public URL: the configured one, else `ws://host:port/` of a loopback listen address. */
+export function resolvePublicUrl(config: RelayConfig, boundPort: number): string {
+  if (config.publicUrl !== null) return config.publicUrl;
+  const derived = deriveLoopbackUrl(config.host, boundPort);
+  if (!derived.ok) throw new Error(`cannot derive the public URL from --host ${config.host}: set --public-url`);
+  return derived.value;
+}
+
+/** `ws://host:port/` (canonical) when `host` is a loopback address; refused otherwise. */
+function deriveLoopbackUrl(host: string, port: number) {
+  const inUrl = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return checkRelayUrl(`ws://${inUrl}:${port}`);
 }

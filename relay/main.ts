@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = parseRelayConfig(process.argv.slice(2), process.env);
   const relay = await startRelay(config);
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', host: relay.host, port: relay.port, dataDir: config.dataDir, durability: config.durability })}\n`,
+    `${JSON.stringify({ event: 'listening', host: relay.host, port: relay.port, publicUrl: relay.publicUrl, dataDir: config.dataDir, durability: config.durability })}\n`,
   );
   let closing = false;
   const shutdown = (signal: string) => {

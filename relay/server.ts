@@ -5,19 +5,19 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { decodeBase64, encodeBase64 } from '../shared/sync/bytes';
-import { encodeAuthMessage } from '../shared/sync/canonical';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { clientFrameSchema, type ClientFrame } from '../shared/sync/wire-frames';
 import { protocolVersion } from '../shared/sync/wire-records';
+import { checkAuthFrame } from './auth';
 import { createCommitQueue } from './commit-queue';
-import type { RelayConfig } from './config';
+import { resolvePublicUrl, type RelayConfig } from './config';
 import { createEd25519Verifier } from './ed25519';
 import { handleRequest, type Connection, type RelayContext } from './handlers';
 import { openRelayStore } from './store';
 import { createVaultCache } from './vaults';
 
-/** A running relay. */
-export type RelayServer = Readonly<{ host: string; port: number; close: () => Promise<void> }>;
+/** A running relay; `publicUrl` is the address devices must have signed (see RelayConfig). */
+export type RelayServer = Readonly<{ host: string; port: number; publicUrl: string; close: () => Promise<void> }>;
 
 /** A subscriber that reads slower than this much queued output is dropped (it resumes by catch-up). */
 const maxBufferedBytes = 64 * 1024 * 1024;
@@ -50,10 +50,12 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     },
   });
   const alive = new WeakMap<WebSocket, boolean>();
+  // Known once the port is bound; no connection is accepted before that.
+  let publicUrl = '';
   wss.on('connection', (ws) => {
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
-    acceptConnection(ctx, ws, config.maxFrameBytes);
+    acceptConnection(ctx, ws, config.maxFrameBytes, publicUrl);
   });
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -67,9 +69,11 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   heartbeat.unref();
   await listen(http, config.port, config.host);
   const address = http.address() as AddressInfo;
+  publicUrl = resolvePublicUrl(config, address.port);
   return {
     host: address.address,
     port: address.port,
+    publicUrl,
     close: async () => {
       clearInterval(heartbeat);
       ctx.queue.flushNow();
@@ -91,7 +95,7 @@ function listen(http: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: number): void {
+function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: number, publicUrl: string): void {
   const challenge = randomBytes(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
@@ -111,15 +115,12 @@ function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: numbe
   });
   const authenticate = (frame: ClientFrame) => {
     if (frame.t !== 'auth') return sendError(frame.id, errorCodes.notAuthenticated, 'authenticate first');
-    if (frame.v !== protocolVersion) {
-      sendError(frame.id, errorCodes.unsupportedVersion, `this relay speaks protocol v${protocolVersion}`);
-      return ws.close(1008, 'unsupported version');
+    const refused = checkAuthFrame(frame, challenge, publicUrl, ctx.verify);
+    if (refused) {
+      sendError(frame.id, refused.code, refused.message);
+      return ws.close(1008, refused.close);
     }
     const device = decodeBase64(frame.device);
-    if (!ctx.verify(decodeBase64(frame.sig), encodeAuthMessage(challenge, device), device)) {
-      sendError(frame.id, errorCodes.authFailed, 'the challenge signature does not verify');
-      return ws.close(1008, 'authentication failed');
-    }
     conn = { device, deviceKey: frame.device, subscriptions, sendText, sendFrame, sendError };
     sendFrame({ t: 'authed', id: frame.id });
   };

@@ -4,8 +4,13 @@ import { errorCodes, type ErrorCode, type SyncError } from './codes';
 import type { SyncStatus } from './engine-core';
 
 const advice: Partial<Record<ErrorCode, string>> = {
-  [errorCodes.unsupportedVersion]: 'The relay speaks another protocol version: update Regvault or the relay.',
+  [errorCodes.unsupportedVersion]:
+    'The relay speaks another protocol version: update Regvault, or ask the relay’s operator to update the relay.',
   [errorCodes.authFailed]: 'The relay refused this device’s key. Check the relay address in Sync settings.',
+  [errorCodes.wrongRelay]:
+    'The relay at this address says it is another relay. Use the address its operator gives you; if it is right, the operator must set the relay’s --public-url to it.',
+  [errorCodes.relayUrlRefused]:
+    'Plain ws:// is allowed only to this machine. Change the relay address in Sync settings to wss://.',
   [errorCodes.unknownVault]: 'The relay does not know this vault yet. Sync it from a device that has it first.',
   [errorCodes.notAMember]: 'This device is not (or no longer) linked to the vault. Link it again from another device.',
   [errorCodes.notAWriter]: 'This device may only read this vault; changes made here are kept but not shared.',

@@ -5,9 +5,12 @@ import nacl from 'tweetnacl';
 import { concatBytes, encodeU32, encodeU64, encodeUtf8, lengthPrefixed } from './bytes';
 import type { Role } from './wire-records';
 
-/** Domain strings of protocol v1 (each signed or sealed message starts with one and a NUL byte). */
+/**
+ * Domain strings (each signed or sealed message starts with one and a NUL byte). `auth` is v2: since
+ * protocol v2 the device signs the relay's address too, so a v1 answer never verifies as a v2 one.
+ */
 export const domains = {
-  auth: 'regvault/v1/auth',
+  auth: 'regvault/v2/auth',
   envelope: 'regvault/v1/envelope',
   snapshot: 'regvault/v1/snapshot',
   member: 'regvault/v1/member',
@@ -29,9 +32,12 @@ function domain(name: string): Uint8Array {
 /** The fields of an envelope or snapshot header (what is bound into both the signature and the plaintext). */
 export type SealHeader = Readonly<{ vault: string; epoch: number; author: Uint8Array; position: number }>;
 
-/** Bytes a device signs to answer the relay's challenge. */
-export function encodeAuthMessage(challenge: Uint8Array, device: Uint8Array): Uint8Array {
-  return concatBytes([domain(domains.auth), challenge, device]);
+/**
+ * Bytes a device signs to answer the relay's challenge: bound to the relay address it connected to
+ * (canonical, see relay-url.ts), so a relay cannot pass another relay's challenge off as its own.
+ */
+export function encodeAuthMessage(challenge: Uint8Array, device: Uint8Array, relayUrl: string): Uint8Array {
+  return concatBytes([domain(domains.auth), challenge, device, lengthPrefixed(encodeUtf8(relayUrl))]);
 }
 
 /** Header of an envelope: vault id, epoch, author key, per-author counter. */

@@ -1,4 +1,4 @@
-// Numbered error codes of sync protocol v1. docs/protocol.md lists the same table; a code never
+// Numbered error codes of the sync protocol. docs/protocol.md lists the same table; a code never
 // changes meaning once released (add new numbers instead).
 
 /** Every error code the relay sends (1xxx–3xxx, 5xxx) or the client engine reports (4xxx). */
@@ -9,6 +9,7 @@ export const errorCodes = {
   notAuthenticated: 1004,
   authFailed: 1005,
   alreadyAuthenticated: 1006,
+  wrongRelay: 1007,
   unknownVault: 2001,
   vaultExists: 2002,
   notAMember: 2003,
@@ -34,6 +35,7 @@ export const errorCodes = {
   connectionClosed: 4011,
   invalidDeviceCode: 4012,
   notConnected: 4013,
+  relayUrlRefused: 4014,
   internal: 5001,
 } as const;
 

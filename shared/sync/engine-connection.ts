@@ -2,10 +2,18 @@
 // the relay does not know it and this device holds its genesis), hand frames to the inbound queue in
 // order, watch for unanswered publishes, and reconnect with exponential backoff and jitter.
 import { errorCodes, SyncProtocolError, syncError } from './codes';
-import { publishStatus, type EngineCore } from './engine-core';
+import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { handleRelayFrame } from './engine-inbound';
 import { openRelaySession, type RelaySession } from './session';
 import type { RelayFrame } from './wire-frames';
+
+// Handshake failures the status shows (an unreachable relay stays plain "offline").
+const refusedAuthCodes = new Set<number>([
+  errorCodes.authFailed,
+  errorCodes.wrongRelay,
+  errorCodes.unsupportedVersion,
+  errorCodes.relayUrlRefused,
+]);
 
 /** Retry bounds, all in ms. */
 export type RetrySettings = Readonly<{ initialMs: number; maxMs: number; timeoutMs: number }>;
@@ -54,7 +62,8 @@ export class EngineConnection {
         onFrame: (frame) => this.enqueueFrame(gen, frame),
         onClose: () => this.onDisconnect(gen),
       });
-    } catch {
+    } catch (error) {
+      this.reportHandshakeFailure(error);
       if (gen === this.generation) this.scheduleReconnect();
       return;
     }
@@ -63,6 +72,15 @@ export class EngineConnection {
     await this.inbound;
     if (await this.subscribe(session)) this.attempt = 0;
     this.watchAcks(gen, session, undefined);
+  }
+
+  /** Shows why the relay did not let this device in; an address this app refuses is final (nothing to retry). */
+  private reportHandshakeFailure(error: unknown): void {
+    if (!(error instanceof SyncProtocolError) || !refusedAuthCodes.has(error.code)) return;
+    const reported = syncError(error.code, error.message);
+    if (error.code === errorCodes.relayUrlRefused) return failFatally(this.core, reported);
+    this.core.transient = reported;
+    publishStatus(this.core);
   }
 
   private enqueueFrame(gen: number, frame: RelayFrame): void {

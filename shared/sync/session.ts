@@ -1,10 +1,11 @@
 // One authenticated connection to a relay: the challenge handshake, schema-checked frames in order,
 // and request/response correlation by id. The engine opens one per connection attempt; the link
 // operations open one for a single exchange.
-import { decodeBase64, encodeBase64 } from './bytes';
-import { encodeAuthMessage } from './canonical';
+import { signAuthFrame } from './auth';
+import { decodeBase64 } from './bytes';
 import { errorCodes, SyncProtocolError, type ErrorCode } from './codes';
 import type { Clock, ConnectSocket, DeviceSigner, SocketLike } from './ports';
+import { checkRelayUrl } from './relay-url';
 import { protocolVersion } from './wire-records';
 import { relayFrameSchema, type RelayFrame, type RequestFrame } from './wire-frames';
 
@@ -39,9 +40,16 @@ export type RelaySession = Readonly<{
 
 type Waiter = Readonly<{ resolve: (frame: RelayFrame) => void; reject: (error: Error) => void; cancel: () => void }>;
 
-/** Connects, answers the relay's challenge with the device key, and resolves once authenticated. */
+/**
+ * Connects, answers the relay's challenge with the device key (bound to the relay's address), and
+ * resolves once authenticated. An address that is not ws(s)://, or plain ws:// to another machine,
+ * is refused (4014) before anything is sent.
+ */
 export function openRelaySession(options: RelaySessionOptions): Promise<RelaySession> {
-  return new Promise((resolve, reject) => new SessionConnection(options, resolve, reject).open());
+  const relayUrl = checkRelayUrl(options.url);
+  if (!relayUrl.ok) return Promise.reject(new SyncProtocolError(errorCodes.relayUrlRefused, relayUrl.error.message));
+  const canonical = { ...options, url: relayUrl.value };
+  return new Promise((resolve, reject) => new SessionConnection(canonical, resolve, reject).open());
 }
 
 /** The state of one connection: handshake first, then request correlation. */
@@ -117,7 +125,7 @@ class SessionConnection implements RelaySession {
 
   private onHandshakeFrame(frame: RelayFrame): void {
     if (frame.t === 'hello' && this.maxFrameBytes === 0) {
-      if (frame.v !== protocolVersion) return this.fail(errorCodes.unsupportedVersion, `relay speaks v${frame.v}`);
+      if (frame.v !== protocolVersion) return this.fail(errorCodes.unsupportedVersion, describeVersions(frame.v));
       this.maxFrameBytes = frame.maxFrameBytes;
       this.answerChallenge(frame.challenge).catch((error: unknown) => this.fail(errorCodes.authFailed, String(error)));
     } else if (frame.t === 'authed' && this.maxFrameBytes > 0) {
@@ -130,16 +138,8 @@ class SessionConnection implements RelaySession {
   }
 
   private async answerChallenge(challenge: string): Promise<void> {
-    const { signer } = this.options;
-    const sig = await signer.sign(encodeAuthMessage(decodeBase64(challenge), signer.publicKey));
+    const auth = await signAuthFrame(this.options.signer, decodeBase64(challenge), this.options.url);
     if (this.closed || !this.socket) return;
-    const auth = {
-      t: 'auth',
-      id: 0,
-      v: protocolVersion,
-      device: encodeBase64(signer.publicKey),
-      sig: encodeBase64(sig),
-    };
     this.socket.send(JSON.stringify(auth));
   }
 
@@ -155,6 +155,13 @@ class SessionConnection implements RelaySession {
     }
     this.options.onFrame?.(frame);
   }
+}
+
+/** Which side must be updated when the relay's hello carries another protocol version. */
+function describeVersions(relay: number): string {
+  return relay < protocolVersion
+    ? `the relay speaks protocol v${relay}, older than this app's v${protocolVersion}: its operator must update it`
+    : `the relay speaks protocol v${relay}, newer than this app's v${protocolVersion}: update Regvault`;
 }
 
 /** Parses and schema-checks a relay frame; null when it is not one. */

@@ -1,4 +1,4 @@
-// Schemas of protocol v1 frames: JSON text frames, one object each, discriminated by `t`. Requests
+// Schemas of the protocol's frames: JSON text frames, one object each, discriminated by `t`. Requests
 // carry a client-chosen `id` that the relay echoes in its answer (`error` frames included).
 import { z } from 'zod';
 import { isErrorCode, type ErrorCode } from './codes';
@@ -16,12 +16,17 @@ import {
 
 const requestId = z.number().int().min(0).max(0x7fffffff);
 
-/** Client → relay: proves possession of the device key by signing the relay's challenge. */
+/** Client → relay: proves possession of the device key by signing the relay's challenge and address. */
 export const authFrameSchema = z.strictObject({
   t: z.literal('auth'),
   id: requestId,
   v: z.number().int(),
   device: publicKeySchema,
+  /**
+   * The relay address the device connected to and signed (canonical); the relay checks it is its own.
+   * Required since v2; optional in the schema so an older client gets 1003 (update), not 1001.
+   */
+  relay: z.string().min(1).max(2048).optional(),
   sig: signatureSchema,
 });
 /** Client → relay: registers a vault with its genesis member record. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** Protocol version spoken by this code; `hello` and `auth` carry it. */
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 
 const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
 

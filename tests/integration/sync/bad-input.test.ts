@@ -8,6 +8,7 @@ import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { showDeviceCode } from '../../../shared/sync/link';
 import { signMemberRecord } from '../../../shared/sync/members';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
+import { protocolVersion } from '../../../shared/sync/wire-records';
 import {
   contentOf,
   createTestVault,
@@ -137,8 +138,9 @@ describe('frame size and session', () => {
       await requestRaw(socket, {
         t: 'auth',
         id: 4,
-        v: 1,
+        v: protocolVersion,
         device: encodeBase64(device.publicKey),
+        relay: relay.publicUrl,
         sig: encodeBase64(new Uint8Array(64)),
       }),
     ).toMatchObject({
@@ -162,8 +164,9 @@ describe('frame size and session', () => {
       await requestRaw(forger, {
         t: 'auth',
         id: 6,
-        v: 1,
+        v: protocolVersion,
         device: encodeBase64(device.publicKey),
+        relay: relay.publicUrl,
         sig: encodeBase64(sig),
       }),
     ).toMatchObject({

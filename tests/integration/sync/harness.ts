@@ -26,7 +26,10 @@ const repoRoot = join(import.meta.dirname, '..', '..', '..');
 export type RelayProcess = {
   readonly dataDir: string;
   port: number;
+  /** The loopback address to connect to. */
   url: string;
+  /** The public URL the relay announced (devices must have signed it). */
+  publicUrl: string;
   child: ChildProcess;
   /** Kills the process with `signal` and waits for it to exit. */
   kill: (signal?: NodeJS.Signals) => Promise<void>;
@@ -43,6 +46,7 @@ export async function startRelayProcess(
     dataDir,
     port: 0,
     url: '',
+    publicUrl: '',
     child: undefined as unknown as ChildProcess,
     kill: async (signal = 'SIGTERM') => {
       const child = relay.child;
@@ -52,7 +56,8 @@ export async function startRelayProcess(
       await exited;
     },
     restart: async () => {
-      await spawnRelay(relay, ['--port', String(relay.port), ...(options.args ?? [])]);
+      // Back on its port, told the public URL it derived the first time (devices signed that one).
+      await spawnRelay(relay, ['--port', String(relay.port), '--public-url', relay.url, ...(options.args ?? [])]);
     },
   };
   await spawnRelay(relay, ['--port', '0', ...(options.args ?? [])]);
@@ -77,19 +82,21 @@ async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   if (!child.stdout) throw new Error('relay stdout is not piped');
   const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<{ port: number; publicUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${stderr}`)));
     lines.on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; port?: number };
+      const event = JSON.parse(line) as { event: string; port?: number; publicUrl?: string };
       if (event.event === 'listening' && event.port) {
         clearTimeout(timer);
-        resolve(event.port);
+        resolve({ port: event.port, publicUrl: event.publicUrl ?? '' });
       }
     });
   });
-  relay.port = port;
-  relay.url = `ws://127.0.0.1:${port}`;
+  relay.port = listening.port;
+  // A relay listening on loopback derives its public URL (ws://127.0.0.1:port/) unless told another.
+  relay.url = `ws://127.0.0.1:${listening.port}`;
+  relay.publicUrl = listening.publicUrl;
 }
 
 /** Removes a relay's data dir. */

@@ -1,7 +1,6 @@
 // A bare WebSocket to the relay for sending frames no well-behaved client would send.
 import WebSocket from 'ws';
-import { encodeBase64 } from '../../../shared/sync/bytes';
-import { encodeAuthMessage } from '../../../shared/sync/canonical';
+import { signAuthFrame } from '../../../shared/sync/auth';
 import { decodeBase64 } from '../../../shared/sync/bytes';
 import type { DeviceSigner } from '../../../shared/sync/ports';
 
@@ -64,9 +63,8 @@ export async function openRawSocket(url: string): Promise<RawSocket> {
     waitForCount: (count, timeoutMs = 20_000) => waitUntil(() => frames.length >= count, timeoutMs, `${count} frames`),
     closed,
     authenticate: async (device) => {
-      const sig = await device.sign(encodeAuthMessage(socket.challenge(), device.publicKey));
       const from = frames.length;
-      socket.sendJson({ t: 'auth', id: 0, v: 1, device: encodeBase64(device.publicKey), sig: encodeBase64(sig) });
+      socket.sendJson(await signAuthFrame(device, socket.challenge(), new URL(url).href));
       const answer = await socket.next((f) => f.t === 'authed' || f.t === 'error', from);
       if (answer.t !== 'authed') throw new Error(`auth failed: ${JSON.stringify(answer)}`);
     },

@@ -4,6 +4,7 @@ import { decodeUtf8, encodeUint64, encodeUtf8, wipeBytes, type RandomBytes } fro
 import { VaultError } from '../../../../shared/crypto/errors';
 import { deriveSubkey } from '../../../../shared/crypto/subkey';
 import { decodeBase64, encodeBase64 } from '../../../../shared/sync/bytes';
+import { checkRelayUrl } from '../../../../shared/sync/relay-url';
 import type { SyncCursor } from '../../../../shared/sync/storage';
 import { memberRecordSchema, envelopeSchema, type WireEnvelope } from '../../../../shared/sync/wire-records';
 
@@ -90,15 +91,17 @@ const relayUrlSchema = z
   });
 const settingsSchema = z.object({ relayUrl: relayUrlSchema, enabled: z.boolean() });
 
-/** Checks settings before they are stored; `invalid-settings` says what to fix. */
+/**
+ * Checks settings before they are stored; `invalid-settings` says what to fix. Stricter than what is
+ * read back: plain ws:// only to this machine (settings stored before that rule still open, and the
+ * engine then refuses the address with the same advice).
+ */
 export function validateSyncSettings(settings: SyncSettings): SyncSettings {
+  const relayUrl = checkRelayUrl(String(settings.relayUrl));
+  if (!relayUrl.ok) throw new VaultError('invalid-settings', relayUrl.error.message);
   const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new VaultError(
-      'invalid-settings',
-      'Enter the relay as a WebSocket address, e.g. wss://relay.example.com or ws://127.0.0.1:8787.',
-    );
-  }
+  if (!parsed.success)
+    throw new VaultError('invalid-settings', 'Sync settings are a relay address and an on/off switch.');
   return parsed.data;
 }
 

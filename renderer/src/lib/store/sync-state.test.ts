@@ -76,6 +76,25 @@ describe('vault sync state', () => {
       );
   });
 
+  it('refuses plain ws:// to another machine and says to use wss://; accepts it to this machine', async () => {
+    const { session, vaultId } = await setup();
+    const state = await session.syncState(vaultId);
+    for (const relayUrl of ['ws://relay.example.com:8787', 'ws://192.168.1.20:8787', 'ws://[fe80::1]:8787'])
+      await expect(state.saveSettings({ relayUrl, enabled: true })).rejects.toSatisfy(
+        (e) => isVaultError(e, 'invalid-settings') && /only to this machine.*Use wss:\/\//.test(e.message),
+      );
+    expect(await state.settings()).toEqual(DEFAULT_SYNC_SETTINGS);
+    for (const relayUrl of [
+      'ws://127.0.0.1:9000',
+      'ws://localhost:9000',
+      'ws://[::1]:9000',
+      'wss://relay.example.com',
+    ]) {
+      await state.saveSettings({ relayUrl, enabled: false });
+      expect((await state.settings()).relayUrl).toBe(relayUrl);
+    }
+  });
+
   it('persists the cursor and the queue atomically, sealed and bound to their place', async () => {
     const { session, raw, vaultId } = await setup();
     const state = await session.syncState(vaultId);
@@ -107,7 +126,7 @@ describe('vault sync state', () => {
   it('keeps the first cursor, and on another relay starts over from the genesis record', async () => {
     const { session, vaultId } = await setup();
     const state = await session.syncState(vaultId);
-    await state.saveSettings({ relayUrl: 'ws://one.example:1', enabled: true });
+    await state.saveSettings({ relayUrl: 'wss://one.example:1', enabled: true });
     await state.initialize([member(vaultId, 0)]);
     await state.initialize([member(vaultId, 5)]);
     expect((await state.storage.load()).cursor?.members).toEqual([member(vaultId, 0)]);
@@ -116,9 +135,9 @@ describe('vault sync state', () => {
       cursor: { ...grown, members: [member(vaultId, 0), member(vaultId, 1)] },
       append: [envelope(vaultId, 4)],
     });
-    await state.saveSettings({ relayUrl: 'ws://one.example:1', enabled: false });
+    await state.saveSettings({ relayUrl: 'wss://one.example:1', enabled: false });
     expect((await state.storage.load()).cursor?.head).toBe(9);
-    await state.saveSettings({ relayUrl: 'ws://two.example:2', enabled: true });
+    await state.saveSettings({ relayUrl: 'wss://two.example:2', enabled: true });
     expect(await state.storage.load()).toEqual({
       cursor: { head: 0, counter: 4, snapshotSeq: 0, authors: {}, members: [member(vaultId, 0)], vector: null },
       pending: [],
@@ -128,7 +147,7 @@ describe('vault sync state', () => {
   it('deletes a vault with its sync rows, and imports a received vault once', async () => {
     const { session, raw, vaultId } = await setup();
     const state = await session.syncState(vaultId);
-    await state.saveSettings({ relayUrl: 'ws://one.example:1', enabled: true });
+    await state.saveSettings({ relayUrl: 'wss://one.example:1', enabled: true });
     await state.storage.commit({ append: [envelope(vaultId, 1)] });
     await session.deleteVault(vaultId);
     expect(await raw.syncState.count()).toBe(0);

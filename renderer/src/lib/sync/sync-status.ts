@@ -50,7 +50,12 @@ const sentences: Partial<Record<number, string>> = {
   [errorCodes.notAWriter]: 'Unauthorized: this device may not write to this vault.',
   [errorCodes.unknownVault]:
     'The relay does not know this vault. Link this device again from a device that syncs it to this relay.',
-  [errorCodes.unsupportedVersion]: 'The relay speaks another protocol version: update Regvault.',
+  [errorCodes.unsupportedVersion]:
+    "The relay speaks another protocol version: update Regvault, or ask the relay's operator to update the relay.",
+  [errorCodes.wrongRelay]:
+    "The relay at this address says it is another relay: check the address in Sync settings. If it is right, the relay's operator must set --public-url to it.",
+  [errorCodes.relayUrlRefused]:
+    'Plain ws:// is unencrypted and allowed only to this machine: change the relay address in Sync settings to wss://.',
   [errorCodes.connectionClosed]: 'Could not reach the relay: check its address and that it is running.',
   [errorCodes.requestTimeout]: 'The relay did not answer in time. Try again.',
   [errorCodes.envelopeTooLarge]: "A change is larger than the relay's frame limit: ask its operator to raise it.",

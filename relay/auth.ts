@@ -1,0 +1,37 @@
+// The relay's check of a device's answer to its challenge: right protocol version, signed for this
+// relay's public URL (not one a proxying relay presented), and a valid signature over both.
+import type { AuthFrame } from '../shared/sync/auth';
+import { decodeBase64 } from '../shared/sync/bytes';
+import { encodeAuthMessage } from '../shared/sync/canonical';
+import { errorCodes, type ErrorCode } from '../shared/sync/codes';
+import { protocolVersion } from '../shared/sync/wire-records';
+import type { RelayContext } from './handlers';
+
+/** Why an `auth` frame was refused; the relay sends it as an error and closes the connection. */
+export type AuthRefusal = Readonly<{ code: ErrorCode; message: string; close: string }>;
+
+/** Checks an `auth` frame against this connection's challenge and the relay's public URL; null when it passes. */
+export function checkAuthFrame(
+  frame: AuthFrame,
+  challenge: Uint8Array,
+  publicUrl: string,
+  verify: RelayContext['verify'],
+): AuthRefusal | null {
+  if (frame.v !== protocolVersion || frame.relay === undefined) {
+    const message = `this relay speaks protocol v${protocolVersion}${frame.v < protocolVersion ? ', which binds sign-in to the relay address: update Regvault' : ''}`;
+    return { code: errorCodes.unsupportedVersion, message, close: 'unsupported version' };
+  }
+  if (frame.relay !== publicUrl) {
+    const message = `signed for ${frame.relay.slice(0, 300)}, but this relay is ${publicUrl}: connect to ${publicUrl} (or the operator sets --public-url to the address clients use)`;
+    return { code: errorCodes.wrongRelay, message, close: 'wrong relay' };
+  }
+  const device = decodeBase64(frame.device);
+  if (!verify(decodeBase64(frame.sig), encodeAuthMessage(challenge, device, publicUrl), device)) {
+    return {
+      code: errorCodes.authFailed,
+      message: 'the challenge signature does not verify',
+      close: 'authentication failed',
+    };
+  }
+  return null;
+}
