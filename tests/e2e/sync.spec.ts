@@ -84,3 +84,17 @@ test('links a device through the UI, syncs live, keeps editing offline and conve
   await b.vault.addRegistry(entry('After unlock', 'after-unlock'));
   await expect(a.vault.row('After unlock')).toBeVisible({ timeout: 15_000 });
 });
+
+test('the Sync settings refuse plain ws:// to another machine and say to use wss://', async () => {
+  const a = await device();
+  const refused = await a.sync.submitSettings('ws://relay.example.com:8787', true);
+  await expect(refused.getByRole('alert')).toHaveText(
+    /allowed only to this machine.*Use wss:\/\/relay\.example\.com:8787 instead/,
+  );
+  await expect(refused.getByLabel('Relay URL')).toHaveAttribute('aria-invalid', 'true');
+  // This machine over ws://, any machine over wss:// (sync left off: no relay runs there).
+  await a.sync.configure('ws://127.0.0.1:8787', false);
+  await a.sync.configure('wss://relay.example.com:8787', false);
+  await a.app.page.getByRole('button', { name: 'Sync', exact: true }).click();
+  await expect(a.sync.dialog('Sync').getByLabel('Relay URL')).toHaveValue('wss://relay.example.com:8787');
+});

@@ -15,12 +15,17 @@ export class SyncPage {
 
   /** Opens the vault's Sync dialog, points it at `relayUrl`, turns sync on or off and saves. */
   async configure(relayUrl: string, enabled = true): Promise<void> {
-    await this.page.getByRole('button', { name: 'Sync', exact: true }).click();
+    await expect(await this.submitSettings(relayUrl, enabled)).toBeHidden();
+  }
+
+  /** Opens the Sync dialog (unless open), fills it in and presses Save; returns the dialog (closed if saved). */
+  async submitSettings(relayUrl: string, enabled: boolean): Promise<Locator> {
     const dialog = this.dialog('Sync');
+    if (!(await dialog.isVisible())) await this.page.getByRole('button', { name: 'Sync', exact: true }).click();
     await dialog.getByLabel('Relay URL').fill(relayUrl);
     await dialog.getByRole('switch', { name: 'Sync this vault' }).setChecked(enabled);
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(dialog).toBeHidden();
+    return dialog;
   }
 
   /** New device: opens "Link to another device" and returns the code it shows (the dialog stays open). */

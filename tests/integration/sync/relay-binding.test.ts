@@ -8,13 +8,17 @@ import { createVault } from '../../../shared/sync/link';
 import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { openRelaySession } from '../../../shared/sync/session';
 import { protocolVersion } from '../../../shared/sync/wire-records';
+import type { SyncStatus } from '../../../shared/sync/engine-core';
+import { createTestVault } from './clients';
 import {
   connectNodeSocket,
+  createTestClient,
   createTestDevice,
   nodeRandom,
   openRawSession,
   removeDataDir,
   startRelayProcess,
+  waitForStatus,
   withTimeout,
   type RelayProcess,
 } from './harness';
@@ -152,4 +156,49 @@ describe('plain ws:// only to this machine', () => {
       expect(attempts).toHaveLength(1);
     },
   );
+});
+
+describe('what the engine shows', () => {
+  const errorCode = (status: SyncStatus) => (typeof status === 'object' && 'error' in status ? status.error.code : 0);
+
+  async function engineOn(relayUrl: string, connect: ConnectSocket) {
+    const vault = await createTestVault();
+    const client = createTestClient({
+      relayUrl,
+      vaultId: vault.vaultId,
+      vaultKey: vault.vaultKey,
+      device: vault.owner,
+      members: [vault.genesis],
+      connect,
+    });
+    await client.engine.start();
+    return client;
+  }
+
+  test('pointed at plain ws:// on another machine, it stops with 4014 and never dials', async () => {
+    const attempts: string[] = [];
+    const client = await engineOn('ws://relay.example.com:8787', (url, handlers) => {
+      attempts.push(url);
+      return connectNodeSocket(honest.url, handlers);
+    });
+    const status = await waitForStatus(client.engine, (s) => errorCode(s) !== 0);
+    expect(status).toEqual({
+      error: { code: errorCodes.relayUrlRefused, message: expect.stringContaining('Use wss://relay.example.com:8787') },
+    });
+    expect(attempts).toEqual([]);
+    await client.engine.stop();
+  });
+
+  test('behind a relay proxying another one, it reports 1007 and the honest relay never let it in', async () => {
+    const proxy = await startProxyRelay(honest.url);
+    try {
+      const client = await engineOn(proxy.url, connectNodeSocket);
+      const stolen = await withTimeout(proxy.nextAuth(), 10_000, 'the proxy saw no auth');
+      expect(stolen.answer).toMatchObject({ t: 'error', code: errorCodes.wrongRelay });
+      await waitForStatus(client.engine, (s) => errorCode(s) === errorCodes.wrongRelay);
+      await client.engine.stop();
+    } finally {
+      await proxy.close();
+    }
+  });
 });
