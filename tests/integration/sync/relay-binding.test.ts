@@ -107,6 +107,11 @@ describe('the relay’s public URL', () => {
     await expect(direct.authenticate(createTestDevice())).rejects.toThrow(/"code":1007.*wss:\/\/relay\.example\.com\//);
   });
 
+  test('a loopback relay derives its public URL from where it listens; it prints the one it was given', () => {
+    expect(honest.publicUrl).toBe(`${honest.url}/`);
+    expect(behindTls.publicUrl).toBe('wss://relay.example.com/');
+  });
+
   test('a client that reached it as wss://relay.example.com (through a TLS terminator) is let in', async () => {
     const reached: string[] = [];
     const throughTerminator: ConnectSocket = (url, handlers) => {
