@@ -23,7 +23,7 @@ export function checkAuthFrame(
   }
   if (frame.relay !== publicUrl) {
     const message = `signed for ${frame.relay.slice(0, 300)}, but this relay is ${publicUrl}: connect to ${publicUrl} (or the operator sets --public-url to the address clients use)`;
-    return { code: errorCodes.wrongRelay, message, close: 'wrong relay' };
+    return { code: errorCodes.wrongRelay, message: message.slice(0, 1000), close: 'wrong relay' };
   }
   const device = decodeBase64(frame.device);
   if (!verify(decodeBase64(frame.sig), encodeAuthMessage(challenge, device, publicUrl), device)) {

@@ -134,31 +134,33 @@ describe('the relay’s public URL', () => {
   });
 });
 
+/** A connect function that records every address dialled and reaches the honest relay whatever it is. */
+function dialRecorder() {
+  const attempts: string[] = [];
+  const connect: ConnectSocket = (target, handlers) => {
+    attempts.push(target);
+    return connectNodeSocket(honest.url, handlers);
+  };
+  return { attempts, connect };
+}
+
 describe('plain ws:// only to this machine', () => {
   test.each(['ws://relay.example.com', 'ws://10.0.0.5:8787', 'ws://[::2]:8787', 'ws://localhost.example.com'])(
     '%s is refused before anything is sent',
     async (url) => {
-      const attempts: string[] = [];
-      const connect: ConnectSocket = (target, handlers) => {
-        attempts.push(target);
-        return connectNodeSocket(honest.url, handlers);
-      };
-      expect(await refusal(open(url, createTestDevice(), connect))).toBe(errorCodes.relayUrlRefused);
-      expect(attempts).toEqual([]);
+      const dial = dialRecorder();
+      expect(await refusal(open(url, createTestDevice(), dial.connect))).toBe(errorCodes.relayUrlRefused);
+      expect(dial.attempts).toEqual([]);
     },
   );
 
   test.each(['ws://127.0.0.1', 'ws://localhost', 'ws://[::1]', 'ws://127.8.9.10', 'wss://relay.example.com'])(
     '%s is connected to',
     async (url) => {
-      const attempts: string[] = [];
-      const connect: ConnectSocket = (target, handlers) => {
-        attempts.push(target);
-        return connectNodeSocket(honest.url, handlers);
-      };
+      const dial = dialRecorder();
       // The honest relay is elsewhere, so it refuses the address: the client did connect and sign.
-      expect(await refusal(open(`${url}:1234`, createTestDevice(), connect))).toBe(errorCodes.wrongRelay);
-      expect(attempts).toHaveLength(1);
+      expect(await refusal(open(`${url}:1234`, createTestDevice(), dial.connect))).toBe(errorCodes.wrongRelay);
+      expect(dial.attempts).toEqual([`${url}:1234/`]);
     },
   );
 });
@@ -181,16 +183,13 @@ describe('what the engine shows', () => {
   }
 
   test('pointed at plain ws:// on another machine, it stops with 4014 and never dials', async () => {
-    const attempts: string[] = [];
-    const client = await engineOn('ws://relay.example.com:8787', (url, handlers) => {
-      attempts.push(url);
-      return connectNodeSocket(honest.url, handlers);
-    });
+    const dial = dialRecorder();
+    const client = await engineOn('ws://relay.example.com:8787', dial.connect);
     const status = await waitForStatus(client.engine, (s) => errorCode(s) !== 0);
     expect(status).toEqual({
       error: { code: errorCodes.relayUrlRefused, message: expect.stringContaining('Use wss://relay.example.com:8787') },
     });
-    expect(attempts).toEqual([]);
+    expect(dial.attempts).toEqual([]);
     await client.engine.stop();
   });
 
