@@ -1,0 +1,141 @@
+// A store written by an earlier version (tests/fixtures/store-v1.json, made by make-store-v1.ts) opens with
+// this version: unlock with its passphrase, read its entries and queued envelopes, sync them through a real
+// relay to a second device, and keep working (what is written after opening opens again).
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type * as Y from 'yjs';
+import { addEntry } from '../../../shared/entries/entry-create';
+import { listEntries } from '../../../shared/entries/entry-list';
+import { createManualContext } from '../../../shared/entries/test-context';
+import { createSyncEngine } from '../../../shared/sync/engine';
+import { systemClock } from '../../../shared/sync/ports';
+import { RegvaultDb } from '../../../renderer/src/lib/store/db';
+import { VaultStore, type VaultSession } from '../../../renderer/src/lib/store/vault-store';
+import { createWebCryptoVerifier } from '../../../renderer/src/lib/sync/browser-ports';
+import { SyncHub } from '../../../renderer/src/lib/sync/sync-hub';
+import { loadDb, type DbDump } from '../../fixtures/idb-json';
+import { FIXTURE_ENTRIES, FIXTURE_KDF, FIXTURE_PASSPHRASE, FIXTURE_UNREACHABLE_RELAY } from '../../fixtures/store-v1';
+import {
+  connectNodeSocket,
+  nodeRandom,
+  removeDataDir,
+  startRelayProcess,
+  waitForDoc,
+  waitSynced,
+  type RelayProcess,
+} from './harness';
+
+type Fixture = Readonly<{ vaultId: string; pending: number; dump: DbDump }>;
+const fixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'store-v1.json'), 'utf8'),
+) as Fixture;
+const ports = {
+  connect: connectNodeSocket,
+  verify: createWebCryptoVerifier(),
+  random: nodeRandom,
+  clock: systemClock,
+  retry: { initialMs: 50, maxMs: 500, timeoutMs: 10_000 },
+};
+
+let relay: RelayProcess;
+const cleanup: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(async () => {
+  for (const task of cleanup.splice(0).reverse()) await task();
+  await relay.kill();
+  removeDataDir(relay);
+});
+
+async function openFixture(): Promise<{ dbName: string; store: VaultStore; session: VaultSession }> {
+  const dbName = `fixture-v1-${Math.random()}`;
+  await loadDb(dbName, fixture.dump);
+  const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
+  cleanup.push(() => store.close());
+  return { dbName, store, session: await store.unlock(FIXTURE_PASSPHRASE) };
+}
+
+const credentials = (doc: Y.Doc) =>
+  listEntries(doc)
+    .entries.map((e) => [e.registry, e.username, e.secret])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+const expected = [...FIXTURE_ENTRIES].map((e) => [...e]).sort((a, b) => a[0].localeCompare(b[0]));
+
+test('a store written by version 1 unlocks, reads its entries and queue, and syncs through a relay', async () => {
+  const { dbName, store, session } = await openFixture();
+  expect(session.settings).toEqual({ autoLockMinutes: 5 });
+  const vaults = await session.listVaults();
+  expect(vaults.map((v) => [v.name, v.problem]).sort()).toEqual([
+    ['Never synced', null],
+    ['Team', null],
+  ]);
+  const vault = await session.openVault(fixture.vaultId);
+  expect(credentials(vault.doc)).toEqual(expected);
+
+  const state = await session.syncState(fixture.vaultId);
+  expect(await state.settings()).toEqual({ relayUrl: FIXTURE_UNREACHABLE_RELAY, enabled: true });
+  const stored = await state.storage.load();
+  expect(stored.pending).toHaveLength(fixture.pending);
+  expect(stored.cursor?.members).toHaveLength(1);
+
+  // The queued envelopes go to a real relay; a second device linked through it receives every entry.
+  const engine = createSyncEngine({
+    doc: vault.doc,
+    vaultId: fixture.vaultId,
+    vaultKey: state.vaultKey,
+    device: await session.deviceSigner(),
+    verify: ports.verify,
+    relayUrl: relay.url,
+    connect: ports.connect,
+    random: ports.random,
+    clock: ports.clock,
+    storage: state.storage,
+    retry: ports.retry,
+  });
+  cleanup.push(() => engine.stop());
+  await engine.start();
+  await waitSynced(engine);
+  expect(engine.pendingCount()).toBe(0);
+
+  const other = new VaultStore({ dbName: `other-${Math.random()}`, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
+  const b = await other.createProfile('second device');
+  const hub = new SyncHub(b, ports, () => undefined);
+  cleanup.push(async () => {
+    await hub.stop();
+    await other.close();
+  });
+  await engine.authorizeDevice(b.deviceCode());
+  expect(await hub.receive(relay.url)).toEqual({ imported: [fixture.vaultId], refused: [] });
+  const docB = (await b.openVault(fixture.vaultId)).doc;
+  await waitForDoc(docB, () => listEntries(docB).entries.length === expected.length);
+  expect(credentials(docB)).toEqual(expected);
+
+  // Writing after opening: a new entry syncs, and the store reopens with it, queue empty.
+  addEntry(vault.doc, { registry: 'gcr.io', username: 'written-after', secret: 'new' }, createManualContext('v2'));
+  await engine.flush();
+  await waitForDoc(docB, () => listEntries(docB).entries.some((e) => e.username === 'written-after'));
+  await waitSynced(engine);
+  await engine.stop();
+  state.wipe();
+  await vault.flush();
+  await session.lock();
+  await store.close();
+
+  const again = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
+  cleanup.push(() => again.close());
+  const reopened = await again.unlock(FIXTURE_PASSPHRASE);
+  expect(credentials((await reopened.openVault(fixture.vaultId)).doc)).toContainEqual([
+    'gcr.io',
+    'written-after',
+    'new',
+  ]);
+  const reloaded = await (await reopened.syncState(fixture.vaultId)).storage.load();
+  expect(reloaded.pending).toEqual([]);
+  expect(reloaded.cursor?.head).toBeGreaterThan(0);
+  const raw = new RegvaultDb(dbName);
+  cleanup.push(async () => raw.close());
+  expect(await raw.syncPending.count()).toBe(0);
+});
