@@ -2,7 +2,7 @@
 // counted by prefix, so the bench process spends its time on the wire rather than on parsing.
 import WebSocket from 'ws';
 import { signAuthFrame } from '../shared/sync/auth';
-import { decodeBase64 } from '../shared/sync/bytes';
+import { decodeBase64 } from '../shared/crypto/bytes';
 import type { DeviceSigner } from '../shared/sync/ports';
 
 /** An authenticated connection to the Regvault relay that counts frames by their type prefix. */

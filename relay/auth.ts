@@ -1,7 +1,7 @@
 // The relay's check of a device's answer to its challenge: right protocol version, signed for this
 // relay's public URL (not one a proxying relay presented), and a valid signature over both.
 import type { AuthFrame } from '../shared/sync/auth';
-import { decodeBase64 } from '../shared/sync/bytes';
+import { decodeBase64 } from '../shared/crypto/bytes';
 import { encodeAuthMessage } from '../shared/sync/canonical';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { protocolVersion } from '../shared/sync/wire-records';

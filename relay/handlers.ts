@@ -1,7 +1,7 @@
 // Request handlers of an authenticated connection. Each one checks everything the relay can check
 // without the vault key — membership, write access, signatures, counters, sequence claims — before
 // it stores anything, and answers with either its result frame or a numbered error.
-import { encodeBase64, equalBytes } from '../shared/sync/bytes';
+import { encodeBase64, equalBytes } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { decodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
 import { decodeGrant } from '../shared/sync/grants';

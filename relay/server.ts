@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { decodeBase64, encodeBase64 } from '../shared/sync/bytes';
+import { decodeBase64, encodeBase64 } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { clientFrameSchema, type ClientFrame } from '../shared/sync/wire-frames';
 import { protocolVersion } from '../shared/sync/wire-records';

@@ -1,5 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, decodeUtf8, encodeFields, encodeUint64, encodeUtf8, equalBytes, toHex, wipeBytes } from './bytes';
+import {
+  base64Pattern,
+  concatBytes,
+  decodeBase64,
+  decodeUtf8,
+  encodeBase64,
+  encodeFields,
+  encodeU64,
+  encodeUtf8,
+  equalBytes,
+  lengthPrefixed,
+  readU32,
+  toHex,
+  wipeBytes,
+} from './bytes';
 
 const samples = [
   '',
@@ -18,10 +33,14 @@ describe('UTF-8', () => {
     expect(decodeUtf8(bytes)).toBe(text);
   });
 
-  it('replaces lone surrogates with U+FFFD, like TextEncoder', () => {
-    const text = 'a\ud800b\udc00c';
-    expect(Array.from(encodeUtf8(text))).toEqual(Array.from(new TextEncoder().encode(text)));
-  });
+  it.each(['a\ud800b\udc00c', '\ud800', 'x\udbff', '\udc00\ud800', '\ud83d\ud83d\udd11'])(
+    'replaces lone surrogates in %j with U+FFFD, like TextEncoder, into bytes that decode back',
+    (text) => {
+      const bytes = encodeUtf8(text);
+      expect(Array.from(bytes)).toEqual(Array.from(new TextEncoder().encode(text)));
+      expect(decodeUtf8(bytes)).toBe(text.replace(/[\ud800-\udfff]/gu, '\ufffd'));
+    },
+  );
 
   it('decodes long text (beyond one String.fromCharCode chunk)', () => {
     const text = 'é🐳'.repeat(20_000);
@@ -41,21 +60,24 @@ describe('UTF-8', () => {
 
 describe('byte helpers', () => {
   it('encodes integers as 8 big-endian bytes and refuses unsafe ones', () => {
-    expect(toHex(encodeUint64(0))).toBe('0000000000000000');
-    expect(toHex(encodeUint64(0x0102030405))).toBe('0000000102030405');
-    expect(toHex(encodeUint64(Number.MAX_SAFE_INTEGER))).toBe('001fffffffffffff');
-    expect(() => encodeUint64(-1)).toThrow(RangeError);
-    expect(() => encodeUint64(1.5)).toThrow(RangeError);
+    expect(readU32(encodeU64(Number.MAX_SAFE_INTEGER), 4)).toBe(0xffffffff);
+    expect(() => encodeU64(2 ** 53)).toThrow(RangeError);
+    expect(toHex(encodeU64(0))).toBe('0000000000000000');
+    expect(toHex(encodeU64(0x0102030405))).toBe('0000000102030405');
+    expect(toHex(encodeU64(Number.MAX_SAFE_INTEGER))).toBe('001fffffffffffff');
+    expect(() => encodeU64(-1)).toThrow(RangeError);
+    expect(() => encodeU64(1.5)).toThrow(RangeError);
   });
 
   it('length-prefixes fields so that different splits never encode alike', () => {
+    expect(toHex(lengthPrefixed(Uint8Array.of(7, 8)))).toBe('000000020708');
     expect(equalBytes(encodeFields('ab', 'c'), encodeFields('a', 'bc'))).toBe(false);
     expect(equalBytes(encodeFields('a', ''), encodeFields('a'))).toBe(false);
     expect(equalBytes(encodeFields('a', 'b'), encodeFields('a', 'b'))).toBe(true);
   });
 
   it('concatenates, compares and wipes', () => {
-    const joined = concatBytes(Uint8Array.of(1, 2), Uint8Array.of(), Uint8Array.of(3));
+    const joined = concatBytes([Uint8Array.of(1, 2), Uint8Array.of(), Uint8Array.of(3)]);
     expect(Array.from(joined)).toEqual([1, 2, 3]);
     expect(equalBytes(joined, Uint8Array.of(1, 2, 3))).toBe(true);
     expect(equalBytes(joined, Uint8Array.of(1, 2, 4))).toBe(false);
@@ -64,5 +86,22 @@ describe('byte helpers', () => {
     wipeBytes(joined, null, other, undefined);
     expect(Array.from(joined)).toEqual([0, 0, 0]);
     expect(Array.from(other)).toEqual([0, 0]);
+  });
+});
+
+describe('base64', () => {
+  it('matches Buffer for every length up to 300', () => {
+    for (let length = 0; length <= 300; length++) {
+      const bytes = new Uint8Array(randomBytes(length));
+      const text = encodeBase64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64'));
+      expect(base64Pattern.test(text)).toBe(true);
+      expect(decodeBase64(text)).toEqual(bytes);
+    }
+  });
+
+  it('refuses characters outside the alphabet and bad lengths', () => {
+    expect(() => decodeBase64('ab$d')).toThrow();
+    expect(() => decodeBase64('abc')).toThrow();
   });
 });

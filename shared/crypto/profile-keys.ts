@@ -105,7 +105,7 @@ export async function createProfileKeys(
   const masterKey = options.random(KEY_BYTES);
   const signSeed = options.random(KEY_BYTES);
   const boxSecret = options.random(KEY_BYTES);
-  const identityPlain = concatBytes(signSeed, boxSecret);
+  const identityPlain = concatBytes([signSeed, boxSecret]);
   // fromSeed / fromSecretKey copy their input, so every temporary here can be wiped.
   const signing = nacl.sign.keyPair.fromSeed(signSeed);
   const exchange = nacl.box.keyPair.fromSecretKey(boxSecret);

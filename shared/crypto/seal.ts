@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { encodeUint64, wipeBytes, type RandomBytes } from './bytes';
+import { encodeU64, wipeBytes, type RandomBytes } from './bytes';
 import { damagedError, type DamagedSubject } from './errors';
 import { deriveSubkey } from './subkey';
 
@@ -32,7 +32,7 @@ function deriveRecordKey(key: Uint8Array, binding: RecordBinding): Uint8Array {
   const vaultId = 'vaultId' in binding ? binding.vaultId : '';
   const epoch = 'epoch' in binding ? binding.epoch : 0;
   const seq = 'seq' in binding ? binding.seq : 0;
-  return deriveSubkey(key, DOMAIN, binding.kind, vaultId, encodeUint64(epoch), encodeUint64(seq));
+  return deriveSubkey(key, DOMAIN, binding.kind, vaultId, encodeU64(epoch), encodeU64(seq));
 }
 
 /** Names the subject of a binding for a `damaged` error. */

@@ -12,9 +12,9 @@ export function hmacSha512(key: Uint8Array, message: Uint8Array): Uint8Array {
     inner[i] = (inner[i] ?? 0) ^ (key[i] ?? 0);
     outer[i] = (outer[i] ?? 0) ^ (key[i] ?? 0);
   }
-  const innerInput = concatBytes(inner, message);
+  const innerInput = concatBytes([inner, message]);
   const innerHash = nacl.hash(innerInput);
-  const outerInput = concatBytes(outer, innerHash);
+  const outerInput = concatBytes([outer, innerHash]);
   const mac = nacl.hash(outerInput);
   wipeBytes(inner, outer, innerInput, innerHash, outerInput);
   return mac;

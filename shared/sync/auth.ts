@@ -1,7 +1,7 @@
 // The device's answer to a relay's challenge. It signs the challenge together with the relay address
 // it connected to, so a relay that hands over another relay's challenge gets an answer that relay
 // refuses (docs/protocol.md §2).
-import { encodeBase64 } from './bytes';
+import { encodeBase64 } from '../crypto/bytes';
 import { encodeAuthMessage } from './canonical';
 import type { DeviceSigner } from './ports';
 import type { authFrameSchema } from './wire-frames';

@@ -2,7 +2,7 @@
 // NUL-terminated domain string, so a signature made for one purpose never verifies for another, and
 // every variable-length field is length-prefixed, so fields cannot be re-split.
 import nacl from 'tweetnacl';
-import { concatBytes, encodeU32, encodeU64, encodeUtf8, lengthPrefixed } from './bytes';
+import { concatBytes, encodeU32, encodeU64, encodeUtf8, lengthPrefixed } from '../crypto/bytes';
 import type { Role } from './wire-records';
 
 /**

@@ -1,7 +1,7 @@
 // The mutable state one sync engine shares between its parts (connection, inbound frames, local
 // updates), and the status derived from it.
 import type * as Y from 'yjs';
-import { encodeBase64 } from './bytes';
+import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type SyncError } from './codes';
 import type { VaultKey } from './envelope';
 import { emptyMemberState, verifyMemberLog, type MemberState } from './members';

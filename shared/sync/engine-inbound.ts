@@ -2,7 +2,7 @@
 // envelope and snapshot is checked again here (member with write access, counter, signature, sealed
 // header) before it touches the document; sequence numbers must be contiguous and never go back.
 import * as Y from 'yjs';
-import { decodeBase64 } from './bytes';
+import { decodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type ErrorCode } from './codes';
 import { collectWriters, currentCursor, failFatally, publishStatus, type EngineCore } from './engine-core';
 import { maybeWriteSnapshot, sendPending } from './engine-local';

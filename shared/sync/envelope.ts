@@ -2,7 +2,7 @@
 // The header (vault, epoch, author, counter) is both signed and sealed in front of the update, so a
 // valid ciphertext cannot be re-labelled with another author, counter or vault.
 import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, equalBytes } from './bytes';
+import { concatBytes, decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeEnvelopeHeader, encodeSealedMessage } from './canonical';
 import type { DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { WireEnvelope } from './wire-records';

@@ -3,7 +3,7 @@
 // member log and seals the vault key to the X25519 key (nacl.box from a one-time key), signing the
 // grant, so the relay stores something it can neither open nor forge.
 import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, equalBytes } from './bytes';
+import { concatBytes, decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeGrantKeyHeader, encodeGrantMessage, type GrantFields } from './canonical';
 import type { VaultKey } from './envelope';
 import { roleOf, type MemberState } from './members';

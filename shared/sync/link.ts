@@ -1,7 +1,7 @@
 // One-shot operations around the engine: creating a vault's sync identity, and — on a device being
 // linked — pulling the vault keys other devices sealed to it.
 import nacl from 'tweetnacl';
-import { encodeBase64 } from './bytes';
+import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, SyncProtocolError } from './codes';
 import type { VaultKey } from './envelope';
 import { encodeDeviceCode, openKeyGrant, type DeviceIdentity } from './grants';

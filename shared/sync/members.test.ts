@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harness';
-import { encodeBase64 } from './bytes';
+import { encodeBase64 } from '../crypto/bytes';
 import {
   applyMemberRecord,
   canWrite,

@@ -1,7 +1,7 @@
 // A vault's member log: hash-chained records, each signed by an admin of the state before it. Record 0
 // (genesis) makes its signer the first admin and registers the vault. For a personal vault every
 // linked device is added as an admin, so any of the owner's devices can link the next one.
-import { decodeBase64, encodeBase64, equalBytes } from './bytes';
+import { decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeMemberMessage, hashMemberRecord, type MemberFields } from './canonical';
 import type { DeviceSigner, VerifySignature } from './ports';
 import type { Role, WireMemberRecord } from './wire-records';

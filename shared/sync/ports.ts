@@ -17,7 +17,7 @@ export type VerifySignature = (
 ) => Promise<boolean> | boolean;
 
 /** Cryptographically secure random bytes (crypto.getRandomValues or node:crypto.randomBytes). */
-export type RandomBytes = (length: number) => Uint8Array;
+export type { RandomBytes } from '../crypto/bytes';
 
 /** Time source and timer, injected so tests control retries and timeouts. */
 export type Clock = Readonly<{

@@ -2,7 +2,7 @@
 // and request/response correlation by id. The engine opens one per connection attempt; the link
 // operations open one for a single exchange.
 import { signAuthFrame } from './auth';
-import { decodeBase64 } from './bytes';
+import { decodeBase64 } from '../crypto/bytes';
 import { errorCodes, SyncProtocolError, type ErrorCode } from './codes';
 import type { Clock, ConnectSocket, DeviceSigner, SocketLike } from './ports';
 import { checkRelayUrl } from './relay-url';

@@ -2,7 +2,7 @@
 // envelope, committing to the relay sequence number they cover. The relay may then prune the
 // envelopes up to that number; the counters let clients keep rejecting replays after the pruning.
 import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, encodeU32, encodeU64, equalBytes, readU32 } from './bytes';
+import { concatBytes, decodeBase64, encodeBase64, encodeU32, encodeU64, equalBytes, readU32 } from '../crypto/bytes';
 import { encodeSealedMessage, encodeSnapshotHeader } from './canonical';
 import type { VaultKey } from './envelope';
 import type { DeviceSigner, RandomBytes, VerifySignature } from './ports';

@@ -2,7 +2,7 @@
 // devices that edit throughout: random frames, oversized frames, bad signatures, unknown vaults,
 // unauthorized keys, replayed counters, snapshots claiming sequences the relay never assigned.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodeBase64 } from '../../../shared/sync/bytes';
+import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { showDeviceCode } from '../../../shared/sync/link';

@@ -3,7 +3,7 @@
 // number it acknowledged — and nothing it did not store may show up as a gap.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
-import { encodeUtf8 } from '../../../shared/sync/bytes';
+import { encodeUtf8 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { createTestVault, type TestVault } from './clients';

@@ -1,7 +1,7 @@
 // Linking a device end to end: B shows its code, A authorizes it and seals the vault key to it, B pulls
 // the key and the vault. Status goes offline → pending → synced. Removing B cuts it off.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { equalBytes } from '../../../shared/sync/bytes';
+import { equalBytes } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import type { SyncStatus } from '../../../shared/sync/engine-core';
 import { createVault, pullKeyGrants, showDeviceCode } from '../../../shared/sync/link';

@@ -1,7 +1,7 @@
 // A bare WebSocket to the relay for sending frames no well-behaved client would send.
 import WebSocket from 'ws';
 import { signAuthFrame } from '../../../shared/sync/auth';
-import { decodeBase64 } from '../../../shared/sync/bytes';
+import { decodeBase64 } from '../../../shared/crypto/bytes';
 import type { DeviceSigner } from '../../../shared/sync/ports';
 
 /** A parsed frame from the relay. */

@@ -1,9 +1,9 @@
 import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { decodeUtf8, encodeUint64, encodeUtf8, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { decodeUtf8, encodeU64, encodeUtf8, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { VaultError } from '../../../../shared/crypto/errors';
 import { deriveSubkey } from '../../../../shared/crypto/subkey';
-import { decodeBase64, encodeBase64 } from '../../../../shared/sync/bytes';
+import { decodeBase64, encodeBase64 } from '../../../../shared/crypto/bytes';
 import { checkRelayUrl } from '../../../../shared/sync/relay-url';
 import type { SyncCursor } from '../../../../shared/sync/storage';
 import { memberRecordSchema, envelopeSchema, type WireEnvelope } from '../../../../shared/sync/wire-records';
@@ -39,8 +39,8 @@ function recordKey(key: Uint8Array, binding: SyncBinding): Uint8Array {
     DOMAIN,
     binding.kind,
     binding.vaultId,
-    encodeUint64(binding.epoch),
-    encodeUint64(binding.counter ?? 0),
+    encodeU64(binding.epoch),
+    encodeU64(binding.counter ?? 0),
   );
 }
 
