@@ -23,9 +23,16 @@ export const vaultErrorCodes = {
 /** A vault error code (see `vaultErrorCodes`). */
 export type VaultErrorCode = keyof typeof vaultErrorCodes;
 
-/** Which stored thing a `damaged` error is about: the profile's keys/settings, or a vault's key, name, snapshot or log record. */
+/** What a `damaged` error is about: the profile's keys or settings, or a vault's key, name, log, snapshot or sync. */
 export type DamagedSubject = Readonly<{
-  what: 'profile-identity' | 'profile-settings' | 'vault-key' | 'vault-meta' | 'vault-snapshot' | 'vault-update';
+  what:
+    | 'profile-identity'
+    | 'profile-settings'
+    | 'vault-key'
+    | 'vault-meta'
+    | 'vault-snapshot'
+    | 'vault-update'
+    | 'vault-sync';
   vaultId?: string;
   seq?: number;
 }>;
@@ -71,6 +78,8 @@ export function describeSubject(subject: DamagedSubject): string {
       return `the snapshot${vault} (covering changes up to #${subject.seq ?? 0})`;
     case 'vault-update':
       return `change #${subject.seq ?? 0}${vault}`;
+    case 'vault-sync':
+      return `the sync state${vault}`;
   }
 }
 
@@ -79,7 +88,9 @@ export function damagedError(subject: DamagedSubject, cause?: unknown): VaultErr
   return new VaultError(
     'damaged',
     `Stored data is damaged: ${describeSubject(subject)} failed its integrity check and was not used. ` +
-      'Everything else still opens; restore this profile from a backup or sync the vault again to recover it.',
+      (subject.what === 'vault-sync'
+        ? "The vault's entries are not affected; turn sync off and on again to start over."
+        : 'Everything else still opens; restore this profile from a backup or sync the vault again to recover it.'),
     { subject, cause },
   );
 }

@@ -2,7 +2,18 @@ import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8, equalBytes } from './bytes';
 import { VaultError } from './errors';
-import { openRecord, SEAL_OVERHEAD, sealRecord, tryOpenRecord, unwrapKey, wrapKey, type RecordBinding } from './seal';
+import { z } from 'zod';
+import {
+  openJsonRecord,
+  openRecord,
+  SEAL_OVERHEAD,
+  sealJsonRecord,
+  sealRecord,
+  tryOpenRecord,
+  unwrapKey,
+  wrapKey,
+  type RecordBinding,
+} from './seal';
 
 const random = nacl.randomBytes;
 const key = random(32);
@@ -94,5 +105,32 @@ describe('wrapKey / unwrapKey', () => {
     const binding: RecordBinding = { kind: 'vault-key', vaultId: 'v1', epoch: 0 };
     const notAKey = sealRecord(random(31), key, binding, random);
     expect(damagedOf(() => unwrapKey(notAKey, key, binding)).code).toBe('damaged');
+  });
+});
+
+describe('sync record kinds', () => {
+  const pending: RecordBinding = { kind: 'sync-pending', vaultId: 'vault-a', epoch: 0, seq: 7 };
+
+  it.each<[string, RecordBinding]>([
+    ['the log record of the same place', update],
+    ['another counter', { ...pending, seq: 8 }],
+    ['another vault', { ...pending, vaultId: 'vault-b' }],
+    ['the cursor of the same vault', { kind: 'sync-cursor', vaultId: 'vault-a', epoch: 0 }],
+  ])('refuses a queued envelope moved to %s', (_name, moved) => {
+    const sealed = sealRecord(plaintext, key, pending, random);
+    expect(tryOpenRecord(sealed, key, moved)).toBeNull();
+    expect(tryOpenRecord(sealRecord(plaintext, key, moved, random), key, pending)).toBeNull();
+  });
+
+  it('parses JSON records with a schema and reports sync state, not entries, as damaged', () => {
+    const cursor: RecordBinding = { kind: 'sync-cursor', vaultId: 'vault-a', epoch: 0 };
+    const schema = z.object({ head: z.number() });
+    expect(openJsonRecord(sealJsonRecord({ head: 3 }, key, cursor, random), key, cursor, schema)).toEqual({ head: 3 });
+    const error = damagedOf(() =>
+      openJsonRecord(sealJsonRecord({ head: 'x' }, key, cursor, random), key, cursor, schema),
+    );
+    expect(error.subject).toEqual({ what: 'vault-sync', vaultId: 'vault-a' });
+    expect(error.message).toContain('the sync state of vault vault-a');
+    expect(error.message).toContain('turn sync off and on again');
   });
 });

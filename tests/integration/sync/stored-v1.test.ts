@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type * as Y from 'yjs';
+import { tryOpenRecord } from '../../../shared/crypto/seal';
 import { addEntry } from '../../../shared/entries/entry-create';
 import { listEntries } from '../../../shared/entries/entry-list';
 import { createManualContext } from '../../../shared/entries/test-context';
@@ -132,7 +133,41 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
   const reloaded = await (await reopened.syncState(fixture.vaultId)).storage.load();
   expect(reloaded.pending).toEqual([]);
   expect(reloaded.cursor?.head).toBeGreaterThan(0);
+
+  // Read old, write new: settings, cursor and queue written now are record kinds of shared/crypto/seal.
+  const state2 = await reopened.syncState(fixture.vaultId);
+  const { key, epoch } = { key: state2.vaultKey.key.slice(), epoch: state2.vaultKey.epoch };
+  await state2.saveSettings({ relayUrl: relay.url, enabled: true });
+  const offline = createSyncEngine({
+    doc: (await reopened.openVault(fixture.vaultId)).doc,
+    vaultId: fixture.vaultId,
+    vaultKey: state2.vaultKey,
+    device: await reopened.deviceSigner(),
+    verify: ports.verify,
+    relayUrl: FIXTURE_UNREACHABLE_RELAY,
+    connect: ports.connect,
+    random: ports.random,
+    clock: ports.clock,
+    storage: state2.storage,
+  });
+  await offline.start();
+  await offline.flush();
+  expect(offline.pendingCount()).toBeGreaterThan(0);
+  await offline.stop();
+  state2.wipe();
+
   const raw = new RegvaultDb(dbName);
   cleanup.push(async () => raw.close());
-  expect(await raw.syncPending.count()).toBe(0);
+  const place = { vaultId: fixture.vaultId, epoch };
+  const row = await raw.syncState.get(fixture.vaultId);
+  const old = fixture.dump.tables['syncState']?.[0] as { sealedCursor: { $bytes: string } } | undefined;
+  expect(Buffer.from(row?.sealedCursor ?? []).toString('base64')).not.toBe(old?.sealedCursor.$bytes);
+  expect(
+    tryOpenRecord(row?.sealedSettings ?? new Uint8Array(), key, { ...place, kind: 'sync-settings' }),
+  ).not.toBeNull();
+  expect(tryOpenRecord(row?.sealedCursor ?? new Uint8Array(), key, { ...place, kind: 'sync-cursor' })).not.toBeNull();
+  const pending = await raw.syncPending.toArray();
+  expect(pending.length).toBeGreaterThan(0);
+  for (const p of pending)
+    expect(tryOpenRecord(p.sealed, key, { ...place, kind: 'sync-pending', seq: p.counter })).not.toBeNull();
 });

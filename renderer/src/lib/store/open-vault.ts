@@ -22,7 +22,7 @@ export type OpenVaultContext = Readonly<{
   repaired: () => void;
 }>;
 
-type LogBinding = Extract<RecordBinding, { seq: number }>;
+type LogBinding = Extract<RecordBinding, { kind: 'vault-update' | 'vault-snapshot' }>;
 
 /**
  * A vault's Yjs document, loaded from its sealed snapshot and log. Every local update is sealed at once and

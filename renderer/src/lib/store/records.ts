@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { decodeUtf8, encodeUtf8, type RandomBytes } from '../../../../shared/crypto/bytes';
-import { damagedError, VaultError } from '../../../../shared/crypto/errors';
-import { openRecord, sealRecord, type SealedRecord } from '../../../../shared/crypto/seal';
+import type { RandomBytes } from '../../../../shared/crypto/bytes';
+import { VaultError } from '../../../../shared/crypto/errors';
+import { openJsonRecord, sealJsonRecord, type SealedRecord } from '../../../../shared/crypto/seal';
 
 // Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
 
@@ -26,16 +26,6 @@ const settingsSchema = z.object({
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
-function parseJson(bytes: Uint8Array): unknown {
-  const text = decodeUtf8(bytes);
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Checks settings a caller wants to store; `invalid-settings` says which value to fix. */
 export function validateSettings(settings: Settings): Settings {
   const parsed = settingsSchema.safeParse(settings);
@@ -46,14 +36,12 @@ export function validateSettings(settings: Settings): Settings {
 
 /** Seals settings under the master key. */
 export function sealSettings(settings: Settings, masterKey: Uint8Array, random: RandomBytes): SealedRecord {
-  return sealRecord(encodeUtf8(JSON.stringify(validateSettings(settings))), masterKey, { kind: 'settings' }, random);
+  return sealJsonRecord(validateSettings(settings), masterKey, { kind: 'settings' }, random);
 }
 
 /** Opens sealed settings; `damaged` (profile-settings) if altered or malformed. */
 export function openSettings(sealed: SealedRecord, masterKey: Uint8Array): Settings {
-  const parsed = settingsSchema.safeParse(parseJson(openRecord(sealed, masterKey, { kind: 'settings' })));
-  if (!parsed.success) throw damagedError({ what: 'profile-settings' });
-  return parsed.data;
+  return openJsonRecord(sealed, masterKey, { kind: 'settings' }, settingsSchema);
 }
 
 /** Trims a vault name and refuses an empty or over-long one. */
@@ -73,13 +61,10 @@ export function sealVaultMeta(
   epoch: number,
   random: RandomBytes,
 ): SealedRecord {
-  return sealRecord(encodeUtf8(JSON.stringify(meta)), vaultKey, { kind: 'vault-meta', vaultId, epoch }, random);
+  return sealJsonRecord(meta, vaultKey, { kind: 'vault-meta', vaultId, epoch }, random);
 }
 
 /** Opens a vault's sealed name and details; `damaged` (vault-meta) if altered, moved or malformed. */
 export function openVaultMeta(sealed: SealedRecord, vaultKey: Uint8Array, vaultId: string, epoch: number): VaultMeta {
-  const plain = openRecord(sealed, vaultKey, { kind: 'vault-meta', vaultId, epoch });
-  const parsed = vaultMetaSchema.safeParse(parseJson(plain));
-  if (!parsed.success) throw damagedError({ what: 'vault-meta', vaultId });
-  return parsed.data;
+  return openJsonRecord(sealed, vaultKey, { kind: 'vault-meta', vaultId, epoch }, vaultMetaSchema);
 }

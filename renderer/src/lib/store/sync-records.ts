@@ -1,16 +1,14 @@
-import nacl from 'tweetnacl';
 import { z } from 'zod';
-import { decodeUtf8, encodeU64, encodeUtf8, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { decodeBase64, encodeBase64, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { VaultError } from '../../../../shared/crypto/errors';
-import { deriveSubkey } from '../../../../shared/crypto/subkey';
-import { decodeBase64, encodeBase64 } from '../../../../shared/crypto/bytes';
+import { openJsonRecord, sealJsonRecord } from '../../../../shared/crypto/seal';
 import { checkRelayUrl } from '../../../../shared/sync/relay-url';
 import type { SyncCursor } from '../../../../shared/sync/storage';
 import { memberRecordSchema, envelopeSchema, type WireEnvelope } from '../../../../shared/sync/wire-records';
 
 // A vault's sync records, sealed under its vault key like its log (DESIGN §4): the relay URL and switch,
 // the engine's cursor (member log, counters, state vector) and its queue of envelopes not yet acknowledged.
-// `shared/crypto/seal` binds its own record kinds; these use the same construction under their own domain.
+// They are record kinds of `shared/crypto/seal` ('sync-settings', 'sync-cursor', 'sync-pending').
 
 /** Where a vault syncs, and whether it does. */
 export type SyncSettings = Readonly<{ relayUrl: string; enabled: boolean }>;
@@ -21,62 +19,8 @@ export const DEFAULT_RELAY_URL = 'ws://127.0.0.1:8787';
 /** Settings of a vault that never synced. */
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = Object.freeze({ relayUrl: DEFAULT_RELAY_URL, enabled: false });
 
-const FORMAT_VERSION = 1;
-const DOMAIN = 'regvault/sync-record/v1';
-const HEADER = 1 + nacl.secretbox.nonceLength;
-
-/** The place a sync record belongs; bound into the key that seals it. */
-export type SyncBinding = Readonly<{
-  kind: 'sync-settings' | 'sync-cursor' | 'sync-pending';
-  vaultId: string;
-  epoch: number;
-  counter?: number;
-}>;
-
-function recordKey(key: Uint8Array, binding: SyncBinding): Uint8Array {
-  return deriveSubkey(
-    key,
-    DOMAIN,
-    binding.kind,
-    binding.vaultId,
-    encodeU64(binding.epoch),
-    encodeU64(binding.counter ?? 0),
-  );
-}
-
-function seal(value: unknown, key: Uint8Array, binding: SyncBinding, random: RandomBytes): Uint8Array {
-  const nonce = random(nacl.secretbox.nonceLength);
-  const subkey = recordKey(key, binding);
-  const box = nacl.secretbox(encodeUtf8(JSON.stringify(value)), nonce, subkey);
-  wipeBytes(subkey);
-  const sealed = new Uint8Array(HEADER + box.length);
-  sealed[0] = FORMAT_VERSION;
-  sealed.set(nonce, 1);
-  sealed.set(box, HEADER);
-  return sealed;
-}
-
-function open<T>(sealed: Uint8Array, key: Uint8Array, binding: SyncBinding, schema: z.ZodType<T>): T {
-  const damaged = () =>
-    new VaultError(
-      'damaged',
-      `Stored sync data of this vault is damaged (${binding.kind}) and was not used. Turn sync off and on again to start over; the vault's entries are not affected.`,
-    );
-  if (!(sealed instanceof Uint8Array) || sealed.length < HEADER || sealed[0] !== FORMAT_VERSION) throw damaged();
-  const subkey = recordKey(key, binding);
-  const plain = nacl.secretbox.open(sealed.subarray(HEADER), sealed.subarray(1, HEADER), subkey);
-  wipeBytes(subkey);
-  const text = plain ? decodeUtf8(plain) : null;
-  let json: unknown;
-  try {
-    json = text === null ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw damaged();
-  return parsed.data;
-}
+/** The vault and key epoch a sync record belongs to; bound into the key that seals it. */
+export type SyncPlace = Readonly<{ vaultId: string; epoch: number }>;
 
 const relayUrlSchema = z
   .string()
@@ -106,18 +50,13 @@ export function validateSyncSettings(settings: SyncSettings): SyncSettings {
 }
 
 /** Seals a vault's sync settings. */
-export function sealSyncSettings(
-  settings: SyncSettings,
-  key: Uint8Array,
-  binding: Omit<SyncBinding, 'kind'>,
-  random: RandomBytes,
-) {
-  return seal(validateSyncSettings(settings), key, { ...binding, kind: 'sync-settings' }, random);
+export function sealSyncSettings(settings: SyncSettings, key: Uint8Array, place: SyncPlace, random: RandomBytes) {
+  return sealJsonRecord(validateSyncSettings(settings), key, { ...place, kind: 'sync-settings' }, random);
 }
 
 /** Opens a vault's sync settings; `damaged` if altered. */
-export function openSyncSettings(sealed: Uint8Array, key: Uint8Array, binding: Omit<SyncBinding, 'kind'>) {
-  return open(sealed, key, { ...binding, kind: 'sync-settings' }, settingsSchema);
+export function openSyncSettings(sealed: Uint8Array, key: Uint8Array, place: SyncPlace) {
+  return openJsonRecord(sealed, key, { ...place, kind: 'sync-settings' }, settingsSchema);
 }
 
 const cursorSchema = z.object({
@@ -130,37 +69,24 @@ const cursorSchema = z.object({
 });
 
 /** Seals the engine's cursor (the state vector travels as base64 inside the JSON). */
-export function sealCursor(
-  cursor: SyncCursor,
-  key: Uint8Array,
-  binding: Omit<SyncBinding, 'kind'>,
-  random: RandomBytes,
-) {
+export function sealCursor(cursor: SyncCursor, key: Uint8Array, place: SyncPlace, random: RandomBytes) {
   const value = { ...cursor, vector: cursor.vector ? encodeBase64(cursor.vector) : null };
-  return seal(value, key, { ...binding, kind: 'sync-cursor' }, random);
+  return sealJsonRecord(value, key, { ...place, kind: 'sync-cursor' }, random);
 }
 
 /** Opens the engine's cursor; `damaged` if altered. */
-export function openCursor(sealed: Uint8Array, key: Uint8Array, binding: Omit<SyncBinding, 'kind'>): SyncCursor {
-  const value = open(sealed, key, { ...binding, kind: 'sync-cursor' }, cursorSchema);
+export function openCursor(sealed: Uint8Array, key: Uint8Array, place: SyncPlace): SyncCursor {
+  const value = openJsonRecord(sealed, key, { ...place, kind: 'sync-cursor' }, cursorSchema);
   return { ...value, vector: value.vector === null ? null : decodeBase64(value.vector) };
 }
 
 /** Seals one queued envelope, bound to its counter. */
-export function sealPending(
-  env: WireEnvelope,
-  key: Uint8Array,
-  binding: Omit<SyncBinding, 'kind'>,
-  random: RandomBytes,
-) {
-  return seal(env, key, { ...binding, kind: 'sync-pending', counter: env.counter }, random);
+export function sealPending(env: WireEnvelope, key: Uint8Array, place: SyncPlace, random: RandomBytes) {
+  return sealJsonRecord(env, key, { ...place, kind: 'sync-pending', seq: env.counter }, random);
 }
 
 /** Opens one queued envelope; `damaged` if altered or moved to another counter. */
-export function openPending(
-  sealed: Uint8Array,
-  key: Uint8Array,
-  binding: Omit<SyncBinding, 'kind'> & { counter: number },
-) {
-  return open(sealed, key, { ...binding, kind: 'sync-pending' }, envelopeSchema);
+export function openPending(sealed: Uint8Array, key: Uint8Array, place: SyncPlace & { counter: number }) {
+  const { vaultId, epoch, counter } = place;
+  return openJsonRecord(sealed, key, { vaultId, epoch, kind: 'sync-pending', seq: counter }, envelopeSchema);
 }
