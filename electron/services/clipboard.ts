@@ -25,11 +25,11 @@ export type Timers = Readonly<{
   clearTimeout: (handle: unknown) => void;
 }>;
 
-/** How long a copied secret stays on the clipboard. */
-export const clipboardClearMs = 30_000;
+// How long a copied secret stays on the clipboard.
+const clipboardClearMs = 30_000;
 
-/** Electron's name for a raw platform clipboard format (docs/api/clipboard.md, Electron ≥ 44). */
-export function osClipboardFormat(name: string): string {
+// Electron's name for a raw platform clipboard format (docs/api/clipboard.md, Electron ≥ 44).
+function osClipboardFormat(name: string): string {
   return `electron application/osclipboard;format="${name}"`;
 }
 
@@ -41,7 +41,7 @@ const dwordZero = () => new Blob([new Uint8Array(4)]);
  * (docs/clipboard.md): macOS nspasteboard.org markers (Maccy, Alfred, Raycast, Paste… honour them),
  * Windows' history/cloud-clipboard formats, KDE Klipper's password hint. GNOME has no standard.
  */
-export function concealedFormats(platform: NodeJS.Platform): ClipboardPayload {
+function concealedFormats(platform: NodeJS.Platform): ClipboardPayload {
   switch (platform) {
     case 'darwin':
       return {

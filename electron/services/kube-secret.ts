@@ -13,8 +13,8 @@ export type KubeSecretOptions = Readonly<{ name: string; namespace?: string }>;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** True for a valid Kubernetes object name (RFC 1123 subdomain, at most 253 characters). */
-export function isDns1123Subdomain(name: string): boolean {
+// True for a valid Kubernetes object name (RFC 1123 subdomain, at most 253 characters).
+function isDns1123Subdomain(name: string): boolean {
   return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
 }
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  base64Pattern,
   concatBytes,
   decodeBase64,
   decodeUtf8,
@@ -95,7 +94,6 @@ describe('base64', () => {
       const bytes = new Uint8Array(randomBytes(length));
       const text = encodeBase64(bytes);
       expect(text).toBe(Buffer.from(bytes).toString('base64'));
-      expect(base64Pattern.test(text)).toBe(true);
       expect(decodeBase64(text)).toEqual(bytes);
     }
   });

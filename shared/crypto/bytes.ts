@@ -61,9 +61,6 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const decodeTable = new Int16Array(128).fill(-1);
 for (let i = 0; i < alphabet.length; i++) decodeTable[alphabet.charCodeAt(i)] = i;
 
-/** Matches canonical padded standard base64, the only form the protocol accepts. */
-export const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /** Encodes bytes as padded standard base64. */
 export function encodeBase64(bytes: Uint8Array): string {
   let out = '';
@@ -84,7 +81,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-/** Decodes padded standard base64; throws on anything else (callers validate with `base64Pattern` first). */
+/** Decodes padded standard base64; throws on anything else (callers validate with the wire schemas first). */
 export function decodeBase64(text: string): Uint8Array {
   if (text.length % 4 !== 0) throw new Error('base64 length is not a multiple of 4');
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;

@@ -55,8 +55,8 @@ export function maxCost(a: KdfCost, b: KdfCost): KdfCost {
   };
 }
 
-/** Checks stored KDF parameters: well-formed (`invalid-kdf-params`) and not below the floor (`weak-kdf-params`). */
-export function assertKdfParams(params: KdfParams, options: KdfCheckOptions = {}): void {
+// Checks stored KDF parameters: well-formed (`invalid-kdf-params`) and not below the floor (`weak-kdf-params`).
+function assertKdfParams(params: KdfParams, options: KdfCheckOptions = {}): void {
   const floor = options.testOnlyKdfFloor ?? KDF_FLOOR;
   const wellFormed =
     params.algorithm === 'argon2id' &&

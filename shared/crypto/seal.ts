@@ -13,8 +13,8 @@ import { deriveSubkey } from './subkey';
 const FORMAT_VERSION = 1;
 const HEADER = 1 + nacl.secretbox.nonceLength;
 
-/** Bytes a sealed record adds to its plaintext: format byte, nonce and MAC. */
-export const SEAL_OVERHEAD = HEADER + nacl.secretbox.overheadLength;
+// Bytes a sealed record adds to its plaintext: format byte, nonce and MAC (41).
+const SEAL_OVERHEAD = HEADER + nacl.secretbox.overheadLength;
 
 /** Where a sealed record belongs; every field is bound into the key that seals it. */
 export type RecordBinding =

@@ -1,26 +1,29 @@
 import { createHmac } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { encodeUtf8, equalBytes, toHex } from './bytes';
-import { deriveSubkey, hmacSha512 } from './subkey';
+import { encodeFields, encodeUtf8, equalBytes, toHex } from './bytes';
+import { deriveSubkey } from './subkey';
 
-describe('hmacSha512', () => {
-  it('matches RFC 4231 test case 2', () => {
-    const mac = hmacSha512(encodeUtf8('Jefe'), encodeUtf8('what do ya want for nothing?'));
-    expect(toHex(mac)).toBe(
-      '164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737',
+describe('deriveSubkey is HMAC-SHA-512 over the length-prefixed fields, truncated to 32 bytes', () => {
+  const hmac = (key: Uint8Array, message: Uint8Array) => createHmac('sha512', key).update(message).digest('hex');
+
+  it('matches node:crypto on the RFC 4231 test case 2 key', () => {
+    const key = encodeUtf8('Jefe');
+    const fields = encodeFields('what do ya want', encodeUtf8('for nothing?'));
+    expect(toHex(deriveSubkey(key, 'what do ya want', encodeUtf8('for nothing?')))).toBe(
+      hmac(key, fields).slice(0, 64),
     );
   });
 
   it.each([0, 1, 32, 64, 127, 128])('matches node:crypto for a %i-byte key', (keyLength) => {
     const key = nacl.randomBytes(keyLength);
-    const message = nacl.randomBytes(300);
-    const expected = createHmac('sha512', key).update(message).digest('hex');
-    expect(toHex(hmacSha512(key, message))).toBe(expected);
+    const context = nacl.randomBytes(300);
+    const expected = hmac(key, encodeFields('regvault/test', 'kind', context)).slice(0, 64);
+    expect(toHex(deriveSubkey(key, 'regvault/test', 'kind', context))).toBe(expected);
   });
 
   it('refuses keys longer than one block', () => {
-    expect(() => hmacSha512(new Uint8Array(129), new Uint8Array(1))).toThrow(RangeError);
+    expect(() => deriveSubkey(new Uint8Array(129), 'd')).toThrow(RangeError);
   });
 });
 

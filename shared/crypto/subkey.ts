@@ -3,8 +3,8 @@ import { concatBytes, encodeFields, wipeBytes } from './bytes';
 
 const BLOCK = 128; // SHA-512 block size in bytes
 
-/** HMAC-SHA-512 (RFC 2104) over tweetnacl's SHA-512; keys up to one block, as all of ours are. */
-export function hmacSha512(key: Uint8Array, message: Uint8Array): Uint8Array {
+// HMAC-SHA-512 (RFC 2104) over tweetnacl's SHA-512; keys up to one block, as all of ours are.
+function hmacSha512(key: Uint8Array, message: Uint8Array): Uint8Array {
   if (key.length > BLOCK) throw new RangeError('hmacSha512 keys are at most 128 bytes');
   const inner = new Uint8Array(BLOCK).fill(0x36);
   const outer = new Uint8Array(BLOCK).fill(0x5c);
