@@ -55,7 +55,7 @@ export type RelayStore = Readonly<{
   registerVault: (vault: string, genesis: WireMemberRecord, now: number) => void;
   /** Appends a member record and, if given, stores a key grant, atomically. */
   appendMember: (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => void;
-  /** Stores a batch of envelopes (seq already assigned) in one transaction. */
+  /** Stores a batch of envelopes (seq already assigned) in one transaction; heads are derived from them, not stored. */
   appendEnvelopes: (envelopes: readonly StoredEnvelope[]) => void;
   /** Replaces a vault's snapshot and prunes the envelopes it covers. */
   storeSnapshot: (snap: StoredSnapshot) => void;
@@ -126,9 +126,9 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+// The members are documented once, on `RelayStore`.
 function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements>): RelayStore {
   return {
-    /** The committed head of a vault, or undefined if it is not registered. */
     headOf: (vault: string): number | undefined =>
       q.vault.get(vault) ? Math.max(q.lastSeq.get(vault)?.seq ?? 0, q.snapshot.get(vault)?.seq ?? 0) : undefined,
     memberRecords: (vault: string): WireMemberRecord[] =>
@@ -140,19 +140,16 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
     snapshotOf: (vault: string) => q.snapshot.get(vault),
     grantsFor: (recipient: Uint8Array) => q.grantsFor.all(recipient).map((row) => JSON.parse(row.body) as WireGrant),
 
-    /** Registers a vault with its genesis record. */
     registerVault: db.transaction((vault: string, genesis: WireMemberRecord, now: number) => {
       q.insertVault.run(vault, now);
       q.insertMember.run(vault, genesis.index, JSON.stringify(genesis));
     }),
-    /** Appends a member record and, if given, stores a key grant, atomically. */
     appendMember: db.transaction(
       (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => {
         q.insertMember.run(record.vault, record.index, JSON.stringify(record));
         if (grant) q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
       },
     ),
-    /** Stores a batch of envelopes (seq already assigned) and the vaults' new heads in one transaction. */
     appendEnvelopes: db.transaction((envelopes: readonly StoredEnvelope[]) => {
       for (const e of envelopes)
         q.insertEnvelope.run(e.vault, e.seq, e.epoch, e.author, e.counter, e.nonce, e.ciphertext, e.sig);
