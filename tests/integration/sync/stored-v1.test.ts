@@ -4,52 +4,28 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type * as Y from 'yjs';
 import { tryOpenRecord } from '../../../shared/crypto/seal';
 import { addEntry } from '../../../shared/entries/entry-create';
 import { listEntries } from '../../../shared/entries/entry-list';
 import { createManualContext } from '../../../shared/entries/test-context';
 import { createSyncEngine } from '../../../shared/sync/engine';
-import { systemClock } from '../../../shared/sync/ports';
 import { RegvaultDb } from '../../../renderer/src/lib/store/db';
 import { VaultStore, type VaultSession } from '../../../renderer/src/lib/store';
-import { createWebCryptoVerifier } from '../../../renderer/src/lib/sync/browser-ports';
 import { SyncHub } from '../../../renderer/src/lib/sync/sync-hub';
 import { loadDb, type DbDump } from '../../fixtures/idb-json';
 import { FIXTURE_ENTRIES, FIXTURE_KDF, FIXTURE_PASSPHRASE, FIXTURE_UNREACHABLE_RELAY } from '../../fixtures/store-v1';
-import {
-  connectNodeSocket,
-  nodeRandom,
-  removeDataDir,
-  startRelayProcess,
-  waitForDoc,
-  waitSynced,
-  type RelayProcess,
-} from './harness';
+import { waitForDoc, waitSynced } from './harness';
+import { nodeSyncPorts, relayForSuite } from './renderer-suite';
 
 type Fixture = Readonly<{ vaultId: string; pending: number; dump: DbDump }>;
 const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'store-v1.json'), 'utf8'),
 ) as Fixture;
-const ports = {
-  connect: connectNodeSocket,
-  verify: createWebCryptoVerifier(),
-  random: nodeRandom,
-  clock: systemClock,
-  retry: { initialMs: 50, maxMs: 500, timeoutMs: 10_000 },
-};
-
-let relay: RelayProcess;
-const cleanup: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  relay = await startRelayProcess();
-});
-afterAll(async () => {
-  for (const task of cleanup.splice(0).reverse()) await task();
-  await relay.kill();
-  removeDataDir(relay);
-});
+const ports = nodeSyncPorts;
+const suite = relayForSuite();
+const cleanup = suite.cleanup;
 
 async function openFixture(): Promise<{ dbName: string; store: VaultStore; session: VaultSession }> {
   const dbName = `fixture-v1-${Math.random()}`;
@@ -90,7 +66,7 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
     vaultKey: state.vaultKey,
     device: await session.deviceSigner(),
     verify: ports.verify,
-    relayUrl: relay.url,
+    relayUrl: suite.relay().url,
     connect: ports.connect,
     random: ports.random,
     clock: ports.clock,
@@ -110,7 +86,7 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
     await other.close();
   });
   await engine.authorizeDevice(b.deviceCode());
-  expect(await hub.receive(relay.url)).toEqual({ imported: [fixture.vaultId], refused: [] });
+  expect(await hub.receive(suite.relay().url)).toEqual({ imported: [fixture.vaultId], refused: [] });
   const docB = (await b.openVault(fixture.vaultId)).doc;
   await waitForDoc(docB, () => listEntries(docB).entries.length === expected.length);
   expect(credentials(docB)).toEqual(expected);
@@ -137,7 +113,7 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
   // Read old, write new: settings, cursor and queue written now are record kinds of shared/crypto/seal.
   const state2 = await reopened.syncState(fixture.vaultId);
   const { key, epoch } = { key: state2.vaultKey.key.slice(), epoch: state2.vaultKey.epoch };
-  await state2.saveSettings({ relayUrl: relay.url, enabled: true });
+  await state2.saveSettings({ relayUrl: suite.relay().url, enabled: true });
   const offline = createSyncEngine({
     doc: (await reopened.openVault(fixture.vaultId)).doc,
     vaultId: fixture.vaultId,

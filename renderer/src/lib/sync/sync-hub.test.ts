@@ -1,41 +1,18 @@
 import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
-import { systemClock } from '../../../../shared/sync/ports';
-import {
-  connectNodeSocket,
-  nodeRandom,
-  removeDataDir,
-  startRelayProcess,
-  type RelayProcess,
-} from '../../../../tests/integration/sync/harness';
+import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
 import { VaultStore, type VaultSession } from '../store';
-import { createWebCryptoVerifier } from './browser-ports';
-import { SyncHub, type SyncPorts, type VaultSyncView } from './sync-hub';
+import { SyncHub, type VaultSyncView } from './sync-hub';
 import { describeIndicator } from './sync-status';
 
 // The hub with the renderer's store (fake IndexedDB) and WebCrypto, against a real relay process.
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
-const ports: SyncPorts = {
-  connect: connectNodeSocket,
-  verify: createWebCryptoVerifier(),
-  random: nodeRandom,
-  clock: systemClock,
-  retry: { initialMs: 50, maxMs: 500, timeoutMs: 10_000 },
-};
-let relay: RelayProcess;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  relay = await startRelayProcess();
-});
-afterAll(async () => {
-  for (const task of cleanup.splice(0).reverse()) await task();
-  await relay.kill();
-  removeDataDir(relay);
-});
+const ports = nodeSyncPorts;
+const suite = relayForSuite();
+const cleanup = suite.cleanup;
 
 type Device = { session: VaultSession; hub: SyncHub; views: Map<string, VaultSyncView>; waitFor: Waiter };
 type Waiter = (vaultId: string, text: string) => Promise<void>;
@@ -101,14 +78,14 @@ describe('sync hub', () => {
 
     expect(await a.hub.link(vault.id, b.session.deviceCode())).toMatch(/^Turn on sync/);
     expect(await a.hub.configure(vault.id, { relayUrl: 'http://nope', enabled: true })).toMatch(/WebSocket address/);
-    expect(await a.hub.configure(vault.id, { relayUrl: relay.url, enabled: true })).toBeNull();
+    expect(await a.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: true })).toBeNull();
     await a.waitFor(vault.id, 'Synced');
 
-    expect(await b.hub.receive(relay.url)).toEqual({ imported: [], refused: [] });
+    expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [], refused: [] });
     expect(await a.hub.link(vault.id, 'rv1-typo')).toMatch(/error 4012/);
     expect(await a.hub.link(vault.id, b.session.deviceCode())).toBeNull();
-    expect(await b.hub.receive(relay.url)).toEqual({ imported: [vault.id], refused: [] });
-    expect(await b.hub.receive(relay.url)).toEqual({ imported: [], refused: [] });
+    expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [vault.id], refused: [] });
+    expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [], refused: [] });
     expect((await b.session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
     const docB = (await b.session.openVault(vault.id)).doc;
     await waitForEntry(docB, 'before');
@@ -127,7 +104,7 @@ describe('sync hub', () => {
     await waitForEntry(docB, 'while-stopped');
 
     // Turning sync off stops the engine; the vault can be forgotten before it is deleted.
-    expect(await b.hub.configure(vault.id, { relayUrl: relay.url, enabled: false })).toBeNull();
+    expect(await b.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: false })).toBeNull();
     expect(b.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
     await b.hub.forget(vault.id);
     await b.session.deleteVault(vault.id);
