@@ -10,10 +10,9 @@ import {
   waitSynced,
   type TestDevice,
 } from '../tests/integration/sync/harness';
+import { inviteOf } from '../tests/integration/sync/clients';
 import { residentMiB } from './sync-measure';
 import { openBenchSocket, subscribeBenchSocket, type BenchSocket } from './sync-socket';
-
-const identity = (d: TestDevice) => ({ signing: d.publicKey, box: d.boxKeys.publicKey });
 
 /** A vault with `n` engine clients (owner + n-1 linked writers), all synced. */
 export async function startRegvaultClients(url: string, n: number) {
@@ -34,7 +33,7 @@ export async function startRegvaultClients(url: string, n: number) {
   const clients = [first];
   for (let i = 1; i < n; i++) {
     const device = createTestDevice();
-    await first.engine.authorizeDevice(identity(device), 'writer');
+    await first.engine.authorizeDevice(inviteOf(device), 'writer');
     clients.push(make(device, []));
   }
   await Promise.all(clients.slice(1).map((c) => c.engine.start()));
@@ -102,7 +101,7 @@ export async function regvaultThroughput(url: string, vaults: number, each: numb
 export async function holdConnections(url: string, relayPid: number | undefined, count: number) {
   const { vault, owner, clients, stop } = await startRegvaultClients(url, 1);
   const readers = Array.from({ length: 10 }, () => createTestDevice());
-  for (const device of readers) await clients[0]?.engine.authorizeDevice(identity(device), 'reader');
+  for (const device of readers) await clients[0]?.engine.authorizeDevice(inviteOf(device), 'reader');
   await stop();
   const sockets: BenchSocket[] = [];
   const start = performance.now();

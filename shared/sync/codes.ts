@@ -36,6 +36,7 @@ export const errorCodes = {
   invalidDeviceCode: 4012,
   notConnected: 4013,
   relayUrlRefused: 4014,
+  pairingExpired: 4015,
   internal: 5001,
 } as const;
 

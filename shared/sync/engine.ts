@@ -14,8 +14,9 @@ import {
   type SyncStatus,
 } from './engine-core';
 import { queueLocalUpdate, recoverUnqueuedUpdates } from './engine-local';
-import { decodeDeviceCode, sealKeyGrant, type DeviceIdentity } from './grants';
+import { sealKeyGrant } from './grants';
 import { signMemberRecord, type MemberChange } from './members';
+import { decodePairingCode, pairingFingerprint, type PairingInvite } from './pairing';
 import type { Role } from './wire-records';
 
 /** A running sync engine for one vault. */
@@ -36,8 +37,12 @@ export type SyncEngine = Readonly<{
   head: () => number;
   /** The vault's members as this device verified them (base64 public key and role). */
   members: () => readonly Readonly<{ publicKey: string; role: Role }>[];
-  /** Link a device: authorize its key in the member log and seal the vault key to it (needs a live connection). */
-  authorizeDevice: (device: string | DeviceIdentity, role?: Role) => Promise<void>;
+  /**
+   * Link a device from its pairing code: authorize its key in the member log and seal the vault key
+   * to it with the pairing proof (needs a live connection). Resolves to the fingerprint both
+   * devices show.
+   */
+  authorizeDevice: (code: string | PairingInvite, role?: Role) => Promise<string>;
   /** Remove a device from the member log (needs a live connection; key rotation is separate). */
   removeDevice: (publicKey: Uint8Array) => Promise<void>;
   /** Resolves once every local change so far is sealed and persisted. */
@@ -80,15 +85,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     pendingCount: () => core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0),
     head: () => core.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
-    authorizeDevice: async (device, role = 'admin') => {
-      const identity = typeof device === 'string' ? decodeDeviceCode(device) : device;
-      if (!identity) {
-        throw new SyncProtocolError(
-          errorCodes.invalidDeviceCode,
-          'That is not a device code: copy it again from the new device.',
-        );
-      }
-      await changeMembers(core, connection, { action: 'add', subject: identity.signing, role }, identity);
+    authorizeDevice: async (code, role = 'admin') => {
+      const invite = typeof code === 'string' ? readPairingCode(code, options.clock.now()) : code;
+      await changeMembers(core, connection, { action: 'add', subject: invite.identity.signing, role }, invite);
+      return pairingFingerprint(invite.secret, options.device.publicKey, invite.identity.signing);
     },
     removeDevice: (publicKey) =>
       changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' }),
@@ -99,12 +99,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 }
 
-/** Signs a member record (and, when linking, the key grant) and has the relay append it. */
+/** Reads a pairing code typed on this device; throws with what to do when it cannot be used. */
+function readPairingCode(code: string, now: number): PairingInvite {
+  const invite = decodePairingCode(code, now);
+  switch (invite) {
+    case 'malformed':
+      throw new SyncProtocolError(
+        errorCodes.invalidDeviceCode,
+        'That is not a pairing code: copy it again from the new device.',
+      );
+    case 'old-format':
+      throw new SyncProtocolError(
+        errorCodes.invalidDeviceCode,
+        'That code is from an older Regvault: update the new device, then copy the pairing code it shows.',
+      );
+    case 'expired':
+      throw new SyncProtocolError(
+        errorCodes.pairingExpired,
+        'That pairing code expired (codes last 10 minutes): show a new one on the new device and paste it here.',
+      );
+    default:
+      return invite;
+  }
+}
+
+/** Signs a member record (and, when linking, the key grant with its pairing proof) and has the relay append it. */
 async function changeMembers(
   core: EngineCore,
   connection: EngineConnection,
   change: MemberChange,
-  identity?: DeviceIdentity,
+  invite?: PairingInvite,
 ): Promise<void> {
   const session = core.session;
   if (!session || core.phase !== 'live') {
@@ -115,13 +139,14 @@ async function changeMembers(
   }
   const { options } = core;
   const record = await signMemberRecord(core.memberState, change, options.device);
-  const grant = identity
+  const grant = invite
     ? await sealKeyGrant({
         vault: options.vaultId,
         vaultKey: options.vaultKey,
-        recipient: identity,
+        recipient: invite.identity,
         signer: options.device,
         random: options.random,
+        pairingSecret: invite.secret,
       })
     : undefined;
   await session.request(grant ? { t: 'authorize', record, grant } : { t: 'authorize', record });

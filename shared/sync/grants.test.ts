@@ -1,25 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harness';
-import { decodeDeviceCode, encodeDeviceCode, openKeyGrant, sealKeyGrant } from './grants';
+import { openKeyGrant, sealKeyGrant } from './grants';
 import { createGenesisRecord, verifyMemberLog, type MemberState } from './members';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 const vault = 'vault-grants-0000000';
 const vaultKey = { epoch: 0, key: random(32) };
-
-describe('device codes', () => {
-  test('round-trip and catch typos', () => {
-    const device = createTestDevice();
-    const identity = { signing: device.publicKey, box: device.boxKeys.publicKey };
-    const code = encodeDeviceCode(identity);
-    expect(code).toMatch(/^rv1-[A-Za-z0-9_-]{91}$/);
-    expect(decodeDeviceCode(`  ${code}\n`)).toEqual(identity);
-    const typo = code.slice(0, 10) + (code[10] === 'A' ? 'B' : 'A') + code.slice(11);
-    expect(decodeDeviceCode(typo)).toBeNull();
-    expect(decodeDeviceCode('rv1-short')).toBeNull();
-  });
-});
+const pairingSecret = random(32);
 
 describe('key grants', () => {
   test('open only for the addressed device, from an admin, unmodified', async () => {
@@ -31,13 +19,13 @@ describe('key grants', () => {
     )) as MemberState;
     const newcomer = createTestDevice();
     const recipient = { signing: newcomer.publicKey, box: newcomer.boxKeys.publicKey };
-    const grant = await sealKeyGrant({ vault, vaultKey, recipient, signer: owner, random });
+    const grant = await sealKeyGrant({ vault, vaultKey, recipient, signer: owner, random, pairingSecret });
     const open = (g = grant, device = newcomer) =>
       openKeyGrant({ grant: g, members, device: device.publicKey, boxKeys: device.boxKeys, verify: nodeVerify });
     expect(await open()).toEqual(vaultKey);
     expect(await open(grant, createTestDevice())).toBe('grant is addressed to another device');
     const outsider = createTestDevice();
-    const byOutsider = await sealKeyGrant({ vault, vaultKey, recipient, signer: outsider, random });
+    const byOutsider = await sealKeyGrant({ vault, vaultKey, recipient, signer: outsider, random, pairingSecret });
     expect(await open(byOutsider)).toBe('grant signer is not an admin of the vault');
     expect(await open({ ...grant, epoch: 1 })).toBe('bad grant signature');
     expect(await open({ ...grant, vault: 'vault-grants-0000001' })).toBe('grant is for another vault');

@@ -1,42 +1,19 @@
-// Key grants and device codes for linking a device. The new device shows a code (its Ed25519 and
-// X25519 public keys); a device that is an admin of the vault authorizes the Ed25519 key in the
-// member log and seals the vault key to the X25519 key (nacl.box from a one-time key), signing the
-// grant, so the relay stores something it can neither open nor forge.
+// Key grants for linking a device. The new device shows a pairing code (its Ed25519 and X25519
+// public keys and a one-time secret, shared/sync/pairing.ts); a device that is an admin of the vault
+// authorizes the Ed25519 key in the member log and seals the vault key to the X25519 key (nacl.box
+// from a one-time key), signing the grant and proving the pairing secret, so the relay stores
+// something it can neither open nor forge, and the receiver can tell it was meant for it.
 import nacl from 'tweetnacl';
 import { concatBytes, decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeGrantKeyHeader, encodeGrantMessage, type GrantFields } from './canonical';
 import type { VaultKey } from './envelope';
 import { roleOf, type MemberState } from './members';
+import { provePairing } from './pairing';
 import type { BoxKeyPair, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { WireGrant } from './wire-records';
 
 /** The public keys a device shows to be linked: Ed25519 (signing) and X25519 (receiving keys). */
 export type DeviceIdentity = Readonly<{ signing: Uint8Array; box: Uint8Array }>;
-
-const codePrefix = 'rv1-';
-
-function checksum(bytes: Uint8Array): Uint8Array {
-  return nacl.hash(bytes).slice(0, 4);
-}
-
-/** Encodes a device identity as a copyable code: `rv1-` + base64url(keys ‖ 4-byte checksum). */
-export function encodeDeviceCode(identity: DeviceIdentity): string {
-  const body = concatBytes([identity.signing, identity.box]);
-  const text = encodeBase64(concatBytes([body, checksum(body)]));
-  return codePrefix + text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Decodes a device code; null when it is malformed or its checksum does not match (a typo). */
-export function decodeDeviceCode(code: string): DeviceIdentity | null {
-  const trimmed = code.trim();
-  if (!trimmed.startsWith(codePrefix)) return null;
-  const text = trimmed.slice(codePrefix.length).replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]{91}$/.test(text)) return null;
-  const bytes = decodeBase64(text + '=');
-  const body = bytes.subarray(0, 64);
-  if (!equalBytes(checksum(body), bytes.subarray(64))) return null;
-  return { signing: body.slice(0, 32), box: body.slice(32, 64) };
-}
 
 /** What `sealKeyGrant` needs. */
 export type SealKeyGrantInput = Readonly<{
@@ -45,9 +22,11 @@ export type SealKeyGrantInput = Readonly<{
   recipient: DeviceIdentity;
   signer: DeviceSigner;
   random: RandomBytes;
+  /** The secret of the recipient's pairing code: the grant then proves it was made from that code. */
+  pairingSecret: Uint8Array;
 }>;
 
-/** Seals the vault key to a device's X25519 key and signs the grant. */
+/** Seals the vault key to a device's X25519 key, signs the grant and attaches the pairing proof. */
 export async function sealKeyGrant(input: SealKeyGrantInput): Promise<WireGrant> {
   const ephemeral = nacl.box.keyPair.fromSecretKey(input.random(nacl.box.secretKeyLength));
   const nonce = input.random(nacl.box.nonceLength);
@@ -79,6 +58,7 @@ export async function sealKeyGrant(input: SealKeyGrantInput): Promise<WireGrant>
     box: encodeBase64(fields.box),
     signer: encodeBase64(fields.signer),
     sig: encodeBase64(sig),
+    pairing: provePairing(input.pairingSecret, fields),
   };
 }
 

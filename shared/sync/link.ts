@@ -1,14 +1,15 @@
 // One-shot operations around the engine: creating a vault's sync identity, and — on a device being
-// linked — pulling the vault keys other devices sealed to it.
+// linked — showing its pairing code and pulling the vault keys other devices sealed to it.
 import nacl from 'tweetnacl';
 import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, SyncProtocolError } from './codes';
 import type { VaultKey } from './envelope';
-import { encodeDeviceCode, openKeyGrant, type DeviceIdentity } from './grants';
+import { decodeGrant, openKeyGrant, type DeviceIdentity } from './grants';
 import { createGenesisRecord, verifyMemberLog } from './members';
 import type { BoxKeyPair, Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
+import { encodePairingCode, keyFingerprint, matchPairing, pairingFingerprint, type Pairing } from './pairing';
 import { openRelaySession } from './session';
-import type { WireMemberRecord } from './wire-records';
+import type { WireGrant, WireMemberRecord } from './wire-records';
 
 /** A new vault's sync identity: its id, first key and genesis member record (pass as `members` to the engine). */
 export type NewVault = Readonly<{ vaultId: string; vaultKey: VaultKey; genesis: WireMemberRecord }>;
@@ -25,10 +26,10 @@ export async function createVault(signer: DeviceSigner, random: RandomBytes): Pr
   return { vaultId, vaultKey, genesis: await createGenesisRecord(vaultId, signer) };
 }
 
-/** The code a device shows so another device can link it. */
-export function showDeviceCode(signer: DeviceSigner, boxKeys: BoxKeyPair): string {
+/** The code a device shows so another device can link it: its public keys and the pairing's secret. */
+export function showPairingCode(signer: DeviceSigner, boxKeys: BoxKeyPair, pairing: Pairing): string {
   const identity: DeviceIdentity = { signing: signer.publicKey, box: boxKeys.publicKey };
-  return encodeDeviceCode(identity);
+  return encodePairingCode(identity, pairing);
 }
 
 /** What `pullKeyGrants` needs. */
@@ -39,18 +40,27 @@ export type PullKeyGrantsInput = Readonly<{
   boxKeys: BoxKeyPair;
   verify: VerifySignature;
   clock: Clock;
+  /** The pairings this device started and has not used: only grants proving one of them are opened. */
+  pairings: readonly Pairing[];
 }>;
 
-/** A vault this device was granted: its key and the verified member log to start the engine with. */
-export type PulledVault = Readonly<{ vaultId: string; vaultKey: VaultKey; members: readonly WireMemberRecord[] }>;
+/** A vault this device was granted: its key, the verified member log, and the pairing it came through. */
+export type PulledVault = Readonly<{
+  vaultId: string;
+  vaultKey: VaultKey;
+  members: readonly WireMemberRecord[];
+  /** The pairing the grant proved (mark it used), and the fingerprint to compare with the granting device. */
+  pairingId: string;
+  fingerprint: string;
+}>;
+
+/** A grant that was not imported: its vault, why, and the short fingerprint of the key that signed it. */
+export type RefusedGrant = Readonly<{ vaultId: string; reason: string; signer: string }>;
 
 /** What `pullKeyGrants` found: the vaults it could open, and the grants it refused with the reason. */
-export type PulledGrants = Readonly<{
-  vaults: readonly PulledVault[];
-  refused: readonly Readonly<{ vaultId: string; reason: string }>[];
-}>;
+export type PulledGrants = Readonly<{ vaults: readonly PulledVault[]; refused: readonly RefusedGrant[] }>;
 
-/** Fetches the key grants addressed to this device and opens those that verify. */
+/** Fetches the key grants addressed to this device and opens those that verify and prove one of `pairings`. */
 export async function pullKeyGrants(input: PullKeyGrantsInput): Promise<PulledGrants> {
   const session = await openRelaySession({
     url: input.relayUrl,
@@ -63,25 +73,49 @@ export async function pullKeyGrants(input: PullKeyGrantsInput): Promise<PulledGr
     if (answer.t !== 'grant-list')
       throw new SyncProtocolError(errorCodes.protocolViolation, `unexpected ${answer.t} answer`);
     const vaults: PulledVault[] = [];
-    const refused: { vaultId: string; reason: string }[] = [];
+    const refused: RefusedGrant[] = [];
     for (const item of answer.items) {
-      const members = await verifyMemberLog(item.grant.vault, item.members, input.verify);
-      if (typeof members === 'string') {
-        refused.push({ vaultId: item.grant.vault, reason: members });
-        continue;
+      const opened = await openPairedGrant(input, item.grant, item.members);
+      if (typeof opened === 'string') {
+        refused.push({
+          vaultId: item.grant.vault,
+          reason: opened,
+          signer: keyFingerprint(decodeGrant(item.grant).signer),
+        });
+      } else {
+        vaults.push(opened);
       }
-      const key = await openKeyGrant({
-        grant: item.grant,
-        members,
-        device: input.device.publicKey,
-        boxKeys: input.boxKeys,
-        verify: input.verify,
-      });
-      if (typeof key === 'string') refused.push({ vaultId: item.grant.vault, reason: key });
-      else vaults.push({ vaultId: item.grant.vault, vaultKey: key, members: item.members });
     }
     return { vaults, refused };
   } finally {
     session.close();
   }
+}
+
+/** Checks one grant: pairing proof first (nothing else is even decrypted without it), then log, signature, key. */
+async function openPairedGrant(
+  input: PullKeyGrantsInput,
+  grant: WireGrant,
+  records: readonly WireMemberRecord[],
+): Promise<PulledVault | string> {
+  const fields = decodeGrant(grant);
+  const pairing = matchPairing(grant, fields, input.pairings, input.clock.now());
+  if (typeof pairing === 'string') return pairing;
+  const members = await verifyMemberLog(grant.vault, records, input.verify);
+  if (typeof members === 'string') return members;
+  const key = await openKeyGrant({
+    grant,
+    members,
+    device: input.device.publicKey,
+    boxKeys: input.boxKeys,
+    verify: input.verify,
+  });
+  if (typeof key === 'string') return key;
+  return {
+    vaultId: grant.vault,
+    vaultKey: key,
+    members: records,
+    pairingId: pairing.id,
+    fingerprint: pairingFingerprint(pairing.secret, fields.signer, input.device.publicKey),
+  };
 }

@@ -88,6 +88,11 @@ export const memberRecordSchema = z.strictObject({
 /** Wire form of a member record. */
 export type WireMemberRecord = Readonly<z.infer<typeof memberRecordSchema>>;
 
+/** A granting device's proof that it read the receiver's pairing code (shared/sync/pairing.ts). */
+export const pairingProofSchema = z.strictObject({ id: fixedBase64Schema(16), mac: fixedBase64Schema(32) });
+/** Wire form of a pairing proof. */
+export type WirePairingProof = Readonly<z.infer<typeof pairingProofSchema>>;
+
 /** A vault key sealed to one device's X25519 key (nacl.box from an ephemeral key), signed by an admin. */
 export const grantSchema = z.strictObject({
   vault: vaultIdSchema,
@@ -99,6 +104,8 @@ export const grantSchema = z.strictObject({
   box: base64Schema,
   signer: publicKeySchema,
   sig: signatureSchema,
+  /** Absent only in grants stored by relays before pairing; receivers refuse those. */
+  pairing: pairingProofSchema.optional(),
 });
 /** Wire form of a key grant. */
 export type WireGrant = Readonly<z.infer<typeof grantSchema>>;

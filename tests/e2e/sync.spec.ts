@@ -44,10 +44,11 @@ test('links a device through the UI, syncs live, keeps editing offline and conve
   await a.sync.configure(relay.url);
   await a.sync.expectStatus('Synced');
 
-  // B shows its code, A links it, B receives the vault: it appears in B's list with A's entry.
+  // B shows its pairing code, A links it, B receives the vault: both show the same fingerprint, and the
+  // vault appears in B's list with A's entry.
   const code = await b.sync.openDeviceCode();
-  await a.sync.linkDevice(code);
-  await b.sync.receive(relay.url);
+  const shownOnA = await a.sync.linkDevice(code);
+  expect(await b.sync.receive(relay.url)).toBe(shownOnA);
   await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Linked vault');
   await expect(b.vault.row('Before sync')).toBeVisible({ timeout: 15_000 });
   await b.sync.expectStatus('Synced');

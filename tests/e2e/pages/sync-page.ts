@@ -28,34 +28,49 @@ export class SyncPage {
     return dialog;
   }
 
-  /** New device: opens "Link to another device" and returns the code it shows (the dialog stays open). */
+  /** New device: opens "Link to another device" and returns the pairing code it shows (the dialog stays open). */
   async openDeviceCode(): Promise<string> {
     await this.page.getByRole('button', { name: 'Link to another device' }).click();
-    const code = this.dialog('Link to another device').getByLabel("This device's code");
-    await expect(code).toHaveValue(/^rv1-/);
+    const code = this.dialog('Link to another device').getByLabel('Pairing code');
+    await expect(code).toHaveValue(/^rv2-/);
     return code.inputValue();
   }
 
-  /** Existing device: links the device with `code` to the open vault. */
-  async linkDevice(code: string): Promise<void> {
+  /** Existing device: links the device with `code` to the open vault; returns the fingerprint it shows. */
+  async linkDevice(code: string): Promise<string> {
     await this.page.getByRole('button', { name: 'Link device', exact: true }).click();
     const dialog = this.dialog('Link device');
-    await dialog.getByLabel('Device code').fill(code);
+    await dialog.getByLabel('Pairing code').fill(code);
     await dialog.getByRole('button', { name: 'Link', exact: true }).click();
-    await expect(dialog.getByRole('status')).toContainText('Device linked', { timeout: 15_000 });
+    const status = dialog.getByRole('status');
+    await expect(status).toContainText('Device linked', { timeout: 15_000 });
+    const fingerprint = fingerprintIn(await status.innerText());
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(dialog).toBeHidden();
+    return fingerprint;
   }
 
-  /** New device, "Link to another device" open: receives the shared vaults from `relayUrl`. */
-  async receive(relayUrl: string): Promise<void> {
+  /** New device, "Link to another device" open: receives from `relayUrl`; returns the fingerprint shown, then Done. */
+  async receive(relayUrl: string): Promise<string> {
     const dialog = this.dialog('Link to another device');
     await dialog.getByLabel('Relay URL').fill(relayUrl);
     await dialog.getByRole('button', { name: 'Receive vaults' }).click();
+    const status = dialog.getByRole('status');
+    await expect(status).toContainText('Vault added', { timeout: 15_000 });
+    const fingerprint = fingerprintIn(await status.innerText());
+    await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(dialog).toBeHidden({ timeout: 15_000 });
+    return fingerprint;
   }
 
   async expectStatus(text: string | RegExp, timeout = 15_000): Promise<void> {
     await expect(this.status).toHaveText(text, { timeout });
   }
+}
+
+/** The 12-digit fingerprint in a dialog's status text. */
+function fingerprintIn(text: string): string {
+  const found = /\d{3} \d{3} \d{3} \d{3}/.exec(text);
+  if (!found) throw new Error(`no fingerprint in: ${text}`);
+  return found[0];
 }

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
-import { showDeviceCode } from '../../../shared/sync/link';
 import { signMemberRecord } from '../../../shared/sync/members';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { protocolVersion } from '../../../shared/sync/wire-records';
 import {
   contentOf,
   createTestVault,
+  inviteOf,
   startLinkedClients,
   waitConverged,
   type RestartableClient,
@@ -48,8 +48,8 @@ beforeAll(async () => {
   canaries = await startLinkedClients({ relayUrl: relay.url, vault, extra: 1 });
   writer = createTestDevice();
   reader = createTestDevice();
-  await canaries[0]?.client.engine.authorizeDevice(showDeviceCode(writer, writer.boxKeys), 'writer');
-  await canaries[0]?.client.engine.authorizeDevice(showDeviceCode(reader, reader.boxKeys), 'reader');
+  await canaries[0]?.client.engine.authorizeDevice(inviteOf(writer), 'writer');
+  await canaries[0]?.client.engine.authorizeDevice(inviteOf(reader), 'reader');
 });
 
 afterAll(async () => {

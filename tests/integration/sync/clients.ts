@@ -1,6 +1,7 @@
 // Helpers that set up vaults with several linked devices and wait for replicas to converge.
 import * as Y from 'yjs';
-import { createVault, pullKeyGrants, showDeviceCode, type NewVault } from '../../../shared/sync/link';
+import { createVault, pullKeyGrants, showPairingCode, type NewVault } from '../../../shared/sync/link';
+import { startPairing, type PairingInvite } from '../../../shared/sync/pairing';
 import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
@@ -25,13 +26,20 @@ export async function createTestVault(): Promise<TestVault> {
   return { ...(await createVault(owner, nodeRandom)), owner };
 }
 
+/** A pairing invitation for `device` as its code would carry it (for authorizing without going through a code). */
+export function inviteOf(device: TestDevice): PairingInvite {
+  const { secret, expiresAt } = startPairing(nodeRandom, systemClock.now());
+  return { identity: { signing: device.publicKey, box: device.boxKeys.publicKey }, secret, expiresAt };
+}
+
 /** Links a new device through a live admin engine and returns the member log its grant came with. */
 export async function linkDevice(
   relayUrl: string,
   admin: TestClient,
   device: TestDevice,
 ): Promise<readonly WireMemberRecord[]> {
-  await admin.engine.authorizeDevice(showDeviceCode(device, device.boxKeys));
+  const pairing = startPairing(nodeRandom, systemClock.now());
+  await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing));
   const pulled = await pullKeyGrants({
     relayUrl,
     connect: connectNodeSocket,
@@ -39,6 +47,7 @@ export async function linkDevice(
     boxKeys: device.boxKeys,
     verify: nodeVerify,
     clock: systemClock,
+    pairings: [pairing],
   });
   const granted = pulled.vaults[0];
   if (!granted) throw new Error(`no grant for the linked device: ${JSON.stringify(pulled.refused)}`);

@@ -1,10 +1,11 @@
-// Linking a device end to end: B shows its code, A authorizes it and seals the vault key to it, B pulls
-// the key and the vault. Status goes offline → pending → synced. Removing B cuts it off.
+// Linking a device end to end: B shows its pairing code, A authorizes it and seals the vault key to it
+// with the pairing proof, B pulls the key and the vault; both see the same fingerprint. Status goes offline → pending → synced. Removing B cuts it off.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { equalBytes } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import type { SyncStatus } from '../../../shared/sync/engine-core';
-import { createVault, pullKeyGrants, showDeviceCode } from '../../../shared/sync/link';
+import { createVault, pullKeyGrants, showPairingCode } from '../../../shared/sync/link';
+import { startPairing, type Pairing } from '../../../shared/sync/pairing';
 import { systemClock } from '../../../shared/sync/ports';
 import {
   connectNodeSocket,
@@ -30,7 +31,7 @@ afterAll(async () => {
   removeDataDir(relay);
 });
 
-const pull = (device: TestDevice) =>
+const pull = (device: TestDevice, pairings: readonly Pairing[]) =>
   pullKeyGrants({
     relayUrl: relay.url,
     connect: connectNodeSocket,
@@ -38,6 +39,7 @@ const pull = (device: TestDevice) =>
     boxKeys: device.boxKeys,
     verify: nodeVerify,
     clock: systemClock,
+    pairings,
   });
 
 test('link a device, sync both ways, then remove it', async () => {
@@ -63,14 +65,17 @@ test('link a device, sync both ways, then remove it', async () => {
     code: errorCodes.invalidDeviceCode,
   });
   const deviceB = createTestDevice();
-  expect((await pull(deviceB)).vaults).toEqual([]);
-  await a.engine.authorizeDevice(showDeviceCode(deviceB, deviceB.boxKeys));
+  const pairing = startPairing(nodeRandom, systemClock.now());
+  expect((await pull(deviceB, [pairing])).vaults).toEqual([]);
+  const shownOnA = await a.engine.authorizeDevice(showPairingCode(deviceB, deviceB.boxKeys, pairing));
+  expect(shownOnA).toMatch(/^\d{3} \d{3} \d{3} \d{3}$/);
   expect(a.engine.members().map((m) => m.role)).toEqual(['admin', 'admin']);
-  const { vaults, refused } = await pull(deviceB);
+  const { vaults, refused } = await pull(deviceB, [pairing]);
   expect(refused).toEqual([]);
   const granted = vaults[0];
   if (!granted) throw new Error('no grant');
   expect(granted.vaultId).toBe(vault.vaultId);
+  expect(granted.fingerprint).toBe(shownOnA);
   expect(equalBytes(granted.vaultKey.key, vault.vaultKey.key)).toBe(true);
 
   const b = createTestClient({
@@ -90,10 +95,11 @@ test('link a device, sync both ways, then remove it', async () => {
   b.doc.getMap('entries').set('z', 'after removal');
   await waitForStatus(b.engine, (s) => typeof s === 'object' && 'error' in s && s.error.code === errorCodes.notAWriter);
   expect(a.doc.getMap('entries').has('z')).toBe(false);
-  expect((await pull(deviceB)).vaults).toEqual([]);
+  expect((await pull(deviceB, [pairing])).vaults).toEqual([]);
   await a.engine.stop();
   await b.engine.stop();
-  await expect(a.engine.authorizeDevice(showDeviceCode(deviceB, deviceB.boxKeys))).rejects.toMatchObject({
+  const again = startPairing(nodeRandom, systemClock.now());
+  await expect(a.engine.authorizeDevice(showPairingCode(deviceB, deviceB.boxKeys, again))).rejects.toMatchObject({
     code: errorCodes.notConnected,
   });
 });

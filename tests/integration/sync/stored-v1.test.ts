@@ -85,8 +85,11 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
     await hub.stop();
     await other.close();
   });
-  await engine.authorizeDevice(b.deviceCode());
-  expect(await hub.receive(suite.relay().url)).toEqual({ imported: [fixture.vaultId], refused: [] });
+  const fingerprint = await engine.authorizeDevice(hub.startPairing().code);
+  expect(await hub.receive(suite.relay().url)).toEqual({
+    imported: [{ vaultId: fixture.vaultId, fingerprint }],
+    refused: [],
+  });
   const docB = (await b.openVault(fixture.vaultId)).doc;
   await waitForDoc(docB, () => listEntries(docB).entries.length === expected.length);
   expect(credentials(docB)).toEqual(expected);

@@ -10,7 +10,7 @@ import {
 } from '../../../../shared/crypto/profile-keys';
 import type { Result } from '../../../../shared/result';
 import type { VaultKey } from '../../../../shared/sync/envelope';
-import { encodeDeviceCode } from '../../../../shared/sync/grants';
+import { encodePairingCode, type Pairing } from '../../../../shared/sync/pairing';
 import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
 import type { DeviceSigner } from '../../../../shared/sync/ports';
 import { importEd25519Signer } from '../sync/browser-ports';
@@ -104,10 +104,10 @@ export class VaultSession {
     }
   }
 
-  /** The code another device pastes into "Link device" to share a vault with this one (public keys only). */
-  deviceCode(): string {
+  /** The code another device pastes into "Link device" to share a vault with this one: public keys and the pairing's secret. */
+  pairingCode(pairing: Pairing): string {
     const { identity } = this;
-    return encodeDeviceCode({ signing: identity.signing, box: identity.exchange });
+    return encodePairingCode({ signing: identity.signing, box: identity.exchange }, pairing);
   }
 
   /** Fetches and opens the vault keys other devices sealed to this one; the exchange key stays in the session. */

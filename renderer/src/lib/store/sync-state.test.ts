@@ -3,7 +3,7 @@ import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isVaultError } from '../../../../shared/crypto/errors';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
-import { decodeDeviceCode } from '../../../../shared/sync/grants';
+import { decodePairingCode, startPairing } from '../../../../shared/sync/pairing';
 import type { SyncCursor } from '../../../../shared/sync/storage';
 import type { WireEnvelope, WireMemberRecord } from '../../../../shared/sync/wire-records';
 import { RegvaultDb } from './db';
@@ -161,11 +161,14 @@ describe('vault sync state', () => {
     expect((await session.syncState(id)).vaultKey.key).toEqual(key.key);
   });
 
-  it('shows a device code of its public keys and signs with the identity key through WebCrypto', async () => {
+  it('shows a pairing code of its public keys and the secret, and signs with the identity key through WebCrypto', async () => {
     const { session } = await setup();
-    const identity = decodeDeviceCode(session.deviceCode());
-    expect(identity?.signing).toEqual(session.identity.signing);
-    expect(identity?.box).toEqual(session.identity.exchange);
+    const pairing = startPairing(nacl.randomBytes, Date.now());
+    const invite = decodePairingCode(session.pairingCode(pairing), Date.now());
+    if (typeof invite === 'string') throw new Error(invite);
+    expect(invite.identity.signing).toEqual(session.identity.signing);
+    expect(invite.identity.box).toEqual(session.identity.exchange);
+    expect(invite.secret).toEqual(pairing.secret);
     const signer = await session.deviceSigner();
     const message = new TextEncoder().encode('regvault/v1/auth\0challenge');
     const sig = await signer.sign(message);

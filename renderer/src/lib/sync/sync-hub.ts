@@ -1,10 +1,14 @@
 // Runs one sync engine per vault whose sync is on, for as long as the session is unlocked: opens the vault's
 // document, wires the engine to its sealed storage, and reports each vault's indicator. Also the two halves
-// of linking a device: authorizing one (on a vault's engine) and receiving vaults (on the new device).
+// of pairing a device: authorizing one (on a vault's engine) and, on the new device, showing a one-time
+// pairing code and receiving the vaults granted through it.
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
+import type { RefusedGrant } from '../../../../shared/sync/link';
+import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
+import { fail, ok, type Failure, type Result } from '../../../../shared/result';
 import {
   DEFAULT_SYNC_SETTINGS,
   validateSyncSettings,
@@ -27,8 +31,14 @@ export type SyncPorts = Readonly<{
 /** One vault's sync as the screen shows it. */
 export type VaultSyncView = Readonly<{ settings: SyncSettings; indicator: SyncIndicator }>;
 
-/** What "Receive vaults" did: the vaults added to this device, and grants that failed their checks. */
-export type Received = Readonly<{ imported: readonly string[]; refused: readonly string[] }>;
+/** A vault "Receive vaults" added, with the fingerprint to compare with the device that linked it. */
+export type ReceivedVault = Readonly<{ vaultId: string; fingerprint: string }>;
+
+/** What "Receive vaults" did: the vaults added to this device, and grants not imported (with their signer). */
+export type Received = Readonly<{ imported: readonly ReceivedVault[]; refused: readonly RefusedGrant[] }>;
+
+/** A pairing code this device shows, and when it stops working. */
+export type ShownPairing = Readonly<{ code: string; expiresAt: number }>;
 
 /** The view of a vault whose sync was never set up. */
 export const OFF_VIEW: VaultSyncView = { settings: DEFAULT_SYNC_SETTINGS, indicator: { kind: 'off' } };
@@ -44,6 +54,8 @@ export class SyncHub {
   private readonly queues = new Map<string, Promise<unknown>>();
   private signer: Promise<DeviceSigner> | null = null;
   private stopped = false;
+  // Pairings this device started and has not used; in memory only, so locking voids their codes.
+  private readonly pairings = new Map<string, Pairing>();
 
   constructor(
     private readonly session: VaultSession,
@@ -61,12 +73,25 @@ export class SyncHub {
   /** Stops every engine (before the session locks, or as it does). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.forgetPairings(() => true);
     await Promise.allSettled([...this.running.keys()].map((id) => this.halt(id)));
   }
 
-  /** The code this device shows to be linked (its public keys). */
-  deviceCode(): string {
-    return this.session.deviceCode();
+  /** Starts a pairing: the code this device shows to be linked, valid once and for 10 minutes. */
+  startPairing(): ShownPairing {
+    const now = this.ports.clock.now();
+    this.forgetPairings((pairing) => pairing.expiresAt <= now);
+    const pairing = startPairing(this.ports.random, now);
+    this.pairings.set(pairing.id, pairing);
+    return { code: this.session.pairingCode(pairing), expiresAt: pairing.expiresAt };
+  }
+
+  private forgetPairings(which: (pairing: Pairing) => boolean): void {
+    for (const [id, pairing] of this.pairings) {
+      if (!which(pairing)) continue;
+      pairing.secret.fill(0);
+      this.pairings.delete(id);
+    }
   }
 
   /** Stores a vault's settings and restarts (or stops) its engine; resolves to an error message or null. */
@@ -89,15 +114,14 @@ export class SyncHub {
     });
   }
 
-  /** Links the device whose code is `code` to a vault (authorizes its key, seals the vault key to it). */
-  async link(vaultId: string, code: string): Promise<string | null> {
+  /** Links the device whose pairing code is `code` to a vault; resolves to the fingerprint both devices show. */
+  async link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
     const running = this.running.get(vaultId);
-    if (!running) return 'Turn on sync for this vault first: linking goes through the relay.';
+    if (!running) return fail('link-failed', 'Turn on sync for this vault first: linking goes through the relay.');
     try {
-      await running.engine.authorizeDevice(code.trim());
-      return null;
+      return ok(await running.engine.authorizeDevice(code.trim()));
     } catch (error) {
-      return describeSyncFailure(error);
+      return fail('link-failed', describeSyncFailure(error));
     }
   }
 
@@ -110,9 +134,17 @@ export class SyncHub {
   async receive(relayUrl: string): Promise<Received> {
     const settings = validateSyncSettings({ relayUrl, enabled: true });
     const { connect, verify, clock } = this.ports;
-    const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock });
-    const imported: string[] = [];
-    const names = new Set((await this.session.listVaults()).map((v) => v.name));
+    const pairings = [...this.pairings.values()];
+    const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock, pairings });
+    // A pairing is used once: whatever it brought is taken now, a later grant proving it is refused.
+    const used = new Set(pulled.vaults.map((vault) => vault.pairingId));
+    this.forgetPairings((pairing) => used.has(pairing.id));
+    const imported: ReceivedVault[] = [];
+    const present = await this.session.listVaults();
+    const names = new Set(present.map((v) => v.name));
+    // A grant this device already used (its vault is here) is not news; anything else refused is listed.
+    const here = new Set(present.map((v) => v.id));
+    const refused = pulled.refused.filter((grant) => !here.has(grant.vaultId));
     for (const vault of pulled.vaults) {
       let name = LINKED_VAULT_NAME;
       for (let n = 2; names.has(name); n++) name = `${LINKED_VAULT_NAME} ${n}`;
@@ -127,9 +159,9 @@ export class SyncHub {
         state.wipe();
       }
       await this.serial(vault.vaultId, () => this.launch(vault.vaultId));
-      imported.push(vault.vaultId);
+      imported.push({ vaultId: vault.vaultId, fingerprint: vault.fingerprint });
     }
-    return { imported, refused: pulled.refused.map((r) => r.reason) };
+    return { imported, refused };
   }
 
   // One settings change / start / stop at a time per vault.

@@ -1,7 +1,8 @@
 import { systemClock } from '../../../../shared/sync/ports';
 import type { SyncSettings, VaultSession } from '../store';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
-import { OFF_VIEW, SyncHub, type Received, type SyncPorts, type VaultSyncView } from './sync-hub';
+import type { Failure, Result } from '../../../../shared/result';
+import { OFF_VIEW, SyncHub, type Received, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
 import { describeSyncFailure } from './sync-status';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
@@ -27,8 +28,9 @@ export class SyncManager {
     return this.views[vaultId] ?? OFF_VIEW;
   }
 
-  deviceCode(): string {
-    return this.hub.deviceCode();
+  /** Starts a pairing: the one-time code this device shows to be linked. */
+  startPairing(): ShownPairing {
+    return this.hub.startPairing();
   }
 
   start(): Promise<void> {
@@ -43,7 +45,8 @@ export class SyncManager {
     return this.hub.configure(vaultId, settings);
   }
 
-  link(vaultId: string, code: string): Promise<string | null> {
+  /** Links a device by its pairing code; the fingerprint to compare, or why not. */
+  link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
     return this.hub.link(vaultId, code);
   }
 
