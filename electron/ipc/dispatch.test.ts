@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOGIN_CHECK_CODES } from '../../shared/registry/login-check-codes';
 import { memoryClipboard } from '../services/fixtures/memory-clipboard';
-import { createDispatch, isTrustedSender } from './dispatch';
+import { createDispatch } from './dispatch';
 import { createHandlers } from './handlers';
 
 const origin = 'app://regvault';
@@ -168,9 +168,12 @@ describe('answers', () => {
   });
 });
 
-describe('isTrustedSender', () => {
-  it('compares origins, not prefixes', () => {
-    expect(isTrustedSender({ url: 'app://regvault.evil/x', isMainFrame: true }, origin)).toBe(false);
-    expect(isTrustedSender({ url: 'app://regvault/deep/page.html#x', isMainFrame: true }, origin)).toBe(true);
+describe('the trusted sender', () => {
+  it('is recognized by origin, not by prefix', async () => {
+    const { dispatch } = await realDispatch();
+    const lookalike = await dispatch('app:info', undefined, { url: 'app://regvault.evil/x', isMainFrame: true });
+    expect(lookalike).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    const deep = await dispatch('app:info', undefined, { url: 'app://regvault/deep/page.html#x', isMainFrame: true });
+    expect(deep.ok).toBe(true);
   });
 });

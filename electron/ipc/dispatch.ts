@@ -14,7 +14,7 @@ export type SenderInfo = Readonly<{ url: string; isMainFrame: boolean }>;
 export type Dispatch = (channel: string, input: unknown, sender: SenderInfo) => Promise<Result<unknown>>;
 
 /** True when a request comes from the top frame of our own renderer origin. */
-export function isTrustedSender(sender: SenderInfo, trustedOrigin: string): boolean {
+function isTrustedSender(sender: SenderInfo, trustedOrigin: string): boolean {
   if (!sender.isMainFrame) return false;
   return originOf(sender.url) === trustedOrigin;
 }

@@ -5,13 +5,9 @@ import type { Result } from '../../../shared/result';
 import { createManualContext } from '../../../shared/entries/test-context';
 import {
   PIPELINES_WARNING,
-  badgeViews,
   describeCount,
   describeEntryDeletion,
-  describeCheckAge,
-  describeTimeLeft,
   describeVaultDeletion,
-  toCheckView,
   toRowView,
 } from './entry-display';
 
@@ -38,13 +34,13 @@ function ecrEntry(): { entry: Entry; now: number } {
 describe('badgeViews', () => {
   it('shows a fresh ECR token as expiring in 12 h, then Expires soon, then Expired', () => {
     const { entry, now } = ecrEntry();
-    expect(badgeViews(entry, now)).toEqual([
+    expect(toRowView(entry, now).badges).toEqual([
       expect.objectContaining({ key: 'expires-later', label: 'Expires in 12 h', tone: 'info' }),
     ]);
-    expect(badgeViews(entry, now + 10 * HOUR)).toEqual([
+    expect(toRowView(entry, now + 10 * HOUR).badges).toEqual([
       expect.objectContaining({ label: 'Expires soon', tone: 'warn' }),
     ]);
-    const expired = badgeViews(entry, now + 12 * HOUR);
+    const expired = toRowView(entry, now + 12 * HOUR).badges;
     expect(expired).toEqual([expect.objectContaining({ label: 'Expired', tone: 'danger' })]);
     expect(expired[0]?.title).toContain('regenerate the authorization token');
   });
@@ -53,7 +49,7 @@ describe('badgeViews', () => {
     const ctx = createManualContext('alice');
     const doc = new Y.Doc();
     const plain = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'u', secret: 's' }, ctx));
-    expect(badgeViews(plain, ctx.now())).toEqual([]);
+    expect(toRowView(plain, ctx.now()).badges).toEqual([]);
     valueOf(
       recordCheck(doc, plain.id, {
         at: ctx.now(),
@@ -63,7 +59,7 @@ describe('badgeViews', () => {
       }),
     );
     const checked = valueOf(getEntry(doc, plain.id));
-    expect(badgeViews(checked, ctx.now())).toEqual([
+    expect(toRowView(checked, ctx.now()).badges).toEqual([
       expect.objectContaining({
         label: 'Login failed',
         tone: 'danger',
@@ -78,13 +74,13 @@ describe('the login-check line', () => {
     const ctx = createManualContext('alice');
     const doc = new Y.Doc();
     const entry = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'u', secret: 's' }, ctx));
-    expect(toCheckView(entry, ctx.now())).toMatchObject({ kind: 'none', text: 'Not verified' });
+    expect(toRowView(entry, ctx.now()).check).toMatchObject({ kind: 'none', text: 'Not verified' });
     expect(toRowView(entry, ctx.now()).check.kind).toBe('none');
 
     const at = ctx.now();
     valueOf(recordCheck(doc, entry.id, { at, ok: true, code: 'ok', message: 'Logged in to ghcr.io as u.' }));
     const passed = valueOf(getEntry(doc, entry.id));
-    expect(toCheckView(passed, at + 5 * 60_000)).toMatchObject({
+    expect(toRowView(passed, at + 5 * 60_000).check).toMatchObject({
       kind: 'ok',
       text: 'checked 5 min ago',
       title: expect.stringMatching(/^Logged in successfully /),
@@ -93,16 +89,19 @@ describe('the login-check line', () => {
     const message = 'ghcr.io rejected the credentials for u (HTTP 401). Check if password/token has expired.';
     valueOf(recordCheck(doc, entry.id, { at, ok: false, code: 'unauthorized', message }));
     const failed = valueOf(getEntry(doc, entry.id));
-    expect(toCheckView(failed, at)).toMatchObject({ kind: 'failed', text: 'checked just now', detail: message });
+    expect(toRowView(failed, at).check).toMatchObject({ kind: 'failed', text: 'checked just now', detail: message });
   });
 
   it('describes how long ago a check ran', () => {
-    expect(describeCheckAge(0, 59_000)).toBe('checked just now');
-    expect(describeCheckAge(1000, 0)).toBe('checked just now');
-    expect(describeCheckAge(0, 2 * 60_000)).toBe('checked 2 min ago');
-    expect(describeCheckAge(0, 3 * HOUR)).toBe('checked 3 h ago');
-    expect(describeCheckAge(0, 24 * HOUR)).toBe('checked 1 day ago');
-    expect(describeCheckAge(0, 50 * 24 * HOUR)).toBe('checked 50 days ago');
+    const { entry } = ecrEntry();
+    const age = (at: number, now: number) =>
+      toRowView({ ...entry, lastCheck: { at, ok: true, code: 'ok', message: 'ok' } }, now).check.text;
+    expect(age(0, 59_000)).toBe('checked just now');
+    expect(age(1000, 0)).toBe('checked just now');
+    expect(age(0, 2 * 60_000)).toBe('checked 2 min ago');
+    expect(age(0, 3 * HOUR)).toBe('checked 3 h ago');
+    expect(age(0, 24 * HOUR)).toBe('checked 1 day ago');
+    expect(age(0, 50 * 24 * HOUR)).toBe('checked 50 days ago');
   });
 });
 
@@ -132,8 +131,10 @@ describe('row and dialog text', () => {
     expect(describeCount(3, 10, true)).toBe('3 of 10');
     expect(describeCount(10, 10, false)).toBe('10 registries');
     expect(describeCount(1, 1, false)).toBe('1 registry');
-    expect(describeTimeLeft(40 * 60_000, 0)).toBe('40 min');
-    expect(describeTimeLeft(3 * 24 * HOUR, 0)).toBe('3 days');
+    const { entry, now } = ecrEntry();
+    // A hand-set expiry far enough ahead not to be "soon" is shown as time left.
+    const later = { ...entry, presetId: undefined, expiresAt: now + 30 * 24 * HOUR };
+    expect(toRowView(later, now).badges.map((b) => b.label)).toEqual(['Expires in 30 days']);
     expect(describeVaultDeletion('Staging', 2)).toBe(
       'The vault “Staging” holds 2 registries. Deleting it removes them from this device.',
     );

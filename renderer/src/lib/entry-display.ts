@@ -57,7 +57,7 @@ export function formatDateTime(ms: number): string {
 }
 
 /** "in 12 h", "in 40 min", "in 3 days": how far ahead `ms` is from `now`. */
-export function describeTimeLeft(ms: number, now: number): string {
+function describeTimeLeft(ms: number, now: number): string {
   const left = Math.max(0, ms - now);
   if (left < HOUR) return `${Math.max(1, Math.round(left / 60_000))} min`;
   if (left < 2 * DAY) return `${Math.round(left / HOUR)} h`;
@@ -84,7 +84,7 @@ function explainBadge(entry: Entry, badge: EntryBadge): string {
 }
 
 /** "checked just now", "checked 5 min ago", "checked 3 h ago", "checked 2 days ago". */
-export function describeCheckAge(at: number, now: number): string {
+function describeCheckAge(at: number, now: number): string {
   const ago = Math.max(0, now - at);
   if (ago < 60_000) return 'checked just now';
   if (ago < HOUR) return `checked ${Math.floor(ago / 60_000)} min ago`;
@@ -94,7 +94,7 @@ export function describeCheckAge(at: number, now: number): string {
 }
 
 /** The row's login-check line: "Not verified" until a check ran, then when it ran and (failed) why. */
-export function toCheckView(entry: Entry, now: number): CheckView {
+function toCheckView(entry: Entry, now: number): CheckView {
   const check = entry.lastCheck;
   if (check === undefined) {
     return {
@@ -113,7 +113,7 @@ export function toCheckView(entry: Entry, now: number): CheckView {
 }
 
 /** The row's badges, most urgent first; a future expiry not yet "soon" is shown as "Expires in …". */
-export function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
+function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
   const views: BadgeView[] = entryStatus(entry, now).map((badge) => ({
     key: badge,
     label: describeBadge(badge),

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { REGISTRY_IMMUTABLE_MESSAGE } from '../../../shared/entries';
+import * as Y from 'yjs';
+import { REGISTRY_IMMUTABLE_MESSAGE, addEntry, type Entry } from '../../../shared/entries';
+import { createManualContext } from '../../../shared/entries/test-context';
 import {
   blankForm,
   choosePreset,
   followTypedUrl,
+  formFromEntry,
   formWarnings,
-  fromLocalInput,
   messagesOf,
   showsTlsOptions,
-  splitPipelines,
   toEntryPatch,
-  toLocalInput,
   toNewEntryInput,
   type EntryFormFields,
 } from './entry-form';
@@ -20,6 +20,12 @@ const ecrForm: EntryFormFields = {
   registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
   secret: 'token',
 };
+
+function entry(): Entry {
+  const added = addEntry(new Y.Doc(), { registry: 'ghcr.io', username: 'u', secret: 's' }, createManualContext('a'));
+  if (!added.ok) throw new Error(added.error.message);
+  return added.value;
+}
 
 describe('presets in the form', () => {
   it('fills the fixed URL and username of a preset, and replaces them only while untouched', () => {
@@ -68,7 +74,8 @@ describe('toNewEntryInput', () => {
         rotateEveryDays: 30,
       }),
     });
-    expect(splitPipelines(' , ')).toEqual([]);
+    const blank = toNewEntryInput({ ...ecrForm, pipelines: ' , ' });
+    expect(blank.ok && blank.value.pipelines).toEqual([]);
   });
 
   it('leaves the expiry empty so the model applies the preset lifetime, and lets "private" be detected', () => {
@@ -99,7 +106,7 @@ describe('toEntryPatch', () => {
     const cleared = toEntryPatch({ ...original, expires: '' }, original);
     expect(cleared.ok && cleared.value.expiresAt).toBeNull();
     const moved = toEntryPatch({ ...original, expires: '2031-01-01T10:00' }, original);
-    expect(moved.ok && moved.value.expiresAt).toBe(fromLocalInput('2031-01-01T10:00'));
+    expect(moved.ok && moved.value.expiresAt).toBe(new Date(2031, 0, 1, 10, 0).getTime());
   });
 
   it('never sends the registry, and keeps a blank password blank (the model keeps the secret)', () => {
@@ -153,9 +160,13 @@ describe('messagesOf', () => {
 describe('datetime-local values', () => {
   it('round-trips local time at minute precision and refuses non-dates', () => {
     const ms = new Date(2026, 2, 14, 9, 5).getTime();
-    expect(toLocalInput(ms)).toBe('2026-03-14T09:05');
-    expect(fromLocalInput('2026-03-14T09:05')).toBe(ms);
-    expect(fromLocalInput('2026-13-45T99:99')).toBeNull();
-    expect(fromLocalInput('tomorrow')).toBeNull();
+    const expiresAt = (expires: string) => {
+      const result = toNewEntryInput({ ...ecrForm, expires });
+      return result.ok ? result.value.expiresAt : result.error.fields.map((f) => f.field);
+    };
+    expect(formFromEntry({ ...entry(), expiresAt: ms }).expires).toBe('2026-03-14T09:05');
+    expect(expiresAt('2026-03-14T09:05')).toBe(ms);
+    expect(expiresAt('2026-13-45T99:99')).toEqual(['expires']);
+    expect(expiresAt('tomorrow')).toEqual(['expires']);
   });
 });

@@ -170,7 +170,7 @@ function textFields(fields: EntryFormFields) {
 }
 
 /** Pipeline names separated by commas or new lines, blanks dropped. */
-export function splitPipelines(text: string): string[] {
+function splitPipelines(text: string): string[] {
   return text
     .split(/[,\n]/)
     .map((p) => p.trim())
@@ -251,14 +251,14 @@ export function expiryHint(presetId: PresetId, mode: FormMode): string {
 }
 
 /** Epoch ms as a `datetime-local` value in local time (minutes precision). */
-export function toLocalInput(ms: number): string {
+function toLocalInput(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** A `datetime-local` value as epoch ms, or null when it is not a date. */
-export function fromLocalInput(value: string): number | null {
+function fromLocalInput(value: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim())) return null;
   const ms = new Date(value.trim()).getTime();
   return Number.isNaN(ms) ? null : ms;
