@@ -98,6 +98,8 @@ function authorize(
   if (!valid) return conn.sendError(id, errorCodes.badSignature, 'bad member record signature');
   const next = applyMemberRecord(vault.members, record, true);
   if (typeof next === 'string') return conn.sendError(id, errorCodes.badRecord, next);
+  const behind = checkFrozenCounter(vault, record);
+  if (behind) return conn.sendError(id, errorCodes.badRecord, behind);
   let stored: { recipient: Uint8Array; body: WireGrant } | null = null;
   if (grant) {
     const problem = checkGrant(ctx, record, grant);
@@ -112,6 +114,15 @@ function authorize(
   for (const subscriber of vault.subscribers) subscriber.sendText(text);
   if (record.action === 'remove') dropSubscriber(vault, record.subject);
   conn.sendFrame({ t: 'done', id });
+}
+
+/** A record freezing a writer's counter must not freeze it below an envelope the relay already accepted. */
+function checkFrozenCounter(vault: VaultState, record: WireMemberRecord): string | null {
+  if (record.last === undefined) return null;
+  const accepted = vault.counters.get(record.subject) ?? 0;
+  return accepted > record.last
+    ? `the relay holds changes of that device up to counter ${accepted}: catch up and sign the record again`
+    : null;
 }
 
 function dropSubscriber(vault: VaultState, deviceKey: string): void {
@@ -232,6 +243,9 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   const refused = checkWriter(vault, conn, wire.author);
   if (refused) return conn.sendError(id, ...refused);
+  // A snapshot replaces everything before it (and prunes it here): only an admin's is stored.
+  if (roleOf(vault.members, conn.device) !== 'admin')
+    return conn.sendError(id, errorCodes.notAnAdmin, "only an admin's snapshot is stored");
   if (wire.seq > vault.head)
     return conn.sendError(id, errorCodes.unknownSequence, `sequence ${wire.seq} is beyond the head ${vault.head}`);
   if (wire.seq <= vault.snapshotSeq)

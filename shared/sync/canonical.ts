@@ -74,6 +74,8 @@ export type MemberFields = Readonly<{
   subject: Uint8Array;
   role: Role;
   signer: Uint8Array;
+  /** On a record that takes write access away: the subject's last counter, frozen from then on. */
+  last?: number | undefined;
 }>;
 
 const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3 };
@@ -89,6 +91,8 @@ export function encodeMemberMessage(fields: MemberFields): Uint8Array {
     fields.subject,
     Uint8Array.of(roleByte[fields.role]),
     fields.signer,
+    // Only records that revoke write access carry it; every other record keeps its original bytes.
+    ...(fields.last === undefined ? [] : [encodeU64(fields.last)]),
   ]);
 }
 

@@ -16,8 +16,12 @@ import {
 } from './storage';
 import type { WireEnvelope, WireMemberRecord } from './wire-records';
 
-/** The engine's status: all local edits stored on the relay, some not yet, not connected, or stopped by an error. */
-export type SyncStatus = 'synced' | Readonly<{ pending: number }> | 'offline' | Readonly<{ error: SyncError }>;
+/**
+ * The engine's status: all local edits stored on the relay, some not yet, not connected, or an error —
+ * `fatal` when syncing stopped until the user acts (rollback, gap, forged data; see resetSyncCursor).
+ */
+export type SyncStatus =
+  'synced' | Readonly<{ pending: number }> | 'offline' | Readonly<{ error: SyncError; fatal?: true }>;
 
 /** Options of `createSyncEngine`. */
 export type SyncEngineOptions = Readonly<{
@@ -58,8 +62,6 @@ export type EngineCore = {
   authors: Map<string, number>;
   members: readonly WireMemberRecord[];
   memberState: MemberState;
-  /** Keys that held write access at some point of the log (their past envelopes stay valid). */
-  everWriters: Set<string>;
   vector: Uint8Array | null;
   /** Sealed envelopes not yet acknowledged, by counter (ascending). */
   pending: Map<number, WireEnvelope>;
@@ -67,6 +69,14 @@ export type EngineCore = {
   inFlight: Map<number, number>;
   /** Local updates not yet sealed. */
   unsealed: Uint8Array[];
+  /** Pending counters whose update is in `unsealed` again; dropped when that update is sealed. */
+  superseded: number[];
+  /** Counters of envelopes sealed again after the relay claimed to hold them (each is sealed again only once). */
+  resealed: Set<number>;
+  /** The sequence number of an envelope that failed its checks once and is being fetched again. */
+  refetching: number | null;
+  /** Set from a failed envelope until the next subscription: frames of the dropped connection are ignored. */
+  resyncing: boolean;
   sealing: boolean;
   /** The running seal loop, if any. */
   sealRun: Promise<void> | null;
@@ -82,8 +92,8 @@ export type EngineCore = {
 
 /** Computes the current status from the core state. */
 export function computeStatus(core: EngineCore): SyncStatus {
-  const error = core.fatal ?? core.transient;
-  if (error) return { error };
+  if (core.fatal) return { error: core.fatal, fatal: true };
+  if (core.transient) return { error: core.transient };
   if (core.phase === 'offline' || core.phase === 'stopped') return 'offline';
   const pending = core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0);
   if (core.phase === 'live' && pending === 0) return 'synced';
@@ -109,15 +119,6 @@ export function currentCursor(core: EngineCore): SyncCursor {
     members: core.members,
     vector: core.vector,
   };
-}
-
-/** Records the set of keys that ever had write access in a log. */
-export function collectWriters(records: readonly WireMemberRecord[]): Set<string> {
-  const writers = new Set<string>();
-  for (const record of records) {
-    if (record.action === 'add' && record.role !== 'reader') writers.add(record.subject);
-  }
-  return writers;
 }
 
 /** The base64 form of this device's public key, as used in maps. */
@@ -150,11 +151,14 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     authors: new Map(),
     members: [],
     memberState: emptyMemberState(options.vaultId),
-    everWriters: new Set(),
     vector: null,
     pending: new Map(),
     inFlight: new Map(),
     unsealed: [],
+    superseded: [],
+    resealed: new Set(),
+    refetching: null,
+    resyncing: false,
     sealing: false,
     sealRun: null,
     snapshotting: false,
@@ -186,5 +190,4 @@ export async function restoreCore(core: EngineCore, stored: StoredSyncState): Pr
   }
   core.members = records;
   core.memberState = state;
-  core.everWriters = collectWriters(records);
 }

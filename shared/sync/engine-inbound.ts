@@ -1,20 +1,30 @@
 // Inbound side of the engine: frames from the relay, processed one at a time in arrival order. Every
-// envelope and snapshot is checked again here (member with write access, counter, signature, sealed
-// header) before it touches the document; sequence numbers must be contiguous and never go back.
+// envelope and snapshot is checked again (engine-checks.ts) before it touches the document; sequence
+// numbers must be contiguous and never go back.
 import * as Y from 'yjs';
 import { decodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type ErrorCode } from './codes';
-import { collectWriters, currentCursor, failFatally, publishStatus, type EngineCore } from './engine-core';
-import { maybeWriteSnapshot, sendPending } from './engine-local';
-import { decodeEnvelope, openEnvelope, verifyEnvelope, type Envelope } from './envelope';
+import {
+  acceptDelivery,
+  checkEnvelope,
+  checkSnapshot,
+  checkSnapshotCounters,
+  raiseCounterFloors,
+  rejectDelivery,
+} from './engine-checks';
+import { currentCursor, failFatally, publishStatus, type EngineCore } from './engine-core';
+import { maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
+import { decodeEnvelope, openEnvelope } from './envelope';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
-import { decodeSnapshot, openSnapshot, verifySnapshot } from './snapshot';
+import { decodeSnapshot, openSnapshot } from './snapshot';
 import type { RelayFrame } from './wire-frames';
 import type { WireEnvelope, WireMemberRecord, WireSnapshot } from './wire-records';
 
 /** Handles one relay frame after the handshake. */
 export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Promise<void> {
   if (core.fatal || core.phase === 'stopped') return;
+  // After a failed envelope, nothing more of the dropped connection counts: the next subscription refetches.
+  if (core.resyncing && frame.t !== 'subscribed') return;
   switch (frame.t) {
     case 'subscribed':
       return handleSubscribed(core, frame.head, frame.members);
@@ -61,7 +71,7 @@ async function handleSubscribed(core: EngineCore, head: number, records: readonl
   if (typeof state === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, state));
   core.members = records;
   core.memberState = state;
-  core.everWriters = collectWriters(records);
+  core.resyncing = false;
   core.transient = null;
   core.catchUpTarget = head;
   core.phase = 'catching-up';
@@ -89,26 +99,14 @@ async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<voi
   if (core.phase !== 'catching-up' || snap.seq <= core.head || snap.seq > core.catchUpTarget) {
     return failFatally(core, syncError(errorCodes.protocolViolation, `unexpected snapshot at ${snap.seq}`));
   }
-  const problem =
-    snap.vault !== core.options.vaultId
-      ? 'snapshot for another vault'
-      : !core.everWriters.has(wire.author)
-        ? 'snapshot author never had write access'
-        : !(await verifySnapshot(snap, core.options.verify))
-          ? 'bad snapshot signature'
-          : null;
-  if (problem) return failFatally(core, syncError(errorCodes.forgedEnvelope, problem));
-  if (snap.epoch !== core.options.vaultKey.epoch) {
-    return failFatally(core, syncError(errorCodes.unknownEpoch, `snapshot uses key epoch ${snap.epoch}`));
-  }
+  const problem = await checkSnapshot(core, snap, wire.author);
+  if (problem) return failFatally(core, problem);
   const content = openSnapshot(snap, core.options.vaultKey);
   if (!content) return failFatally(core, syncError(errorCodes.decryptFailed, 'snapshot does not decrypt'));
+  const badCounters = checkSnapshotCounters(core, content);
+  if (badCounters) return failFatally(core, badCounters);
   Y.applyUpdate(core.options.doc, content.state, core.origin);
-  for (const [author, counter] of Object.entries(content.counters)) {
-    core.authors.set(author, Math.max(core.authors.get(author) ?? 0, counter));
-  }
-  core.counter = Math.max(core.counter, core.authors.get(core.me) ?? 0);
-  dropDelivered(core, core.authors.get(core.me) ?? 0);
+  raiseCounterFloors(core, content);
   core.head = snap.seq;
   core.snapshotSeq = Math.max(core.snapshotSeq, snap.seq);
   afterApplied(core);
@@ -121,57 +119,49 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
       syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay sent ${seq}`),
     );
   }
-  core.head = seq;
   const env = decodeEnvelope(wire);
   const rejection = await checkEnvelope(core, wire, env);
-  if (rejection) {
-    // Not applied, but the sequence number is spent: an honest relay never serves this.
-    core.transient = rejection;
-  } else {
-    const update = openEnvelope(env, core.options.vaultKey);
-    if (update) {
-      Y.applyUpdate(core.options.doc, update, core.origin);
-      core.authors.set(wire.author, wire.counter);
-      if (wire.author === core.me) {
-        // Our own envelope (stored before a crash lost our position): never reuse its counter.
-        core.counter = Math.max(core.counter, wire.counter);
-        dropDelivered(core, wire.counter);
-      }
-    } else core.transient = syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`);
+  const update = rejection ? null : openEnvelope(env, core.options.vaultKey);
+  // The head stays before a failed envelope: it is fetched again, or syncing stops there.
+  if (!update) {
+    return rejectDelivery(
+      core,
+      seq,
+      rejection ?? syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`),
+    );
+  }
+  acceptDelivery(core, seq);
+  core.head = seq;
+  Y.applyUpdate(core.options.doc, update, core.origin);
+  core.authors.set(wire.author, wire.counter);
+  if (wire.author === core.me) {
+    // Our own envelope, served back: now it is delivered (and its counter is never reused).
+    core.counter = Math.max(core.counter, wire.counter);
+    dropDelivered(core, wire.counter);
   }
   afterApplied(core);
 }
 
-async function checkEnvelope(core: EngineCore, wire: WireEnvelope, env: Envelope) {
-  const forged = (why: string) => syncError(errorCodes.forgedEnvelope, why);
-  if (wire.vault !== core.options.vaultId) return forged('envelope for another vault');
-  if (!core.everWriters.has(wire.author)) return forged('envelope author never had write access');
-  if (wire.counter <= (core.authors.get(wire.author) ?? 0)) return forged('replayed envelope counter');
-  if (!(await verifyEnvelope(env, core.options.verify))) return forged('bad envelope signature');
-  if (wire.epoch !== core.options.vaultKey.epoch)
-    return syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`);
-  return null;
-}
-
-function dropDelivered(core: EngineCore, upTo: number): void {
-  const delivered = [...core.pending.keys()].filter((counter) => counter <= upTo);
-  for (const counter of delivered) core.pending.delete(counter);
-  if (delivered.length) void core.writer.commit({ remove: delivered });
+function dropDelivered(core: EngineCore, counter: number): void {
+  if (!core.pending.delete(counter)) return;
+  core.resealed.delete(counter);
+  void core.writer.commit({ remove: [counter] });
 }
 
 function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): void {
   const counter = core.inFlight.get(id);
   if (counter === undefined) return;
   core.inFlight.delete(id);
-  if (!dup) {
-    if (seq !== core.head + 1) {
-      return failFatally(
-        core,
-        syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay acked ${seq}`),
-      );
-    }
-    core.head = seq;
+  // "Already stored": only a catch-up that served it back proves that; until then it stays pending.
+  if (dup) return resendUnconfirmed(core, counter);
+  if (seq !== core.head + 1) {
+    return failFatally(
+      core,
+      syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay acked ${seq}`),
+    );
   }
+  core.head = seq;
+  core.resealed.delete(counter);
   core.authors.set(core.me, Math.max(core.authors.get(core.me) ?? 0, counter));
   core.pending.delete(counter);
   void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
@@ -191,7 +181,6 @@ async function handleMember(core: EngineCore, record: WireMemberRecord): Promise
   if (typeof next === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, next));
   core.memberState = next;
   core.members = [...core.members, record];
-  core.everWriters = collectWriters(core.members);
   await core.writer.commit({ cursor: currentCursor(core) });
 }
 
@@ -201,8 +190,8 @@ function handleError(core: EngineCore, id: number | null, code: ErrorCode, messa
     // Other requests' errors go to whoever awaits them (session.request).
     if (counter === undefined) return;
     core.inFlight.delete(id);
-    // The relay already holds this counter of ours (we never reuse one), so the envelope is stored.
-    if (code === errorCodes.replayedCounter) return dropDelivered(core, counter);
+    // The relay says it holds this counter of ours: unproven until a catch-up serves it back.
+    if (code === errorCodes.replayedCounter) return resendUnconfirmed(core, counter);
   }
   core.transient = syncError(code, message);
   publishStatus(core);

@@ -3,7 +3,7 @@
 import * as Y from 'yjs';
 import { errorCodes, syncError } from './codes';
 import { currentCursor, publishStatus, type EngineCore } from './engine-core';
-import { encodeEnvelope, sealEnvelope } from './envelope';
+import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './envelope';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
 
 /** Queues a local Yjs update for sealing (the doc's `update` handler; remote updates are skipped by origin). */
@@ -25,10 +25,12 @@ export async function drainLocalUpdates(core: EngineCore): Promise<void> {
   try {
     while (core.unsealed.length > 0) {
       const updates = core.unsealed.splice(0);
+      const replaced = core.superseded.splice(0);
       try {
-        await sealBatch(core, updates);
+        await sealBatch(core, updates, replaced);
       } catch (error) {
         core.unsealed.unshift(...updates);
+        core.superseded.unshift(...replaced);
         core.transient = syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
         break;
       }
@@ -39,7 +41,7 @@ export async function drainLocalUpdates(core: EngineCore): Promise<void> {
   }
 }
 
-async function sealBatch(core: EngineCore, updates: Uint8Array[]): Promise<void> {
+async function sealBatch(core: EngineCore, updates: Uint8Array[], replaced: number[]): Promise<void> {
   // Taken now, while every local update so far is in `updates`: the vector persisted with the
   // envelope then covers nothing that is neither queued nor received.
   const vector = Y.encodeStateVector(core.options.doc);
@@ -56,9 +58,32 @@ async function sealBatch(core: EngineCore, updates: Uint8Array[]): Promise<void>
   const wire = encodeEnvelope(env);
   core.counter = counter;
   core.vector = vector;
-  await core.writer.commit({ append: [wire], cursor: currentCursor(core) });
+  // The envelopes this one seals again leave the queue in the same commit, so no edit is ever out of it.
+  await core.writer.commit({ append: [wire], cursor: currentCursor(core), remove: replaced });
+  for (const old of replaced) core.pending.delete(old);
+  if (replaced.length) core.resealed.add(counter);
   core.pending.set(counter, wire);
   sendPending(core);
+}
+
+/**
+ * The relay answered a pending envelope with "already stored" (`dup`, or 3002) although no catch-up served
+ * it back — it may sit in a snapshot, or the relay lies. Yjs updates apply idempotently, so its update is
+ * sealed again under a new counter and sent; an envelope already sealed again stays pending with an error.
+ */
+export function resendUnconfirmed(core: EngineCore, counter: number): void {
+  const wire = core.pending.get(counter);
+  if (!wire || core.superseded.includes(counter)) return;
+  const update = openEnvelope(decodeEnvelope(wire), core.options.vaultKey);
+  if (!update || core.resealed.has(counter)) {
+    core.transient = syncError(
+      errorCodes.replayedCounter,
+      `the relay claims to hold change ${counter} but never served it: it stays queued until it does`,
+    );
+    return publishStatus(core);
+  }
+  core.superseded.push(counter);
+  queueLocalUpdate(core, update, null);
 }
 
 /**
@@ -100,6 +125,8 @@ export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
   const every = core.options.snapshotEvery ?? 300;
   const session = core.session;
   if (core.snapshotting || core.phase !== 'live' || !session || core.head - core.snapshotSeq < every) return;
+  // Only an admin's snapshot is stored and trusted (it replaces everything before it).
+  if (core.memberState.roles.get(core.me) !== 'admin') return;
   core.snapshotting = true;
   try {
     const seq = core.head;

@@ -15,7 +15,8 @@ import {
 } from './engine-core';
 import { queueLocalUpdate, recoverUnqueuedUpdates } from './engine-local';
 import { sealKeyGrant } from './grants';
-import { signMemberRecord, type MemberChange } from './members';
+import { revokesWrite, signMemberRecord, type MemberChange } from './members';
+import { encodeBase64 } from '../crypto/bytes';
 import { decodePairingCode, pairingFingerprint, type PairingInvite } from './pairing';
 import type { Role } from './wire-records';
 
@@ -123,6 +124,13 @@ function readPairingCode(code: string, now: number): PairingInvite {
   }
 }
 
+/** A change that takes write access away carries the subject's last counter this device verified. */
+function withFrozenCounter(core: EngineCore, change: MemberChange): MemberChange {
+  const subject = encodeBase64(change.subject);
+  if (!revokesWrite(core.memberState, change, subject)) return change;
+  return { ...change, last: core.authors.get(subject) ?? 0 };
+}
+
 /** Signs a member record (and, when linking, the key grant with its pairing proof) and has the relay append it. */
 async function changeMembers(
   core: EngineCore,
@@ -138,7 +146,7 @@ async function changeMembers(
     );
   }
   const { options } = core;
-  const record = await signMemberRecord(core.memberState, change, options.device);
+  const record = await signMemberRecord(core.memberState, withFrozenCounter(core, change), options.device);
   const grant = invite
     ? await sealKeyGrant({
         vault: options.vaultId,

@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harness';
-import { encodeBase64 } from '../crypto/bytes';
+import { decodeBase64, encodeBase64 } from '../crypto/bytes';
 import {
   applyMemberRecord,
   canWrite,
   createGenesisRecord,
   emptyMemberState,
+  encodeMemberSignedBytes,
+  mayAuthor,
   roleOf,
   signMemberRecord,
   verifyMemberLog,
@@ -52,10 +54,41 @@ describe('member log', () => {
     expect(applyMemberRecord(s1, { ...r1, index: 1 }, true)).toMatch(/expected record 2/);
     expect(applyMemberRecord(state, { ...r1, prev: encodeBase64(new Uint8Array(32)) }, true)).toMatch(/chain/);
     expect(applyMemberRecord(state, r1, false)).toBe('bad record signature');
-    const removeSelf = await signMemberRecord(s1, { action: 'remove', subject: owner.publicKey, role: 'admin' }, owner);
+    const removeSelf = await signMemberRecord(
+      s1,
+      { action: 'remove', subject: owner.publicKey, role: 'admin', last: 0 },
+      owner,
+    );
     expect(applyMemberRecord(s1, removeSelf, true)).toBe('a vault keeps at least one admin');
     const tampered = { ...r1, role: 'admin' as const };
     expect(await verifyMemberLog(vault, [genesis, tampered], nodeVerify)).toMatch(/record 1: bad record signature/);
+  });
+
+  test('revoking write access freezes the counter, signed into the record; re-adding lifts the freeze', async () => {
+    const { owner, state } = await ownedVault();
+    const writer = createTestDevice();
+    const key = encodeBase64(writer.publicKey);
+    const add = { action: 'add', subject: writer.publicKey, role: 'writer' } as const;
+    const s1 = applyMemberRecord(state, await signMemberRecord(state, add, owner), true) as MemberState;
+    const bare = await signMemberRecord(s1, { action: 'remove', subject: writer.publicKey, role: 'reader' }, owner);
+    expect(applyMemberRecord(s1, bare, true)).toMatch(/must carry the last counter/);
+    const demote = await signMemberRecord(s1, { ...add, role: 'reader' }, owner);
+    expect(applyMemberRecord(s1, demote, true)).toMatch(/must carry the last counter/);
+    const remove = await signMemberRecord(
+      s1,
+      { action: 'remove', subject: writer.publicKey, role: 'reader', last: 4 },
+      owner,
+    );
+    expect(
+      await nodeVerify(decodeBase64(remove.sig), encodeMemberSignedBytes({ ...remove, last: 5 }), owner.publicKey),
+    ).toBe(false);
+    const s2 = applyMemberRecord(s1, remove, true) as MemberState;
+    expect([mayAuthor(s2, key, 4), mayAuthor(s2, key, 5)]).toEqual([true, false]);
+    const again = await signMemberRecord(s2, add, owner);
+    const s3 = applyMemberRecord(s2, again, true) as MemberState;
+    expect([mayAuthor(s3, key, 9), s3.frozen.has(key)]).toEqual([true, false]);
+    const stray = await signMemberRecord(s1, { ...add, role: 'admin', last: 1 }, owner);
+    expect(applyMemberRecord(s1, stray, true)).toMatch(/only a record that revokes/);
   });
 
   test('a genesis must add its own signer as admin, for this vault', async () => {

@@ -1,6 +1,7 @@
 // A vault's member log: hash-chained records, each signed by an admin of the state before it. Record 0
 // (genesis) makes its signer the first admin and registers the vault. For a personal vault every
-// linked device is added as an admin, so any of the owner's devices can link the next one.
+// linked device is added as an admin, so any of the owner's devices can link the next one. A record that
+// takes write access away carries the subject's last counter: anything it signs above that is refused.
 import { decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeMemberMessage, hashMemberRecord, type MemberFields } from './canonical';
 import type { DeviceSigner, VerifySignature } from './ports';
@@ -12,13 +13,15 @@ export type MemberState = Readonly<{
   length: number;
   head: Uint8Array;
   roles: ReadonlyMap<string, Role>;
+  /** Former writers (removed or made readers) → the last counter of theirs that stays valid. */
+  frozen: ReadonlyMap<string, number>;
 }>;
 
 const zeroHash = new Uint8Array(32);
 
 /** The state before the genesis record of `vault`. */
 export function emptyMemberState(vault: string): MemberState {
-  return { vault, length: 0, head: zeroHash, roles: new Map() };
+  return { vault, length: 0, head: zeroHash, roles: new Map(), frozen: new Map() };
 }
 
 /** Decodes a wire member record into the fields its signature covers, plus the signature. */
@@ -32,6 +35,7 @@ export function decodeMemberRecord(wire: WireMemberRecord): MemberFields & Reado
     role: wire.role,
     signer: decodeBase64(wire.signer),
     sig: decodeBase64(wire.sig),
+    ...(wire.last === undefined ? {} : { last: wire.last }),
   };
 }
 
@@ -48,6 +52,36 @@ export function roleOf(state: MemberState, publicKey: Uint8Array): Role | undefi
 /** Whether the role may publish envelopes and snapshots. */
 export function canWrite(role: Role | undefined): boolean {
   return role === 'admin' || role === 'writer';
+}
+
+/** Whether a change takes write access away from its subject (removing a writer, or making it a reader). */
+export function revokesWrite(
+  state: MemberState,
+  change: Pick<MemberChange, 'action' | 'role'>,
+  subject: string,
+): boolean {
+  return canWrite(state.roles.get(subject)) && (change.action === 'remove' || !canWrite(change.role));
+}
+
+/** Whether `author` may have signed an envelope with `counter`: a writer now, or a former one up to its frozen counter. */
+export function mayAuthor(state: MemberState, author: string, counter: number): boolean {
+  if (canWrite(state.roles.get(author))) return true;
+  const frozen = state.frozen.get(author);
+  return frozen !== undefined && counter <= frozen;
+}
+
+function nextFrozen(state: MemberState, record: MemberFields, subject: string): Map<string, number> | string {
+  const frozen = new Map(state.frozen);
+  const revokes = revokesWrite(state, record, subject);
+  if (revokes !== (record.last !== undefined)) {
+    return revokes
+      ? 'a record that revokes write access must carry the last counter'
+      : 'only a record that revokes write access carries a counter';
+  }
+  if (record.last !== undefined) frozen.set(subject, record.last);
+  // Write access given back lifts the freeze.
+  else if (record.action === 'add' && canWrite(record.role)) frozen.delete(subject);
+  return frozen;
 }
 
 /**
@@ -72,11 +106,14 @@ export function applyMemberRecord(
   } else if (state.roles.get(encodeBase64(record.signer)) !== 'admin') {
     return 'signer is not an admin';
   }
+  const frozen = nextFrozen(state, record, subject);
+  if (typeof frozen === 'string') return frozen;
   const roles = new Map(state.roles);
   if (record.action === 'add') roles.set(subject, record.role);
   else if (!roles.delete(subject)) return 'subject is not a member';
   if (![...roles.values()].includes('admin')) return 'a vault keeps at least one admin';
-  return { vault: state.vault, length: state.length + 1, head: hashMemberRecord(record, record.sig), roles };
+  const head = hashMemberRecord(record, record.sig);
+  return { vault: state.vault, length: state.length + 1, head, roles, frozen };
 }
 
 /** Verifies a whole log from genesis; returns the state or the reason it is refused. */
@@ -105,8 +142,8 @@ export async function extendMemberLog(
   return current;
 }
 
-/** What a new member record says. */
-export type MemberChange = Readonly<{ action: 'add' | 'remove'; subject: Uint8Array; role: Role }>;
+/** What a new member record says (`last`: the subject's last counter, when the change revokes write access). */
+export type MemberChange = Readonly<{ action: 'add' | 'remove'; subject: Uint8Array; role: Role; last?: number }>;
 
 /** Signs the next record of a log (the signer must be an admin of `state`, or the subject of a genesis). */
 export async function signMemberRecord(
@@ -122,6 +159,7 @@ export async function signMemberRecord(
     subject: change.subject,
     role: change.role,
     signer: signer.publicKey,
+    ...(change.last === undefined ? {} : { last: change.last }),
   };
   const sig = await signer.sign(encodeMemberMessage(fields));
   return {
@@ -133,6 +171,7 @@ export async function signMemberRecord(
     role: fields.role,
     signer: encodeBase64(fields.signer),
     sig: encodeBase64(sig),
+    ...(fields.last === undefined ? {} : { last: fields.last }),
   };
 }
 

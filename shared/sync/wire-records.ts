@@ -84,6 +84,7 @@ export const memberRecordSchema = z.strictObject({
   role: roleSchema,
   signer: publicKeySchema,
   sig: signatureSchema,
+  last: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 /** Wire form of a member record. */
 export type WireMemberRecord = Readonly<z.infer<typeof memberRecordSchema>>;

@@ -259,7 +259,7 @@ describe('envelopes', () => {
       code: errorCodes.authorMismatch,
     });
     const self = await signMemberRecord(
-      { vault: vault.vaultId, length: 4, head: new Uint8Array(32), roles: new Map() },
+      { vault: vault.vaultId, length: 4, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
       { action: 'add', subject: outsider.publicKey, role: 'admin' },
       outsider,
     );
@@ -285,7 +285,7 @@ describe('envelopes', () => {
     await socket.authenticate(device);
     const other = await createTestVault();
     const stolen = await signMemberRecord(
-      { vault: vault.vaultId, length: 0, head: new Uint8Array(32), roles: new Map() },
+      { vault: vault.vaultId, length: 0, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
       { action: 'add', subject: device.publicKey, role: 'admin' },
       device,
     );
@@ -293,7 +293,7 @@ describe('envelopes', () => {
       code: errorCodes.vaultExists,
     });
     const notGenesis = await signMemberRecord(
-      { vault: other.vaultId, length: 0, head: new Uint8Array(32), roles: new Map() },
+      { vault: other.vaultId, length: 0, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
       { action: 'add', subject: createTestDevice().publicKey, role: 'writer' },
       device,
     );
@@ -305,9 +305,10 @@ describe('envelopes', () => {
 });
 
 describe('snapshots', () => {
-  test('a snapshot claiming an unknown sequence gets 3003; an old one 3004; a forged one 3001', async () => {
+  test("a writer's snapshot gets 2005; one claiming an unknown sequence 3003; an old one 3004; a forged one 3001", async () => {
     const socket = await openRawSocket(relay.url);
-    await socket.authenticate(writer);
+    const admin = vault.owner;
+    await socket.authenticate(admin);
     const subscribed = await requestRaw(socket, { t: 'subscribe', id: 50, vault: vault.vaultId, from: 0 });
     const head = Number(subscribed.head);
     const snapAt = async (seq: number) =>
@@ -317,10 +318,26 @@ describe('snapshots', () => {
           vaultKey: vault.vaultKey,
           seq,
           content: { state: new Uint8Array(2), counters: {} },
-          signer: writer,
+          signer: admin,
           random: nodeRandom,
         }),
       );
+    const writerSocket = await openRawSocket(relay.url);
+    await writerSocket.authenticate(writer);
+    const byWriter = encodeSnapshot(
+      await sealSnapshot({
+        vault: vault.vaultId,
+        vaultKey: vault.vaultKey,
+        seq: 1,
+        content: { state: new Uint8Array(2), counters: {} },
+        signer: writer,
+        random: nodeRandom,
+      }),
+    );
+    expect(await requestRaw(writerSocket, { t: 'snapshot', id: 50, snap: byWriter })).toMatchObject({
+      code: errorCodes.notAnAdmin,
+    });
+    writerSocket.ws.close();
     expect(await requestRaw(socket, { t: 'snapshot', id: 51, snap: await snapAt(head + 1000) })).toMatchObject({
       code: errorCodes.unknownSequence,
     });

@@ -5,7 +5,7 @@ import { startPairing, type PairingInvite } from '../../../shared/sync/pairing';
 import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
-import type { WireMemberRecord } from '../../../shared/sync/wire-records';
+import type { Role, WireMemberRecord } from '../../../shared/sync/wire-records';
 import {
   connectNodeSocket,
   createTestClient,
@@ -37,9 +37,10 @@ export async function linkDevice(
   relayUrl: string,
   admin: TestClient,
   device: TestDevice,
+  role: Role = 'admin',
 ): Promise<readonly WireMemberRecord[]> {
   const pairing = startPairing(nodeRandom, systemClock.now());
-  await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing));
+  await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role);
   const pulled = await pullKeyGrants({
     relayUrl,
     connect: connectNodeSocket,

@@ -3,8 +3,8 @@
 // (a gap), hiding the head (rollback) or rewriting the member log stop the device with an error.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes, type ErrorCode } from '../../../shared/sync/codes';
-import type { ConnectSocket } from '../../../shared/sync/ports';
 import { createTestVault, startLinkedClients, type RestartableClient } from './clients';
+import { createMitm, type Frame } from './mitm';
 import {
   connectNodeSocket,
   removeDataDir,
@@ -15,10 +15,6 @@ import {
   type RelayProcess,
 } from './harness';
 
-type Frame = Record<string, unknown> & { t: string };
-/** Returns the frame text to deliver, null to drop it, or undefined to pass it unchanged. */
-type Rewrite = (frame: Frame) => string | null | undefined;
-
 let relay: RelayProcess;
 beforeAll(async () => {
   relay = await startRelayProcess();
@@ -27,22 +23,6 @@ afterAll(async () => {
   await relay.kill();
   removeDataDir(relay);
 });
-
-function createMitm() {
-  const state: { rewrite: Rewrite | null } = { rewrite: null };
-  const connect: ConnectSocket = (url, handlers) =>
-    connectNodeSocket(url, {
-      ...handlers,
-      onMessage: (data) => {
-        const rewrite = state.rewrite;
-        if (!rewrite || typeof data !== 'string') return handlers.onMessage(data);
-        const out = rewrite(JSON.parse(data) as Frame);
-        if (out === null) return;
-        handlers.onMessage(out ?? data);
-      },
-    });
-  return { state, connect };
-}
 
 /** Owner `victim` behind the MITM, `peer` connected directly; both synced. */
 async function setup(): Promise<{
@@ -68,6 +48,8 @@ async function setup(): Promise<{
 const isError = (code: ErrorCode) => (s: unknown) =>
   typeof s === 'object' && s !== null && 'error' in s && (s as { error: { code: number } }).error.code === code;
 
+const isFatal = (code: ErrorCode) => (s: unknown) => isError(code)(s) && (s as { fatal?: boolean }).fatal === true;
+
 test('a forged envelope (ciphertext altered) is not applied and is reported', async () => {
   const { victim, peer, mitm } = await setup();
   mitm.state.rewrite = (frame) => {
@@ -77,9 +59,12 @@ test('a forged envelope (ciphertext altered) is not applied and is reported', as
     cipher[cipher.length - 1] = (cipher[cipher.length - 1] ?? 0) ^ 0x55;
     return JSON.stringify({ ...frame, env: { ...env, ciphertext: cipher.toString('base64') } });
   };
+  const verified = victim.client.engine.head();
   peer.client.doc.getMap('entries').set('forged', 'should not arrive');
-  await waitForStatus(victim.client.engine, isError(errorCodes.forgedEnvelope));
+  await waitForStatus(victim.client.engine, isFatal(errorCodes.forgedEnvelope));
   expect(victim.client.doc.getMap('entries').has('forged')).toBe(false);
+  // Fetched again, forged again: the device stops there; the head never moves past the failed envelope.
+  expect(victim.client.engine.head()).toBe(verified);
   for (const c of [victim, peer]) await c.stop();
 });
 
@@ -138,6 +123,47 @@ test('a subscription answer with a lower head or a rewritten member log stops th
     // Reconnect the victim so it subscribes again through the rewriting relay.
     await victim.restart();
     await waitForStatus(victim.client.engine, isError(code));
+    for (const c of [victim, peer]) await c.stop();
+  }
+});
+
+test('an envelope that fails verification once is fetched again, never skipped', async () => {
+  const { victim, peer, mitm } = await setup();
+  let corrupted = false;
+  mitm.state.rewrite = (frame) => {
+    if (frame.t !== 'env' || corrupted) return undefined;
+    corrupted = true;
+    const env = frame.env as Record<string, string>;
+    return JSON.stringify({ ...frame, env: { ...env, sig: Buffer.alloc(64, 7).toString('base64') } });
+  };
+  peer.client.doc.getMap('entries').set('flaky', 'arrives');
+  peer.client.doc.getMap('entries').set('next', 'arrives too');
+  await waitForDoc(victim.client.doc, () => victim.client.doc.getMap('entries').get('next') === 'arrives too');
+  expect(corrupted).toBe(true);
+  expect(victim.client.doc.getMap('entries').get('flaky')).toBe('arrives');
+  await waitSynced(victim.client.engine);
+  expect(victim.client.engine.head()).toBe(peer.client.engine.head());
+  for (const c of [victim, peer]) await c.stop();
+});
+
+test('a fake "already stored" answer to a publish the relay never saw does not lose the edit', async () => {
+  for (const answer of [
+    (id: unknown) => ({ t: 'ack', id, seq: 1, dup: true }),
+    (id: unknown) => ({ t: 'error', id, code: errorCodes.replayedCounter, message: 'counter is not above' }),
+  ]) {
+    const { victim, peer, mitm } = await setup();
+    let swallowed = false;
+    mitm.state.intercept = (frame, inject) => {
+      if (frame.t !== 'publish' || swallowed) return false;
+      swallowed = true;
+      inject(answer(frame.id));
+      return true;
+    };
+    victim.client.doc.getMap('entries').set('kept', 'yes');
+    await waitForDoc(peer.client.doc, () => peer.client.doc.getMap('entries').get('kept') === 'yes');
+    expect(swallowed).toBe(true);
+    await waitSynced(victim.client.engine);
+    expect(victim.client.engine.pendingCount()).toBe(0);
     for (const c of [victim, peer]) await c.stop();
   }
 });

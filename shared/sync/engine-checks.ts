@@ -1,0 +1,79 @@
+// What the engine trusts in what the relay delivers, in one place: who may have signed an envelope or a
+// snapshot, which counters a snapshot may set, and what a failed check does (the envelope is fetched
+// again once, then syncing stops: it is never skipped with the head moving past it).
+import { errorCodes, syncError, type SyncError } from './codes';
+import { failFatally, publishStatus, type EngineCore } from './engine-core';
+import { verifyEnvelope, type Envelope } from './envelope';
+import { mayAuthor } from './members';
+import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
+import type { WireEnvelope } from './wire-records';
+
+const forged = (why: string) => syncError(errorCodes.forgedEnvelope, why);
+
+/** Why an envelope must not be applied, or null: vault, author's write access and frozen counter, replay, signature, epoch. */
+export async function checkEnvelope(core: EngineCore, wire: WireEnvelope, env: Envelope): Promise<SyncError | null> {
+  if (wire.vault !== core.options.vaultId) return forged('envelope for another vault');
+  if (!mayAuthor(core.memberState, wire.author, wire.counter)) {
+    return forged('envelope author has no write access at that counter (never had it, or was removed before)');
+  }
+  if (wire.counter <= (core.authors.get(wire.author) ?? 0)) return forged('replayed envelope counter');
+  if (!(await verifyEnvelope(env, core.options.verify))) return forged('bad envelope signature');
+  if (wire.epoch !== core.options.vaultKey.epoch)
+    return syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`);
+  return null;
+}
+
+/** Why a snapshot must not be applied, or null: only a current admin's snapshot of this vault is trusted. */
+export async function checkSnapshot(core: EngineCore, snap: Snapshot, author: string): Promise<SyncError | null> {
+  if (snap.vault !== core.options.vaultId) return forged('snapshot for another vault');
+  if (core.memberState.roles.get(author) !== 'admin') return forged('snapshot author is not an admin');
+  if (!(await verifySnapshot(snap, core.options.verify))) return forged('bad snapshot signature');
+  if (snap.epoch !== core.options.vaultKey.epoch) {
+    return syncError(errorCodes.unknownEpoch, `snapshot uses key epoch ${snap.epoch}`);
+  }
+  return null;
+}
+
+/**
+ * Why a snapshot's counter table is refused, or null. Every counter is a safe integer and belongs to a key
+ * that may have written it (a writer, or a removed one up to its frozen counter): the signer cannot have
+ * seen anyone else's envelopes.
+ */
+export function checkSnapshotCounters(core: EngineCore, content: SnapshotContent): SyncError | null {
+  for (const [author, counter] of Object.entries(content.counters)) {
+    if (!Number.isSafeInteger(counter)) return forged('snapshot counter beyond the safe integer range');
+    if (!mayAuthor(core.memberState, author, counter))
+      return forged('snapshot counter for a key that could not write it');
+  }
+  return null;
+}
+
+/**
+ * Raises the other authors' replay floors to a snapshot's counters. This device's own counter and queue are
+ * never taken from a snapshot: its envelopes count as delivered only when the relay serves them back.
+ */
+export function raiseCounterFloors(core: EngineCore, content: SnapshotContent): void {
+  for (const [author, counter] of Object.entries(content.counters)) {
+    if (author === core.me) continue;
+    core.authors.set(author, Math.max(core.authors.get(author) ?? 0, counter));
+  }
+}
+
+/**
+ * An envelope at `seq` failed its checks: the first time, the connection is dropped and the engine
+ * resubscribes from its unchanged head (a damaged frame is fetched again); the same failure twice stops
+ * syncing with that error.
+ */
+export function rejectDelivery(core: EngineCore, seq: number, error: SyncError): void {
+  if (core.refetching === seq) return failFatally(core, error);
+  core.refetching = seq;
+  core.resyncing = true;
+  core.transient = error;
+  publishStatus(core);
+  core.session?.close();
+}
+
+/** The envelope at `seq` passed its checks: a refetch in progress for it is over. */
+export function acceptDelivery(core: EngineCore, seq: number): void {
+  if (core.refetching === seq) core.refetching = null;
+}

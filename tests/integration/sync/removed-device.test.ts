@@ -1,0 +1,116 @@
+// A removed device keeps its keys until a key rotation, so a relay working with it could still serve
+// envelopes it signs after its removal. The removal record freezes its counter; peers refuse anything
+// it signs above that (issue #11, item 12).
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { errorCodes } from '../../../shared/sync/codes';
+import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
+import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
+import { createTestVault, linkDevice, startLinkedClients } from './clients';
+import { createMitm } from './mitm';
+import {
+  connectNodeSocket,
+  createTestClient,
+  createTestDevice,
+  nodeRandom,
+  nodeVerify,
+  openRawSession,
+  removeDataDir,
+  startRelayProcess,
+  waitForDoc,
+  waitForStatus,
+  type RelayProcess,
+} from './harness';
+
+let relay: RelayProcess;
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(async () => {
+  await relay.kill();
+  removeDataDir(relay);
+});
+
+test("a removed device's envelopes signed after its removal are refused by its peers", async () => {
+  const mitm = createMitm();
+  const vault = await createTestVault();
+  const [owner, peer] = await startLinkedClients({
+    relayUrl: relay.url,
+    vault,
+    extra: 1,
+    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
+  });
+  if (!owner || !peer) throw new Error('clients missing');
+  const removed = createTestDevice();
+  const members = await linkDevice(relay.url, owner.client, removed, 'writer');
+  const gone = createTestClient({
+    relayUrl: relay.url,
+    vaultId: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    device: removed,
+    members,
+  });
+  await gone.engine.start();
+  gone.doc.getMap('entries').set('before-removal', 'accepted');
+  await waitForDoc(peer.client.doc, () => peer.client.doc.getMap('entries').has('before-removal'));
+  await owner.client.engine.removeDevice(removed.publicKey);
+  await gone.engine.stop();
+
+  // Signed by the removed device after its removal; the relay refuses it from that device, so a
+  // compromised relay slips it into the peer's stream itself.
+  gone.doc.getMap('entries').set('after-removal', 'must not arrive');
+  const env = await sealEnvelope({
+    vault: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    counter: 2,
+    update: Y.encodeStateAsUpdate(gone.doc),
+    signer: removed,
+    random: nodeRandom,
+  });
+  const frame = (seq: number) => JSON.stringify({ t: 'env', seq, env: encodeEnvelope(env) });
+  mitm.state.rewrite = (f) => (f.t === 'subscribed' ? [JSON.stringify(f), frame(Number(f.head) + 1)] : undefined);
+  await peer.restart();
+  const status = await waitForStatus(peer.client.engine, (s) => typeof s === 'object' && 'error' in s);
+  expect(status).toMatchObject({ error: { code: errorCodes.forgedEnvelope } });
+  expect(peer.client.doc.getMap('entries').has('after-removal')).toBe(false);
+  expect(peer.client.doc.getMap('entries').get('before-removal')).toBe('accepted');
+  for (const c of [owner, peer]) await c.stop();
+});
+
+test('the relay refuses a removal without the last counter, or one freezing it below an accepted envelope', async () => {
+  const vault = await createTestVault();
+  const [owner] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
+  if (!owner) throw new Error('owner missing');
+  const writer = createTestDevice();
+  const members = await linkDevice(relay.url, owner.client, writer, 'writer');
+  const client = createTestClient({
+    relayUrl: relay.url,
+    vaultId: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    device: writer,
+    members,
+  });
+  await client.engine.start();
+  client.doc.getMap('entries').set('one', '1');
+  client.doc.getMap('entries').set('two', '2');
+  await waitForDoc(owner.client.doc, () => owner.client.doc.getMap('entries').has('two'));
+  await client.engine.stop();
+  const { session } = await openRawSession(relay.url, vault.owner);
+  const subscribed = await session.request({ t: 'subscribe', vault: vault.vaultId, from: 0 });
+  if (subscribed.t !== 'subscribed') throw new Error(`unexpected ${subscribed.t}`);
+  const state = (await verifyMemberLog(vault.vaultId, subscribed.members, nodeVerify)) as MemberState;
+  const remove = { action: 'remove', subject: writer.publicKey, role: 'reader' } as const;
+  for (const [last, pattern] of [
+    [undefined, /must carry the last counter/],
+    [1, /holds changes of that device up to counter 2/],
+  ] as const) {
+    const record = await signMemberRecord(state, last === undefined ? remove : { ...remove, last }, vault.owner);
+    await expect(session.request({ t: 'authorize', record })).rejects.toMatchObject({
+      code: errorCodes.badRecord,
+      message: expect.stringMatching(pattern),
+    });
+  }
+  await session.request({ t: 'authorize', record: await signMemberRecord(state, { ...remove, last: 2 }, vault.owner) });
+  session.close();
+  await owner.stop();
+});
