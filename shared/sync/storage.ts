@@ -19,6 +19,15 @@ export type SyncCursor = Readonly<{
   vector: Uint8Array | null;
 }>;
 
+/**
+ * The cursor of a reset sync state: back to the start of the relay's log and to the genesis record, with the
+ * replay floors and the state vector forgotten (so the whole document is sealed and sent again). This
+ * device's own counter stays: it never reuses one. The caller keeps or drops the queue.
+ */
+export function resetSyncCursor(cursor: SyncCursor): SyncCursor {
+  return { ...cursor, head: 0, snapshotSeq: 0, authors: {}, vector: null, members: cursor.members.slice(0, 1) };
+}
+
 /** What `SyncStorage.load` returns. */
 export type StoredSyncState = Readonly<{ cursor: SyncCursor | null; pending: readonly WireEnvelope[] }>;
 

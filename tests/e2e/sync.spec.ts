@@ -1,3 +1,4 @@
+import { cpSync, rmSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
 import { launchRegvault, type Regvault } from './harness';
@@ -98,4 +99,44 @@ test('the Sync settings refuse plain ws:// to another machine and say to use wss
   await a.sync.configure('wss://relay.example.com:8787', false);
   await a.app.page.getByRole('button', { name: 'Sync', exact: true }).click();
   await expect(a.sync.dialog('Sync').getByLabel('Relay URL')).toHaveValue('wss://relay.example.com:8787');
+});
+
+test('after a relay rollback the user resets sync: local data and unsent edits are kept and sent again', async () => {
+  test.setTimeout(180_000);
+  const [a, b] = await Promise.all([device(), device()]);
+  const current = await startRelayProcess({ args: ['--allowed-origins', `${a.app.origin},${b.app.origin}`] });
+  relay = current;
+  const backup = `${current.dataDir}-backup`;
+  const restart = async (copy: (from: string, to: string) => void, from: string, to: string) => {
+    await current.kill();
+    copy(from, to);
+    await current.restart();
+  };
+  await a.vault.addRegistry(entry('Kept', 'kept'));
+  await a.sync.configure(current.url);
+  await a.sync.expectStatus('Synced');
+
+  // The relay is backed up, gets one more change, then is restored from the backup: the change is gone there.
+  await restart((from, to) => cpSync(from, to, { recursive: true }), current.dataDir, backup);
+  await a.vault.addRegistry(entry('Lost by the relay', 'lost'));
+  await a.sync.expectStatus('Synced', 30_000);
+  const restore = (from: string, to: string) => {
+    rmSync(to, { recursive: true, force: true });
+    cpSync(from, to, { recursive: true });
+  };
+  await restart(restore, backup, current.dataDir);
+  await a.sync.expectStatus(/Rollback detected/, 30_000);
+  await a.vault.addRegistry(entry('Unsent', 'unsent'));
+
+  await a.sync.resetSync();
+  await a.sync.expectStatus('Synced', 30_000);
+  await expect(a.vault.rows).toHaveCount(3);
+
+  // A device linked now receives everything from the relay, the change it had lost included.
+  const code = await b.sync.openDeviceCode();
+  await a.sync.linkDevice(code);
+  await b.sync.receive(current.url);
+  for (const name of ['Kept', 'Lost by the relay', 'Unsent'])
+    await expect(b.vault.row(name)).toBeVisible({ timeout: 15_000 });
+  rmSync(backup, { recursive: true, force: true });
 });

@@ -63,6 +63,16 @@ export class SyncPage {
     return fingerprint;
   }
 
+  /** After a fatal sync error: "Reset sync…", reads what the confirmation says it does, and confirms. */
+  async resetSync(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Reset sync…' }).click();
+    const dialog = this.dialog('Reset sync state');
+    await expect(dialog).toContainText('Every entry on this device stays');
+    await expect(dialog).toContainText('changes that were not sent yet are kept');
+    await dialog.getByRole('button', { name: 'Reset and reconnect' }).click();
+    await expect(dialog).toBeHidden({ timeout: 15_000 });
+  }
+
   async expectStatus(text: string | RegExp, timeout = 15_000): Promise<void> {
     await expect(this.status).toHaveText(text, { timeout });
   }

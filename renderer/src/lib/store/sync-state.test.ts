@@ -144,6 +144,23 @@ describe('vault sync state', () => {
     });
   });
 
+  it('resets the cursor after a fatal sync error, keeping the counter and the queue of unsent changes', async () => {
+    const { session, vaultId } = await setup();
+    const state = await session.syncState(vaultId);
+    await state.resetCursor();
+    expect((await state.storage.load()).cursor).toBeNull();
+    const grown = { head: 9, counter: 4, snapshotSeq: 3, authors: { a: 1 }, vector: new Uint8Array([9]) };
+    await state.storage.commit({
+      cursor: { ...grown, members: [member(vaultId, 0), member(vaultId, 1)] },
+      append: [envelope(vaultId, 4)],
+    });
+    await state.resetCursor();
+    expect(await state.storage.load()).toEqual({
+      cursor: { head: 0, counter: 4, snapshotSeq: 0, authors: {}, members: [member(vaultId, 0)], vector: null },
+      pending: [envelope(vaultId, 4)],
+    });
+  });
+
   it('deletes a vault with its sync rows, and imports a received vault once', async () => {
     const { session, raw, vaultId } = await setup();
     const state = await session.syncState(vaultId);

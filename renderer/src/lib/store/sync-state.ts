@@ -1,6 +1,11 @@
 import { wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import type { VaultKey } from '../../../../shared/sync/envelope';
-import type { StoredSyncState, SyncCursor, SyncStorage } from '../../../../shared/sync/storage';
+import {
+  resetSyncCursor,
+  type StoredSyncState,
+  type SyncCursor,
+  type SyncStorage,
+} from '../../../../shared/sync/storage';
 import type { WireMemberRecord } from '../../../../shared/sync/wire-records';
 import { pendingRange, type RegvaultDb, type SyncPendingRow } from './db';
 import {
@@ -70,9 +75,8 @@ export class VaultSyncState {
       const previous = row?.sealedSettings ? openSyncSettings(row.sealedSettings, this.key, this.binding) : null;
       let sealedCursor = row?.sealedCursor;
       if (previous && previous.relayUrl !== next.relayUrl && sealedCursor) {
-        const cursor = openCursor(sealedCursor, this.key, this.binding);
-        const restart = { head: 0, snapshotSeq: 0, authors: {}, vector: null, members: cursor.members.slice(0, 1) };
-        sealedCursor = sealCursor({ ...cursor, ...restart }, this.key, this.binding, random);
+        const cursor = resetSyncCursor(openCursor(sealedCursor, this.key, this.binding));
+        sealedCursor = sealCursor(cursor, this.key, this.binding, random);
         await pendingRange(db, vaultId).delete();
       }
       const sealedSettings = sealSyncSettings(next, this.key, this.binding, random);
@@ -93,6 +97,19 @@ export class VaultSyncState {
       if (await this.hasCursor()) return;
       const cursor: SyncCursor = { head: 0, counter: 0, snapshotSeq: 0, authors: {}, members, vector: null };
       await this.writeCursor(cursor);
+    });
+  }
+
+  /**
+   * Resets the sync cursor after a fatal sync error (rollback, forged data, gap): the engine starts over at
+   * the relay's log and sends the whole document again; the queue of unsent changes is kept.
+   */
+  async resetCursor(): Promise<void> {
+    const { db, vaultId } = this.ctx;
+    await db.transaction('rw', db.syncState, async () => {
+      const row = await db.syncState.get(vaultId);
+      if (!row?.sealedCursor) return;
+      await this.writeCursor(resetSyncCursor(openCursor(row.sealedCursor, this.key, this.binding)));
     });
   }
 

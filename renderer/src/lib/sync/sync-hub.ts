@@ -114,6 +114,28 @@ export class SyncHub {
     });
   }
 
+  /**
+   * After a fatal sync error: stops the vault's engine, resets its sync cursor (local data and the queue of
+   * unsent changes stay) and starts it again, so it catches up from the relay and sends everything again.
+   */
+  reset(vaultId: string): Promise<string | null> {
+    return this.serial(vaultId, async () => {
+      try {
+        await this.halt(vaultId);
+        const state = await this.session.syncState(vaultId);
+        try {
+          await state.resetCursor();
+        } finally {
+          state.wipe();
+        }
+        await this.launch(vaultId);
+        return null;
+      } catch (error) {
+        return describeSyncFailure(error);
+      }
+    });
+  }
+
   /** Links the device whose pairing code is `code` to a vault; resolves to the fingerprint both devices show. */
   async link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
     const running = this.running.get(vaultId);

@@ -45,6 +45,11 @@ export class SyncManager {
     return this.hub.configure(vaultId, settings);
   }
 
+  /** Resets a vault's sync state after a fatal error and reconnects; resolves to an error message or null. */
+  reset(vaultId: string): Promise<string | null> {
+    return this.hub.reset(vaultId);
+  }
+
   /** Links a device by its pairing code; the fingerprint to compare, or why not. */
   link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
     return this.hub.link(vaultId, code);

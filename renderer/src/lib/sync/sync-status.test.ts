@@ -22,6 +22,15 @@ describe('sync indicator', () => {
     expect(text({ error: syncError(errorCodes.internal, 'disk full') }, 0)).toBe('Sync error 5001: disk full');
   });
 
+  it('marks a fatal error (sync stopped until reset) apart from a transient one', () => {
+    const rollback = syncError(errorCodes.rollbackDetected, 'head 3 < 5');
+    expect(toIndicator({ error: rollback, fatal: true }, 1)).toMatchObject({ kind: 'error', fatal: true });
+    expect(toIndicator({ error: syncError(errorCodes.requestTimeout, 'slow') }, 1)).toMatchObject({ fatal: false });
+    expect(text({ error: syncError(errorCodes.forgedEnvelope, 'bad signature') }, 0)).toMatch(
+      /nothing of it was applied/,
+    );
+  });
+
   it('describes thrown failures without leaking internals', () => {
     expect(describeSyncFailure(new VaultError('invalid-settings', 'Enter the relay.'))).toBe('Enter the relay.');
     expect(describeSyncFailure(new SyncProtocolError(errorCodes.connectionClosed, 'closed (1006)'))).toMatch(

@@ -3,21 +3,22 @@ import { isVaultError } from '../../../../shared/crypto/errors';
 import { errorCodes, SyncProtocolError, type SyncError } from '../../../../shared/sync/codes';
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 
-/** The indicator's state: sync off, synced, changes waiting (online or not), connecting, or an error. */
+/** The indicator's state: sync off, synced, changes waiting (online or not), connecting, or an error (`fatal`: sync stopped until reset). */
 export type SyncIndicator =
   | Readonly<{ kind: 'off' }>
   | Readonly<{ kind: 'synced' }>
   | Readonly<{ kind: 'pending'; pending: number }>
   | Readonly<{ kind: 'offline'; pending: number }>
   | Readonly<{ kind: 'connecting' }>
-  | Readonly<{ kind: 'error'; message: string }>;
+  | Readonly<{ kind: 'error'; message: string; fatal?: boolean }>;
 
 /** Derives the indicator from the engine's status and `pendingCount()` (null status: sync is off). */
 export function toIndicator(status: SyncStatus | null, pending: number): SyncIndicator {
   if (status === null) return { kind: 'off' };
   if (status === 'synced') return { kind: 'synced' };
   if (status === 'offline') return { kind: 'offline', pending };
-  if ('error' in status) return { kind: 'error', message: describeSyncError(status.error) };
+  if ('error' in status)
+    return { kind: 'error', message: describeSyncError(status.error), fatal: status.fatal === true };
   if (status.pending > 0) return { kind: 'pending', pending: status.pending };
   return { kind: 'connecting' };
 }
@@ -42,8 +43,10 @@ export function describeIndicator(indicator: SyncIndicator): string {
 
 const sentences: Partial<Record<number, string>> = {
   [errorCodes.rollbackDetected]:
-    'Rollback detected: the relay serves older data than this device already verified. Use another relay or have it restored; your changes stay queued.',
-  [errorCodes.sequenceGap]: 'The relay skipped changes (sequence gap): sync stopped. Use another relay.',
+    'Rollback detected: the relay serves older data than this device already verified. Use another relay, or reset sync once it is restored; your changes stay queued.',
+  [errorCodes.sequenceGap]: 'The relay skipped changes (sequence gap): sync stopped. Use another relay, or reset sync.',
+  [errorCodes.forgedEnvelope]:
+    'The relay served a change that fails its signature or membership checks: sync stopped and nothing of it was applied. Use another relay, or reset sync.',
   [errorCodes.badMemberLog]: "The relay's member list does not match what this device verified: sync stopped.",
   [errorCodes.authFailed]: "Unauthorized: the relay refused this device's key.",
   [errorCodes.notAMember]: 'Unauthorized: this device is not a member of the vault. Link it again from another device.',
