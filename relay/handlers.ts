@@ -248,7 +248,7 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
     return conn.sendError(id, errorCodes.notAnAdmin, "only an admin's snapshot is stored");
   if (wire.seq > vault.head)
     return conn.sendError(id, errorCodes.unknownSequence, `sequence ${wire.seq} is beyond the head ${vault.head}`);
-  if (wire.seq <= vault.snapshotSeq)
+  if (wire.seq < vault.snapshotSeq || (wire.seq === vault.snapshotSeq && !replacesFormerAdmin(ctx, vault)))
     return conn.sendError(id, errorCodes.staleSnapshot, `a snapshot at ${vault.snapshotSeq} is stored`);
   const snap = decodeSnapshot(wire);
   if (!ctx.verify(snap.sig, encodeSnapshotSignedBytes(snap), snap.author)) {
@@ -266,6 +266,12 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
   conn.sendFrame({ t: 'done', id });
   const text = JSON.stringify({ t: 'snapshotted', vault: vault.id, seq: wire.seq });
   for (const subscriber of vault.subscribers) if (subscriber !== conn) subscriber.sendText(text);
+}
+
+/** Whether the stored snapshot's author is no longer an admin (its snapshot may then be replaced at the same seq). */
+function replacesFormerAdmin(ctx: RelayContext, vault: VaultState): boolean {
+  const stored = ctx.store.snapshotOf(vault.id);
+  return stored !== undefined && roleOf(vault.members, stored.author) !== 'admin';
 }
 
 function listGrants(ctx: RelayContext, conn: Connection, id: number): void {

@@ -122,9 +122,16 @@ export function recoverUnqueuedUpdates(core: EngineCore): void {
 
 /** Writes a snapshot covering `head` when enough envelopes accumulated since the last one. */
 export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
-  const every = core.options.snapshotEvery ?? 300;
+  if (core.head - core.snapshotSeq >= (core.options.snapshotEvery ?? 300)) await writeSnapshot(core);
+}
+
+/**
+ * Writes a snapshot covering `head` now (also right after removing an admin: only a current admin's
+ * snapshot is trusted, so one the removed admin wrote is replaced). Failures are left to the next try.
+ */
+export async function writeSnapshot(core: EngineCore): Promise<void> {
   const session = core.session;
-  if (core.snapshotting || core.phase !== 'live' || !session || core.head - core.snapshotSeq < every) return;
+  if (core.snapshotting || core.phase !== 'live' || !session || core.head === 0) return;
   // Only an admin's snapshot is stored and trusted (it replaces everything before it).
   if (core.memberState.roles.get(core.me) !== 'admin') return;
   core.snapshotting = true;

@@ -13,7 +13,7 @@ import {
   type SyncEngineOptions,
   type SyncStatus,
 } from './engine-core';
-import { queueLocalUpdate, recoverUnqueuedUpdates } from './engine-local';
+import { queueLocalUpdate, recoverUnqueuedUpdates, writeSnapshot } from './engine-local';
 import { sealKeyGrant } from './grants';
 import { revokesWrite, signMemberRecord, type MemberChange } from './members';
 import { encodeBase64 } from '../crypto/bytes';
@@ -146,6 +146,7 @@ async function changeMembers(
     );
   }
   const { options } = core;
+  const revokedAdmin = core.memberState.roles.get(encodeBase64(change.subject)) === 'admin' && change.role !== 'admin';
   const record = await signMemberRecord(core.memberState, withFrozenCounter(core, change), options.device);
   const grant = invite
     ? await sealKeyGrant({
@@ -160,4 +161,6 @@ async function changeMembers(
   await session.request(grant ? { t: 'authorize', record, grant } : { t: 'authorize', record });
   // The relay sent the record back before answering; let it reach the member state.
   await connection.drained();
+  // A snapshot the former admin wrote is no longer trusted: replace it with this admin's.
+  if (revokedAdmin) await writeSnapshot(core);
 }

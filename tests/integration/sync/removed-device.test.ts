@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
+import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
 import { createTestVault, linkDevice, startLinkedClients } from './clients';
 import { createMitm } from './mitm';
@@ -19,6 +20,7 @@ import {
   startRelayProcess,
   waitForDoc,
   waitForStatus,
+  waitSynced,
   type RelayProcess,
 } from './harness';
 
@@ -112,5 +114,42 @@ test('the relay refuses a removal without the last counter, or one freezing it b
   }
   await session.request({ t: 'authorize', record: await signMemberRecord(state, { ...remove, last: 2 }, vault.owner) });
   session.close();
+  await owner.stop();
+});
+
+test('removing an admin replaces the snapshot it wrote, so a device linked later still catches up', async () => {
+  const vault = await createTestVault();
+  const [owner, admin] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 1 });
+  if (!owner || !admin) throw new Error('clients missing');
+  admin.client.doc.getMap('entries').set('by-admin', 'kept');
+  await waitForDoc(owner.client.doc, () => owner.client.doc.getMap('entries').has('by-admin'));
+  await waitSynced(admin.client.engine);
+  const snap = await sealSnapshot({
+    vault: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    seq: admin.client.engine.head(),
+    content: { state: Y.encodeStateAsUpdate(admin.client.doc), counters: {} },
+    signer: admin.client.device,
+    random: nodeRandom,
+  });
+  const { session } = await openRawSession(relay.url, admin.client.device);
+  await session.request({ t: 'snapshot', snap: encodeSnapshot(snap) });
+  session.close();
+  await owner.client.engine.removeDevice(admin.client.device.publicKey);
+  await admin.stop();
+
+  const device = createTestDevice();
+  const members = await linkDevice(relay.url, owner.client, device, 'writer');
+  const late = createTestClient({
+    relayUrl: relay.url,
+    vaultId: vault.vaultId,
+    vaultKey: vault.vaultKey,
+    device,
+    members,
+  });
+  await late.engine.start();
+  await waitSynced(late.engine);
+  expect(late.doc.getMap('entries').get('by-admin')).toBe('kept');
+  await late.engine.stop();
   await owner.stop();
 });
