@@ -188,6 +188,7 @@ describe('what the engine shows', () => {
     const status = await waitForStatus(client.engine, (s) => errorCode(s) !== 0);
     expect(status).toEqual({
       error: { code: errorCodes.relayUrlRefused, message: expect.stringContaining('Use wss://relay.example.com:8787') },
+      fatal: true,
     });
     expect(dial.attempts).toEqual([]);
     await client.engine.stop();

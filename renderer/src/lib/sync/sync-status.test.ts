@@ -22,10 +22,12 @@ describe('sync indicator', () => {
     expect(text({ error: syncError(errorCodes.internal, 'disk full') }, 0)).toBe('Sync error 5001: disk full');
   });
 
-  it('marks a fatal error (sync stopped until reset) apart from a transient one', () => {
+  it("offers a reset for a fatal error about the relay's data only, not for a transient one or a refused address", () => {
     const rollback = syncError(errorCodes.rollbackDetected, 'head 3 < 5');
-    expect(toIndicator({ error: rollback, fatal: true }, 1)).toMatchObject({ kind: 'error', fatal: true });
-    expect(toIndicator({ error: syncError(errorCodes.requestTimeout, 'slow') }, 1)).toMatchObject({ fatal: false });
+    expect(toIndicator({ error: rollback, fatal: true }, 1)).toMatchObject({ kind: 'error', resettable: true });
+    expect(toIndicator({ error: rollback }, 1)).toMatchObject({ resettable: false });
+    const refused = syncError(errorCodes.relayUrlRefused, 'ws:// to another machine');
+    expect(toIndicator({ error: refused, fatal: true }, 1)).toMatchObject({ resettable: false });
     expect(text({ error: syncError(errorCodes.forgedEnvelope, 'bad signature') }, 0)).toMatch(
       /nothing of it was applied/,
     );

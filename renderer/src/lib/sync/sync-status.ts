@@ -3,22 +3,38 @@ import { isVaultError } from '../../../../shared/crypto/errors';
 import { errorCodes, SyncProtocolError, type SyncError } from '../../../../shared/sync/codes';
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 
-/** The indicator's state: sync off, synced, changes waiting (online or not), connecting, or an error (`fatal`: sync stopped until reset). */
+/**
+ * The indicator's state: sync off, synced, changes waiting (online or not), connecting, or an error
+ * (`resettable`: sync stopped on data the relay served, and "Reset sync state" starts over with it).
+ */
 export type SyncIndicator =
   | Readonly<{ kind: 'off' }>
   | Readonly<{ kind: 'synced' }>
   | Readonly<{ kind: 'pending'; pending: number }>
   | Readonly<{ kind: 'offline'; pending: number }>
   | Readonly<{ kind: 'connecting' }>
-  | Readonly<{ kind: 'error'; message: string; fatal?: boolean }>;
+  | Readonly<{ kind: 'error'; message: string; resettable?: boolean }>;
+
+// Fatal errors about what the relay served (rollback, gap, forged data), unlike a refused address.
+const resettableCodes = new Set<number>([
+  errorCodes.rollbackDetected,
+  errorCodes.sequenceGap,
+  errorCodes.forgedEnvelope,
+  errorCodes.decryptFailed,
+  errorCodes.unknownEpoch,
+  errorCodes.badMemberLog,
+  errorCodes.protocolViolation,
+]);
 
 /** Derives the indicator from the engine's status and `pendingCount()` (null status: sync is off). */
 export function toIndicator(status: SyncStatus | null, pending: number): SyncIndicator {
   if (status === null) return { kind: 'off' };
   if (status === 'synced') return { kind: 'synced' };
   if (status === 'offline') return { kind: 'offline', pending };
-  if ('error' in status)
-    return { kind: 'error', message: describeSyncError(status.error), fatal: status.fatal === true };
+  if ('error' in status) {
+    const resettable = status.fatal === true && resettableCodes.has(status.error.code);
+    return { kind: 'error', message: describeSyncError(status.error), resettable };
+  }
   if (status.pending > 0) return { kind: 'pending', pending: status.pending };
   return { kind: 'connecting' };
 }
