@@ -55,6 +55,15 @@ export async function linkDevice(
   return granted.members;
 }
 
+/** Links a fresh device as a writer through a live admin engine and starts a client for it. */
+export async function startLinkedWriter(relayUrl: string, admin: TestClient, vault: TestVault): Promise<TestClient> {
+  const device = createTestDevice();
+  const members = await linkDevice(relayUrl, admin, device, 'writer');
+  const client = createTestClient({ relayUrl, vaultId: vault.vaultId, vaultKey: vault.vaultKey, device, members });
+  await client.engine.start();
+  return client;
+}
+
 /** A client that can be restarted with the same doc, storage and device. */
 export type RestartableClient = {
   id: string;

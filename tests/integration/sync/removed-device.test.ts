@@ -1,58 +1,39 @@
 // A removed device keeps its keys until a key rotation, so a relay working with it could still serve
 // envelopes it signs after its removal. The removal record freezes its counter; peers refuse anything
 // it signs above that (issue #11, item 12).
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
-import { createTestVault, linkDevice, startLinkedClients } from './clients';
+import { createTestVault, startLinkedClients, startLinkedWriter } from './clients';
 import { createMitm } from './mitm';
 import {
   connectNodeSocket,
-  createTestClient,
-  createTestDevice,
   nodeRandom,
   nodeVerify,
   openRawSession,
-  removeDataDir,
-  startRelayProcess,
   waitForDoc,
   waitForStatus,
   waitSynced,
-  type RelayProcess,
 } from './harness';
+import { useRelay } from './use-relay';
 
-let relay: RelayProcess;
-beforeAll(async () => {
-  relay = await startRelayProcess();
-});
-afterAll(async () => {
-  await relay.kill();
-  removeDataDir(relay);
-});
+const relayOf = useRelay();
 
 test("a removed device's envelopes signed after its removal are refused by its peers", async () => {
   const mitm = createMitm();
   const vault = await createTestVault();
   const [owner, peer] = await startLinkedClients({
-    relayUrl: relay.url,
+    relayUrl: relayOf().url,
     vault,
     extra: 1,
     connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
   });
   if (!owner || !peer) throw new Error('clients missing');
-  const removed = createTestDevice();
-  const members = await linkDevice(relay.url, owner.client, removed, 'writer');
-  const gone = createTestClient({
-    relayUrl: relay.url,
-    vaultId: vault.vaultId,
-    vaultKey: vault.vaultKey,
-    device: removed,
-    members,
-  });
-  await gone.engine.start();
+  const gone = await startLinkedWriter(relayOf().url, owner.client, vault);
+  const removed = gone.device;
   gone.doc.getMap('entries').set('before-removal', 'accepted');
   await waitForDoc(peer.client.doc, () => peer.client.doc.getMap('entries').has('before-removal'));
   await owner.client.engine.removeDevice(removed.publicKey);
@@ -81,23 +62,15 @@ test("a removed device's envelopes signed after its removal are refused by its p
 
 test('the relay refuses a removal without the last counter, or one freezing it below an accepted envelope', async () => {
   const vault = await createTestVault();
-  const [owner] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
+  const [owner] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 0 });
   if (!owner) throw new Error('owner missing');
-  const writer = createTestDevice();
-  const members = await linkDevice(relay.url, owner.client, writer, 'writer');
-  const client = createTestClient({
-    relayUrl: relay.url,
-    vaultId: vault.vaultId,
-    vaultKey: vault.vaultKey,
-    device: writer,
-    members,
-  });
-  await client.engine.start();
+  const client = await startLinkedWriter(relayOf().url, owner.client, vault);
+  const writer = client.device;
   client.doc.getMap('entries').set('one', '1');
   client.doc.getMap('entries').set('two', '2');
   await waitForDoc(owner.client.doc, () => owner.client.doc.getMap('entries').has('two'));
   await client.engine.stop();
-  const { session } = await openRawSession(relay.url, vault.owner);
+  const { session } = await openRawSession(relayOf().url, vault.owner);
   const subscribed = await session.request({ t: 'subscribe', vault: vault.vaultId, from: 0 });
   if (subscribed.t !== 'subscribed') throw new Error(`unexpected ${subscribed.t}`);
   const state = (await verifyMemberLog(vault.vaultId, subscribed.members, nodeVerify)) as MemberState;
@@ -119,7 +92,7 @@ test('the relay refuses a removal without the last counter, or one freezing it b
 
 test('removing an admin replaces the snapshot it wrote, so a device linked later still catches up', async () => {
   const vault = await createTestVault();
-  const [owner, admin] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 1 });
+  const [owner, admin] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 1 });
   if (!owner || !admin) throw new Error('clients missing');
   admin.client.doc.getMap('entries').set('by-admin', 'kept');
   await waitForDoc(owner.client.doc, () => owner.client.doc.getMap('entries').has('by-admin'));
@@ -132,22 +105,13 @@ test('removing an admin replaces the snapshot it wrote, so a device linked later
     signer: admin.client.device,
     random: nodeRandom,
   });
-  const { session } = await openRawSession(relay.url, admin.client.device);
+  const { session } = await openRawSession(relayOf().url, admin.client.device);
   await session.request({ t: 'snapshot', snap: encodeSnapshot(snap) });
   session.close();
   await owner.client.engine.removeDevice(admin.client.device.publicKey);
   await admin.stop();
 
-  const device = createTestDevice();
-  const members = await linkDevice(relay.url, owner.client, device, 'writer');
-  const late = createTestClient({
-    relayUrl: relay.url,
-    vaultId: vault.vaultId,
-    vaultKey: vault.vaultKey,
-    device,
-    members,
-  });
-  await late.engine.start();
+  const late = await startLinkedWriter(relayOf().url, owner.client, vault);
   await waitSynced(late.engine);
   expect(late.doc.getMap('entries').get('by-admin')).toBe('kept');
   await late.engine.stop();

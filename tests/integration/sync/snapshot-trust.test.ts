@@ -2,41 +2,32 @@
 // accepted, and even an admin's cannot set this device's own counter, drop its queued edits, or claim
 // counters beyond safe integers or for keys that never were writers (issue #11, item 3).
 import nacl from 'tweetnacl';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { concatBytes, encodeBase64, encodeU32 } from '../../../shared/crypto/bytes';
+import { concatBytes, encodeU32 } from '../../../shared/crypto/bytes';
 import { encodeSealedMessage, encodeSnapshotHeader } from '../../../shared/sync/canonical';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeSnapshot, sealSnapshot, type Snapshot } from '../../../shared/sync/snapshot';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
-import { createTestVault, linkDevice, startLinkedClients, type TestVault } from './clients';
+import { createTestVault, linkDevice, startLinkedClients, startLinkedWriter, type TestVault } from './clients';
 import {
   createTestClient,
   createTestDevice,
   nodeRandom,
   openRawSession,
-  removeDataDir,
-  startRelayProcess,
   waitForDoc,
   waitForStatus,
   waitSynced,
-  type RelayProcess,
   type TestClient,
   type TestDevice,
 } from './harness';
+import { useRelay } from './use-relay';
 
-let relay: RelayProcess;
-beforeAll(async () => {
-  relay = await startRelayProcess();
-});
-afterAll(async () => {
-  await relay.kill();
-  removeDataDir(relay);
-});
+const relayOf = useRelay();
 
 /** The owner, synced, with one entry. */
 async function ownerWithEntry(vault: TestVault): Promise<TestClient> {
-  const [owner] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
+  const [owner] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 0 });
   if (!owner) throw new Error('owner missing');
   owner.client.doc.getMap('entries').set('a', 'from the owner');
   await waitSynced(owner.client.engine);
@@ -62,7 +53,7 @@ async function sealRawSnapshot(
 }
 
 async function storeSnapshot(signer: TestDevice, snap: Snapshot): Promise<void> {
-  const { session } = await openRawSession(relay.url, signer);
+  const { session } = await openRawSession(relayOf().url, signer);
   try {
     await session.request({ t: 'snapshot', snap: encodeSnapshot(snap) });
   } finally {
@@ -74,7 +65,7 @@ test("the relay stores only an admin's snapshot", async () => {
   const vault = await createTestVault();
   const owner = await ownerWithEntry(vault);
   const writer = createTestDevice();
-  await linkDevice(relay.url, owner, writer, 'writer');
+  await linkDevice(relayOf().url, owner, writer, 'writer');
   const snap = await sealSnapshot({
     vault: vault.vaultId,
     vaultKey: vault.vaultKey,
@@ -91,7 +82,7 @@ test("an admin's snapshot neither sets this device's counter nor drops its queue
   const vault = await createTestVault();
   const owner = await ownerWithEntry(vault);
   const device = createTestDevice();
-  const members = await linkDevice(relay.url, owner, device, 'writer');
+  const members = await linkDevice(relayOf().url, owner, device, 'writer');
   // The new device edits before it ever reaches the relay: the edit waits in its queue.
   const storage = createMemorySyncStorage();
   const doc = new Y.Doc();
@@ -107,7 +98,7 @@ test("an admin's snapshot neither sets this device's counter nor drops its queue
   const snap = await sealRawSnapshot(vault, vault.owner, owner.engine.head(), owner.doc, [[device.publicKey, 256, 0]]);
   await storeSnapshot(vault.owner, snap);
 
-  const online = createTestClient({ ...base, relayUrl: relay.url });
+  const online = createTestClient({ ...base, relayUrl: relayOf().url });
   await online.engine.start();
   await waitForDoc(owner.doc, () => owner.doc.getMap('entries').get('offline') === 'queued');
   await waitSynced(online.engine);
@@ -124,20 +115,10 @@ test('a snapshot with a counter beyond safe integers or for a key that never wro
     const owner = await ownerWithEntry(vault);
     const table = tables(vault.owner.publicKey)[pick] ?? [];
     await storeSnapshot(vault.owner, await sealRawSnapshot(vault, vault.owner, owner.engine.head(), owner.doc, table));
-    const device = createTestDevice();
-    const members = await linkDevice(relay.url, owner, device, 'writer');
-    const fresh = createTestClient({
-      relayUrl: relay.url,
-      vaultId: vault.vaultId,
-      vaultKey: vault.vaultKey,
-      device,
-      members,
-    });
-    await fresh.engine.start();
+    const fresh = await startLinkedWriter(relayOf().url, owner, vault);
     const status = await waitForStatus(fresh.engine, (s) => typeof s === 'object' && 'error' in s);
     expect(status).toMatchObject({ error: { code: errorCodes.forgedEnvelope } });
     expect(fresh.doc.getMap('entries').has('a')).toBe(false);
-    expect(encodeBase64(stranger)).not.toBe(encodeBase64(device.publicKey));
     for (const c of [owner, fresh]) await c.engine.stop();
   }
 });

@@ -96,22 +96,14 @@ export class SyncHub {
 
   /** Stores a vault's settings and restarts (or stops) its engine; resolves to an error message or null. */
   configure(vaultId: string, settings: SyncSettings): Promise<string | null> {
-    return this.serial(vaultId, async () => {
-      try {
-        const valid = validateSyncSettings(settings);
-        await this.halt(vaultId);
-        const state = await this.session.syncState(vaultId);
-        try {
-          await state.saveSettings(valid);
-        } finally {
-          state.wipe();
-        }
-        await this.launch(vaultId);
-        return null;
-      } catch (error) {
-        return describeSyncFailure(error);
-      }
-    });
+    let valid: SyncSettings;
+    try {
+      // Checked before the engine stops: a mistyped address leaves a running sync alone.
+      valid = validateSyncSettings(settings);
+    } catch (error) {
+      return Promise.resolve(describeSyncFailure(error));
+    }
+    return this.restartWith(vaultId, (state) => state.saveSettings(valid));
   }
 
   /**
@@ -119,12 +111,17 @@ export class SyncHub {
    * unsent changes stay) and starts it again, so it catches up from the relay and sends everything again.
    */
   reset(vaultId: string): Promise<string | null> {
+    return this.restartWith(vaultId, (state) => state.resetCursor());
+  }
+
+  // Stops a vault's engine, changes its stored sync state, and starts it again; resolves to an error message or null.
+  private restartWith(vaultId: string, change: (state: VaultSyncState) => Promise<unknown>): Promise<string | null> {
     return this.serial(vaultId, async () => {
       try {
         await this.halt(vaultId);
         const state = await this.session.syncState(vaultId);
         try {
-          await state.resetCursor();
+          await change(state);
         } finally {
           state.wipe();
         }
