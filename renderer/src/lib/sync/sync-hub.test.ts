@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
+import { ok } from '../../../../shared/result';
 import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
 import { VaultStore, type VaultSession } from '../store';
 import { SyncHub, type VaultSyncView } from './sync-hub';
@@ -80,8 +81,10 @@ describe('sync hub', () => {
       ok: false,
       error: { message: expect.stringMatching(/^Turn on sync/) },
     });
-    expect(await a.hub.configure(vault.id, { relayUrl: 'http://nope', enabled: true })).toMatch(/WebSocket address/);
-    expect(await a.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: true })).toBeNull();
+    expect(await a.hub.configure(vault.id, { relayUrl: 'http://nope', enabled: true })).toMatchObject({
+      error: { code: 'configure-failed', message: expect.stringMatching(/WebSocket address/) },
+    });
+    expect(await a.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: true })).toEqual(ok(undefined));
     await a.waitFor(vault.id, 'Synced');
 
     expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [], refused: [] });
@@ -112,7 +115,7 @@ describe('sync hub', () => {
     await waitForEntry(docB, 'while-stopped');
 
     // Turning sync off stops the engine; the vault can be forgotten before it is deleted.
-    expect(await b.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: false })).toBeNull();
+    expect(await b.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: false })).toEqual(ok(undefined));
     expect(b.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
     await b.hub.forget(vault.id);
     await b.session.deleteVault(vault.id);

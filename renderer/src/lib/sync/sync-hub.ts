@@ -94,28 +94,32 @@ export class SyncHub {
     }
   }
 
-  /** Stores a vault's settings and restarts (or stops) its engine; resolves to an error message or null. */
-  configure(vaultId: string, settings: SyncSettings): Promise<string | null> {
+  /** Stores a vault's settings and restarts (or stops) its engine; fails with what to fix. */
+  configure(vaultId: string, settings: SyncSettings): Promise<Result<void, Failure<'configure-failed'>>> {
     let valid: SyncSettings;
     try {
       // Checked before the engine stops: a mistyped address leaves a running sync alone.
       valid = validateSyncSettings(settings);
     } catch (error) {
-      return Promise.resolve(describeSyncFailure(error));
+      return Promise.resolve(fail('configure-failed', describeSyncFailure(error)));
     }
-    return this.restartWith(vaultId, (state) => state.saveSettings(valid));
+    return this.restartWith(vaultId, 'configure-failed', (state) => state.saveSettings(valid));
   }
 
   /**
    * After a fatal sync error: stops the vault's engine, resets its sync cursor (local data and the queue of
    * unsent changes stay) and starts it again, so it catches up from the relay and sends everything again.
    */
-  reset(vaultId: string): Promise<string | null> {
-    return this.restartWith(vaultId, (state) => state.resetCursor());
+  reset(vaultId: string): Promise<Result<void, Failure<'reset-failed'>>> {
+    return this.restartWith(vaultId, 'reset-failed', (state) => state.resetCursor());
   }
 
-  // Stops a vault's engine, changes its stored sync state, and starts it again; resolves to an error message or null.
-  private restartWith(vaultId: string, change: (state: VaultSyncState) => Promise<unknown>): Promise<string | null> {
+  // Stops a vault's engine, changes its stored sync state, and starts it again.
+  private restartWith<C extends string>(
+    vaultId: string,
+    code: C,
+    change: (state: VaultSyncState) => Promise<unknown>,
+  ): Promise<Result<void, Failure<C>>> {
     return this.serial(vaultId, async () => {
       try {
         await this.halt(vaultId);
@@ -126,9 +130,9 @@ export class SyncHub {
           state.wipe();
         }
         await this.launch(vaultId);
-        return null;
+        return ok(undefined);
       } catch (error) {
-        return describeSyncFailure(error);
+        return fail(code, describeSyncFailure(error));
       }
     });
   }

@@ -41,12 +41,12 @@ export class SyncManager {
     return this.hub.stop();
   }
 
-  configure(vaultId: string, settings: SyncSettings): Promise<string | null> {
+  configure(vaultId: string, settings: SyncSettings): Promise<Result<void, Failure<'configure-failed'>>> {
     return this.hub.configure(vaultId, settings);
   }
 
-  /** Resets a vault's sync state after a fatal error and reconnects; resolves to an error message or null. */
-  reset(vaultId: string): Promise<string | null> {
+  /** Resets a vault's sync state after a fatal error and reconnects; fails with what to do. */
+  reset(vaultId: string): Promise<Result<void, Failure<'reset-failed'>>> {
     return this.hub.reset(vaultId);
   }
 
