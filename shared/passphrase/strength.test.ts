@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measurePassphrase, refusePassphrase } from './strength';
+import { acceptNewPassphrase, measurePassphrase } from './strength';
 
 describe('passphrase strength', () => {
   it.each([
@@ -19,9 +19,19 @@ describe('passphrase strength', () => {
   });
 
   it('refuses weak or mismatched passphrases with a reason that says what to do', () => {
-    expect(refusePassphrase('short', 'short')).toMatch(/at least 12 characters/);
-    expect(refusePassphrase('password password password', 'password password password')).toMatch(/"password"/);
-    expect(refusePassphrase('correct horse battery staple', 'correct horse battery stapel')).toMatch(/do not match/);
-    expect(refusePassphrase('correct horse battery staple', 'correct horse battery staple')).toBeNull();
+    const refused = (passphrase: string, confirmation: string) => {
+      const result = acceptNewPassphrase(passphrase, confirmation);
+      return result.ok ? null : result.error;
+    };
+    expect(refused('short', 'short')).toEqual({
+      code: 'passphrase-weak',
+      message: expect.stringMatching(/at least 12 characters/),
+    });
+    expect(refused('password password password', 'password password password')?.message).toMatch(/"password"/);
+    expect(refused('correct horse battery staple', 'correct horse battery stapel')).toEqual({
+      code: 'passphrase-mismatch',
+      message: expect.stringMatching(/do not match/),
+    });
+    expect(refused('correct horse battery staple', 'correct horse battery staple')).toBeNull();
   });
 });

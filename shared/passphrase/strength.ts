@@ -1,3 +1,5 @@
+import { fail, ok, type Failure, type Result } from '../result';
+
 /** A passphrase's estimated strength: 0 (very weak) to 4 (strong), with the reason shown to the user. */
 export type PassphraseStrength = Readonly<{
   score: 0 | 1 | 2 | 3 | 4;
@@ -80,10 +82,17 @@ export function measurePassphrase(passphrase: string): PassphraseStrength {
   return { score: capped, bits, label: labels[capped], problems };
 }
 
-/** Null when a new passphrase may be used, else the reason it is refused. */
-export function refusePassphrase(passphrase: string, confirmation: string): string | null {
+/** Why a new passphrase is refused. */
+export type PassphraseRefusal = Failure<'passphrase-weak' | 'passphrase-mismatch'>;
+
+/** Accepts a new passphrase, or says why not (too weak, or the confirmation differs). */
+export function acceptNewPassphrase(passphrase: string, confirmation: string): Result<void, PassphraseRefusal> {
   const strength = measurePassphrase(passphrase);
-  if (strength.score < minimumPassphraseScore) return strength.problems[0] ?? 'This passphrase is too weak.';
-  if (passphrase !== confirmation) return 'The two passphrases do not match. Type the same passphrase in both fields.';
-  return null;
+  if (strength.score < minimumPassphraseScore) {
+    return fail('passphrase-weak', strength.problems[0] ?? 'This passphrase is too weak.');
+  }
+  if (passphrase !== confirmation) {
+    return fail('passphrase-mismatch', 'The two passphrases do not match. Type the same passphrase in both fields.');
+  }
+  return ok(undefined);
 }

@@ -1,4 +1,4 @@
-import { refusePassphrase } from '../../../shared/passphrase/strength';
+import { acceptNewPassphrase, type PassphraseRefusal } from '../../../shared/passphrase/strength';
 import { startIdleLock } from './idle-lock';
 import type { VaultFailure } from '../../../shared/crypto/errors';
 import { fail, type Failure, type Result } from '../../../shared/result';
@@ -43,9 +43,9 @@ export class AppSession {
 
   /** First run: refuses weak or mismatched passphrases, else creates the profile and a first vault. */
   async create(passphrase: string, confirmation: string): Promise<void> {
-    const refusal = refusePassphrase(passphrase, confirmation);
-    if (refusal) {
-      this.error = refusal;
+    const accepted = acceptNewPassphrase(passphrase, confirmation);
+    if (!accepted.ok) {
+      this.error = accepted.error.message;
       return;
     }
     await this.run('Creating your vault — tuning the key derivation to this machine…', async () => {
@@ -89,9 +89,9 @@ export class AppSession {
     next: string,
     confirmation: string,
     rotateKeys = false,
-  ): Promise<Result<void, VaultFailure | Failure<'passphrase-refused' | 'locked'>>> {
-    const refusal = refusePassphrase(next, confirmation);
-    if (refusal) return fail('passphrase-refused', refusal);
+  ): Promise<Result<void, VaultFailure | PassphraseRefusal | Failure<'locked'>>> {
+    const accepted = acceptNewPassphrase(next, confirmation);
+    if (!accepted.ok) return accepted;
     if (!this.session) return fail('locked', 'The vault is locked.');
     return this.session.changePassphrase(old, next, rotateKeys);
   }
