@@ -99,8 +99,9 @@ async function openPairedGrant(
   records: readonly WireMemberRecord[],
 ): Promise<PulledVault | string> {
   const fields = decodeGrant(grant);
-  const pairing = matchPairing(grant, fields, input.pairings, input.clock.now());
-  if (typeof pairing === 'string') return pairing;
+  const matched = matchPairing(grant, fields, input.pairings, input.clock.now());
+  if (!matched.ok) return matched.error.message;
+  const pairing = matched.value;
   const members = await verifyMemberLog(grant.vault, records, input.verify);
   if (typeof members === 'string') return members;
   const key = await openKeyGrant({

@@ -7,6 +7,7 @@
 import nacl from 'tweetnacl';
 import { concatBytes, decodeBase64, encodeBase64, encodeU32, equalBytes, readU32 } from '../crypto/bytes';
 import { deriveSubkey } from '../crypto/subkey';
+import { fail, ok, type Failure, type Result } from '../result';
 import { encodeGrantMessage, type GrantFields } from './canonical';
 import type { DeviceIdentity } from './grants';
 import type { RandomBytes } from './ports';
@@ -87,24 +88,33 @@ export function provePairing(secret: Uint8Array, fields: GrantFields): WirePairi
   return { id: pairingIdOf(secret), mac: encodeBase64(macOf(secret, fields)) };
 }
 
+/** Why a grant does not prove a pairing of this device. */
+export type PairingMismatch = Failure<'no-proof' | 'unknown-pairing' | 'pairing-expired' | 'bad-proof'>;
+
 /**
- * The pairing a grant proves, among those this device started and has not used; a reason when none:
- * no proof, an unknown or expired pairing, or a MAC that does not verify (someone without the secret).
+ * The pairing a grant proves, among those this device started and has not used; otherwise why not:
+ * no proof, an unknown (or used) pairing, an expired one, or a MAC that does not verify.
  */
 export function matchPairing(
   grant: WireGrant,
   fields: GrantFields,
   pairings: readonly Pairing[],
   now: number,
-): Pairing | string {
-  if (grant.pairing === undefined) return 'the grant is not from a pairing this device started';
+): Result<Pairing, PairingMismatch> {
+  if (grant.pairing === undefined) return fail('no-proof', 'the grant is not from a pairing this device started');
   const pairing = pairings.find((p) => p.id === grant.pairing?.id);
-  if (pairing === undefined) return 'the grant is for a pairing code this device did not show, or one already used';
-  if (now >= pairing.expiresAt) return 'the pairing code expired before the grant was received';
-  if (!equalBytes(macOf(pairing.secret, fields), decodeBase64(grant.pairing.mac))) {
-    return 'the grant does not prove the pairing code (it was not made from the code this device showed)';
+  if (pairing === undefined) {
+    return fail('unknown-pairing', 'the grant is for a pairing code this device did not show, or one already used');
   }
-  return pairing;
+  if (now >= pairing.expiresAt)
+    return fail('pairing-expired', 'the pairing code expired before the grant was received');
+  if (!equalBytes(macOf(pairing.secret, fields), decodeBase64(grant.pairing.mac))) {
+    return fail(
+      'bad-proof',
+      'the grant does not prove the pairing code (it was not made from the code this device showed)',
+    );
+  }
+  return ok(pairing);
 }
 
 /**
