@@ -20,29 +20,49 @@ export function createCommitQueue(store: RelayStore, vaults: VaultCache) {
   let batch: AcceptedEnvelope[] = [];
   let scheduled = false;
 
+  /** Assigns each item the next sequence number of its vault, in order. */
+  function number(items: readonly AcceptedEnvelope[]): StoredEnvelope[] {
+    const heads = new Map<string, number>();
+    return items.map((item) => {
+      const seq = (heads.get(item.vault.id) ?? item.vault.head) + 1;
+      heads.set(item.vault.id, seq);
+      return { ...item.row, seq };
+    });
+  }
+
+  function committed(items: readonly AcceptedEnvelope[], rows: readonly StoredEnvelope[]): void {
+    for (const [i, item] of items.entries()) {
+      const seq = rows[i]?.seq ?? 0;
+      item.vault.head = seq;
+      item.onCommitted(seq, `{"t":"env","seq":${seq},"env":${JSON.stringify(item.wire)}}`);
+    }
+  }
+
+  // One transaction for the whole group; if it fails, each envelope is committed alone, so a bad
+  // row (whatever got past the checks) fails by itself and never takes other vaults' envelopes
+  // with it. A failed one's vault is reloaded afterwards: its cached counters had counted the envelope.
   function flush(): void {
     scheduled = false;
     const items = batch;
     batch = [];
     if (items.length === 0) return;
-    const heads = new Map<string, number>();
-    const rows: StoredEnvelope[] = [];
-    for (const item of items) {
-      const seq = (heads.get(item.vault.id) ?? item.vault.head) + 1;
-      heads.set(item.vault.id, seq);
-      rows.push({ ...item.row, seq });
-    }
+    const rows = number(items);
     try {
       store.appendEnvelopes(rows);
-    } catch (error) {
-      for (const item of items) item.onFailed(error);
-      for (const id of heads.keys()) vaults.reload(id);
-      return;
-    }
-    for (const [i, item] of items.entries()) {
-      const seq = rows[i]?.seq ?? 0;
-      item.vault.head = seq;
-      item.onCommitted(seq, `{"t":"env","seq":${seq},"env":${JSON.stringify(item.wire)}}`);
+      return committed(items, rows);
+    } catch {
+      const failed = new Set<string>();
+      for (const item of items) {
+        const rows = number([item]);
+        try {
+          store.appendEnvelopes(rows);
+          committed([item], rows);
+        } catch (error) {
+          item.onFailed(error);
+          failed.add(item.vault.id);
+        }
+      }
+      for (const id of failed) vaults.reload(id);
     }
   }
 

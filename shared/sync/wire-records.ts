@@ -2,17 +2,32 @@
 // vault-key grants. Binary fields travel as padded standard base64; lengths are checked here so the
 // decoders never see a key or nonce of the wrong size.
 import { z } from 'zod';
+import { decodeBase64, encodeBase64 } from '../crypto/bytes';
 
 /** Protocol version spoken by this code; `hello` and `auth` carry it. */
 export const protocolVersion = 2;
 
 const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Base64 text of any length (multiple of 4). */
+/**
+ * Base64 text of any length (multiple of 4), in its one canonical spelling: spare bits before the
+ * padding must be zero. Another spelling of the same bytes would be another map key on the relay
+ * for the same author (issue #11, item 2), so it is refused, not normalized.
+ */
 export const base64Schema = z
   .string()
   .regex(base64Chars)
-  .refine((text) => text.length % 4 === 0, 'base64 length must be a multiple of 4');
+  .refine((text) => text.length % 4 === 0, 'base64 length must be a multiple of 4')
+  .refine(isCanonicalBase64, 'base64 must be canonical (spare bits zero)');
+
+// Runs even after an earlier check failed (zod keeps checking), so it must not throw on bad input.
+function isCanonicalBase64(text: string): boolean {
+  try {
+    return encodeBase64(decodeBase64(text)) === text;
+  } catch {
+    return false;
+  }
+}
 
 /** Base64 text of exactly `bytes` decoded bytes. */
 export function fixedBase64Schema(bytes: number) {

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { createVault } from '../shared/sync/link';
+import type { WireEnvelope } from '../shared/sync/wire-records';
+import { createTestDevice, nodeRandom } from '../tests/integration/sync/harness';
+import { createCommitQueue, type AcceptedEnvelope } from './commit-queue';
+import { openRelayStore, type RelayStore } from './store';
+import { createVaultCache, type VaultState } from './vaults';
+
+const dirs: string[] = [];
+const stores: RelayStore[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function relayWithVaults(count: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'regvault-commit-'));
+  dirs.push(dir);
+  const store = openRelayStore(dir, 'normal');
+  stores.push(store);
+  const vaults = createVaultCache(store);
+  const owners = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const device = createTestDevice();
+      const vault = await createVault(device, nodeRandom);
+      store.registerVault(vault.vaultId, vault.genesis, 0);
+      return { device, state: vaults.get(vault.vaultId) as VaultState };
+    }),
+  );
+  return { store, vaults, owners, queue: createCommitQueue(store, vaults) };
+}
+
+type Outcome = { seq?: number; failed?: unknown };
+
+function accepted(state: VaultState, author: Uint8Array, counter: number, outcome: Outcome): AcceptedEnvelope {
+  const bytes = Uint8Array.of(counter);
+  return {
+    vault: state,
+    wire: { counter } as unknown as WireEnvelope,
+    row: { vault: state.id, epoch: 0, author, counter, nonce: bytes, ciphertext: bytes, sig: bytes },
+    onCommitted: (seq) => (outcome.seq = seq),
+    onFailed: (error) => (outcome.failed = error),
+  };
+}
+
+test('a row that breaks the store fails alone; the rest of its group commits, in order', async () => {
+  const { store, owners, queue } = await relayWithVaults(21);
+  const [victim, ...others] = owners;
+  if (!victim) throw new Error('no vault');
+  const first: Outcome = {};
+  queue.push(accepted(victim.state, victim.device.publicKey, 1, first));
+  queue.flushNow();
+  expect(first).toEqual({ seq: 1 });
+
+  // The same (vault, author, counter) again, in a group with 20 other vaults' envelopes and a
+  // second, valid envelope of the same vault after it.
+  const duplicate: Outcome = {};
+  const honest = others.map(() => ({}) as Outcome);
+  const after: Outcome = {};
+  queue.push(accepted(victim.state, victim.device.publicKey, 1, duplicate));
+  others.forEach((o, i) => queue.push(accepted(o.state, o.device.publicKey, 1, honest[i] as Outcome)));
+  queue.push(accepted(victim.state, victim.device.publicKey, 2, after));
+  queue.flushNow();
+
+  expect(duplicate.failed).toBeInstanceOf(Error);
+  expect(honest).toEqual(others.map(() => ({ seq: 1 })));
+  expect(after).toEqual({ seq: 2 });
+  expect(store.headOf(victim.state.id)).toBe(2);
+  for (const o of others) expect(store.headOf(o.state.id)).toBe(1);
+});
