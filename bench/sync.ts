@@ -91,6 +91,13 @@ async function startServers(dir: string): Promise<{ full: Server; normal: Server
       join(dir, durability),
       '--durability',
       durability,
+      // The bench pipelines and holds thousands of sockets from one address on purpose.
+      '--max-connections-per-address',
+      '100000',
+      '--max-connections-per-device',
+      '100000',
+      '--messages-per-second',
+      '0',
     ]);
     return { ...server, url: `ws://127.0.0.1:${server.port}` };
   };

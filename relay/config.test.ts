@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
 import { defaultMaxFrameBytes, parseRelayConfig, resolvePublicUrl } from './config';
+import { defaultLimits } from './limits';
 
 test('defaults, then environment, then flags', () => {
   expect(parseRelayConfig([], {})).toEqual({
@@ -11,6 +14,7 @@ test('defaults, then environment, then flags', () => {
     durability: 'full',
     allowedOrigins: ['app://regvault'],
     publicUrl: null,
+    limits: defaultLimits,
   });
   expect(parseRelayConfig(['--allowed-origins', 'app://regvault, http://127.0.0.1:5173'], {}).allowedOrigins).toEqual([
     'app://regvault',
@@ -65,4 +69,19 @@ test('the public URL: given, or derived from a loopback listen address; required
   expect(parseRelayConfig(['--host', '0.0.0.0', '--public-url', 'ws://127.0.0.1:8787'], {}).publicUrl).toBe(
     'ws://127.0.0.1:8787/',
   );
+});
+
+test('limits: flags and environment, an allow-list file, and a clear refusal of a bad key in it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regvault-allow-'));
+  const key = Buffer.alloc(32, 7).toString('base64');
+  writeFileSync(join(dir, 'ok'), `# team laptops\n${key}\n\n`);
+  writeFileSync(join(dir, 'bad'), `${key}\nnot-a-key\n`);
+  const config = parseRelayConfig(
+    ['--auth-deadline-ms', '500', '--messages-per-second=0', '--allowed-devices', join(dir, 'ok')],
+    { REGVAULT_RELAY_MAX_CONNECTIONS_PER_ADDRESS: '3' },
+  );
+  expect(config.limits).toMatchObject({ authDeadlineMs: 500, messagesPerSecond: 0, maxConnectionsPerAddress: 3 });
+  expect([...(config.limits.allowedDevices ?? [])]).toEqual([key]);
+  expect(() => parseRelayConfig(['--allowed-devices', join(dir, 'bad')], {})).toThrow(/bad:2: not a device key/);
+  expect(() => parseRelayConfig(['--pre-auth-frame-bytes', '10'], {})).toThrow(/preAuthFrameBytes/);
 });

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkRelayUrl } from '../shared/sync/relay-url';
+import { defaultLimits, limitOptionsSchema, readAllowedDevices, type RelayLimits } from './limits';
 
 /** Settings of one relay process. */
 export type RelayConfig = Readonly<{
@@ -25,6 +26,8 @@ export type RelayConfig = Readonly<{
    * loopback relay derives `ws://host:port/` from where it listens (`resolvePublicUrl`).
    */
   publicUrl: string | null;
+  /** Deadlines, sizes, counts and rates a connection must keep to (relay/limits.ts). */
+  limits: RelayLimits;
 }>;
 
 /** The origin of Regvault's own renderer (the `app://` scheme of electron/security.ts). */
@@ -53,6 +56,7 @@ const configSchema = z.strictObject({
       return z.NEVER;
     })
     .nullable(),
+  ...limitOptionsSchema.shape,
 });
 
 const flags = {
@@ -63,6 +67,12 @@ const flags = {
   '--durability': 'durability',
   '--allowed-origins': 'allowedOrigins',
   '--public-url': 'publicUrl',
+  '--auth-deadline-ms': 'authDeadlineMs',
+  '--pre-auth-frame-bytes': 'preAuthFrameBytes',
+  '--max-connections-per-address': 'maxConnectionsPerAddress',
+  '--max-connections-per-device': 'maxConnectionsPerDevice',
+  '--messages-per-second': 'messagesPerSecond',
+  '--allowed-devices': 'allowedDevices',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -81,6 +91,12 @@ export function parseRelayConfig(
     durability: env.REGVAULT_RELAY_DURABILITY ?? 'full',
     allowedOrigins: env.REGVAULT_RELAY_ALLOWED_ORIGINS ?? appOrigin,
     publicUrl: env.REGVAULT_RELAY_PUBLIC_URL ?? null,
+    authDeadlineMs: env.REGVAULT_RELAY_AUTH_DEADLINE_MS ?? defaultLimits.authDeadlineMs,
+    preAuthFrameBytes: env.REGVAULT_RELAY_PRE_AUTH_FRAME_BYTES ?? defaultLimits.preAuthFrameBytes,
+    maxConnectionsPerAddress: env.REGVAULT_RELAY_MAX_CONNECTIONS_PER_ADDRESS ?? defaultLimits.maxConnectionsPerAddress,
+    maxConnectionsPerDevice: env.REGVAULT_RELAY_MAX_CONNECTIONS_PER_DEVICE ?? defaultLimits.maxConnectionsPerDevice,
+    messagesPerSecond: env.REGVAULT_RELAY_MESSAGES_PER_SECOND ?? defaultLimits.messagesPerSecond,
+    allowedDevices: env.REGVAULT_RELAY_ALLOWED_DEVICES ?? null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -98,7 +114,26 @@ export function parseRelayConfig(
     throw new Error(
       `bad relay option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  const config = { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  const { authDeadlineMs, preAuthFrameBytes, maxConnectionsPerAddress, maxConnectionsPerDevice, messagesPerSecond } =
+    parsed.data;
+  const allowedDevices = parsed.data.allowedDevices === null ? null : readAllowedDevices(parsed.data.allowedDevices);
+  const config: RelayConfig = {
+    host: parsed.data.host,
+    port: parsed.data.port,
+    dataDir: resolve(parsed.data.dataDir),
+    maxFrameBytes: parsed.data.maxFrameBytes,
+    durability: parsed.data.durability,
+    allowedOrigins: parsed.data.allowedOrigins,
+    publicUrl: parsed.data.publicUrl,
+    limits: {
+      authDeadlineMs,
+      preAuthFrameBytes,
+      maxConnectionsPerAddress,
+      maxConnectionsPerDevice,
+      messagesPerSecond,
+      allowedDevices,
+    },
+  };
   if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port).ok) {
     throw new Error(
       `bad relay option: publicUrl: --host ${config.host} is not a loopback address, so --public-url (or REGVAULT_RELAY_PUBLIC_URL) must say the wss:// address clients connect to, e.g. wss://relay.example.com`,

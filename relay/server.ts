@@ -12,6 +12,7 @@ import { checkAuthFrame } from './auth';
 import { createCommitQueue } from './commit-queue';
 import { resolvePublicUrl, type RelayConfig } from './config';
 import { createEd25519Verifier } from './ed25519';
+import { ConnectionCounter, createRateLimiter, type RelayLimits } from './limits';
 import { handleRequest, type Connection, type RelayContext } from './handlers';
 import { openRelayStore } from './store';
 import { createVaultCache } from './vaults';
@@ -52,10 +53,14 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   const alive = new WeakMap<WebSocket, boolean>();
   // Known once the port is bound; no connection is accepted before that.
   let publicUrl = '';
-  wss.on('connection', (ws) => {
+  const guard = createGuard(config.limits);
+  wss.on('connection', (ws, request) => {
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
-    acceptConnection(ctx, ws, config.maxFrameBytes, publicUrl);
+    const address = request.socket.remoteAddress ?? 'unknown';
+    if (!guard.addresses.take(address)) return refuse(ws, errorCodes.tooManyConnections, tooManyFromAddress, 1013);
+    ws.on('close', () => guard.addresses.release(address));
+    acceptConnection(ctx, ws, config.maxFrameBytes, publicUrl, guard);
   });
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -95,7 +100,33 @@ function listen(http: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: number, publicUrl: string): void {
+/** The relay-wide side of the limits: connection counts per address and per device. */
+type Guard = Readonly<{ limits: RelayLimits; addresses: ConnectionCounter; devices: ConnectionCounter }>;
+
+function createGuard(limits: RelayLimits): Guard {
+  return {
+    limits,
+    addresses: new ConnectionCounter(limits.maxConnectionsPerAddress),
+    devices: new ConnectionCounter(limits.maxConnectionsPerDevice),
+  };
+}
+
+const tooManyFromAddress = 'too many connections from this address; close some or ask the operator to raise the limit';
+
+/** Answers with one error frame and closes (1008 policy, or 1013 try again later). */
+function refuse(ws: WebSocket, code: ErrorCode, message: string, close = 1008): void {
+  ws.send(JSON.stringify({ t: 'error', id: null, code, message }));
+  ws.close(close, message.slice(0, 100));
+}
+
+function acceptConnection(
+  ctx: RelayContext,
+  ws: WebSocket,
+  maxFrameBytes: number,
+  publicUrl: string,
+  guard: Guard,
+): void {
+  const { limits } = guard;
   const challenge = randomBytes(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
@@ -110,8 +141,17 @@ function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: numbe
 
   sendFrame({ t: 'hello', v: protocolVersion, challenge: encodeBase64(challenge), maxFrameBytes });
   ws.on('error', () => undefined); // oversized or invalid WebSocket frames: ws closes the socket itself
+  // Until it proves a key, a connection holds a timer and a small frame limit, nothing more.
+  const deadline = setTimeout(
+    () => refuse(ws, errorCodes.authTimeout, `authenticate within ${limits.authDeadlineMs} ms`),
+    limits.authDeadlineMs,
+  );
+  const allowFrame = createRateLimiter(limits.messagesPerSecond, () => performance.now());
   ws.on('close', () => {
-    if (conn) ctx.vaults.unsubscribe(conn, subscriptions);
+    clearTimeout(deadline);
+    if (!conn) return;
+    ctx.vaults.unsubscribe(conn, subscriptions);
+    guard.devices.release(conn.deviceKey);
   });
   const authenticate = (frame: ClientFrame) => {
     if (frame.t !== 'auth') return sendError(frame.id, errorCodes.notAuthenticated, 'authenticate first');
@@ -120,13 +160,31 @@ function acceptConnection(ctx: RelayContext, ws: WebSocket, maxFrameBytes: numbe
       sendError(frame.id, refused.code, refused.message);
       return ws.close(1008, refused.close);
     }
+    if (limits.allowedDevices !== null && !limits.allowedDevices.has(frame.device)) {
+      sendError(frame.id, errorCodes.deviceNotAllowed, 'this relay accepts only the device keys its operator listed');
+      return ws.close(1008, 'device not allowed');
+    }
+    if (!guard.devices.take(frame.device)) {
+      sendError(frame.id, errorCodes.tooManyConnections, 'too many connections of this device');
+      return ws.close(1013, 'too many connections of this device');
+    }
+    clearTimeout(deadline);
     const device = decodeBase64(frame.device);
     conn = { device, deviceKey: frame.device, subscriptions, sendText, sendFrame, sendError };
     sendFrame({ t: 'authed', id: frame.id });
   };
   // Frames are handled synchronously, in arrival order: answers leave in request order.
   ws.on('message', (data, isBinary) => {
-    const parsed = parseClientFrame(data, isBinary, maxFrameBytes);
+    if (!allowFrame())
+      return refuse(ws, errorCodes.rateLimited, `more than ${limits.messagesPerSecond} frames a second`);
+    const parsed = parseClientFrame(data, isBinary, conn ? maxFrameBytes : limits.preAuthFrameBytes);
+    if (!conn && 'error' in parsed && parsed.error === errorCodes.frameTooLarge) {
+      return refuse(
+        ws,
+        errorCodes.frameTooLarge,
+        `frames before authentication are limited to ${limits.preAuthFrameBytes} bytes`,
+      );
+    }
     if ('error' in parsed) return sendError(parsed.id, parsed.error, parsed.message);
     const frame = parsed.frame;
     if (!conn) return authenticate(frame);

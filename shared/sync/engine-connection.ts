@@ -13,6 +13,8 @@ const refusedAuthCodes = new Set<number>([
   errorCodes.wrongRelay,
   errorCodes.unsupportedVersion,
   errorCodes.relayUrlRefused,
+  errorCodes.deviceNotAllowed,
+  errorCodes.tooManyConnections,
 ]);
 
 /** Retry bounds, all in ms. */

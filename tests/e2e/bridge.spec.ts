@@ -74,6 +74,8 @@ test('settings show the docker config path from DOCKER_CONFIG and a screenshot i
   await session.createVault();
   await session.openSettings();
   await expect(app.page.getByTestId('docker-config-path')).toHaveText(join(dockerDir, 'config.json'));
+  // This device's public key, for a relay's --allowed-devices list.
+  await expect(app.page.getByTestId('device-key')).toHaveText(/^[A-Za-z0-9+/]{43}=$/);
   const shot = await app.page.screenshot({ path: test.info().outputPath('settings.png') });
   expect(shot.byteLength).toBeGreaterThan(1000);
 });

@@ -75,6 +75,11 @@ const sentences: Partial<Record<number, string>> = {
     "The relay at this address says it is another relay: check the address in Sync settings. If it is right, the relay's operator must set --public-url to it.",
   [errorCodes.relayUrlRefused]:
     'Plain ws:// is unencrypted and allowed only to this machine: change the relay address in Sync settings to wss://.',
+  [errorCodes.deviceNotAllowed]:
+    "This relay accepts only the devices its operator listed: ask them to add this device's key, or use another relay.",
+  [errorCodes.tooManyConnections]:
+    'The relay refused another connection from this device or network: close other Regvault windows, or ask its operator to raise the limit.',
+  [errorCodes.rateLimited]: 'The relay closed the connection for sending too fast; Regvault reconnects by itself.',
   [errorCodes.connectionClosed]: 'Could not reach the relay: check its address and that it is running.',
   [errorCodes.requestTimeout]: 'The relay did not answer in time. Try again.',
   [errorCodes.envelopeTooLarge]: "A change is larger than the relay's frame limit: ask its operator to raise it.",

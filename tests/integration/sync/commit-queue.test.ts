@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { createVault } from '../shared/sync/link';
-import type { WireEnvelope } from '../shared/sync/wire-records';
-import { createTestDevice, nodeRandom } from '../tests/integration/sync/harness';
-import { createCommitQueue, type AcceptedEnvelope } from './commit-queue';
-import { openRelayStore, type RelayStore } from './store';
-import { createVaultCache, type VaultState } from './vaults';
+import { createVault } from '../../../shared/sync/link';
+import type { WireEnvelope } from '../../../shared/sync/wire-records';
+import { createTestDevice, nodeRandom } from './harness';
+import { createCommitQueue, type AcceptedEnvelope } from '../../../relay/commit-queue';
+import { openRelayStore, type RelayStore } from '../../../relay/store';
+import { createVaultCache, type VaultState } from '../../../relay/vaults';
 
 const dirs: string[] = [];
 const stores: RelayStore[] = [];

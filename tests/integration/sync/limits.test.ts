@@ -1,0 +1,127 @@
+// Issue #11, item 4: what a stranger can make the relay hold before proving a key, and what one
+// address or device can take. Each test attacks a real relay process started with small limits and
+// waits for the relay's own answer (an error frame and a close), never for a timer of its own.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { encodeBase64 } from '../../../shared/crypto/bytes';
+import { errorCodes } from '../../../shared/sync/codes';
+import { WebSocket } from 'ws';
+import {
+  createTestClient,
+  createTestDevice,
+  removeDataDir,
+  startRelayProcess,
+  waitForStatus,
+  type RelayProcess,
+} from './harness';
+import { createTestVault, startLinkedClients } from './clients';
+import { openRawSocket } from './raw-socket';
+
+const relays: RelayProcess[] = [];
+afterEach(async () => {
+  for (const relay of relays.splice(0)) {
+    await relay.kill();
+    removeDataDir(relay);
+  }
+});
+
+async function relayWith(...args: string[]): Promise<RelayProcess> {
+  const relay = await startRelayProcess({ args });
+  relays.push(relay);
+  return relay;
+}
+
+test('a socket that never authenticates is closed at the deadline', async () => {
+  const relay = await relayWith('--auth-deadline-ms', '300');
+  const idle = await openRawSocket(relay.url);
+  expect(await idle.next((f) => f.t === 'error')).toMatchObject({ code: errorCodes.authTimeout });
+  expect((await idle.closed).code).toBe(1008);
+});
+
+test('a large frame before authentication is refused and the socket closed, without parsing it', async () => {
+  const relay = await relayWith('--pre-auth-frame-bytes', '1024');
+  const socket = await openRawSocket(relay.url);
+  socket.send(JSON.stringify({ t: 'auth', id: 1, padding: 'x'.repeat(50_000) }));
+  expect(await socket.next((f) => f.t === 'error')).toMatchObject({ code: errorCodes.frameTooLarge });
+  expect((await socket.closed).code).toBe(1008);
+  // An honest device still signs in: its auth frame is far below the limit.
+  const honest = await openRawSocket(relay.url);
+  await honest.authenticate(createTestDevice());
+  honest.ws.close();
+});
+
+test('connections from one address beyond the limit are refused; closing one frees a slot', async () => {
+  const relay = await relayWith('--max-connections-per-address', '3');
+  const open = await Promise.all([1, 2, 3].map(() => openRawSocket(relay.url)));
+  // The relay answers the fourth with one error frame instead of a hello, and closes it (1013: try later).
+  const fourth = new WebSocket(relay.url);
+  const [first, closed] = await Promise.all([
+    new Promise<unknown>((resolve) => fourth.once('message', (data: Buffer) => resolve(JSON.parse(data.toString())))),
+    new Promise<number>((resolve) => fourth.once('close', (code) => resolve(code))),
+  ]);
+  expect(first).toMatchObject({ t: 'error', code: errorCodes.tooManyConnections });
+  expect(closed).toBe(1013);
+  open[0]?.ws.close();
+  await open[0]?.closed;
+  const again = await openRawSocket(relay.url);
+  expect(again.frames[0]).toMatchObject({ t: 'hello' });
+  for (const socket of [...open, again]) socket.ws.close();
+});
+
+test('one device key cannot hold more than its share of connections', async () => {
+  const relay = await relayWith('--max-connections-per-device', '2');
+  const device = createTestDevice();
+  const first = await openRawSocket(relay.url);
+  const second = await openRawSocket(relay.url);
+  await first.authenticate(device);
+  await second.authenticate(device);
+  const third = await openRawSocket(relay.url);
+  await expect(third.authenticate(device)).rejects.toThrow(String(errorCodes.tooManyConnections));
+  expect((await third.closed).code).toBe(1013);
+  first.ws.close();
+  second.ws.close();
+});
+
+test('a flood of frames is cut off; the relay keeps serving others', async () => {
+  const relay = await relayWith('--messages-per-second', '20');
+  const flooder = await openRawSocket(relay.url);
+  await flooder.authenticate(createTestDevice());
+  for (let i = 0; i < 500; i++) flooder.sendJson({ t: 'grants', id: i + 10 });
+  expect(await flooder.next((f) => f.t === 'error' && f.code === errorCodes.rateLimited)).toBeTruthy();
+  expect((await flooder.closed).code).toBe(1008);
+  const other = await openRawSocket(relay.url);
+  await other.authenticate(createTestDevice());
+  other.ws.close();
+});
+
+test('with an allow-list, unknown keys are refused at sign-in and listed ones sync', async () => {
+  const vault = await createTestVault();
+  const dir = mkdtempSync(join(tmpdir(), 'regvault-allow-'));
+  const list = join(dir, 'devices');
+  writeFileSync(list, `# the owner's laptop\n${encodeBase64(vault.owner.publicKey)}\n`);
+  const relay = await relayWith('--allowed-devices', list);
+  const stranger = await openRawSocket(relay.url);
+  await expect(stranger.authenticate(createTestDevice())).rejects.toThrow(String(errorCodes.deviceNotAllowed));
+  expect((await stranger.closed).code).toBe(1008);
+  const [owner] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
+  expect(owner?.client.engine.status()).toBe('synced');
+  await owner?.stop();
+
+  // The engine of a device not on the list shows why, in the status.
+  const other = await createTestVault();
+  const client = createTestClient({
+    relayUrl: relay.url,
+    vaultId: other.vaultId,
+    vaultKey: other.vaultKey,
+    device: other.owner,
+    members: [other.genesis],
+  });
+  await client.engine.start();
+  await waitForStatus(
+    client.engine,
+    (s) => typeof s === 'object' && 'error' in s && s.error.code === errorCodes.deviceNotAllowed,
+  );
+  await client.engine.stop();
+});
