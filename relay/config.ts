@@ -73,6 +73,7 @@ const flags = {
   '--max-connections-per-device': 'maxConnectionsPerDevice',
   '--messages-per-second': 'messagesPerSecond',
   '--allowed-devices': 'allowedDevices',
+  '--max-cached-vaults': 'maxCachedVaults',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -97,6 +98,7 @@ export function parseRelayConfig(
     maxConnectionsPerDevice: env.REGVAULT_RELAY_MAX_CONNECTIONS_PER_DEVICE ?? defaultLimits.maxConnectionsPerDevice,
     messagesPerSecond: env.REGVAULT_RELAY_MESSAGES_PER_SECOND ?? defaultLimits.messagesPerSecond,
     allowedDevices: env.REGVAULT_RELAY_ALLOWED_DEVICES ?? null,
+    maxCachedVaults: env.REGVAULT_RELAY_MAX_CACHED_VAULTS ?? defaultLimits.maxCachedVaults,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -114,8 +116,14 @@ export function parseRelayConfig(
     throw new Error(
       `bad relay option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  const { authDeadlineMs, preAuthFrameBytes, maxConnectionsPerAddress, maxConnectionsPerDevice, messagesPerSecond } =
-    parsed.data;
+  const {
+    authDeadlineMs,
+    preAuthFrameBytes,
+    maxConnectionsPerAddress,
+    maxConnectionsPerDevice,
+    messagesPerSecond,
+    maxCachedVaults,
+  } = parsed.data;
   const allowedDevices = parsed.data.allowedDevices === null ? null : readAllowedDevices(parsed.data.allowedDevices);
   const config: RelayConfig = {
     host: parsed.data.host,
@@ -132,6 +140,7 @@ export function parseRelayConfig(
       maxConnectionsPerDevice,
       messagesPerSecond,
       allowedDevices,
+      maxCachedVaults,
     },
   };
   if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port).ok) {

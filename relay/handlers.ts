@@ -108,7 +108,7 @@ function authorize(
   }
   ctx.store.appendMember(record, stored);
   vault.members = next;
-  vault.records = [...vault.records, record];
+  vault.records.push(record); // appended in place: a long log is not copied per record
   // Fan-out first: a subscribed requester then holds the record before its request resolves.
   const text = JSON.stringify({ t: 'member', record });
   for (const subscriber of vault.subscribers) subscriber.sendText(text);

@@ -19,6 +19,8 @@ export type RelayLimits = Readonly<{
   messagesPerSecond: number;
   /** Device keys (canonical base64) allowed to authenticate; null: any key. */
   allowedDevices: ReadonlySet<string> | null;
+  /** Vaults kept in memory; the least recently used one without subscribers is dropped beyond it. */
+  maxCachedVaults: number;
 }>;
 
 /** Defaults: far above an honest client (the engine batches edits), far below what exhausts the relay. */
@@ -29,6 +31,7 @@ export const defaultLimits: RelayLimits = {
   maxConnectionsPerDevice: 64,
   messagesPerSecond: 2000,
   allowedDevices: null,
+  maxCachedVaults: 10_000,
 };
 
 const keyLine = publicKeySchema;
@@ -98,4 +101,5 @@ export const limitOptionsSchema = z.object({
   maxConnectionsPerDevice: z.coerce.number().int().min(1).max(1_000_000),
   messagesPerSecond: z.coerce.number().int().min(0).max(10_000_000),
   allowedDevices: z.string().min(1).nullable(),
+  maxCachedVaults: z.coerce.number().int().min(1).max(10_000_000),
 });

@@ -27,7 +27,7 @@ const heartbeatMs = 30_000;
 /** Opens the store and starts listening; resolves once the port is bound. */
 export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   const store = openRelayStore(config.dataDir, config.durability);
-  const vaults = createVaultCache(store);
+  const vaults = createVaultCache(store, config.limits.maxCachedVaults);
   const ctx: RelayContext = {
     store,
     vaults,

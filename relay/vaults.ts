@@ -1,7 +1,7 @@
 // In-memory state of the vaults this relay has touched: committed head, member state, last accepted
 // counter per author and live subscribers. Loaded from the store on first use; the store stays the
 // truth (the process holds the database exclusively, so the cache cannot go stale behind its back).
-import { applyMemberRecord, emptyMemberState, type MemberState } from '../shared/sync/members';
+import { replayMemberLog, type MemberState } from '../shared/sync/members';
 import type { WireMemberRecord } from '../shared/sync/wire-records';
 import type { RelayStore } from './store';
 
@@ -21,20 +21,34 @@ export type VaultState = {
   readonly subscribers: Set<Subscriber>;
 };
 
-/** Replays a stored member log (its signatures were checked when it was stored). */
+/** Replays a stored member log (its signatures were checked when it was stored), in linear time. */
 export function replayMembers(vault: string, records: readonly WireMemberRecord[]): MemberState {
-  let state = emptyMemberState(vault);
-  for (const record of records) {
-    const next = applyMemberRecord(state, record, true);
-    if (typeof next === 'string') throw new Error(`stored member log of ${vault} is inconsistent: ${next}`);
-    state = next;
-  }
+  const state = replayMemberLog(vault, records);
+  if (typeof state === 'string') throw new Error(`stored member log of ${vault} is inconsistent: ${state}`);
   return state;
 }
 
-/** Creates the vault cache over a store. */
-export function createVaultCache(store: RelayStore) {
+/**
+ * Creates the vault cache over a store, holding at most `maxCached` vaults: beyond that the least
+ * recently used vault without subscribers is dropped (it reloads from the store on its next use).
+ */
+export function createVaultCache(store: RelayStore, maxCached = 10_000) {
+  // Map order is use order: a hit moves the vault to the end.
   const vaults = new Map<string, VaultState>();
+
+  function touch(state: VaultState): VaultState {
+    vaults.delete(state.id);
+    vaults.set(state.id, state);
+    return state;
+  }
+
+  // Makes room for one more vault; the one about to be added is never the one dropped.
+  function makeRoom(): void {
+    for (const [id, state] of vaults) {
+      if (vaults.size < maxCached) return;
+      if (state.subscribers.size === 0) vaults.delete(id);
+    }
+  }
 
   function load(id: string): VaultState | undefined {
     const head = store.headOf(id);
@@ -51,13 +65,19 @@ export function createVaultCache(store: RelayStore) {
       snapshotSeq: store.snapshotOf(id)?.seq ?? 0,
       subscribers: new Set(),
     };
+    makeRoom();
     vaults.set(id, state);
     return state;
   }
 
   return {
     /** The vault's state, loading it on first use; undefined when the vault is not registered. */
-    get: (id: string): VaultState | undefined => vaults.get(id) ?? load(id),
+    get: (id: string): VaultState | undefined => {
+      const cached = vaults.get(id);
+      return cached ? touch(cached) : load(id);
+    },
+    /** How many vaults are held in memory. */
+    size: () => vaults.size,
     /** Forgets a vault's cached state after a failed commit, so it is reloaded from the store. */
     reload: (id: string): VaultState | undefined => {
       const old = vaults.get(id);

@@ -70,8 +70,13 @@ export function mayAuthor(state: MemberState, author: string, counter: number): 
   return frozen !== undefined && counter <= frozen;
 }
 
-function nextFrozen(state: MemberState, record: MemberFields, subject: string): Map<string, number> | string {
-  const frozen = new Map(state.frozen);
+function nextFrozen(
+  state: MemberState,
+  record: MemberFields,
+  subject: string,
+  inPlace: boolean,
+): Map<string, number> | string {
+  const frozen = inPlace ? (state.frozen as Map<string, number>) : new Map(state.frozen);
   const revokes = revokesWrite(state, record, subject);
   if (revokes !== (record.last !== undefined)) {
     return revokes
@@ -93,6 +98,41 @@ export function applyMemberRecord(
   wire: WireMemberRecord,
   signatureValid: boolean,
 ): MemberState | string {
+  return applyRecord(state, wire, signatureValid, false);
+}
+
+/**
+ * Replays records onto a copy of `state`, changing that copy in place: linear in the log's length
+ * (applying them one by one copies the role map each time, quadratic for a long log). The first
+ * refusal is returned with the index of its record.
+ */
+function replayRecords(
+  state: MemberState,
+  records: readonly Readonly<{ wire: WireMemberRecord; valid: boolean }>[],
+): MemberState | string {
+  let current: MemberState = { ...state, roles: new Map(state.roles), frozen: new Map(state.frozen) };
+  for (const { wire, valid } of records) {
+    const next = applyRecord(current, wire, valid, true);
+    if (typeof next === 'string') return `record ${wire.index}: ${next}`;
+    current = next;
+  }
+  return current;
+}
+
+/** Replays a stored log whose signatures were checked when it was stored (the relay's cache). */
+export function replayMemberLog(vault: string, records: readonly WireMemberRecord[]): MemberState | string {
+  return replayRecords(
+    emptyMemberState(vault),
+    records.map((wire) => ({ wire, valid: true })),
+  );
+}
+
+function applyRecord(
+  state: MemberState,
+  wire: WireMemberRecord,
+  signatureValid: boolean,
+  inPlace: boolean,
+): MemberState | string {
   const record = decodeMemberRecord(wire);
   if (record.vault !== state.vault) return 'record belongs to another vault';
   if (record.index !== state.length) return `expected record ${state.length}, got ${record.index}`;
@@ -106,14 +146,22 @@ export function applyMemberRecord(
   } else if (state.roles.get(encodeBase64(record.signer)) !== 'admin') {
     return 'signer is not an admin';
   }
-  const frozen = nextFrozen(state, record, subject);
+  const frozen = nextFrozen(state, record, subject, inPlace);
   if (typeof frozen === 'string') return frozen;
-  const roles = new Map(state.roles);
+  const roles = inPlace ? (state.roles as Map<string, Role>) : new Map(state.roles);
+  const before = roles.get(subject);
   if (record.action === 'add') roles.set(subject, record.role);
   else if (!roles.delete(subject)) return 'subject is not a member';
-  if (![...roles.values()].includes('admin')) return 'a vault keeps at least one admin';
+  // Only a record that takes an admin away can leave the vault without one.
+  if (before === 'admin' && roles.get(subject) !== 'admin' && !hasAdmin(roles))
+    return 'a vault keeps at least one admin';
   const head = hashMemberRecord(record, record.sig);
   return { vault: state.vault, length: state.length + 1, head, roles, frozen };
+}
+
+function hasAdmin(roles: ReadonlyMap<string, Role>): boolean {
+  for (const role of roles.values()) if (role === 'admin') return true;
+  return false;
 }
 
 /** Verifies a whole log from genesis; returns the state or the reason it is refused. */
@@ -131,15 +179,12 @@ export async function extendMemberLog(
   records: readonly WireMemberRecord[],
   verify: VerifySignature,
 ): Promise<MemberState | string> {
-  let current = state;
+  const checked = [];
   for (const wire of records) {
     const record = decodeMemberRecord(wire);
-    const valid = await verify(record.sig, encodeMemberMessage(record), record.signer);
-    const next = applyMemberRecord(current, wire, valid);
-    if (typeof next === 'string') return `record ${wire.index}: ${next}`;
-    current = next;
+    checked.push({ wire, valid: await verify(record.sig, encodeMemberMessage(record), record.signer) });
   }
-  return current;
+  return replayRecords(state, checked);
 }
 
 /** What a new member record says (`last`: the subject's last counter, when the change revokes write access). */

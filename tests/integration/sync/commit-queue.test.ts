@@ -71,3 +71,28 @@ test('a row that breaks the store fails alone; the rest of its group commits, in
   expect(store.headOf(victim.state.id)).toBe(2);
   for (const o of others) expect(store.headOf(o.state.id)).toBe(1);
 });
+
+test('the vault cache stays bounded, keeps subscribed vaults, and reloads a dropped one from the store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regvault-cache-'));
+  dirs.push(dir);
+  const store = openRelayStore(dir, 'normal');
+  stores.push(store);
+  const vaults = createVaultCache(store, 3);
+  const ids = await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      const vault = await createVault(createTestDevice(), nodeRandom);
+      store.registerVault(vault.vaultId, vault.genesis, 0);
+      return vault.vaultId;
+    }),
+  );
+  const subscriber = { deviceKey: 'k', sendText: () => undefined };
+  vaults.get(ids[0] as string)?.subscribers.add(subscriber);
+  for (const id of ids) {
+    expect(vaults.get(id)?.id).toBe(id);
+    expect(vaults.size()).toBeLessThanOrEqual(3);
+  }
+  // The subscribed vault was never dropped: it is the same object its subscriber is attached to.
+  expect(vaults.get(ids[0] as string)?.subscribers.has(subscriber)).toBe(true);
+  // A dropped vault comes back from the store with its members.
+  expect(vaults.get(ids[5] as string)?.records).toHaveLength(1);
+});
