@@ -51,7 +51,7 @@ export class EngineConnection {
   /** Opens a connection and subscribes; on failure, schedules the next attempt. */
   async connect(): Promise<void> {
     const core = this.core;
-    if (core.phase === 'stopped' || core.fatal) return;
+    if (core.phase.is('stopped') || core.fatal) return;
     const gen = ++this.generation;
     let session: RelaySession;
     try {
@@ -96,7 +96,7 @@ export class EngineConnection {
 
   private scheduleReconnect(): void {
     const core = this.core;
-    if (core.phase === 'stopped' || core.fatal) return;
+    if (core.phase.is('stopped') || core.fatal) return;
     const base = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 30);
     const jitter = ((core.options.random(1)[0] ?? 0) / 255) * 0.5 + 0.5;
@@ -110,7 +110,7 @@ export class EngineConnection {
     const core = this.core;
     core.session = null;
     core.inFlight.clear();
-    if (core.phase !== 'stopped') core.phase = 'offline';
+    if (!core.phase.is('stopped')) core.phase.enter('offline');
     publishStatus(core);
     this.scheduleReconnect();
   }

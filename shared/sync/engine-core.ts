@@ -5,6 +5,7 @@ import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type SyncError } from './codes';
 import type { VaultKey } from './envelope';
 import { emptyMemberState, verifyMemberLog, type MemberState } from './members';
+import { PhaseMachine } from './engine-phase';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { RelaySession } from './session';
 import {
@@ -45,16 +46,14 @@ export type SyncEngineOptions = Readonly<{
   retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
 }>;
 
-/** Where the engine is in a connection's life. */
-export type Phase = 'stopped' | 'offline' | 'catching-up' | 'live';
-
 /** State shared by the engine's modules. */
 export type EngineCore = {
   readonly options: SyncEngineOptions;
   readonly origin: object;
   readonly me: string;
   readonly writer: StorageWriter;
-  phase: Phase;
+  /** The connection phase; changed only through its transition table. */
+  readonly phase: PhaseMachine;
   session: RelaySession | null;
   head: number;
   counter: number;
@@ -94,9 +93,9 @@ export type EngineCore = {
 export function computeStatus(core: EngineCore): SyncStatus {
   if (core.fatal) return { error: core.fatal, fatal: true };
   if (core.transient) return { error: core.transient };
-  if (core.phase === 'offline' || core.phase === 'stopped') return 'offline';
+  if (core.phase.is('offline') || core.phase.is('stopped')) return 'offline';
   const pending = core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0);
-  if (core.phase === 'live' && pending === 0) return 'synced';
+  if (core.phase.is('live') && pending === 0) return 'synced';
   return { pending };
 }
 
@@ -143,7 +142,7 @@ export function createCore(options: SyncEngineOptions): EngineCore {
       core.transient = syncError(errorCodes.internal, `could not save sync state: ${String(error)}`);
       publishStatus(core);
     }),
-    phase: 'stopped',
+    phase: new PhaseMachine(),
     session: null,
     head: 0,
     counter: 0,

@@ -22,7 +22,7 @@ import type { WireEnvelope, WireMemberRecord, WireSnapshot } from './wire-record
 
 /** Handles one relay frame after the handshake. */
 export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Promise<void> {
-  if (core.fatal || core.phase === 'stopped') return;
+  if (core.fatal || core.phase.is('stopped')) return;
   // After a failed envelope, nothing more of the dropped connection counts: the next subscription refetches.
   if (core.resyncing && frame.t !== 'subscribed') return;
   switch (frame.t) {
@@ -69,19 +69,22 @@ async function handleSubscribed(core: EngineCore, head: number, records: readonl
   }
   const state = await extendMemberLog(core.memberState, records.slice(core.members.length), core.options.verify);
   if (typeof state === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, state));
+  // Stopped while the log was being verified: a stopped engine never catches up.
+  if (core.phase.is('stopped')) return;
   core.members = records;
   core.memberState = state;
   core.resyncing = false;
   core.transient = null;
   core.catchUpTarget = head;
-  core.phase = 'catching-up';
+  core.phase.enter('catching-up');
   await core.writer.commit({ cursor: currentCursor(core) });
-  if (core.head >= head) goLive(core);
+  // The connection may have dropped (or the engine stopped) while the cursor was saved.
+  if (core.phase.is('catching-up') && core.head >= head) goLive(core);
   publishStatus(core);
 }
 
 function goLive(core: EngineCore): void {
-  core.phase = 'live';
+  core.phase.enter('live');
   sendPending(core);
   publishStatus(core);
 }
@@ -90,13 +93,13 @@ function afterApplied(core: EngineCore): void {
   // The doc now holds nothing unsealed beyond what was received, so the recovery vector may advance.
   if (core.unsealed.length === 0 && !core.sealing) core.vector = Y.encodeStateVector(core.options.doc);
   void core.writer.commit({ cursor: currentCursor(core) });
-  if (core.phase === 'catching-up' && core.head >= core.catchUpTarget) goLive(core);
+  if (core.phase.is('catching-up') && core.head >= core.catchUpTarget) goLive(core);
   publishStatus(core);
 }
 
 async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<void> {
   const snap = decodeSnapshot(wire);
-  if (core.phase !== 'catching-up' || snap.seq <= core.head || snap.seq > core.catchUpTarget) {
+  if (!core.phase.is('catching-up') || snap.seq <= core.head || snap.seq > core.catchUpTarget) {
     return failFatally(core, syncError(errorCodes.protocolViolation, `unexpected snapshot at ${snap.seq}`));
   }
   const problem = await checkSnapshot(core, snap, wire.author);
@@ -113,7 +116,7 @@ async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<voi
 }
 
 async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope): Promise<void> {
-  if (core.phase === 'offline' || seq !== core.head + 1) {
+  if (core.phase.is('offline') || seq !== core.head + 1) {
     return failFatally(
       core,
       syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay sent ${seq}`),

@@ -92,7 +92,7 @@ export function resendUnconfirmed(core: EngineCore, counter: number): void {
  */
 export function sendPending(core: EngineCore): void {
   const session = core.session;
-  if (!session || core.phase !== 'live') return;
+  if (!session || !core.phase.is('live')) return;
   const inFlight = new Set(core.inFlight.values());
   for (const [counter, wire] of core.pending) {
     if (inFlight.has(counter)) continue;
@@ -131,7 +131,7 @@ export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
  */
 export async function writeSnapshot(core: EngineCore): Promise<void> {
   const session = core.session;
-  if (core.snapshotting || core.phase !== 'live' || !session || core.head === 0) return;
+  if (core.snapshotting || !core.phase.is('live') || !session || core.head === 0) return;
   // Only an admin's snapshot is stored and trusted (it replaces everything before it).
   if (core.memberState.roles.get(core.me) !== 'admin') return;
   core.snapshotting = true;

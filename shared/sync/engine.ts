@@ -58,8 +58,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return {
     origin: core.origin,
     start: async () => {
-      if (core.phase !== 'stopped') return;
-      core.phase = 'offline';
+      if (!core.phase.is('stopped')) return;
+      core.phase.enter('offline');
       await restoreCore(core, await options.storage.load());
       options.doc.on('update', onUpdate);
       recoverUnqueuedUpdates(core);
@@ -67,7 +67,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       void connection.connect();
     },
     stop: async () => {
-      core.phase = 'stopped';
+      core.phase.enter('stopped');
       options.doc.off('update', onUpdate);
       connection.stop();
       publishStatus(core);
@@ -139,7 +139,7 @@ async function changeMembers(
   invite?: PairingInvite,
 ): Promise<void> {
   const session = core.session;
-  if (!session || core.phase !== 'live') {
+  if (!session || !core.phase.is('live')) {
     throw new SyncProtocolError(
       errorCodes.notConnected,
       'Connect to the relay first: linking needs a live connection.',
