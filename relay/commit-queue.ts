@@ -1,6 +1,7 @@
 // Group commit: envelopes accepted during one event-loop turn are stored in a single transaction, then
 // acknowledged and fanned out. One fsync then covers many envelopes, and nothing is acknowledged or
 // forwarded before it is committed (a sequence number, once seen by anyone, is never reused).
+import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope } from '../shared/sync/wire-records';
 import type { RelayStore, StoredEnvelope } from './store';
 import type { VaultCache, VaultState } from './vaults';
@@ -34,7 +35,7 @@ export function createCommitQueue(store: RelayStore, vaults: VaultCache) {
     for (const [i, item] of items.entries()) {
       const seq = rows[i]?.seq ?? 0;
       item.vault.head = seq;
-      item.onCommitted(seq, `{"t":"env","seq":${seq},"env":${JSON.stringify(item.wire)}}`);
+      item.onCommitted(seq, encodeRelayFrame({ t: 'env', seq, env: item.wire }));
     }
   }
 

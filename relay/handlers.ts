@@ -15,7 +15,7 @@ import {
   roleOf,
 } from '../shared/sync/members';
 import { decodeSnapshot, encodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
-import type { RequestFrame } from '../shared/sync/wire-frames';
+import { encodeRelayFrame, type RelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireGrant, WireMemberRecord, WireSnapshot } from '../shared/sync/wire-records';
 import type { CommitQueue } from './commit-queue';
 import type { RelayStore } from './store';
@@ -36,7 +36,7 @@ export type Connection = Subscriber &
     device: Uint8Array;
     deviceKey: string;
     subscriptions: Set<string>;
-    sendFrame: (frame: object) => void;
+    sendFrame: (frame: RelayFrame) => void;
     sendError: (id: number | null, code: ErrorCode, message: string) => void;
   }>;
 
@@ -110,7 +110,7 @@ function authorize(
   vault.members = next;
   vault.records.push(record); // appended in place: a long log is not copied per record
   // Fan-out first: a subscribed requester then holds the record before its request resolves.
-  const text = JSON.stringify({ t: 'member', record });
+  const text = encodeRelayFrame({ t: 'member', record });
   for (const subscriber of vault.subscribers) subscriber.sendText(text);
   if (record.action === 'remove') dropSubscriber(vault, record.subject);
   conn.sendFrame({ t: 'done', id });
@@ -126,7 +126,7 @@ function checkFrozenCounter(vault: VaultState, record: WireMemberRecord): string
 }
 
 function dropSubscriber(vault: VaultState, deviceKey: string): void {
-  const gone = JSON.stringify({
+  const gone = encodeRelayFrame({
     t: 'error',
     id: null,
     code: errorCodes.notAMember,
@@ -171,7 +171,7 @@ function subscribe(ctx: RelayContext, conn: Connection, id: number, vaultId: str
   }
   if (after < vault.head) {
     for (const row of ctx.store.envelopesAfter(vaultId, after)) {
-      conn.sendText(`{"t":"env","seq":${row.seq},"env":${JSON.stringify(wireOf(row))}}`);
+      conn.sendText(encodeRelayFrame({ t: 'env', seq: row.seq, env: wireOf(row) }));
     }
   }
   // Same turn as the reads above: every later commit is fanned out to this connection, none is missed.
@@ -264,7 +264,7 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
   ctx.store.storeSnapshot(row);
   vault.snapshotSeq = wire.seq;
   conn.sendFrame({ t: 'done', id });
-  const text = JSON.stringify({ t: 'snapshotted', vault: vault.id, seq: wire.seq });
+  const text = encodeRelayFrame({ t: 'snapshotted', vault: vault.id, seq: wire.seq });
   for (const subscriber of vault.subscribers) if (subscriber !== conn) subscriber.sendText(text);
 }
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { decodeBase64, encodeBase64 } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
-import { clientFrameSchema, type ClientFrame } from '../shared/sync/wire-frames';
+import { clientFrameSchema, encodeRelayFrame, type ClientFrame, type RelayFrame } from '../shared/sync/wire-frames';
 import { protocolVersion } from '../shared/sync/wire-records';
 import { checkAuthFrame } from './auth';
 import { createCommitQueue } from './commit-queue';
@@ -115,7 +115,7 @@ const tooManyFromAddress = 'too many connections from this address; close some o
 
 /** Answers with one error frame and closes (1008 policy, or 1013 try again later). */
 function refuse(ws: WebSocket, code: ErrorCode, message: string, close = 1008): void {
-  ws.send(JSON.stringify({ t: 'error', id: null, code, message }));
+  ws.send(encodeRelayFrame({ t: 'error', id: null, code, message }));
   ws.close(close, message.slice(0, 100));
 }
 
@@ -135,7 +135,7 @@ function acceptConnection(
     if (ws.bufferedAmount > maxBufferedBytes) return ws.terminate();
     ws.send(text);
   };
-  const sendFrame = (frame: object) => sendText(JSON.stringify(frame));
+  const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
   const sendError = (id: number | null, code: ErrorCode, message: string) =>
     sendFrame({ t: 'error', id, code, message });
 

@@ -137,3 +137,11 @@ export const relayFrameSchema = z.discriminatedUnion('t', [
 export type RelayFrame = Readonly<z.infer<typeof relayFrameSchema>>;
 /** An error frame, with its code typed. */
 export type ErrorFrame = Readonly<{ t: 'error'; id: number | null; code: ErrorCode; message: string }>;
+
+/**
+ * The one encoder of relay → client frames: the relay builds every frame it sends as a typed `RelayFrame`
+ * and encodes it here (a fan-out frame once, the same text for every subscriber).
+ */
+export function encodeRelayFrame(frame: RelayFrame): string {
+  return JSON.stringify(frame);
+}
