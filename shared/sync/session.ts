@@ -7,7 +7,7 @@ import { errorCodes, SyncProtocolError, type ErrorCode } from './codes';
 import type { Clock, ConnectSocket, DeviceSigner, SocketLike } from './ports';
 import { checkRelayUrl } from './relay-url';
 import { protocolVersion } from './wire-records';
-import { relayFrameSchema, type RelayFrame, type RequestFrame } from './wire-frames';
+import { encodeClientFrame, relayFrameSchema, type RelayFrame, type RequestFrame } from './wire-frames';
 
 /** A request frame without its id (the session assigns it). */
 export type RequestBody = RequestFrame extends infer F ? (F extends RequestFrame ? Omit<F, 'id'> : never) : never;
@@ -92,7 +92,8 @@ class SessionConnection implements RelaySession {
   send = (body: RequestBody): number => {
     if (this.closed || !this.socket) throw new SyncProtocolError(errorCodes.connectionClosed, 'connection is closed');
     const id = this.nextId++;
-    this.socket.send(JSON.stringify({ ...body, id }));
+    const frame: RequestFrame = { ...body, id };
+    this.socket.send(encodeClientFrame(frame));
     return id;
   };
 
@@ -140,7 +141,7 @@ class SessionConnection implements RelaySession {
   private async answerChallenge(challenge: string): Promise<void> {
     const auth = await signAuthFrame(this.options.signer, decodeBase64(challenge), this.options.url);
     if (this.closed || !this.socket) return;
-    this.socket.send(JSON.stringify(auth));
+    this.socket.send(encodeClientFrame(auth));
   }
 
   private onFrame(frame: RelayFrame): void {

@@ -145,3 +145,8 @@ export type ErrorFrame = Readonly<{ t: 'error'; id: number | null; code: ErrorCo
 export function encodeRelayFrame(frame: RelayFrame): string {
   return JSON.stringify(frame);
 }
+
+/** The one encoder of client → relay frames (the typed request, the auth answer). */
+export function encodeClientFrame(frame: ClientFrame): string {
+  return JSON.stringify(frame);
+}
