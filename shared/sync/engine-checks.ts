@@ -16,7 +16,7 @@ export async function checkEnvelope(core: EngineCore, wire: WireEnvelope, env: E
   if (!mayAuthor(core.memberState, wire.author, wire.counter)) {
     return forged('envelope author has no write access at that counter (never had it, or was removed before)');
   }
-  if (wire.counter <= (core.authors.get(wire.author) ?? 0)) return forged('replayed envelope counter');
+  if (wire.counter <= core.position.counterOf(wire.author)) return forged('replayed envelope counter');
   if (!(await verifyEnvelope(env, core.options.verify))) return forged('bad envelope signature');
   if (wire.epoch !== core.options.vaultKey.epoch)
     return syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`);
@@ -55,7 +55,7 @@ export function checkSnapshotCounters(core: EngineCore, content: SnapshotContent
 export function raiseCounterFloors(core: EngineCore, content: SnapshotContent): void {
   for (const [author, counter] of Object.entries(content.counters)) {
     if (author === core.me) continue;
-    core.authors.set(author, Math.max(core.authors.get(author) ?? 0, counter));
+    core.position.raiseFloor(author, counter);
   }
 }
 

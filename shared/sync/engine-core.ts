@@ -6,6 +6,7 @@ import { errorCodes, syncError, type SyncError } from './codes';
 import type { VaultKey } from './envelope';
 import { emptyMemberState, verifyMemberLog, type MemberState } from './members';
 import { PhaseMachine } from './engine-phase';
+import { Position } from './engine-position';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { RelaySession } from './session';
 import {
@@ -55,13 +56,11 @@ export type EngineCore = {
   /** The connection phase; changed only through its transition table. */
   readonly phase: PhaseMachine;
   session: RelaySession | null;
-  head: number;
   counter: number;
-  snapshotSeq: number;
-  authors: Map<string, number>;
+  /** Head, snapshot, authors' counters and recovery vector; changed only through its methods. */
+  readonly position: Position;
   members: readonly WireMemberRecord[];
   memberState: MemberState;
-  vector: Uint8Array | null;
   /** Sealed envelopes not yet acknowledged, by counter (ascending). */
   pending: Map<number, WireEnvelope>;
   /** Request id of each publish sent on the current session → counter. */
@@ -111,12 +110,12 @@ export function publishStatus(core: EngineCore): void {
 /** The cursor to persist for the current state. */
 export function currentCursor(core: EngineCore): SyncCursor {
   return {
-    head: core.head,
+    head: core.position.head,
     counter: core.counter,
-    snapshotSeq: core.snapshotSeq,
-    authors: Object.fromEntries(core.authors),
+    snapshotSeq: core.position.snapshotSeq,
+    authors: core.position.counters(),
     members: core.members,
-    vector: core.vector,
+    vector: core.position.vector,
   };
 }
 
@@ -144,13 +143,10 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     }),
     phase: new PhaseMachine(),
     session: null,
-    head: 0,
     counter: 0,
-    snapshotSeq: 0,
-    authors: new Map(),
+    position: new Position(),
     members: [],
     memberState: emptyMemberState(options.vaultId),
-    vector: null,
     pending: new Map(),
     inFlight: new Map(),
     unsealed: [],
@@ -175,10 +171,7 @@ export function createCore(options: SyncEngineOptions): EngineCore {
 export async function restoreCore(core: EngineCore, stored: StoredSyncState): Promise<void> {
   const cursor = stored.cursor;
   const pending = [...stored.pending].sort((a, b) => a.counter - b.counter);
-  core.head = cursor?.head ?? 0;
-  core.snapshotSeq = cursor?.snapshotSeq ?? 0;
-  core.authors = new Map(Object.entries(cursor?.authors ?? {}));
-  core.vector = cursor?.vector ?? null;
+  core.position.restore(cursor);
   core.counter = Math.max(cursor?.counter ?? 0, ...pending.map((env) => env.counter));
   for (const env of pending) core.pending.set(env.counter, env);
   const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);

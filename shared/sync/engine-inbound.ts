@@ -37,7 +37,7 @@ export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Pro
     case 'member':
       return handleMember(core, frame.record);
     case 'snapshotted':
-      core.snapshotSeq = Math.max(core.snapshotSeq, frame.seq);
+      core.position.snapshotStored(frame.seq);
       return;
     case 'error':
       return handleError(core, frame.id, frame.code as ErrorCode, frame.message);
@@ -47,12 +47,12 @@ export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Pro
 }
 
 async function handleSubscribed(core: EngineCore, head: number, records: readonly WireMemberRecord[]): Promise<void> {
-  if (head < core.head) {
+  if (head < core.position.head) {
     return failFatally(
       core,
       syncError(
         errorCodes.rollbackDetected,
-        `the relay's head ${head} is behind the verified ${core.head}: it lost or hid data`,
+        `the relay's head ${head} is behind the verified ${core.position.head}: it lost or hid data`,
       ),
     );
   }
@@ -79,7 +79,7 @@ async function handleSubscribed(core: EngineCore, head: number, records: readonl
   core.phase.enter('catching-up');
   await core.writer.commit({ cursor: currentCursor(core) });
   // The connection may have dropped (or the engine stopped) while the cursor was saved.
-  if (core.phase.is('catching-up') && core.head >= head) goLive(core);
+  if (core.phase.is('catching-up') && core.position.head >= head) goLive(core);
   publishStatus(core);
 }
 
@@ -91,15 +91,15 @@ function goLive(core: EngineCore): void {
 
 function afterApplied(core: EngineCore): void {
   // The doc now holds nothing unsealed beyond what was received, so the recovery vector may advance.
-  if (core.unsealed.length === 0 && !core.sealing) core.vector = Y.encodeStateVector(core.options.doc);
+  if (core.unsealed.length === 0 && !core.sealing) core.position.recordVector(Y.encodeStateVector(core.options.doc));
   void core.writer.commit({ cursor: currentCursor(core) });
-  if (core.phase.is('catching-up') && core.head >= core.catchUpTarget) goLive(core);
+  if (core.phase.is('catching-up') && core.position.head >= core.catchUpTarget) goLive(core);
   publishStatus(core);
 }
 
 async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<void> {
   const snap = decodeSnapshot(wire);
-  if (!core.phase.is('catching-up') || snap.seq <= core.head || snap.seq > core.catchUpTarget) {
+  if (!core.phase.is('catching-up') || snap.seq <= core.position.head || snap.seq > core.catchUpTarget) {
     return failFatally(core, syncError(errorCodes.protocolViolation, `unexpected snapshot at ${snap.seq}`));
   }
   const problem = await checkSnapshot(core, snap, wire.author);
@@ -110,16 +110,15 @@ async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<voi
   if (badCounters) return failFatally(core, badCounters);
   Y.applyUpdate(core.options.doc, content.state, core.origin);
   raiseCounterFloors(core, content);
-  core.head = snap.seq;
-  core.snapshotSeq = Math.max(core.snapshotSeq, snap.seq);
+  core.position.jumpToSnapshot(snap.seq);
   afterApplied(core);
 }
 
 async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope): Promise<void> {
-  if (core.phase.is('offline') || seq !== core.head + 1) {
+  if (core.phase.is('offline') || seq !== core.position.head + 1) {
     return failFatally(
       core,
-      syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay sent ${seq}`),
+      syncError(errorCodes.sequenceGap, `expected sequence ${core.position.head + 1}, the relay sent ${seq}`),
     );
   }
   const env = decodeEnvelope(wire);
@@ -134,9 +133,8 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
     );
   }
   acceptDelivery(core, seq);
-  core.head = seq;
+  core.position.applied(seq, wire.author, wire.counter);
   Y.applyUpdate(core.options.doc, update, core.origin);
-  core.authors.set(wire.author, wire.counter);
   if (wire.author === core.me) {
     // Our own envelope, served back: now it is delivered (and its counter is never reused).
     core.counter = Math.max(core.counter, wire.counter);
@@ -157,15 +155,14 @@ function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): voi
   core.inFlight.delete(id);
   // "Already stored": only a catch-up that served it back proves that; until then it stays pending.
   if (dup) return resendUnconfirmed(core, counter);
-  if (seq !== core.head + 1) {
+  if (seq !== core.position.head + 1) {
     return failFatally(
       core,
-      syncError(errorCodes.sequenceGap, `expected sequence ${core.head + 1}, the relay acked ${seq}`),
+      syncError(errorCodes.sequenceGap, `expected sequence ${core.position.head + 1}, the relay acked ${seq}`),
     );
   }
-  core.head = seq;
+  core.position.applied(seq, core.me, counter);
   core.resealed.delete(counter);
-  core.authors.set(core.me, Math.max(core.authors.get(core.me) ?? 0, counter));
   core.pending.delete(counter);
   void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
   publishStatus(core);

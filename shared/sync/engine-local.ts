@@ -57,7 +57,7 @@ async function sealBatch(core: EngineCore, updates: Uint8Array[], replaced: numb
   });
   const wire = encodeEnvelope(env);
   core.counter = counter;
-  core.vector = vector;
+  core.position.recordVector(vector);
   // The envelopes this one seals again leave the queue in the same commit, so no edit is ever out of it.
   await core.writer.commit({ append: [wire], cursor: currentCursor(core), remove: replaced });
   for (const old of replaced) core.pending.delete(old);
@@ -112,17 +112,18 @@ export function sendPending(core: EngineCore): void {
 /** Queues whatever the document holds beyond the persisted vector (edits a crash kept out of the queue). */
 export function recoverUnqueuedUpdates(core: EngineCore): void {
   const doc = core.options.doc;
-  const known = core.vector ? Y.decodeStateVector(core.vector) : new Map<number, number>();
+  const vector = core.position.vector;
+  const known = vector ? Y.decodeStateVector(vector) : new Map<number, number>();
   const current = Y.decodeStateVector(Y.encodeStateVector(doc));
   let ahead = false;
   for (const [client, clock] of current) if (clock > (known.get(client) ?? 0)) ahead = true;
   if (!ahead) return;
-  queueLocalUpdate(core, core.vector ? Y.encodeStateAsUpdate(doc, core.vector) : Y.encodeStateAsUpdate(doc), null);
+  queueLocalUpdate(core, vector ? Y.encodeStateAsUpdate(doc, vector) : Y.encodeStateAsUpdate(doc), null);
 }
 
 /** Writes a snapshot covering `head` when enough envelopes accumulated since the last one. */
 export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
-  if (core.head - core.snapshotSeq >= (core.options.snapshotEvery ?? 300)) await writeSnapshot(core);
+  if (core.position.head - core.position.snapshotSeq >= (core.options.snapshotEvery ?? 300)) await writeSnapshot(core);
 }
 
 /**
@@ -131,24 +132,24 @@ export async function maybeWriteSnapshot(core: EngineCore): Promise<void> {
  */
 export async function writeSnapshot(core: EngineCore): Promise<void> {
   const session = core.session;
-  if (core.snapshotting || !core.phase.is('live') || !session || core.head === 0) return;
+  if (core.snapshotting || !core.phase.is('live') || !session || core.position.head === 0) return;
   // Only an admin's snapshot is stored and trusted (it replaces everything before it).
   if (core.memberState.roles.get(core.me) !== 'admin') return;
   core.snapshotting = true;
   try {
-    const seq = core.head;
+    const seq = core.position.head;
     const snap = await sealSnapshot({
       vault: core.options.vaultId,
       vaultKey: core.options.vaultKey,
       seq,
-      content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: Object.fromEntries(core.authors) },
+      content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
       signer: core.options.device,
       random: core.options.random,
     });
     const wire = encodeSnapshot(snap);
     if (wire.ciphertext.length + 512 > session.maxFrameBytes) return;
     await session.request({ t: 'snapshot', snap: wire });
-    core.snapshotSeq = Math.max(core.snapshotSeq, seq);
+    core.position.snapshotStored(seq);
     await core.writer.commit({ cursor: currentCursor(core) });
   } catch {
     // A stale snapshot (another device was first) or a dropped connection: the next ack retries.

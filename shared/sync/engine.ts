@@ -84,7 +84,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return () => core.listeners.delete(listener);
     },
     pendingCount: () => core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0),
-    head: () => core.head,
+    head: () => core.position.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
     authorizeDevice: async (code, role = 'admin') => {
       const invite = typeof code === 'string' ? readPairingCode(code, options.clock.now()) : code;
@@ -128,7 +128,7 @@ function readPairingCode(code: string, now: number): PairingInvite {
 function withFrozenCounter(core: EngineCore, change: MemberChange): MemberChange {
   const subject = encodeBase64(change.subject);
   if (!revokesWrite(core.memberState, change, subject)) return change;
-  return { ...change, last: core.authors.get(subject) ?? 0 };
+  return { ...change, last: core.position.counterOf(subject) };
 }
 
 /** Signs a member record (and, when linking, the key grant with its pairing proof) and has the relay append it. */
