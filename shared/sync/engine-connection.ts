@@ -109,7 +109,7 @@ export class EngineConnection {
     this.generation++;
     const core = this.core;
     core.session = null;
-    core.inFlight.clear();
+    core.outbox.connectionLost();
     if (!core.phase.is('stopped')) core.phase.enter('offline');
     publishStatus(core);
     this.scheduleReconnect();
@@ -120,7 +120,7 @@ export class EngineConnection {
     this.cancelWatch?.();
     this.cancelWatch = this.core.options.clock.schedule(this.retry.timeoutMs, () => {
       if (gen !== this.generation) return;
-      const now = this.core.inFlight.keys().next().value;
+      const now = this.core.outbox.oldestInFlight();
       if (now !== undefined && now === lowest) session.close();
       else this.watchAcks(gen, session, now);
     });

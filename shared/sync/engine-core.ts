@@ -5,6 +5,7 @@ import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type SyncError } from './codes';
 import type { VaultKey } from './envelope';
 import { emptyMemberState, verifyMemberLog, type MemberState } from './members';
+import { Outbox } from './engine-outbox';
 import { PhaseMachine } from './engine-phase';
 import { Position } from './engine-position';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
@@ -16,7 +17,7 @@ import {
   type SyncCursor,
   type SyncStorage,
 } from './storage';
-import type { WireEnvelope, WireMemberRecord } from './wire-records';
+import type { WireMemberRecord } from './wire-records';
 
 /**
  * The engine's status: all local edits stored on the relay, some not yet, not connected, or an error —
@@ -56,26 +57,16 @@ export type EngineCore = {
   /** The connection phase; changed only through its transition table. */
   readonly phase: PhaseMachine;
   session: RelaySession | null;
-  counter: number;
   /** Head, snapshot, authors' counters and recovery vector; changed only through its methods. */
   readonly position: Position;
   members: readonly WireMemberRecord[];
   memberState: MemberState;
-  /** Sealed envelopes not yet acknowledged, by counter (ascending). */
-  pending: Map<number, WireEnvelope>;
-  /** Request id of each publish sent on the current session → counter. */
-  inFlight: Map<number, number>;
-  /** Local updates not yet sealed. */
-  unsealed: Uint8Array[];
-  /** Pending counters whose update is in `unsealed` again; dropped when that update is sealed. */
-  superseded: number[];
-  /** Counters of envelopes sealed again after the relay claimed to hold them (each is sealed again only once). */
-  resealed: Set<number>;
+  /** Counter, pending envelopes, in-flight publishes, unsealed updates; changed only through its methods. */
+  readonly outbox: Outbox;
   /** The sequence number of an envelope that failed its checks once and is being fetched again. */
   refetching: number | null;
   /** Set from a failed envelope until the next subscription: frames of the dropped connection are ignored. */
   resyncing: boolean;
-  sealing: boolean;
   /** The running seal loop, if any. */
   sealRun: Promise<void> | null;
   snapshotting: boolean;
@@ -93,7 +84,7 @@ export function computeStatus(core: EngineCore): SyncStatus {
   if (core.fatal) return { error: core.fatal, fatal: true };
   if (core.transient) return { error: core.transient };
   if (core.phase.is('offline') || core.phase.is('stopped')) return 'offline';
-  const pending = core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0);
+  const pending = core.outbox.size;
   if (core.phase.is('live') && pending === 0) return 'synced';
   return { pending };
 }
@@ -111,7 +102,7 @@ export function publishStatus(core: EngineCore): void {
 export function currentCursor(core: EngineCore): SyncCursor {
   return {
     head: core.position.head,
-    counter: core.counter,
+    counter: core.outbox.counter,
     snapshotSeq: core.position.snapshotSeq,
     authors: core.position.counters(),
     members: core.members,
@@ -143,18 +134,12 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     }),
     phase: new PhaseMachine(),
     session: null,
-    counter: 0,
     position: new Position(),
     members: [],
     memberState: emptyMemberState(options.vaultId),
-    pending: new Map(),
-    inFlight: new Map(),
-    unsealed: [],
-    superseded: [],
-    resealed: new Set(),
+    outbox: new Outbox(),
     refetching: null,
     resyncing: false,
-    sealing: false,
     sealRun: null,
     snapshotting: false,
     catchUpTarget: 0,
@@ -170,10 +155,8 @@ export function createCore(options: SyncEngineOptions): EngineCore {
 /** Restores position, counters, queue and verified member log from storage. */
 export async function restoreCore(core: EngineCore, stored: StoredSyncState): Promise<void> {
   const cursor = stored.cursor;
-  const pending = [...stored.pending].sort((a, b) => a.counter - b.counter);
   core.position.restore(cursor);
-  core.counter = Math.max(cursor?.counter ?? 0, ...pending.map((env) => env.counter));
-  for (const env of pending) core.pending.set(env.counter, env);
+  core.outbox.restore(cursor?.counter ?? 0, stored.pending);
   const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);
   const state = await verifyMemberLog(core.options.vaultId, records, core.options.verify);
   if (typeof state === 'string') {

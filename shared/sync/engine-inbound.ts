@@ -91,7 +91,7 @@ function goLive(core: EngineCore): void {
 
 function afterApplied(core: EngineCore): void {
   // The doc now holds nothing unsealed beyond what was received, so the recovery vector may advance.
-  if (core.unsealed.length === 0 && !core.sealing) core.position.recordVector(Y.encodeStateVector(core.options.doc));
+  if (core.outbox.allSealed) core.position.recordVector(Y.encodeStateVector(core.options.doc));
   void core.writer.commit({ cursor: currentCursor(core) });
   if (core.phase.is('catching-up') && core.position.head >= core.catchUpTarget) goLive(core);
   publishStatus(core);
@@ -137,22 +137,14 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
   Y.applyUpdate(core.options.doc, update, core.origin);
   if (wire.author === core.me) {
     // Our own envelope, served back: now it is delivered (and its counter is never reused).
-    core.counter = Math.max(core.counter, wire.counter);
-    dropDelivered(core, wire.counter);
+    if (core.outbox.confirmedByCatchUp(wire.counter)) void core.writer.commit({ remove: [wire.counter] });
   }
   afterApplied(core);
 }
 
-function dropDelivered(core: EngineCore, counter: number): void {
-  if (!core.pending.delete(counter)) return;
-  core.resealed.delete(counter);
-  void core.writer.commit({ remove: [counter] });
-}
-
 function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): void {
-  const counter = core.inFlight.get(id);
+  const counter = core.outbox.answered(id);
   if (counter === undefined) return;
-  core.inFlight.delete(id);
   // "Already stored": only a catch-up that served it back proves that; until then it stays pending.
   if (dup) return resendUnconfirmed(core, counter);
   if (seq !== core.position.head + 1) {
@@ -162,8 +154,7 @@ function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): voi
     );
   }
   core.position.applied(seq, core.me, counter);
-  core.resealed.delete(counter);
-  core.pending.delete(counter);
+  core.outbox.acknowledged(counter);
   void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
   publishStatus(core);
   void maybeWriteSnapshot(core);
@@ -186,10 +177,9 @@ async function handleMember(core: EngineCore, record: WireMemberRecord): Promise
 
 function handleError(core: EngineCore, id: number | null, code: ErrorCode, message: string): void {
   if (id !== null) {
-    const counter = core.inFlight.get(id);
+    const counter = core.outbox.answered(id);
     // Other requests' errors go to whoever awaits them (session.request).
     if (counter === undefined) return;
-    core.inFlight.delete(id);
     // The relay says it holds this counter of ours: unproven until a catch-up serves it back.
     if (code === errorCodes.replayedCounter) return resendUnconfirmed(core, counter);
   }

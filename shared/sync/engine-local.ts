@@ -3,15 +3,16 @@
 import * as Y from 'yjs';
 import { errorCodes, syncError } from './codes';
 import { currentCursor, publishStatus, type EngineCore } from './engine-core';
+import type { SealBatch } from './engine-outbox';
 import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './envelope';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
 
 /** Queues a local Yjs update for sealing (the doc's `update` handler; remote updates are skipped by origin). */
 export function queueLocalUpdate(core: EngineCore, update: Uint8Array, origin: unknown): void {
   if (origin === core.origin) return;
-  core.unsealed.push(update);
+  core.outbox.queueUpdate(update);
   publishStatus(core);
-  if (!core.sealing) {
+  if (!core.outbox.sealing) {
     const run: Promise<void> = drainLocalUpdates(core).finally(() => {
       if (core.sealRun === run) core.sealRun = null;
     });
@@ -21,32 +22,29 @@ export function queueLocalUpdate(core: EngineCore, update: Uint8Array, origin: u
 
 /** Seals queued updates (merged while a previous seal was running), persists them, then sends them if live. */
 export async function drainLocalUpdates(core: EngineCore): Promise<void> {
-  core.sealing = true;
+  core.outbox.setSealing(true);
   try {
-    while (core.unsealed.length > 0) {
-      const updates = core.unsealed.splice(0);
-      const replaced = core.superseded.splice(0);
+    for (let batch = core.outbox.takeBatch(); batch; batch = core.outbox.takeBatch()) {
       try {
-        await sealBatch(core, updates, replaced);
+        await sealBatch(core, batch);
       } catch (error) {
-        core.unsealed.unshift(...updates);
-        core.superseded.unshift(...replaced);
+        core.outbox.returnBatch(batch);
         core.transient = syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
         break;
       }
     }
   } finally {
-    core.sealing = false;
+    core.outbox.setSealing(false);
     publishStatus(core);
   }
 }
 
-async function sealBatch(core: EngineCore, updates: Uint8Array[], replaced: number[]): Promise<void> {
+async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Promise<void> {
   // Taken now, while every local update so far is in `updates`: the vector persisted with the
   // envelope then covers nothing that is neither queued nor received.
   const vector = Y.encodeStateVector(core.options.doc);
   const update = updates.length === 1 && updates[0] ? updates[0] : Y.mergeUpdates(updates);
-  const counter = core.counter + 1;
+  const counter = core.outbox.nextCounter();
   const env = await sealEnvelope({
     vault: core.options.vaultId,
     vaultKey: core.options.vaultKey,
@@ -56,13 +54,11 @@ async function sealBatch(core: EngineCore, updates: Uint8Array[], replaced: numb
     random: core.options.random,
   });
   const wire = encodeEnvelope(env);
-  core.counter = counter;
+  core.outbox.sealed(counter);
   core.position.recordVector(vector);
   // The envelopes this one seals again leave the queue in the same commit, so no edit is ever out of it.
   await core.writer.commit({ append: [wire], cursor: currentCursor(core), remove: replaced });
-  for (const old of replaced) core.pending.delete(old);
-  if (replaced.length) core.resealed.add(counter);
-  core.pending.set(counter, wire);
+  core.outbox.queued(wire, replaced);
   sendPending(core);
 }
 
@@ -72,17 +68,18 @@ async function sealBatch(core: EngineCore, updates: Uint8Array[], replaced: numb
  * sealed again under a new counter and sent; an envelope already sealed again stays pending with an error.
  */
 export function resendUnconfirmed(core: EngineCore, counter: number): void {
-  const wire = core.pending.get(counter);
-  if (!wire || core.superseded.includes(counter)) return;
+  const wire = core.outbox.pendingEnvelope(counter);
+  if (!wire) return;
   const update = openEnvelope(decodeEnvelope(wire), core.options.vaultKey);
-  if (!update || core.resealed.has(counter)) {
+  const decision = core.outbox.supersede(counter, update !== null);
+  if (decision === 'ignore') return;
+  if (decision === 'refuse' || !update) {
     core.transient = syncError(
       errorCodes.replayedCounter,
       `the relay claims to hold change ${counter} but never served it: it stays queued until it does`,
     );
     return publishStatus(core);
   }
-  core.superseded.push(counter);
   queueLocalUpdate(core, update, null);
 }
 
@@ -93,9 +90,7 @@ export function resendUnconfirmed(core: EngineCore, counter: number): void {
 export function sendPending(core: EngineCore): void {
   const session = core.session;
   if (!session || !core.phase.is('live')) return;
-  const inFlight = new Set(core.inFlight.values());
-  for (const [counter, wire] of core.pending) {
-    if (inFlight.has(counter)) continue;
+  for (const wire of core.outbox.unsent()) {
     // Frames are ASCII JSON, so string length is byte length; 512 bytes cover the other fields.
     if (wire.ciphertext.length + 512 > session.maxFrameBytes) {
       core.transient = syncError(
@@ -105,7 +100,7 @@ export function sendPending(core: EngineCore): void {
       publishStatus(core);
       return;
     }
-    core.inFlight.set(session.send({ t: 'publish', env: wire }), counter);
+    core.outbox.sent(session.send({ t: 'publish', env: wire }), wire.counter);
   }
 }
 

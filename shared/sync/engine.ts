@@ -83,7 +83,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       core.listeners.add(listener);
       return () => core.listeners.delete(listener);
     },
-    pendingCount: () => core.pending.size + core.unsealed.length + (core.sealing ? 1 : 0),
+    pendingCount: () => core.outbox.size,
     head: () => core.position.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
     authorizeDevice: async (code, role = 'admin') => {
