@@ -74,6 +74,9 @@ const flags = {
   '--messages-per-second': 'messagesPerSecond',
   '--allowed-devices': 'allowedDevices',
   '--max-cached-vaults': 'maxCachedVaults',
+  '--max-vaults-per-device': 'maxVaultsPerDevice',
+  '--max-members-per-vault': 'maxMembersPerVault',
+  '--max-bytes-per-device': 'maxBytesPerDevice',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -99,6 +102,9 @@ export function parseRelayConfig(
     messagesPerSecond: env.REGVAULT_RELAY_MESSAGES_PER_SECOND ?? defaultLimits.messagesPerSecond,
     allowedDevices: env.REGVAULT_RELAY_ALLOWED_DEVICES ?? null,
     maxCachedVaults: env.REGVAULT_RELAY_MAX_CACHED_VAULTS ?? defaultLimits.maxCachedVaults,
+    maxVaultsPerDevice: env.REGVAULT_RELAY_MAX_VAULTS_PER_DEVICE ?? defaultLimits.quotas.vaultsPerDevice,
+    maxMembersPerVault: env.REGVAULT_RELAY_MAX_MEMBERS_PER_VAULT ?? defaultLimits.quotas.membersPerVault,
+    maxBytesPerDevice: env.REGVAULT_RELAY_MAX_BYTES_PER_DEVICE ?? defaultLimits.quotas.bytesPerDevice,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -123,6 +129,9 @@ export function parseRelayConfig(
     maxConnectionsPerDevice,
     messagesPerSecond,
     maxCachedVaults,
+    maxVaultsPerDevice,
+    maxMembersPerVault,
+    maxBytesPerDevice,
   } = parsed.data;
   const allowedDevices = parsed.data.allowedDevices === null ? null : readAllowedDevices(parsed.data.allowedDevices);
   const config: RelayConfig = {
@@ -141,6 +150,11 @@ export function parseRelayConfig(
       messagesPerSecond,
       allowedDevices,
       maxCachedVaults,
+      quotas: {
+        vaultsPerDevice: maxVaultsPerDevice,
+        membersPerVault: maxMembersPerVault,
+        bytesPerDevice: maxBytesPerDevice,
+      },
     },
   };
   if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port).ok) {

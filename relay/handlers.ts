@@ -18,6 +18,7 @@ import { decodeSnapshot, encodeSnapshot, encodeSnapshotSignedBytes } from '../sh
 import { encodeRelayFrame, type RelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireGrant, WireMemberRecord, WireSnapshot } from '../shared/sync/wire-records';
 import type { CommitQueue } from './commit-queue';
+import type { ByteQuota, Quotas } from './quotas';
 import type { RelayStore } from './store';
 import type { Subscriber, VaultCache, VaultState } from './vaults';
 
@@ -28,6 +29,8 @@ export type RelayContext = Readonly<{
   queue: CommitQueue;
   verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
   now: () => number;
+  quotas: Quotas;
+  bytes: ByteQuota;
 }>;
 
 /** An authenticated connection. */
@@ -70,6 +73,13 @@ function register(ctx: RelayContext, conn: Connection, id: number, record: WireM
       ? conn.sendFrame({ t: 'done', id })
       : conn.sendError(id, errorCodes.vaultExists, 'vault id already taken');
   }
+  if (ctx.store.vaultsCreatedBy(conn.deviceKey) >= ctx.quotas.vaultsPerDevice) {
+    return conn.sendError(
+      id,
+      errorCodes.quotaExceeded,
+      `a device may create ${ctx.quotas.vaultsPerDevice} vaults here`,
+    );
+  }
   const fields = decodeMemberRecord(record);
   if (!ctx.verify(fields.sig, encodeMemberSignedBytes(record), fields.signer)) {
     return conn.sendError(id, errorCodes.badSignature, 'bad genesis signature');
@@ -93,6 +103,13 @@ function authorize(
     return conn.sendError(id, errorCodes.authorMismatch, 'the record must be signed by this device');
   if (roleOf(vault.members, conn.device) !== 'admin')
     return conn.sendError(id, errorCodes.notAnAdmin, 'only an admin may change members');
+  if (vault.records.length >= ctx.quotas.membersPerVault) {
+    return conn.sendError(
+      id,
+      errorCodes.quotaExceeded,
+      `a vault holds at most ${ctx.quotas.membersPerVault} member records here`,
+    );
+  }
   const fields = decodeMemberRecord(record);
   const valid = ctx.verify(fields.sig, encodeMemberSignedBytes(record), fields.signer);
   if (!valid) return conn.sendError(id, errorCodes.badSignature, 'bad member record signature');
@@ -215,6 +232,7 @@ function publish(ctx: RelayContext, conn: Connection, id: number, wire: WireEnve
   }
   if (!ctx.verify(env.sig, encodeEnvelopeSignedBytes(env), env.author))
     return conn.sendError(id, errorCodes.badSignature, 'bad envelope signature');
+  if (!ctx.bytes.take(conn.deviceKey, conn.device, env.ciphertext.length)) return sendOverQuota(ctx, conn, id);
   vault.counters.set(wire.author, wire.counter);
   ctx.queue.push({
     vault,
@@ -254,6 +272,7 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
   if (!ctx.verify(snap.sig, encodeSnapshotSignedBytes(snap), snap.author)) {
     return conn.sendError(id, errorCodes.badSignature, 'bad snapshot signature');
   }
+  if (!ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length)) return sendOverQuota(ctx, conn, id);
   const row = {
     ...snap,
     author: asBuffer(snap.author),
@@ -284,4 +303,9 @@ function listGrants(ctx: RelayContext, conn: Connection, id: number): void {
     }
   }
   conn.sendFrame({ t: 'grant-list', id, items });
+}
+
+function sendOverQuota(ctx: RelayContext, conn: Connection, id: number): void {
+  const mib = Math.round(ctx.quotas.bytesPerDevice / 2 ** 20);
+  conn.sendError(id, errorCodes.quotaExceeded, `this device's changes may take ${mib} MiB here; it is used up`);
 }

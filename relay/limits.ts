@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { publicKeySchema } from '../shared/sync/wire-records';
+import { defaultQuotas, type Quotas } from './quotas';
 
 /** The limits one relay process enforces. */
 export type RelayLimits = Readonly<{
@@ -21,6 +22,8 @@ export type RelayLimits = Readonly<{
   allowedDevices: ReadonlySet<string> | null;
   /** Vaults kept in memory; the least recently used one without subscribers is dropped beyond it. */
   maxCachedVaults: number;
+  /** Per-device quotas (relay/quotas.ts). */
+  quotas: Quotas;
 }>;
 
 /** Defaults: far above an honest client (the engine batches edits), far below what exhausts the relay. */
@@ -32,6 +35,7 @@ export const defaultLimits: RelayLimits = {
   messagesPerSecond: 2000,
   allowedDevices: null,
   maxCachedVaults: 10_000,
+  quotas: defaultQuotas,
 };
 
 const keyLine = publicKeySchema;
@@ -102,4 +106,7 @@ export const limitOptionsSchema = z.object({
   messagesPerSecond: z.coerce.number().int().min(0).max(10_000_000),
   allowedDevices: z.string().min(1).nullable(),
   maxCachedVaults: z.coerce.number().int().min(1).max(10_000_000),
+  maxVaultsPerDevice: z.coerce.number().int().min(1).max(10_000_000),
+  maxMembersPerVault: z.coerce.number().int().min(1).max(10_000_000),
+  maxBytesPerDevice: z.coerce.number().int().min(1024).max(Number.MAX_SAFE_INTEGER),
 });

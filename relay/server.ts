@@ -13,6 +13,7 @@ import { createCommitQueue } from './commit-queue';
 import { resolvePublicUrl, type RelayConfig } from './config';
 import { createEd25519Verifier } from './ed25519';
 import { ConnectionCounter, createRateLimiter, type RelayLimits } from './limits';
+import { createByteQuota } from './quotas';
 import { handleRequest, type Connection, type RelayContext } from './handlers';
 import { openRelayStore } from './store';
 import { createVaultCache } from './vaults';
@@ -34,6 +35,8 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     queue: createCommitQueue(store, vaults),
     verify: createEd25519Verifier(),
     now: () => Date.now(),
+    quotas: config.limits.quotas,
+    bytes: createByteQuota(store, config.limits.quotas.bytesPerDevice),
   };
   const http = createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');

@@ -51,6 +51,10 @@ export type RelayStore = Readonly<{
   envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
   snapshotOf: (vault: string) => StoredSnapshot | undefined;
   grantsFor: (recipient: Uint8Array) => WireGrant[];
+  /** How many vaults a device created (signed the genesis of), for its quota. */
+  vaultsCreatedBy: (deviceKey: string) => number;
+  /** Ciphertext bytes a device's envelopes and snapshots hold on this relay now, for its quota. */
+  bytesStoredBy: (author: Uint8Array) => number;
   /** Registers a vault with its genesis record. */
   registerVault: (vault: string, genesis: WireMemberRecord, now: number) => void;
   /** Appends a member record and, if given, stores a key grant, atomically. */
@@ -120,6 +124,13 @@ function prepareStatements(db: Database.Database) {
     upsertGrant: db.prepare(
       'INSERT INTO grants (vault, recipient, epoch, body) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body',
     ),
+    vaultsCreatedBy: db.prepare<[string], { count: number }>(
+      "SELECT COUNT(*) AS count FROM members WHERE idx = 0 AND json_extract(record, '$.signer') = ?",
+    ),
+    bytesStoredBy: db.prepare<[Uint8Array, Uint8Array], { bytes: number | null }>(
+      `SELECT (SELECT SUM(length(ciphertext)) FROM envelopes WHERE author = ?)
+            + COALESCE((SELECT SUM(length(ciphertext)) FROM snapshots WHERE author = ?), 0) AS bytes`,
+    ),
     grantsFor: db.prepare<[Uint8Array], { body: string }>(
       'SELECT body FROM grants WHERE recipient = ? ORDER BY vault, epoch',
     ),
@@ -139,6 +150,8 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
       q.envelopeByCounter.get(vault, author, counter),
     snapshotOf: (vault: string) => q.snapshot.get(vault),
     grantsFor: (recipient: Uint8Array) => q.grantsFor.all(recipient).map((row) => JSON.parse(row.body) as WireGrant),
+    vaultsCreatedBy: (deviceKey: string) => q.vaultsCreatedBy.get(deviceKey)?.count ?? 0,
+    bytesStoredBy: (author: Uint8Array) => q.bytesStoredBy.get(author, author)?.bytes ?? 0,
 
     registerVault: db.transaction((vault: string, genesis: WireMemberRecord, now: number) => {
       q.insertVault.run(vault, now);

@@ -22,6 +22,7 @@ export const errorCodes = {
   badRecord: 2006,
   authorMismatch: 2007,
   badGrant: 2008,
+  quotaExceeded: 2009,
   badSignature: 3001,
   replayedCounter: 3002,
   unknownSequence: 3003,

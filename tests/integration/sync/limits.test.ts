@@ -7,17 +7,22 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
+import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
+import { createVault } from '../../../shared/sync/link';
+import { applyMemberRecord, signMemberRecord, verifyMemberLog } from '../../../shared/sync/members';
 import { WebSocket } from 'ws';
 import {
   createTestClient,
   createTestDevice,
+  nodeRandom,
+  nodeVerify,
   removeDataDir,
   startRelayProcess,
   waitForStatus,
   type RelayProcess,
 } from './harness';
 import { createTestVault, startLinkedClients } from './clients';
-import { openRawSocket } from './raw-socket';
+import { openRawSocket, requestRaw } from './raw-socket';
 
 const relays: RelayProcess[] = [];
 afterEach(async () => {
@@ -124,4 +129,61 @@ test('with an allow-list, unknown keys are refused at sign-in and listed ones sy
     (s) => typeof s === 'object' && 'error' in s && s.error.code === errorCodes.deviceNotAllowed,
   );
   await client.engine.stop();
+});
+
+test('quotas: vaults a device may create, member records a vault may hold, bytes a device may store', async () => {
+  const relay = await relayWith(
+    '--max-vaults-per-device',
+    '2',
+    '--max-members-per-vault',
+    '2',
+    '--max-bytes-per-device',
+    '2048',
+  );
+  const owner = createTestDevice();
+  const socket = await openRawSocket(relay.url);
+  await socket.authenticate(owner);
+  const vaults = await Promise.all([1, 2, 3].map(() => createVault(owner, nodeRandom)));
+  const register = (i: number) => requestRaw(socket, { t: 'register', id: 100 + i, record: vaults[i]?.genesis });
+  expect(await register(0)).toMatchObject({ t: 'done' });
+  expect(await register(1)).toMatchObject({ t: 'done' });
+  expect(await register(2)).toMatchObject({ t: 'error', code: errorCodes.quotaExceeded });
+
+  // Members: the genesis plus one added device fill a log of 2.
+  const [first] = vaults;
+  if (!first) throw new Error('no vault');
+  let members = await verifyMemberLog(first.vaultId, [first.genesis], nodeVerify);
+  if (typeof members === 'string') throw new Error(members);
+  const add = async (id: number) => {
+    const record = await signMemberRecord(
+      members as Exclude<typeof members, string>,
+      { action: 'add', subject: createTestDevice().publicKey, role: 'reader' },
+      owner,
+    );
+    const answer = await requestRaw(socket, { t: 'authorize', id, record });
+    if (answer.t === 'done') members = applyMemberRecord(members as Exclude<typeof members, string>, record, true);
+    return answer;
+  };
+  expect(await add(200)).toMatchObject({ t: 'done' });
+  expect(await add(201)).toMatchObject({ t: 'error', code: errorCodes.quotaExceeded });
+
+  // Bytes: envelopes of just over 1 KiB each; the second does not fit in 2 KiB.
+  const publish = async (counter: number) =>
+    requestRaw(socket, {
+      t: 'publish',
+      id: 300 + counter,
+      env: encodeEnvelope(
+        await sealEnvelope({
+          vault: first.vaultId,
+          vaultKey: first.vaultKey,
+          counter,
+          update: new Uint8Array(1000).fill(counter),
+          signer: owner,
+          random: nodeRandom,
+        }),
+      ),
+    });
+  expect(await publish(1)).toMatchObject({ t: 'ack' });
+  expect(await publish(2)).toMatchObject({ t: 'error', code: errorCodes.quotaExceeded });
+  socket.ws.close();
 });

@@ -79,6 +79,8 @@ const sentences: Partial<Record<number, string>> = {
     "This relay accepts only the devices its operator listed: ask them to add this device's key, or use another relay.",
   [errorCodes.tooManyConnections]:
     'The relay refused another connection from this device or network: close other Regvault windows, or ask its operator to raise the limit.',
+  [errorCodes.quotaExceeded]:
+    "The relay's quota for this device is used up (vaults, members or stored changes): ask its operator to raise it. Your changes stay queued.",
   [errorCodes.rateLimited]: 'The relay closed the connection for sending too fast; Regvault reconnects by itself.',
   [errorCodes.connectionClosed]: 'Could not reach the relay: check its address and that it is running.',
   [errorCodes.requestTimeout]: 'The relay did not answer in time. Try again.',
