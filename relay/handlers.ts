@@ -53,7 +53,7 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
     case 'authorize':
       return authorize(ctx, conn, frame.id, frame.record, frame.grant);
     case 'subscribe':
-      return subscribe(ctx, conn, frame.id, frame.vault, frame.from);
+      return subscribe(ctx, conn, frame.id, frame.vault, frame.from, frame.members ?? 0);
     case 'publish':
       return publish(ctx, conn, frame.id, frame.env);
     case 'snapshot':
@@ -165,7 +165,14 @@ function checkGrant(ctx: RelayContext, record: WireMemberRecord, wire: WireGrant
   return ctx.verify(grant.sig, encodeGrantMessage(grant), grant.signer) ? null : 'bad grant signature';
 }
 
-function subscribe(ctx: RelayContext, conn: Connection, id: number, vaultId: string, from: number): void {
+function subscribe(
+  ctx: RelayContext,
+  conn: Connection,
+  id: number,
+  vaultId: string,
+  from: number,
+  knownMembers: number,
+): void {
   const vault = ctx.vaults.get(vaultId);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (!roleOf(vault.members, conn.device))
@@ -176,7 +183,10 @@ function subscribe(ctx: RelayContext, conn: Connection, id: number, vaultId: str
     vault: vaultId,
     head: vault.head,
     snapshotSeq: vault.snapshotSeq,
-    members: vault.records,
+    // Only what the client does not hold yet: a reconnect of a long-lived vault sends no log at all.
+    members: vault.records.slice(Math.min(knownMembers, vault.records.length)),
+    membersFrom: Math.min(knownMembers, vault.records.length),
+    memberCount: vault.records.length,
   });
   let after = from;
   if (vault.snapshotSeq > from && from < vault.head) {

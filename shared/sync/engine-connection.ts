@@ -129,7 +129,12 @@ export class EngineConnection {
   private async subscribe(session: RelaySession): Promise<boolean> {
     const core = this.core;
     try {
-      await session.request({ t: 'subscribe', vault: core.options.vaultId, from: core.position.head });
+      await session.request({
+        t: 'subscribe',
+        vault: core.options.vaultId,
+        from: core.position.head,
+        members: core.members.length,
+      });
       return true;
     } catch (error) {
       const code = error instanceof SyncProtocolError ? error.code : errorCodes.internal;

@@ -27,7 +27,7 @@ export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Pro
   if (core.resyncing && frame.t !== 'subscribed') return;
   switch (frame.t) {
     case 'subscribed':
-      return handleSubscribed(core, frame.head, frame.members);
+      return handleSubscribed(core, frame);
     case 'snap':
       return handleSnapshot(core, frame.snap);
     case 'env':
@@ -46,7 +46,8 @@ export async function handleRelayFrame(core: EngineCore, frame: RelayFrame): Pro
   }
 }
 
-async function handleSubscribed(core: EngineCore, head: number, records: readonly WireMemberRecord[]): Promise<void> {
+async function handleSubscribed(core: EngineCore, frame: Extract<RelayFrame, { t: 'subscribed' }>): Promise<void> {
+  const { head } = frame;
   if (head < core.position.head) {
     return failFatally(
       core,
@@ -56,18 +57,25 @@ async function handleSubscribed(core: EngineCore, head: number, records: readonl
       ),
     );
   }
-  if (records.length < core.members.length) {
+  if (frame.memberCount < core.members.length) {
     return failFatally(
       core,
       syncError(errorCodes.rollbackDetected, 'the relay serves a shorter member log than this device verified'),
     );
   }
-  for (const [i, known] of core.members.entries()) {
-    if (JSON.stringify(records[i]) !== JSON.stringify(known)) {
-      return failFatally(core, syncError(errorCodes.badMemberLog, `the relay's member log differs at record ${i}`));
-    }
+  // The relay sends only the records after those this device holds; they must chain onto its verified
+  // state (extendMemberLog checks each record's link to the previous hash), so a rewritten log cannot.
+  if (frame.membersFrom !== core.members.length || frame.membersFrom + frame.members.length !== frame.memberCount) {
+    return failFatally(
+      core,
+      syncError(
+        errorCodes.badMemberLog,
+        `the relay sent member records ${frame.membersFrom}… of ${frame.memberCount}, not the ones after ${core.members.length}`,
+      ),
+    );
   }
-  const state = await extendMemberLog(core.memberState, records.slice(core.members.length), core.options.verify);
+  const records = [...core.members, ...frame.members];
+  const state = await extendMemberLog(core.memberState, frame.members, core.options.verify);
   if (typeof state === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, state));
   // Stopped while the log was being verified: a stopped engine never catches up.
   if (core.phase.is('stopped')) return;

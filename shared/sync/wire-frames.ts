@@ -42,12 +42,16 @@ export const authorizeFrameSchema = z.strictObject({
   record: memberRecordSchema,
   grant: grantSchema.optional(),
 });
-/** Client → relay: streams a vault from sequence `from` (exclusive), then live. */
+/**
+ * Client → relay: streams a vault from sequence `from` (exclusive), then live. `members`: how many
+ * member records the client already verified; the relay sends only the ones after them.
+ */
 export const subscribeFrameSchema = z.strictObject({
   t: z.literal('subscribe'),
   id: requestId,
   vault: vaultIdSchema,
   from: seqSchema,
+  members: z.number().int().min(0).max(0x7fffffff).optional(),
 });
 /** Client → relay: stores and fans out one envelope. */
 export const publishFrameSchema = z.strictObject({ t: z.literal('publish'), id: requestId, env: envelopeSchema });
@@ -91,7 +95,11 @@ export const subscribedFrameSchema = z.strictObject({
   vault: vaultIdSchema,
   head: seqSchema,
   snapshotSeq: seqSchema,
+  /** The member records from index `membersFrom` on (what the client did not say it holds). */
   members: z.array(memberRecordSchema),
+  membersFrom: z.number().int().min(0),
+  /** The length of the whole log, so a client holding more detects a rollback. */
+  memberCount: z.number().int().min(0),
 });
 /** Relay → client: the latest snapshot, sent during catch-up when it is newer than the client's position. */
 export const snapFrameSchema = z.strictObject({ t: z.literal('snap'), snap: snapshotSchema });

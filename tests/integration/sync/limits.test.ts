@@ -187,3 +187,45 @@ test('quotas: vaults a device may create, member records a vault may hold, bytes
   expect(await publish(2)).toMatchObject({ t: 'error', code: errorCodes.quotaExceeded });
   socket.ws.close();
 });
+
+test('a subscription sends only the member records the device does not hold yet', async () => {
+  const relay = await relayWith();
+  const owner = createTestDevice();
+  const socket = await openRawSocket(relay.url);
+  await socket.authenticate(owner);
+  const vault = await createVault(owner, nodeRandom);
+  expect(await requestRaw(socket, { t: 'register', id: 1, record: vault.genesis })).toMatchObject({ t: 'done' });
+  let members = await verifyMemberLog(vault.vaultId, [vault.genesis], nodeVerify);
+  for (const id of [2, 3]) {
+    if (typeof members === 'string') throw new Error(members);
+    const record = await signMemberRecord(
+      members,
+      { action: 'add', subject: createTestDevice().publicKey, role: 'reader' },
+      owner,
+    );
+    expect(await requestRaw(socket, { t: 'authorize', id, record })).toMatchObject({ t: 'done' });
+    members = applyMemberRecord(members, record, true);
+  }
+  const subscribe = (id: number, known?: number) =>
+    requestRaw(socket, {
+      t: 'subscribe',
+      id,
+      vault: vault.vaultId,
+      from: 0,
+      ...(known === undefined ? {} : { members: known }),
+    });
+  expect(await subscribe(10)).toMatchObject({
+    membersFrom: 0,
+    memberCount: 3,
+    members: [{ index: 0 }, { index: 1 }, { index: 2 }],
+  });
+  expect(await subscribe(11, 1)).toMatchObject({
+    membersFrom: 1,
+    memberCount: 3,
+    members: [{ index: 1 }, { index: 2 }],
+  });
+  expect(await subscribe(12, 3)).toMatchObject({ membersFrom: 3, memberCount: 3, members: [] });
+  // Claiming more than there is gets nothing extra, and the count lets the client see the rollback.
+  expect(await subscribe(13, 9)).toMatchObject({ membersFrom: 3, memberCount: 3, members: [] });
+  socket.ws.close();
+});

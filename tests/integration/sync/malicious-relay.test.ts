@@ -3,10 +3,12 @@
 // (a gap), hiding the head (rollback) or rewriting the member log stop the device with an error.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes, type ErrorCode } from '../../../shared/sync/codes';
+import { emptyMemberState, signMemberRecord } from '../../../shared/sync/members';
 import { createTestVault, startLinkedClients, type RestartableClient } from './clients';
 import { createMitm, type Frame } from './mitm';
 import {
   connectNodeSocket,
+  createTestDevice,
   removeDataDir,
   startRelayProcess,
   waitForDoc,
@@ -104,18 +106,25 @@ test('a dropped envelope (sequence gap) stops the device with 4002', async () =>
 });
 
 test('a subscription answer with a lower head or a rewritten member log stops the device', async () => {
+  // The relay sends only the member records after those the device holds (here: none after its two).
+  const stranger = createTestDevice();
+  const foreign = await signMemberRecord(
+    emptyMemberState('vault-from-elsewhere-0'),
+    { action: 'add', subject: stranger.publicKey, role: 'admin' },
+    stranger,
+  );
   for (const [code, rewrite] of [
     [errorCodes.rollbackDetected, (frame: Frame) => JSON.stringify({ ...frame, head: 0 })],
+    [errorCodes.rollbackDetected, (frame: Frame) => JSON.stringify({ ...frame, memberCount: 1 })],
     [
-      errorCodes.rollbackDetected,
-      (frame: Frame) => JSON.stringify({ ...frame, members: (frame.members as unknown[]).slice(0, 1) }),
+      // A record that does not chain onto the verified log (another vault's, re-numbered).
+      errorCodes.badMemberLog,
+      (frame: Frame) => JSON.stringify({ ...frame, members: [{ ...foreign, index: 2 }], memberCount: 3 }),
     ],
     [
+      // Records the device did not ask for, in place of the ones it holds.
       errorCodes.badMemberLog,
-      (frame: Frame) => {
-        const members = frame.members as Record<string, unknown>[];
-        return JSON.stringify({ ...frame, members: [members[0], { ...members[1], role: 'reader' }] });
-      },
+      (frame: Frame) => JSON.stringify({ ...frame, membersFrom: 1, members: [foreign], memberCount: 2 }),
     ],
   ] as const) {
     const { victim, peer, mitm } = await setup();
