@@ -3,7 +3,7 @@
 import '../renderer/src/lib/zod-jitless';
 import { addEntries, type NewEntryInput } from '../shared/entries';
 import { deriveKeyFromPassphrase, createKdfParams, KDF_DEFAULT_TARGET } from '../shared/crypto/kdf';
-import { VaultStore } from '../renderer/src/lib/store';
+import { VaultStore } from '../renderer/src/lib/vault-db';
 import nacl from 'tweetnacl';
 
 function input(i: number): NewEntryInput {

@@ -17,8 +17,8 @@ import * as Y from 'yjs';
 import { createKdfParams, deriveKeyFromPassphrase, type KdfCost } from '../shared/crypto/kdf';
 import { unlockProfileKeys, unwrapVaultKey } from '../shared/crypto/profile-keys';
 import { openRecord, wrapKey } from '../shared/crypto/seal';
-import { logRange, PROFILE_ROW_ID, RegvaultDb } from '../renderer/src/lib/store/db';
-import { VaultStore } from '../renderer/src/lib/store/vault-store';
+import { logRange, PROFILE_ROW_ID, RegvaultDb } from '../renderer/src/lib/vault-db/db';
+import { VaultStore } from '../renderer/src/lib/vault-db/vault-store';
 
 const PASSPHRASE = 'correct horse battery staple';
 const RUNS = 5;

@@ -4,7 +4,7 @@
 import { errorCodes, SyncProtocolError, syncError } from './codes';
 import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { handleRelayFrame } from './engine-inbound';
-import { openRelaySession, type RelaySession } from './session';
+import { openRelayConnection, type RelayConnection } from './relay-connection';
 import type { RelayFrame } from './wire-frames';
 
 // Handshake failures the status shows (an unreachable relay stays plain "offline").
@@ -53,9 +53,9 @@ export class EngineConnection {
     const core = this.core;
     if (core.phase.is('stopped') || core.fatal) return;
     const gen = ++this.generation;
-    let session: RelaySession;
+    let session: RelayConnection;
     try {
-      session = await openRelaySession({
+      session = await openRelayConnection({
         url: core.options.relayUrl,
         connect: core.options.connect,
         signer: core.options.device,
@@ -116,7 +116,7 @@ export class EngineConnection {
   }
 
   /** Closes a connection whose oldest unacknowledged publish stayed unanswered for a whole period. */
-  private watchAcks(gen: number, session: RelaySession, lowest: number | undefined): void {
+  private watchAcks(gen: number, session: RelayConnection, lowest: number | undefined): void {
     this.cancelWatch?.();
     this.cancelWatch = this.core.options.clock.schedule(this.retry.timeoutMs, () => {
       if (gen !== this.generation) return;
@@ -126,7 +126,7 @@ export class EngineConnection {
     });
   }
 
-  private async subscribe(session: RelaySession): Promise<boolean> {
+  private async subscribe(session: RelayConnection): Promise<boolean> {
     const core = this.core;
     try {
       await session.request({

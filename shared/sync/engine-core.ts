@@ -9,7 +9,7 @@ import { Outbox } from './engine-outbox';
 import { PhaseMachine } from './engine-phase';
 import { Position } from './engine-position';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
-import type { RelaySession } from './session';
+import type { RelayConnection } from './relay-connection';
 import {
   createStorageWriter,
   type StorageWriter,
@@ -56,7 +56,7 @@ export type EngineCore = {
   readonly writer: StorageWriter;
   /** The connection phase; changed only through its transition table. */
   readonly phase: PhaseMachine;
-  session: RelaySession | null;
+  session: RelayConnection | null;
   /** Head, snapshot, authors' counters and recovery vector; changed only through its methods. */
   readonly position: Position;
   members: readonly WireMemberRecord[];

@@ -8,7 +8,7 @@ import { decodeGrant, openKeyGrant, type DeviceIdentity } from './grants';
 import { createGenesisRecord, verifyMemberLog } from './members';
 import type { BoxKeyPair, Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import { encodePairingCode, keyFingerprint, matchPairing, pairingFingerprint, type Pairing } from './pairing';
-import { openRelaySession } from './session';
+import { openRelayConnection } from './relay-connection';
 import type { WireGrant, WireMemberRecord } from './wire-records';
 
 /** A new vault's sync identity: its id, first key and genesis member record (pass as `members` to the engine). */
@@ -62,7 +62,7 @@ export type PulledGrants = Readonly<{ vaults: readonly PulledVault[]; refused: r
 
 /** Fetches the key grants addressed to this device and opens those that verify and prove one of `pairings`. */
 export async function pullKeyGrants(input: PullKeyGrantsInput): Promise<PulledGrants> {
-  const session = await openRelaySession({
+  const session = await openRelayConnection({
     url: input.relayUrl,
     connect: input.connect,
     signer: input.device,

@@ -29,10 +29,10 @@ describe('runtime boundaries are enforced by npm run check', () => {
     ],
     ['relay/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['relay/bad.ts', "import { createHandlers } from '../electron/ipc/handlers';\nexport const h = createHandlers;"],
-    ['relay/bad.ts', "import { AppSession } from '../renderer/src/lib/session.svelte';\nexport const s = AppSession;"],
+    ['relay/bad.ts', "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;"],
     [
       'electron/bad.ts',
-      "import { AppSession } from '../renderer/src/lib/session.svelte';\nexport const s = AppSession;",
+      "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;",
     ],
     ['electron/bad.ts', "import { startRelay } from '../relay/server';\nexport const r = startRelay;"],
     ['tests/e2e/bad.ts', "import { app } from 'electron';\nexport const a = app;"],

@@ -16,7 +16,7 @@ import {
   type DockerView,
   type ImportFound,
   type PlanSummary,
-} from './docker-config-view';
+} from './docker-config-display';
 
 function messageOf(result: Result<unknown>): string | null {
   return result.ok ? null : result.error.message;

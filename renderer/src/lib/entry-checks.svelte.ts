@@ -1,7 +1,7 @@
 import type { Entry, LastCheck } from '../../../shared/entries';
 import type { Result } from '../../../shared/result';
 import { LoginChecks } from './login-check.svelte';
-import { isSameCredential, toLastCheck } from './login-check-view';
+import { isSameCredential, toLastCheck } from './login-check-display';
 
 /** What row checks need from the vault view: the entries as they are now, and where results go. */
 export type CheckStore = Readonly<{

@@ -25,7 +25,7 @@ import {
   toLastCheck,
   type FormCheckView,
   type LoginCheckResult,
-} from './login-check-view';
+} from './login-check-display';
 import type { VaultView } from './vault-view.svelte';
 
 type FormCheck = Readonly<{ signature: string; result: LoginCheckResult; at: number }>;

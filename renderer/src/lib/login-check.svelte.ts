@@ -2,9 +2,9 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { Entry } from '../../../shared/entries';
 import { toRegistryKey } from '../../../shared/registry';
 import { NOT_RUN_HINT } from '../../../shared/registry/login-check-codes';
-import type { CheckTarget, LoginCheckResult } from './login-check-view';
+import type { CheckTarget, LoginCheckResult } from './login-check-display';
 
-export { toLastCheck, type CheckTarget, type LoginCheckResult } from './login-check-view';
+export { toLastCheck, type CheckTarget, type LoginCheckResult } from './login-check-display';
 
 /**
  * Runs login checks through main (the renderer never talks to registries itself) and remembers

@@ -20,8 +20,8 @@ import {
 import { fail, type Failure, type Result } from '../../../shared/result';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
-import { describeError } from './session.svelte';
-import type { OpenVault, VaultSession, VaultSummary } from './store';
+import { describeError } from './app-state.svelte';
+import type { OpenVault, UnlockedProfile, VaultSummary } from './vault-db';
 
 const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
 const emptyIndex: SearchIndex = { entries: [], haystacks: [] };
@@ -69,7 +69,7 @@ export class VaultView {
   private unobserve: (() => void) | null = null;
 
   constructor(
-    private readonly session: VaultSession,
+    private readonly session: UnlockedProfile,
     private readonly ctx: EntryContext = {
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),

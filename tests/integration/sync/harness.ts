@@ -17,7 +17,7 @@ import type { BoxKeyPair, ConnectSocket, DeviceSigner } from '../../../shared/sy
 import { systemClock } from '../../../shared/sync/ports';
 import { createMemorySyncStorage, type SyncStorage } from '../../../shared/sync/storage';
 import type { WireMemberRecord } from '../../../shared/sync/wire-records';
-import { openRelaySession } from '../../../shared/sync/session';
+import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import type { RelayFrame } from '../../../shared/sync/wire-frames';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -223,7 +223,7 @@ export function entriesOf(doc: Y.Doc): unknown {
 /** Opens an authenticated raw protocol session (no engine) that records every frame it receives. */
 export async function openRawSession(url: string, device: DeviceSigner, onFrame?: (frame: RelayFrame) => void) {
   const frames: RelayFrame[] = [];
-  const session = await openRelaySession({
+  const session = await openRelayConnection({
     url,
     connect: connectNodeSocket,
     signer: device,

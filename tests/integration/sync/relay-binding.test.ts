@@ -6,7 +6,7 @@ import type WebSocket from 'ws';
 import { errorCodes, SyncProtocolError } from '../../../shared/sync/codes';
 import { createVault } from '../../../shared/sync/link';
 import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
-import { openRelaySession } from '../../../shared/sync/session';
+import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import { protocolVersion } from '../../../shared/sync/wire-records';
 import type { SyncStatus } from '../../../shared/sync/engine-core';
 import { createTestVault } from './clients';
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const open = (url: string, device = createTestDevice(), connect: ConnectSocket = connectNodeSocket) =>
-  openRelaySession({ url, connect, signer: device, clock: systemClock, timeoutMs: 10_000 });
+  openRelayConnection({ url, connect, signer: device, clock: systemClock, timeoutMs: 10_000 });
 
 /** The code a rejected session open carried. */
 async function refusal(opening: Promise<unknown>): Promise<number> {

@@ -11,8 +11,8 @@ import { addEntry } from '../../../shared/entries/entry-create';
 import { listEntries } from '../../../shared/entries/entry-list';
 import { createManualContext } from '../../../shared/entries/test-context';
 import { createSyncEngine } from '../../../shared/sync/engine';
-import { RegvaultDb } from '../../../renderer/src/lib/store/db';
-import { VaultStore, type VaultSession } from '../../../renderer/src/lib/store';
+import { RegvaultDb } from '../../../renderer/src/lib/vault-db/db';
+import { VaultStore, type UnlockedProfile } from '../../../renderer/src/lib/vault-db';
 import { SyncHub } from '../../../renderer/src/lib/sync/sync-hub';
 import { loadDb, type DbDump } from '../../fixtures/idb-json';
 import { FIXTURE_ENTRIES, FIXTURE_KDF, FIXTURE_PASSPHRASE, FIXTURE_UNREACHABLE_RELAY } from '../../fixtures/store-v1';
@@ -27,7 +27,7 @@ const ports = nodeSyncPorts;
 const suite = relayForSuite();
 const cleanup = suite.cleanup;
 
-async function openFixture(): Promise<{ dbName: string; store: VaultStore; session: VaultSession }> {
+async function openFixture(): Promise<{ dbName: string; store: VaultStore; session: UnlockedProfile }> {
   const dbName = `fixture-v1-${Math.random()}`;
   await loadDb(dbName, fixture.dump);
   const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });

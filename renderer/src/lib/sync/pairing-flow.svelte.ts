@@ -2,7 +2,7 @@
 // receives what was granted through it; the device that has the vault pastes that code. Both end
 // with the same fingerprint on screen, for the user to compare.
 import type { RefusedGrant } from '../../../../shared/sync/link';
-import { DEFAULT_RELAY_URL } from '../store';
+import { DEFAULT_RELAY_URL } from '../vault-db';
 import type { ReceivedVault } from './sync-hub';
 import type { SyncManager } from './sync-manager.svelte';
 

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { ok } from '../../../../shared/result';
 import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
-import { VaultStore, type VaultSession } from '../store';
+import { VaultStore, type UnlockedProfile } from '../vault-db';
 import { SyncHub, type VaultSyncView } from './sync-hub';
 import { describeIndicator } from './sync-status';
 
@@ -15,7 +15,7 @@ const ports = nodeSyncPorts;
 const suite = relayForSuite();
 const cleanup = suite.cleanup;
 
-type Device = { session: VaultSession; hub: SyncHub; views: Map<string, VaultSyncView>; waitFor: Waiter };
+type Device = { session: UnlockedProfile; hub: SyncHub; views: Map<string, VaultSyncView>; waitFor: Waiter };
 type Waiter = (vaultId: string, text: string) => Promise<void>;
 
 async function device(): Promise<Device> {

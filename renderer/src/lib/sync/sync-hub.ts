@@ -14,9 +14,9 @@ import {
   validateSyncSettings,
   type OpenVault,
   type SyncSettings,
-  type VaultSession,
+  type UnlockedProfile,
   type VaultSyncState,
-} from '../store';
+} from '../vault-db';
 import { describeSyncFailure, toIndicator, type SyncIndicator } from './sync-status';
 
 /** How the hub reaches the network and the clock (the browser's in the app; Node's in tests). */
@@ -58,7 +58,7 @@ export class SyncHub {
   private readonly pairings = new Map<string, Pairing>();
 
   constructor(
-    private readonly session: VaultSession,
+    private readonly session: UnlockedProfile,
     private readonly ports: SyncPorts,
     private readonly onChange: (vaultId: string, view: VaultSyncView) => void,
   ) {}

@@ -1,5 +1,5 @@
 import { systemClock } from '../../../../shared/sync/ports';
-import type { SyncSettings, VaultSession } from '../store';
+import type { SyncSettings, UnlockedProfile } from '../vault-db';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
 import type { Failure, Result } from '../../../../shared/result';
 import { OFF_VIEW, SyncHub, type Received, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
@@ -19,7 +19,7 @@ export class SyncManager {
   views = $state.raw<Readonly<Record<string, VaultSyncView>>>({});
   private readonly hub: SyncHub;
 
-  constructor(session: VaultSession, ports: SyncPorts = browserSyncPorts) {
+  constructor(session: UnlockedProfile, ports: SyncPorts = browserSyncPorts) {
     this.hub = new SyncHub(session, ports, (id, view) => (this.views = { ...this.views, [id]: view }));
   }
 

@@ -12,8 +12,8 @@ import { encodeClientFrame, relayFrameSchema, type RelayFrame, type RequestFrame
 /** A request frame without its id (the session assigns it). */
 export type RequestBody = RequestFrame extends infer F ? (F extends RequestFrame ? Omit<F, 'id'> : never) : never;
 
-/** What `openRelaySession` needs. */
-export type RelaySessionOptions = Readonly<{
+/** What `openRelayConnection` needs. */
+export type RelayConnectionOptions = Readonly<{
   url: string;
   connect: ConnectSocket;
   signer: DeviceSigner;
@@ -27,7 +27,7 @@ export type RelaySessionOptions = Readonly<{
 }>;
 
 /** An authenticated connection to a relay. */
-export type RelaySession = Readonly<{
+export type RelayConnection = Readonly<{
   /** The relay's frame size limit, from its hello. */
   maxFrameBytes: number;
   /** Sends a request and resolves with the relay's answer; rejects with `SyncProtocolError` on an error frame. */
@@ -45,7 +45,7 @@ type Waiter = Readonly<{ resolve: (frame: RelayFrame) => void; reject: (error: E
  * resolves once authenticated. An address that is not ws(s)://, or plain ws:// to another machine,
  * is refused (4014) before anything is sent.
  */
-export function openRelaySession(options: RelaySessionOptions): Promise<RelaySession> {
+export function openRelayConnection(options: RelayConnectionOptions): Promise<RelayConnection> {
   const relayUrl = checkRelayUrl(options.url);
   if (!relayUrl.ok) return Promise.reject(new SyncProtocolError(errorCodes.relayUrlRefused, relayUrl.error.message));
   const canonical = { ...options, url: relayUrl.value };
@@ -53,7 +53,7 @@ export function openRelaySession(options: RelaySessionOptions): Promise<RelaySes
 }
 
 /** The state of one connection: handshake first, then request correlation. */
-class SessionConnection implements RelaySession {
+class SessionConnection implements RelayConnection {
   maxFrameBytes = 0;
   private readonly waiters = new Map<number, Waiter>();
   private readonly timeoutMs: number;
@@ -64,8 +64,8 @@ class SessionConnection implements RelaySession {
   private cancelHandshake: () => void = () => undefined;
 
   constructor(
-    private readonly options: RelaySessionOptions,
-    private readonly resolveOpen: (session: RelaySession) => void,
+    private readonly options: RelayConnectionOptions,
+    private readonly resolveOpen: (session: RelayConnection) => void,
     private readonly rejectOpen: (error: Error) => void,
   ) {
     this.timeoutMs = options.timeoutMs ?? 15_000;

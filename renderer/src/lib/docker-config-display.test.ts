@@ -10,7 +10,7 @@ import {
   toCredential,
   type DockerView,
   type PlanSummary,
-} from './docker-config-view';
+} from './docker-config-display';
 
 function vaultOf(...inputs: { registry: string; username: string; secret: string; email?: string }[]): Entry[] {
   const doc = new Y.Doc();

@@ -52,7 +52,7 @@ export type VaultSummary = Readonly<{
 export type IdentityPublicKeys = Readonly<{ signing: Uint8Array; exchange: Uint8Array }>;
 
 /** An unlocked profile: the only holder of its keys, and the owner of every open vault's Y.Doc. */
-export class VaultSession {
+export class UnlockedProfile {
   private keys: ProfileKeys | null;
   private currentSettings: Settings;
   private readonly vaultKeys = new Map<string, Uint8Array>();

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { isVaultError } from '../../../../shared/crypto/errors';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { RegvaultDb } from './db';
-import type { VaultSession } from './session';
+import type { UnlockedProfile } from './unlocked-profile';
 import { VaultStore } from './vault-store';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
@@ -44,7 +44,7 @@ function flip(bytes: Uint8Array, at = bytes.length - 1): Uint8Array {
   return copy;
 }
 
-async function addEntry(session: VaultSession, vaultId: string, entryId: string, registry: string) {
+async function addEntry(session: UnlockedProfile, vaultId: string, entryId: string, registry: string) {
   const vault = await session.openVault(vaultId);
   vault.entries.set(entryId, new Y.Map(Object.entries({ registry, username: `${entryId}-user` })));
   await vault.flush();

@@ -14,7 +14,7 @@ import { DEFAULT_DB_NAME, PROFILE_ROW_ID, RegvaultDb, type ProfileRow } from './
 import { DEFAULT_COMPACT_EVERY } from './open-vault';
 import { ProblemLog, toProblem } from './problems';
 import { DEFAULT_SETTINGS, openSettings, sealSettings, type Settings } from './records';
-import { VaultSession } from './session';
+import { UnlockedProfile } from './unlocked-profile';
 
 /** How a VaultStore is set up; the app passes nothing, tests pass what they need to control. */
 export type VaultStoreOptions = Readonly<{
@@ -44,7 +44,7 @@ function throttled(retryAfterMs: number, afterWrongPassphrase: boolean): VaultEr
   );
 }
 
-/** The entry point of the local vault: creates the profile, unlocks it into a `VaultSession`, throttles guessing. */
+/** The entry point of the local vault: creates the profile, unlocks it into a `UnlockedProfile`, throttles guessing. */
 export class VaultStore {
   private readonly db: RegvaultDb;
   private readonly random: RandomBytes;
@@ -52,7 +52,7 @@ export class VaultStore {
   private readonly target: KdfCost;
   private readonly measure: KdfMeasure | false;
   private queue: Promise<unknown> = Promise.resolve();
-  private session: VaultSession | null = null;
+  private session: UnlockedProfile | null = null;
 
   constructor(private readonly options: VaultStoreOptions = {}) {
     this.db = new RegvaultDb(options.dbName ?? DEFAULT_DB_NAME);
@@ -81,7 +81,7 @@ export class VaultStore {
   }
 
   /** Creates the profile (calibrating the KDF once) and returns its unlocked session. */
-  createProfile(passphrase: string): Promise<VaultSession> {
+  createProfile(passphrase: string): Promise<UnlockedProfile> {
     return this.serial(async () => {
       normalizePassphrase(passphrase);
       if (await this.hasProfile()) {
@@ -112,7 +112,7 @@ export class VaultStore {
    * counter; from the third failure on, `retryAfterMs` says how long unlock is refused (`unlock-throttled`).
    * Stored KDF parameters below the target are upgraded here.
    */
-  unlock(passphrase: string): Promise<VaultSession> {
+  unlock(passphrase: string): Promise<UnlockedProfile> {
     return this.serial(async () => {
       const row = await this.db.profile.get(PROFILE_ROW_ID);
       if (!row) throw new VaultError('no-profile', 'There is no profile on this device yet. Create one first.');
@@ -159,9 +159,9 @@ export class VaultStore {
     });
   }
 
-  private async startSession(keys: ProfileKeys, settings: Settings, problems: ProblemLog): Promise<VaultSession> {
+  private async startSession(keys: ProfileKeys, settings: Settings, problems: ProblemLog): Promise<UnlockedProfile> {
     await this.session?.lock();
-    this.session = new VaultSession({
+    this.session = new UnlockedProfile({
       db: this.db,
       keys,
       settings,

@@ -11,7 +11,7 @@ import {
   toFormCheckTarget,
   toLastCheck,
   type LoginCheckResult,
-} from './login-check-view';
+} from './login-check-display';
 
 const unauthorized: LoginCheckResult = {
   ok: false,

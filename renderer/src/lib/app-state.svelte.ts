@@ -2,7 +2,7 @@ import { acceptNewPassphrase, type PassphraseRefusal } from '../../../shared/pas
 import { startIdleLock } from './idle-lock';
 import type { VaultFailure } from '../../../shared/crypto/errors';
 import { fail, type Failure, type Result } from '../../../shared/result';
-import { isVaultError, VaultStore, type VaultSession } from './store';
+import { isVaultError, VaultStore, type UnlockedProfile } from './vault-db';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
@@ -20,17 +20,17 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * The unlocked session and the screens' phase. Holds the only reference to the VaultSession, so
+ * The unlocked session and the screens' phase. Holds the only reference to the UnlockedProfile, so
  * locking drops every key and document in one place; auto-locks after idle time and on
  * suspend / screen lock reported by main.
  */
-export class AppSession {
+export class AppState {
   phase = $state<Phase>('loading');
   busy = $state<string | null>(null);
   error = $state<string | null>(null);
   retryAt = $state(0);
   lockReason = $state<LockReason>(null);
-  session = $state.raw<VaultSession | null>(null);
+  session = $state.raw<UnlockedProfile | null>(null);
   private stopWatching: (() => void)[] = [];
 
   constructor(private readonly store: VaultStore = new VaultStore()) {}
@@ -107,7 +107,7 @@ export class AppSession {
     }
   }
 
-  private enter(session: VaultSession): void {
+  private enter(session: UnlockedProfile): void {
     this.session = session;
     this.phase = 'unlocked';
     this.lockReason = null;
@@ -115,7 +115,7 @@ export class AppSession {
     this.watch(session);
   }
 
-  private watch(session: VaultSession): void {
+  private watch(session: UnlockedProfile): void {
     for (const stop of this.stopWatching.splice(0)) stop();
     this.stopWatching.push(
       startIdleLock(window, session.settings.autoLockMinutes, () => void this.lock('idle')),

@@ -5,7 +5,7 @@ export { RegvaultDb } from './db';
 export { OpenVault } from './open-vault';
 export type { StoreProblem } from './problems';
 export type { Settings } from './records';
-export { VaultSession, type VaultSummary } from './session';
+export { UnlockedProfile, type VaultSummary } from './unlocked-profile';
 export { DEFAULT_RELAY_URL, DEFAULT_SYNC_SETTINGS, validateSyncSettings, type SyncSettings } from './sync-records';
 export { VaultSyncState } from './sync-state';
 export { VaultStore, type VaultStoreOptions } from './vault-store';
