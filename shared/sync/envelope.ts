@@ -1,10 +1,15 @@
 // Envelopes: one Yjs update sealed with the vault key (secretbox) and signed by its author (Ed25519).
 // The header (vault, epoch, author, counter) is both signed and sealed in front of the update, so a
 // valid ciphertext cannot be re-labelled with another author, counter or vault.
-import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeEnvelopeHeader, encodeSealedMessage } from './canonical';
 import type { DeviceSigner, RandomBytes, VerifySignature } from './ports';
+import {
+  decodeSealedFields,
+  encodeSealedFields,
+  openBehindHeader,
+  pickFields,
+  sealBehindHeader,
+} from './sealed-fields';
 import type { WireEnvelope } from './wire-records';
 
 /** A vault key together with the epoch it belongs to. */
@@ -21,30 +26,16 @@ export type Envelope = Readonly<{
   sig: Uint8Array;
 }>;
 
+const envelopeFields = ['vault', 'epoch', 'author', 'counter', 'nonce', 'ciphertext', 'sig'] as const;
+
 /** Decodes the base64 fields of a schema-checked wire envelope. */
 export function decodeEnvelope(wire: WireEnvelope): Envelope {
-  return {
-    vault: wire.vault,
-    epoch: wire.epoch,
-    author: decodeBase64(wire.author),
-    counter: wire.counter,
-    nonce: decodeBase64(wire.nonce),
-    ciphertext: decodeBase64(wire.ciphertext),
-    sig: decodeBase64(wire.sig),
-  };
+  return pickFields(decodeSealedFields(wire), envelopeFields);
 }
 
-/** Encodes an envelope for the wire. */
+/** Encodes a envelope for the wire. */
 export function encodeEnvelope(env: Envelope): WireEnvelope {
-  return {
-    vault: env.vault,
-    epoch: env.epoch,
-    author: encodeBase64(env.author),
-    counter: env.counter,
-    nonce: encodeBase64(env.nonce),
-    ciphertext: encodeBase64(env.ciphertext),
-    sig: encodeBase64(env.sig),
-  };
+  return pickFields(encodeSealedFields(env), envelopeFields);
 }
 
 function headerOf(env: Pick<Envelope, 'vault' | 'epoch' | 'author' | 'counter'>): Uint8Array {
@@ -74,11 +65,8 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<Envelope> 
     author: input.signer.publicKey,
     counter: input.counter,
   };
-  const header = headerOf(fields);
-  const nonce = input.random(nacl.secretbox.nonceLength);
-  const ciphertext = nacl.secretbox(concatBytes([header, input.update]), nonce, input.vaultKey.key);
-  const sig = await input.signer.sign(encodeSealedMessage(header, nonce, ciphertext));
-  return { ...fields, nonce, ciphertext, sig };
+  const sealed = await sealBehindHeader(headerOf(fields), input.update, input.vaultKey, input.signer, input.random);
+  return { ...fields, ...sealed };
 }
 
 /** Checks an envelope's Ed25519 signature against its author key. */
@@ -88,10 +76,5 @@ export async function verifyEnvelope(env: Envelope, verify: VerifySignature): Pr
 
 /** Decrypts an envelope and checks the sealed header; returns the Yjs update, or null if either fails. */
 export function openEnvelope(env: Envelope, vaultKey: VaultKey): Uint8Array | null {
-  if (env.epoch !== vaultKey.epoch) return null;
-  const plain = nacl.secretbox.open(env.ciphertext, env.nonce, vaultKey.key);
-  if (!plain) return null;
-  const header = headerOf(env);
-  if (plain.length < header.length || !equalBytes(plain.subarray(0, header.length), header)) return null;
-  return plain.slice(header.length);
+  return openBehindHeader(env, headerOf(env), vaultKey);
 }

@@ -1,11 +1,17 @@
 // Snapshots: the whole document state plus every author's last counter, sealed and signed like an
 // envelope, committing to the relay sequence number they cover. The relay may then prune the
 // envelopes up to that number; the counters let clients keep rejecting replays after the pruning.
-import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, encodeU32, encodeU64, equalBytes, readU32 } from '../crypto/bytes';
+import { concatBytes, decodeBase64, encodeBase64, encodeU32, encodeU64, readU32 } from '../crypto/bytes';
 import { encodeSealedMessage, encodeSnapshotHeader } from './canonical';
 import type { VaultKey } from './envelope';
 import type { DeviceSigner, RandomBytes, VerifySignature } from './ports';
+import {
+  decodeSealedFields,
+  encodeSealedFields,
+  openBehindHeader,
+  pickFields,
+  sealBehindHeader,
+} from './sealed-fields';
 import type { WireSnapshot } from './wire-records';
 
 /** A snapshot with its binary fields decoded. */
@@ -22,30 +28,16 @@ export type Snapshot = Readonly<{
 /** What a snapshot holds once opened: the Yjs state and the last counter of every author (base64 key → counter). */
 export type SnapshotContent = Readonly<{ state: Uint8Array; counters: Readonly<Record<string, number>> }>;
 
+const snapshotFields = ['vault', 'epoch', 'author', 'seq', 'nonce', 'ciphertext', 'sig'] as const;
+
 /** Decodes the base64 fields of a schema-checked wire snapshot. */
 export function decodeSnapshot(wire: WireSnapshot): Snapshot {
-  return {
-    vault: wire.vault,
-    epoch: wire.epoch,
-    author: decodeBase64(wire.author),
-    seq: wire.seq,
-    nonce: decodeBase64(wire.nonce),
-    ciphertext: decodeBase64(wire.ciphertext),
-    sig: decodeBase64(wire.sig),
-  };
+  return pickFields(decodeSealedFields(wire), snapshotFields);
 }
 
 /** Encodes a snapshot for the wire. */
 export function encodeSnapshot(snap: Snapshot): WireSnapshot {
-  return {
-    vault: snap.vault,
-    epoch: snap.epoch,
-    author: encodeBase64(snap.author),
-    seq: snap.seq,
-    nonce: encodeBase64(snap.nonce),
-    ciphertext: encodeBase64(snap.ciphertext),
-    sig: encodeBase64(snap.sig),
-  };
+  return pickFields(encodeSealedFields(snap), snapshotFields);
 }
 
 function headerOf(snap: Pick<Snapshot, 'vault' | 'epoch' | 'author' | 'seq'>): Uint8Array {
@@ -94,11 +86,9 @@ export type SealSnapshotInput = Readonly<{
 /** Encrypts a document state under the vault key, committing to `seq`, and signs it. */
 export async function sealSnapshot(input: SealSnapshotInput): Promise<Snapshot> {
   const fields = { vault: input.vault, epoch: input.vaultKey.epoch, author: input.signer.publicKey, seq: input.seq };
-  const header = headerOf(fields);
-  const nonce = input.random(nacl.secretbox.nonceLength);
-  const ciphertext = nacl.secretbox(concatBytes([header, encodeContent(input.content)]), nonce, input.vaultKey.key);
-  const sig = await input.signer.sign(encodeSealedMessage(header, nonce, ciphertext));
-  return { ...fields, nonce, ciphertext, sig };
+  const body = encodeContent(input.content);
+  const sealed = await sealBehindHeader(headerOf(fields), body, input.vaultKey, input.signer, input.random);
+  return { ...fields, ...sealed };
 }
 
 /** Checks a snapshot's Ed25519 signature against its author key. */
@@ -108,10 +98,6 @@ export async function verifySnapshot(snap: Snapshot, verify: VerifySignature): P
 
 /** Decrypts a snapshot and checks its sealed header; null if either fails. */
 export function openSnapshot(snap: Snapshot, vaultKey: VaultKey): SnapshotContent | null {
-  if (snap.epoch !== vaultKey.epoch) return null;
-  const plain = nacl.secretbox.open(snap.ciphertext, snap.nonce, vaultKey.key);
-  if (!plain) return null;
-  const header = headerOf(snap);
-  if (plain.length < header.length || !equalBytes(plain.subarray(0, header.length), header)) return null;
-  return decodeContent(plain.subarray(header.length));
+  const body = openBehindHeader(snap, headerOf(snap), vaultKey);
+  return body === null ? null : decodeContent(body);
 }
