@@ -30,10 +30,7 @@ describe('runtime boundaries are enforced by npm run check', () => {
     ['relay/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['relay/bad.ts', "import { createHandlers } from '../electron/ipc/handlers';\nexport const h = createHandlers;"],
     ['relay/bad.ts', "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;"],
-    [
-      'electron/bad.ts',
-      "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;",
-    ],
+    ['electron/bad.ts', "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;"],
     ['electron/bad.ts', "import { startRelay } from '../relay/server';\nexport const r = startRelay;"],
     ['tests/e2e/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
   ])('%s refuses: %s', async (file, code) => {
