@@ -1,16 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// The renderer's rune classes (`*.svelte.ts`) are tested in `*.svelte.test.ts`, compiled by the Svelte
+// plugin for the client; everything else runs as plain Node modules.
+const runeTests = 'renderer/**/*.svelte.test.ts';
 
 export default defineConfig({
   test: {
-    include: [
-      'shared/**/*.test.ts',
-      'electron/**/*.test.ts',
-      'renderer/**/*.test.ts',
-      'relay/**/*.test.ts',
-      'tests/integration/**/*.test.ts',
-    ],
-    environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'shared/**/*.test.ts',
+            'electron/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'relay/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+          ],
+          exclude: [...configDefaults.exclude, runeTests],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        plugins: [svelte({ configFile: 'renderer/svelte.config.js' })],
+        test: { name: 'runes', include: [runeTests], environment: './tests/runes-environment.ts' },
+      },
+    ],
   },
 });
