@@ -2,7 +2,11 @@ import { acceptNewPassphrase, type PassphraseRefusal } from '../../../shared/pas
 import { startIdleLock } from './idle-lock';
 import type { VaultFailure } from '../../../shared/crypto/errors';
 import { fail, type Failure, type Result } from '../../../shared/result';
+import { describeError } from './describe-error';
 import { isVaultError, VaultStore, type UnlockedProfile } from './vault-db';
+import { browserSyncPorts, SyncManager } from './sync/sync-manager.svelte';
+import type { SyncPorts } from './sync/sync-hub';
+import { VaultView } from './vault-view.svelte';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
@@ -10,19 +14,11 @@ export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
 /** Why the session was locked, shown on the Unlock screen. */
 export type LockReason = 'button' | 'idle' | 'suspend' | 'lock-screen' | null;
 
-/** A user-facing sentence for any failure of the store. */
-export function describeError(error: unknown): string {
-  if (isVaultError(error)) return error.message;
-  if (error instanceof Error && error.name === 'QuotaExceededError') {
-    return 'The disk is full: free some space, then try again. Nothing was changed.';
-  }
-  return 'Something went wrong. Nothing was changed; try again, and restart Regvault if it keeps happening.';
-}
-
 /**
- * The unlocked session and the screens' phase. Holds the only reference to the UnlockedProfile, so
- * locking drops every key and document in one place; auto-locks after idle time and on
- * suspend / screen lock reported by main.
+ * The unlocked session and the screens' phase. Holds the only reference to the UnlockedProfile, and
+ * owns what lives as long as it: the open vault every screen shows (`vault`) and the sync engines
+ * (`sync`). Locking drops every key, document and view in one place; auto-locks after idle time
+ * and on suspend / screen lock reported by main.
  */
 export class AppState {
   phase = $state<Phase>('loading');
@@ -31,9 +27,16 @@ export class AppState {
   retryAt = $state(0);
   lockReason = $state<LockReason>(null);
   session = $state.raw<UnlockedProfile | null>(null);
+  /** The open vault, the same one on the Vaults and Docker config screens; null while locked. */
+  vault = $state.raw<VaultView | null>(null);
+  /** Every vault's sync, running whichever screen is shown; null while locked. */
+  sync = $state.raw<SyncManager | null>(null);
   private stopWatching: (() => void)[] = [];
 
-  constructor(private readonly store: VaultStore = new VaultStore()) {}
+  constructor(
+    private readonly store: VaultStore = new VaultStore(),
+    private readonly syncPorts: SyncPorts = browserSyncPorts,
+  ) {}
 
   async start(): Promise<void> {
     this.phase = (await this.store.hasProfile()) ? 'unlock' : 'create';
@@ -51,7 +54,7 @@ export class AppState {
     await this.run('Creating your vault — tuning the key derivation to this machine…', async () => {
       const session = await this.store.createProfile(passphrase);
       await session.createVault('Personal');
-      this.enter(session);
+      await this.enter(session);
     });
   }
 
@@ -62,7 +65,7 @@ export class AppState {
     }
     await this.run('Unlocking…', async () => {
       try {
-        this.enter(await this.store.unlock(passphrase));
+        await this.enter(await this.store.unlock(passphrase));
       } catch (error) {
         if (isVaultError(error) && error.retryAfterMs) this.retryAt = Date.now() + error.retryAfterMs;
         throw error;
@@ -70,17 +73,21 @@ export class AppState {
     });
   }
 
-  /** Wipes the keys and drops every document. */
+  /** Wipes the keys and drops every document, the open vault's view and the sync engines. */
   async lock(reason: LockReason = 'button'): Promise<void> {
     const session = this.session;
     if (!session) return;
     for (const stop of this.stopWatching.splice(0)) stop();
+    const sync = this.sync;
+    this.vault?.close();
+    this.vault = null;
+    this.sync = null;
     this.session = null;
     this.phase = 'unlock';
     this.lockReason = reason;
     this.error = null;
     // Main clears the clipboard too, but only if it still holds the secret Regvault put there.
-    await Promise.all([session.lock(), window.regvault.clipboard.clearSecret()]);
+    await Promise.all([sync?.stop(), session.lock(), window.regvault.clipboard.clearSecret()]);
   }
 
   /** Changes the passphrase (optionally rotating keys); a refused passphrase or a store failure comes back as data. */
@@ -107,12 +114,19 @@ export class AppState {
     }
   }
 
-  private enter(session: UnlockedProfile): void {
+  /** Opens the session's vault view and starts its sync; resolves once the first vault is open. */
+  private async enter(session: UnlockedProfile): Promise<void> {
+    const sync = new SyncManager(session, this.syncPorts);
+    const vault = new VaultView(session, sync);
     this.session = session;
+    this.sync = sync;
+    this.vault = vault;
     this.phase = 'unlocked';
     this.lockReason = null;
     this.retryAt = 0;
     this.watch(session);
+    void sync.start();
+    await vault.load();
   }
 
   private watch(session: UnlockedProfile): void {

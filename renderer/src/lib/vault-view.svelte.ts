@@ -20,8 +20,9 @@ import {
 import { fail, type Failure, type Result } from '../../../shared/result';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
-import { describeError } from './app-state.svelte';
+import { describeError } from './describe-error';
 import type { OpenVault, UnlockedProfile, VaultSummary } from './vault-db';
+import type { SyncManager } from './sync/sync-manager.svelte';
 
 const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
 const emptyIndex: SearchIndex = { entries: [], haystacks: [] };
@@ -35,14 +36,14 @@ export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readon
 /** How often the status badges are re-evaluated against the clock. */
 export const CLOCK_TICK_MS = 60_000;
 
-// The vault last opened on any screen, so the Vaults and Docker config screens show the same one.
-// An id only (ids are not secret), kept for the life of the page.
-let lastOpenedVault: string | null = null;
+/** What deleting a vault needs of sync: stopping the vault's engine before its data goes. */
+export type SyncStopper = Pick<SyncManager, 'forget'>;
 
 /**
- * The vault screen's state: the vault list, the open vault's entries (kept decoded from its Yjs
- * document, one changed entry at a time), the search and the entry operations. Components call these
- * methods and compute nothing themselves.
+ * The open vault's state: the vault list, the open vault's entries (kept decoded from its Yjs
+ * document, one changed entry at a time), the search and the entry operations. One per unlocked session,
+ * owned by `AppState`: the Vaults and Docker config screens show the same one. Components call
+ * these methods and compute nothing themselves.
  */
 export class VaultView {
   vaults = $state.raw<readonly VaultSummary[]>([]);
@@ -70,6 +71,7 @@ export class VaultView {
 
   constructor(
     private readonly session: UnlockedProfile,
+    private readonly sync: SyncStopper | null = null,
     private readonly ctx: EntryContext = {
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
@@ -84,8 +86,7 @@ export class VaultView {
   async load(): Promise<void> {
     try {
       await this.refreshVaults();
-      const usable = this.vaults.filter((v) => v.problem === null);
-      const first = usable.find((v) => v.id === lastOpenedVault) ?? usable[0];
+      const first = this.vaults.find((v) => v.problem === null);
       if (first) await this.switchTo(first.id);
     } catch (error) {
       this.error = describeError(error);
@@ -101,7 +102,6 @@ export class VaultView {
   async switchTo(id: string): Promise<void> {
     this.close();
     this.currentId = id;
-    lastOpenedVault = id;
     this.query = '';
     this.loading = true;
     try {
@@ -181,9 +181,11 @@ export class VaultView {
     });
   }
 
+  /** Stops the vault's sync (its engine would keep writing into a deleted vault), then deletes it. */
   async deleteVault(id: string): Promise<string | null> {
     return this.vaultOp(async () => {
       if (this.currentId === id) this.close();
+      await this.sync?.forget(id);
       await this.session.deleteVault(id);
       await this.refreshVaults();
       const next = this.vaults.find((v) => v.problem === null);
