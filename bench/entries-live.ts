@@ -5,29 +5,11 @@
 //   fullDecodeMs   the former way: listEntries + buildSearchIndex over every entry on each change
 // JSON to stdout, progress to stderr.
 import * as Y from 'yjs';
-import {
-  addEntries,
-  buildSearchIndex,
-  editEntry,
-  getEntriesMap,
-  listEntries,
-  watchEntries,
-  type NewEntryInput,
-} from '../shared/entries';
+import { addEntries, buildSearchIndex, editEntry, getEntriesMap, listEntries, watchEntries } from '../shared/entries';
+import { sampleEntry } from './sample-entries';
 
 const COUNT = Number(process.env['BENCH_ENTRIES'] ?? 10_000);
 const SAMPLES = 300;
-
-function input(i: number): NewEntryInput {
-  return {
-    registry: `registry-${i}.example.com:5000`,
-    name: `Pipeline credential ${i}`,
-    username: `robot$ci-${i}`,
-    secret: `token-${i}-${'x'.repeat(32)}`,
-    notes: `Used by team ${i % 97} for nightly builds`,
-    pipelines: [`build-${i % 311}`, `deploy-${i % 53}`],
-  };
-}
 
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,7 +24,7 @@ function measure(watch: (doc: Y.Doc, onList: () => void) => () => void): number[
   const ctx = { now: () => Date.now(), newId: () => crypto.randomUUID(), actor: 'bench' };
   const ids = addEntries(
     remote,
-    Array.from({ length: COUNT }, (_, i) => input(i)),
+    Array.from({ length: COUNT }, (_, i) => sampleEntry(i)),
     ctx,
   ).flatMap((r) => (r.ok ? [r.value.id] : []));
   const local = new Y.Doc();
