@@ -117,17 +117,14 @@ describe('the real handler table behind the dispatcher', () => {
   });
 });
 
+function plainHandlers() {
+  const { clipboard } = memoryClipboard();
+  return createHandlers({ appName: 'R', appVersion: '1', home: '/h', env: {}, platform: 'linux', clipboard });
+}
+
 describe('answers', () => {
   it('type login-check codes: a code the docs do not list breaks the contract', async () => {
-    const { clipboard } = memoryClipboard();
-    const handlers = createHandlers({
-      appName: 'R',
-      appVersion: '1',
-      home: '/h',
-      env: {},
-      platform: 'linux',
-      clipboard,
-    });
+    const handlers = plainHandlers();
     const verdict = { ok: false, status: 401, message: 'm', hint: 'h', durationMs: 1 };
     const answering = (code: string) =>
       createDispatch(
@@ -146,15 +143,7 @@ describe('answers', () => {
   });
 
   it('carry only what the contract declares', async () => {
-    const { clipboard } = memoryClipboard();
-    const handlers = createHandlers({
-      appName: 'R',
-      appVersion: '1',
-      home: '/h',
-      env: {},
-      platform: 'linux',
-      clipboard,
-    });
+    const handlers = plainHandlers();
     const leaky = {
       ...handlers,
       'app:info': () => ({

@@ -2,30 +2,17 @@
 // setting them gives another string for the same bytes. The relay kept maps by the wire string and its
 // unique index by bytes, so a republished envelope with its author re-spelled passed the counter check,
 // broke the index, and rolled back every other vault's envelopes committed in the same turn.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { signAuthFrame } from '../../../shared/sync/auth';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { createVault } from '../../../shared/sync/link';
-import {
-  createTestDevice,
-  nodeRandom,
-  removeDataDir,
-  startRelayProcess,
-  type RelayProcess,
-  type TestDevice,
-} from './harness';
+import { createTestDevice, nodeRandom, type TestDevice } from './harness';
 import { openRawSocket, requestRaw, type AnyFrame, type RawSocket } from './raw-socket';
+import { useRelay } from './use-relay';
 
-let relay: RelayProcess;
-beforeAll(async () => {
-  relay = await startRelayProcess();
-});
-afterAll(async () => {
-  await relay.kill();
-  removeDataDir(relay);
-});
+const relay = useRelay();
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -41,8 +28,8 @@ type Owner = Readonly<{ device: TestDevice; socket: RawSocket; seal: (counter: n
 async function owner(spelling: (key: string) => string = (key) => key): Promise<Owner> {
   const device = createTestDevice();
   const vault = await createVault(device, nodeRandom);
-  const socket = await openRawSocket(relay.url);
-  const auth = await signAuthFrame(device, socket.challenge(), new URL(relay.url).href);
+  const socket = await openRawSocket(relay().url);
+  const auth = await signAuthFrame(device, socket.challenge(), new URL(relay().url).href);
   const from = socket.frames.length;
   socket.sendJson({ ...auth, device: spelling(auth.device) });
   const answer = await socket.next((f) => f.t === 'authed' || f.t === 'error', from);
@@ -80,8 +67,8 @@ test('a republished envelope with its author re-spelled cannot take 20 honest pu
   const attacker = await owner();
   const first = (await attacker.seal(1)) as { author: string };
   expect(await requestRaw(attacker.socket, { t: 'publish', id: 2, env: first })).toMatchObject({ t: 'ack' });
-  const respelled = await openRawSocket(relay.url);
-  const auth = await signAuthFrame(attacker.device, respelled.challenge(), new URL(relay.url).href);
+  const respelled = await openRawSocket(relay().url);
+  const auth = await signAuthFrame(attacker.device, respelled.challenge(), new URL(relay().url).href);
   respelled.sendJson({ ...auth, device: respell(auth.device) });
   await respelled.next((f) => f.t === 'authed' || f.t === 'error');
 

@@ -8,28 +8,19 @@ import { pullKeyGrants, showPairingCode } from '../../../shared/sync/link';
 import { keyFingerprint, startPairing, type Pairing, type PairingInvite } from '../../../shared/sync/pairing';
 import { systemClock, type Clock } from '../../../shared/sync/ports';
 import { createTestVault, startLinkedClients, type RestartableClient } from './clients';
-import {
-  connectNodeSocket,
-  createTestDevice,
-  nodeRandom,
-  nodeVerify,
-  removeDataDir,
-  startRelayProcess,
-  type RelayProcess,
-  type TestDevice,
-} from './harness';
+import { connectNodeSocket, createTestDevice, nodeRandom, nodeVerify, type TestDevice } from './harness';
+import { useRelay } from './use-relay';
 
-let relay: RelayProcess;
+const relay = useRelay();
 let honest: RestartableClient;
 let attacker: RestartableClient;
 let attackerDevice: TestDevice;
 let attackerVaultId: string;
 
 beforeAll(async () => {
-  relay = await startRelayProcess();
-  const [first] = await startLinkedClients({ relayUrl: relay.url, vault: await createTestVault(), extra: 0 });
+  const [first] = await startLinkedClients({ relayUrl: relay().url, vault: await createTestVault(), extra: 0 });
   const attackerVault = await createTestVault();
-  const [second] = await startLinkedClients({ relayUrl: relay.url, vault: attackerVault, extra: 0 });
+  const [second] = await startLinkedClients({ relayUrl: relay().url, vault: attackerVault, extra: 0 });
   if (!first || !second) throw new Error('clients did not start');
   [honest, attacker, attackerDevice, attackerVaultId] = [first, second, attackerVault.owner, attackerVault.vaultId];
 });
@@ -37,13 +28,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await honest.stop();
   await attacker.stop();
-  await relay.kill();
-  removeDataDir(relay);
 });
 
 const pull = (device: TestDevice, pairings: readonly Pairing[], clock: Clock = systemClock) =>
   pullKeyGrants({
-    relayUrl: relay.url,
+    relayUrl: relay().url,
     connect: connectNodeSocket,
     device,
     boxKeys: device.boxKeys,
