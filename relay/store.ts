@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS envelopes (
   vault TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL,
   nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_author ON envelopes (vault, author, counter);
+-- A device's stored bytes are summed once per process (quotas.ts): by index, not a table scan.
+CREATE INDEX IF NOT EXISTS envelopes_of_author ON envelopes (author);
 CREATE TABLE IF NOT EXISTS snapshots (
   vault TEXT PRIMARY KEY, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL,
   nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL);
