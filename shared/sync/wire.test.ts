@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { clientFrameSchema, relayFrameSchema } from './wire-frames';
-import { envelopeSchema } from './wire-records';
+import { base64Schema, envelopeSchema } from './wire-records';
+import { decodeBase64, encodeBase64 } from '../crypto/bytes';
 
 const key = Buffer.alloc(32, 7).toString('base64');
 const sig = Buffer.alloc(64, 1).toString('base64');
@@ -29,5 +30,21 @@ describe('frame schemas', () => {
     expect(envelopeSchema.safeParse({ ...envelope, counter: 1.5 }).success).toBe(false);
     expect(envelopeSchema.safeParse({ ...envelope, vault: 'short' }).success).toBe(false);
     expect(relayFrameSchema.safeParse({ t: 'error', id: null, code: 1234, message: 'x' }).success).toBe(false);
+  });
+});
+
+describe('canonical base64', () => {
+  test('agrees with decode-and-re-encode on every spelling of the spare bits', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    for (const bytes of [new Uint8Array([7]), new Uint8Array([7, 9]), new Uint8Array(32).fill(3)]) {
+      const canonical = encodeBase64(bytes);
+      const at = canonical.indexOf('=') - 1;
+      for (const char of alphabet) {
+        const spelled = canonical.slice(0, at) + char + canonical.slice(at + 1);
+        const sameBytes = encodeBase64(decodeBase64(spelled)) === spelled;
+        expect(base64Schema.safeParse(spelled).success, spelled).toBe(sameBytes);
+      }
+    }
+    expect(base64Schema.safeParse(encodeBase64(new Uint8Array(33))).success).toBe(true);
   });
 });
