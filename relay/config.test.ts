@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
-import { defaultMaxFrameBytes, parseRelayConfig, resolvePublicUrl } from './config';
+import { parseRelayConfig, resolvePublicUrl } from './config';
 import { defaultLimits } from './limits';
 
 test('defaults, then environment, then flags', () => {
@@ -10,7 +10,7 @@ test('defaults, then environment, then flags', () => {
     host: '127.0.0.1',
     port: 8787,
     dataDir: resolve('./relay-data'),
-    maxFrameBytes: defaultMaxFrameBytes,
+    maxFrameBytes: 8 * 1024 * 1024,
     durability: 'full',
     allowedOrigins: ['app://regvault'],
     publicUrl: null,

@@ -80,7 +80,7 @@ const flags = {
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
-export const defaultMaxFrameBytes = 8 * 1024 * 1024;
+const defaultMaxFrameBytes = 8 * 1024 * 1024;
 
 /** Parses `--flag value` / `--flag=value` arguments over REGVAULT_RELAY_* variables over defaults. */
 export function parseRelayConfig(

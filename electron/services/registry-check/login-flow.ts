@@ -4,18 +4,7 @@ import type { HttpResponse } from './http-request';
 import { RequestFailure, sendRequest } from './http-request';
 import type { FlowContext, FlowOutcome } from './outcome';
 import { createOutcome, describeFailedStatus, encodeBasicAuthorization, looksLikeWebPage } from './outcome';
-import { buildPingUrl } from './target';
-
-type Scheme = 'http' | 'https';
-
-/** Schemes to try in order, or undefined when the key asks for plain HTTP where it is not allowed. */
-export function planSchemes(context: Pick<FlowContext, 'target' | 'plainHttpAllowed'>): readonly Scheme[] | undefined {
-  const written = context.target.scheme;
-  if (written === 'http') return context.plainHttpAllowed ? ['http'] : undefined;
-  if (written === 'https' || !context.plainHttpAllowed) return ['https'];
-  // Like Docker for insecure registries: HTTPS first, plain HTTP when that port does not speak TLS.
-  return ['https', 'http'];
-}
+import { buildPingUrl, planSchemes, type Scheme } from './target';
 
 type Ping = Readonly<{ url: URL; response: HttpResponse }>;
 

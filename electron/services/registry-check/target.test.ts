@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planSchemes } from './login-flow';
 import type { RegistryTarget } from './target';
-import { buildPingUrl, isLoopbackHost, resolveTarget } from './target';
+import { buildPingUrl, isLoopbackHost, planSchemes, resolveTarget } from './target';
 
 function resolve(key: string): RegistryTarget {
   const resolution = resolveTarget(key);

@@ -71,6 +71,20 @@ export function resolveTarget(registry: string): TargetResolution {
 }
 
 /** The `/v2/` URL of a target over the given scheme. */
-export function buildPingUrl(target: RegistryTarget, scheme: 'http' | 'https'): URL {
+export function buildPingUrl(target: RegistryTarget, scheme: Scheme): URL {
   return new URL(`${scheme}://${target.authority}/v2/`);
+}
+
+/** A URL scheme a registry may be reached over. */
+export type Scheme = 'http' | 'https';
+
+/** Schemes to try in order, or undefined when the key asks for plain HTTP where it is not allowed. */
+export function planSchemes(
+  context: Readonly<{ target: RegistryTarget; plainHttpAllowed: boolean }>,
+): readonly Scheme[] | undefined {
+  const written = context.target.scheme;
+  if (written === 'http') return context.plainHttpAllowed ? ['http'] : undefined;
+  if (written === 'https' || !context.plainHttpAllowed) return ['https'];
+  // Like Docker for insecure registries: HTTPS first, plain HTTP when that port does not speak TLS.
+  return ['https', 'http'];
 }
