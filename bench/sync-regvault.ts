@@ -103,6 +103,7 @@ export async function holdConnections(url: string, relayPid: number | undefined,
   const readers = Array.from({ length: 10 }, () => createTestDevice());
   for (const device of readers) await clients[0]?.engine.authorizeDevice(inviteOf(device), 'reader');
   await stop();
+  const rssBefore = residentMiB(relayPid);
   const sockets: BenchSocket[] = [];
   const start = performance.now();
   for (let i = 0; i < count; i += 100) {
@@ -138,5 +139,7 @@ export async function holdConnections(url: string, relayPid: number | undefined,
     connectSeconds: round2(connectSeconds),
     fanoutToAllMs: round2(fanoutMs),
     relayRssMiB: rss,
+    relayRssBeforeMiB: rssBefore,
+    bytesPerConnection: rss === null || rssBefore === null ? null : Math.round(((rss - rssBefore) * 2 ** 20) / count),
   };
 }

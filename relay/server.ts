@@ -2,7 +2,7 @@
 // schema-checked, every failure answered with a numbered error while other connections carry on.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { decodeBase64, encodeBase64 } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
@@ -63,7 +63,7 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     const address = request.socket.remoteAddress ?? 'unknown';
     if (!guard.addresses.take(address)) return refuse(ws, errorCodes.tooManyConnections, tooManyFromAddress, 1013);
     ws.on('close', () => guard.addresses.release(address));
-    acceptConnection(ctx, ws, config.maxFrameBytes, publicUrl, guard);
+    acceptConnection(ctx, ws, request.socket, config.maxFrameBytes, publicUrl, guard);
   });
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -125,6 +125,7 @@ function refuse(ws: WebSocket, code: ErrorCode, message: string, close = 1008): 
 function acceptConnection(
   ctx: RelayContext,
   ws: WebSocket,
+  socket: Socket,
   maxFrameBytes: number,
   publicUrl: string,
   guard: Guard,
@@ -133,9 +134,20 @@ function acceptConnection(
   const challenge = randomBytes(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
+  // Frames sent during one turn (a commit group's acks and envelopes) leave in one write.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
   const sendText = (text: string) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > maxBufferedBytes) return ws.terminate();
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
     ws.send(text);
   };
   const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
