@@ -28,7 +28,15 @@ export default defineConfig({
       {
         extends: true,
         plugins: [svelte({ configFile: 'renderer/svelte.config.js' })],
-        test: { name: 'runes', include: [runeTests], environment: './tests/runes-environment.ts' },
+        // Svelte itself goes through Vite too: left to Node, `svelte` and `svelte/reactivity` resolve to
+        // their server builds, where SvelteSet is a plain Set and effects never re-run.
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'runes',
+          include: [runeTests],
+          environment: './tests/runes-environment.ts',
+          server: { deps: { inline: [/svelte/] } },
+        },
       },
     ],
   },

@@ -22,6 +22,7 @@ export function createHandlers(
     'clipboard:clear-secret': async () => ok(await secrets.clearSecret()),
     'docker:read': () => docker.read(),
     'docker:plan': (input) => docker.plan(input),
+    'docker:compare': (input) => docker.compare(input),
     'docker:apply': (input) => docker.apply(input),
     'docker:import': () => docker.importLogins(),
     'docker:kube-secret': (input) => docker.kubeSecret(input),

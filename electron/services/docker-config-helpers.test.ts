@@ -11,12 +11,7 @@ import {
 } from './docker-config';
 import type { DockerCredential } from './docker-config';
 import { optionsOf, unwrap } from './fixtures/docker-config-cases';
-import {
-  eraseHelperCredential,
-  getHelperCredential,
-  listHelperCredentials,
-  storeHelperCredential,
-} from './docker-config/credential-helper';
+import { eraseHelperCredential, getHelperCredential, storeHelperCredential } from './docker-config/credential-helper';
 import {
   makeDockerTestEnv,
   removeDockerTestEnvs,
@@ -40,7 +35,7 @@ describe('the credential helper protocol, against a real helper executable', () 
       username: 'octocat',
       secret: 'a:b',
     });
-    expect(unwrap(await listHelperCredentials('testhelper', options))).toEqual({ 'ghcr.io': 'octocat' });
+    expect(Object.keys(await readHelperStore(testEnv))).toEqual(['ghcr.io']);
     expect(unwrap(await getHelperCredential('testhelper', 'unknown.example', options))).toBeNull();
     unwrap(await eraseHelperCredential('testhelper', 'ghcr.io', options));
     unwrap(await eraseHelperCredential('testhelper', 'ghcr.io', options)); // already gone is fine

@@ -1,9 +1,10 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import type { ServiceContext } from './context';
-import { createDockerConfigIpc, PLAN_EXPIRED_MESSAGE } from './docker-config-ipc';
+import { createDockerConfigIpc } from './docker-config-ipc';
 import { basicAuth } from './fixtures/docker-config-cases';
 import { memoryClipboard } from './fixtures/memory-clipboard';
 import {
@@ -90,7 +91,11 @@ describe('docker:* channels through the real dispatcher', () => {
     expect((await dispatch('docker:apply', { planId }, trusted)).ok).toBe(true);
     expect(await dispatch('docker:apply', { planId }, trusted)).toEqual({
       ok: false,
-      error: { code: 'plan-expired', message: PLAN_EXPIRED_MESSAGE },
+      error: {
+        code: 'plan-expired',
+        message:
+          'This review is no longer valid (it expired or was already applied). Click "Review changes" again, check the plan, then apply it.',
+      },
     });
     expect(await dispatch('docker:apply', { planId: 'guessed' }, trusted)).toMatchObject({
       ok: false,
@@ -216,5 +221,39 @@ describe('the plan cache', () => {
     expect(applied).toMatchObject({ ok: false, error: { code: 'config-changed' } });
     if (!applied.ok) expect(applied.error.message).toContain('Review the new plan');
     expect(await readFile(testEnv.configPath, 'utf8')).toBe(before);
+  });
+});
+
+describe('docker:compare', () => {
+  const digestOf = (digestKey: Buffer, secret: string) =>
+    createHmac('sha256', digestKey).update(secret, 'utf8').digest('base64');
+
+  it('answers from digests, and the contract refuses a request that carries a secret', async () => {
+    const testEnv = await makeDockerTestEnv();
+    await writeConfigObject(testEnv, { auths: { 'ghcr.io': { auth: basicAuth(ghcr.username, ghcr.secret) } } });
+    const call = await dispatcher(testEnv);
+    const digestKey = randomBytes(32);
+    const entry = { id: 'e1', registry: 'ghcr.io', username: ghcr.username, digest: digestOf(digestKey, ghcr.secret) };
+    const request = { key: digestKey.toString('base64'), refresh: false, entries: [entry] };
+    expect(await call('docker:compare', request)).toEqual({ entries: [{ id: 'e1', state: 'same' }] });
+    await expect(call('docker:compare', { ...request, entries: [{ ...entry, secret: ghcr.secret }] })).rejects.toThrow(
+      /bad-request.*Unrecognized key: "secret"/,
+    );
+  });
+
+  it('never evicts the plan under review, however often the badges are compared', async () => {
+    const testEnv = await makeDockerTestEnv();
+    const ipc = createDockerConfigIpc(contextOf(testEnv), { maxPlans: 3 });
+    const reviewed = await ipc.plan({ entries: [ghcr], remove: [] });
+    if (!reviewed.ok) throw new Error(reviewed.error.message);
+    const digestKey = randomBytes(32);
+    const { secret, ...login } = ghcr;
+    const entries = [{ id: 'e1', ...login, digest: digestOf(digestKey, secret) }];
+    for (let i = 0; i < 20; i += 1) {
+      const compared = await ipc.compare({ key: digestKey.toString('base64'), refresh: i % 2 === 0, entries });
+      expect(compared.ok).toBe(true);
+    }
+    expect(ipc.cachedPlans()).toBe(1);
+    expect((await ipc.apply({ planId: reviewed.value.planId })).ok).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ import type {
   PlanItem,
   RemovalItem,
 } from './docker-config';
+import { createDockerComparer } from './docker-config/compare';
 import { readWrittenRecord } from './docker-config/written-record';
 import { exportImagePullSecret } from './kube-secret';
 
@@ -42,7 +43,7 @@ export type DockerConfigIpcOptions = Readonly<{
 }>;
 
 /** The message for an unknown, expired or already applied plan id. */
-export const PLAN_EXPIRED_MESSAGE =
+const PLAN_EXPIRED_MESSAGE =
   'This review is no longer valid (it expired or was already applied). Click "Review changes" again, check the plan, then apply it.';
 
 type Cached = Readonly<{ plan: DockerConfigPlan; expiresAt: number }>;
@@ -97,6 +98,8 @@ function createPlanCache(options: DockerConfigIpcOptions) {
 export function createDockerConfigIpc(context: ServiceContext, options: DockerConfigIpcOptions = {}) {
   const docker: DockerConfigOptions = { env: context.env, home: context.home, platform: context.platform };
   const plans = createPlanCache(options);
+  // Separate from the plans: comparing never creates an appliable plan nor evicts the one under review.
+  const comparer = createDockerComparer(docker);
   // Applies run one at a time, so two plans can never interleave their writes to one file.
   let applying: Promise<unknown> = Promise.resolve();
 
@@ -143,6 +146,12 @@ export function createDockerConfigIpc(context: ServiceContext, options: DockerCo
     }));
   }
 
+  async function compare(input: RequestOf<'docker:compare'>): Promise<Result<ResponseOf<'docker:compare'>>> {
+    const items = input.entries.map(({ digest, ...login }) => ({ ...login, digest: Buffer.from(digest, 'base64') }));
+    const compared = await comparer.compare(items, Buffer.from(input.key, 'base64'), input.refresh);
+    return fromService(compared, (entries) => ({ entries: entries.map(({ id, state }) => ({ id, state })) }));
+  }
+
   async function apply({ planId }: RequestOf<'docker:apply'>): Promise<Result<ResponseOf<'docker:apply'>>> {
     const reviewed = plans.take(planId);
     if (reviewed === undefined) return fail('plan-expired', PLAN_EXPIRED_MESSAGE);
@@ -175,5 +184,5 @@ export function createDockerConfigIpc(context: ServiceContext, options: DockerCo
     return fromService(exportImagePullSecret(input.entries, options), (yaml) => ({ yaml }));
   }
 
-  return { read, plan, apply, importLogins, kubeSecret, cachedPlans: () => plans.size };
+  return { read, plan, compare, apply, importLogins, kubeSecret, cachedPlans: () => plans.size };
 }

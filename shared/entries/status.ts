@@ -1,6 +1,6 @@
 /**
- * Status badges of a list row (DESIGN.md §3). "Written to docker config" is not here: only
- * the main process knows what it wrote, and the renderer adds that badge itself.
+ * Status badges of a list row (DESIGN.md §3). "In Docker config" is not here: only the main process
+ * reads config.json, so the renderer adds that badge from main's comparison (docker:compare).
  */
 import type { Entry } from './entry';
 

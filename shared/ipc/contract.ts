@@ -97,6 +97,35 @@ export const dockerPlanSummarySchema = z.object({
   warnings: z.array(z.object({ code: z.string(), registry: z.string().optional(), message: z.string() })),
 });
 
+/**
+ * `docker:compare` input: each entry's login with HMAC-SHA-256(key, secret) in place of the secret
+ * (`key` is the renderer's, random per session), and whether to ask the credential helpers again.
+ */
+export const dockerCompareRequestSchema = z
+  .object({
+    key: z.base64().length(44),
+    refresh: z.boolean(),
+    entries: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).max(128),
+            registry: z.string().min(1).max(1024),
+            username: z.string().max(1024),
+            email: z.string().max(320).optional(),
+            digest: z.base64().length(44),
+          })
+          .strict(),
+      )
+      .max(20_000),
+  })
+  .strict();
+
+/** How each compared entry stands in Docker's config. */
+export const dockerCompareSchema = z.object({
+  entries: z.array(z.object({ id: z.string(), state: z.enum(['same', 'differs', 'absent', 'unreadable']) })),
+});
+
 /** `docker:apply` input: the id of a plan the user reviewed. */
 export const dockerApplyRequestSchema = z.object({ planId: z.string().min(1).max(128) }).strict();
 
@@ -135,6 +164,7 @@ export const channels = {
   'clipboard:clear-secret': channel(noInput, z.object({ cleared: z.boolean() })),
   'docker:read': channel(noInput, dockerConfigViewSchema),
   'docker:plan': channel(dockerPlanRequestSchema, dockerPlanSummarySchema),
+  'docker:compare': channel(dockerCompareRequestSchema, dockerCompareSchema),
   'docker:apply': channel(dockerApplyRequestSchema, dockerApplyReportSchema),
   'docker:import': channel(noInput, dockerImportSchema),
   'docker:kube-secret': channel(kubeSecretRequestSchema, z.object({ yaml: z.string() })),

@@ -128,6 +128,32 @@ test('shows an entry that differs from the file, and removes only what Regvault 
   await expect(docker.screen.getByRole('checkbox', { name: 'Remove foreign.example:5000' })).toHaveCount(0);
 });
 
+test('the registry list badges what Docker config holds, and follows a docker login made elsewhere', async () => {
+  await writeConfigObject(testEnv, {
+    auths: {
+      'ghcr.io': { auth: basicAuth(ghcr.username, ghcr.password) },
+      'quay.io': { auth: basicAuth(quay.username, 'an-older-token') },
+    },
+  });
+  await vault.addRegistry(ghcr);
+  await vault.addRegistry(quay);
+  await vault.addRegistry({ registry: 'harbor.example.com', name: 'Harbor', username: 'robot', password: 'h-token' });
+  await expect(vault.badge('GitHub', 'In Docker config')).toBeVisible();
+  await expect(vault.badge('Quay', 'Differs from Docker config')).toBeVisible();
+  await expect(vault.row('Harbor')).not.toContainText('Docker config');
+
+  // `docker login quay.io` in a terminal, then the user comes back to Regvault.
+  const config = await readConfigObject(testEnv);
+  (config['auths'] as Record<string, unknown>)['quay.io'] = { auth: basicAuth(quay.username, quay.password) };
+  await writeConfigObject(testEnv, config);
+  await app.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(vault.badge('Quay', 'In Docker config')).toBeVisible();
+
+  // Rotating the secret in Regvault: the file still holds the old one.
+  await vault.edit('GitHub', { password: 'ghp_rotated' });
+  await expect(vault.badge('GitHub', 'Differs from Docker config')).toBeVisible();
+});
+
 test('a malformed config.json is reported and never written, even when it breaks after the review', async () => {
   await writeConfigObject(testEnv, {});
   const broken = '{"auths": {"ghcr.io": {"auth": "b2N0bzpz"}';

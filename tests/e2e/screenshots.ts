@@ -4,7 +4,8 @@
  * the vault screen again in dark mode.
  */
 import { expect } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchRegvault } from './harness';
 import { SessionPage } from './pages/session-page';
@@ -65,7 +66,13 @@ const registries: readonly RegistryFields[] = [
 
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
-  const app = await launchRegvault({ viewport: { width: 1200, height: 780 } });
+  // GitHub Packages is already in Docker's config.json, so the list shows its "In Docker config" badge.
+  const home = await mkdtemp(join(tmpdir(), 'regvault-shots-'));
+  const github = registries[1];
+  await mkdir(join(home, '.docker'));
+  const auth = Buffer.from(`${github?.username ?? ''}:${github?.password ?? ''}`).toString('base64');
+  await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth } } }, null, '\t'));
+  const app = await launchRegvault({ home, viewport: { width: 1200, height: 780 } });
   const { page } = app;
   const shot = (name: string) => page.screenshot({ path: join(out, name) });
   try {
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     await session.createVault();
     for (const fields of registries) await vault.addRegistry(fields);
     await vault.expectNames(registries.map((r) => r.name ?? '').sort((a, b) => a.localeCompare(b)));
+    await expect(vault.badge('GitHub Packages', 'In Docker config')).toBeVisible();
     await page.mouse.move(0, 0);
     await shot('vault.png');
 
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
     console.log(`Screenshots written to ${out}`);
   } finally {
     await app.close();
+    await rm(home, { recursive: true, force: true });
   }
 }
 

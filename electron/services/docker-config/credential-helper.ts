@@ -11,7 +11,6 @@ const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
 const DEFAULT_TIMEOUT_MS = 60_000; // keychain helpers may wait for the user to confirm a prompt
 
 const getOutputSchema = z.looseObject({ ServerURL: z.string().optional(), Username: z.string(), Secret: z.string() });
-const listOutputSchema = z.record(z.string(), z.string());
 
 /** Username and secret a helper holds for one server URL. */
 export type HelperCredential = Readonly<{ username: string; secret: string }>;
@@ -172,24 +171,4 @@ export async function eraseHelperCredential(
   if (run.code !== 0 && run.stdout.trim() !== NOT_FOUND_MESSAGE)
     return failure('helper-failed', describeFailure(helper, 'erase', run));
   return success(undefined);
-}
-
-/** `list`: server URL → username of every credential the helper holds for Docker. */
-export async function listHelperCredentials(
-  helper: string,
-  options: DockerConfigOptions,
-): Promise<DockerConfigResult<Readonly<Record<string, string>>>> {
-  const called = await callHelper(helper, 'list', '', options);
-  if (!called.ok) return called;
-  if (called.value.code !== 0) return failure('helper-failed', describeFailure(helper, 'list', called.value));
-  try {
-    const shape = listOutputSchema.safeParse(JSON.parse(called.value.stdout));
-    if (shape.success) return success(shape.data);
-  } catch {
-    // fall through to the shared message
-  }
-  return failure(
-    'helper-failed',
-    `docker-credential-${helper} list did not print a JSON map. Check that it is a Docker credential helper.`,
-  );
 }

@@ -1,15 +1,6 @@
 import { join } from 'node:path';
-import {
-  CONFIG_FILE_NAME,
-  decodeAuthEntry,
-  findAuthKey,
-  getOwn,
-  isKeyDockerResolves,
-  isPlaceholder,
-  loadConfig,
-  resolveConfigDir,
-  routeStore,
-} from './config-file';
+import { classifyFileLogin, classifyHelperLogin, type HeldStatus } from './classify';
+import { CONFIG_FILE_NAME, decodeAuthEntry, getOwn, loadConfig, resolveConfigDir, routeStore } from './config-file';
 import type { LoadedConfig } from './config-file';
 import { getHelperCredential } from './credential-helper';
 import { toRegistryKey } from '../../../shared/registry/registry-key';
@@ -33,8 +24,6 @@ export const WINCRED_MAX_SECRET_BYTES = 2560;
 
 /** Options of planDockerConfig: registries Regvault wrote earlier and should now remove. */
 export type PlanOptions = DockerConfigOptions & Readonly<{ remove?: readonly string[] }>;
-
-type WriteStatus = 'added' | 'changed' | 'unchanged';
 
 /** Canonical keys for the requested credentials; rejects what Docker could not store faithfully. */
 export function validateCredentials(credentials: readonly DockerCredential[]): DockerConfigResult<PlannedWrite[]> {
@@ -71,36 +60,6 @@ export function validateCredentials(credentials: readonly DockerCredential[]): D
     });
   }
   return success(valid);
-}
-
-function classifyFileWrite(config: LoadedConfig, write: PlannedWrite): WriteStatus {
-  const key = findAuthKey(config.auths, write.registry);
-  const entry = key === undefined ? undefined : getOwn(config.auths, key);
-  if (key === undefined || entry === undefined) return 'added';
-  const current = decodeAuthEntry(entry);
-  const same =
-    current !== null &&
-    current.username === write.username &&
-    current.secret === write.secret &&
-    entry.email === write.email &&
-    entry.identitytoken === undefined &&
-    isKeyDockerResolves(key, write.registry);
-  return same ? 'unchanged' : 'changed';
-}
-
-async function classifyHelperWrite(
-  config: LoadedConfig,
-  write: PlannedWrite,
-  helper: string,
-  options: DockerConfigOptions,
-): Promise<DockerConfigResult<WriteStatus>> {
-  const held = await getHelperCredential(helper, write.registry, options);
-  if (!held.ok) return held;
-  const fileKey = findAuthKey(config.auths, write.registry);
-  const placeholderInPlace = isPlaceholder(getOwn(config.auths, write.registry));
-  if (held.value?.username === write.username && held.value.secret === write.secret && placeholderInPlace)
-    return success('unchanged');
-  return success(held.value !== null || fileKey !== undefined ? 'changed' : 'added');
 }
 
 async function planRemoval(
@@ -174,11 +133,13 @@ async function sortWrites(
   for (const request of requested) {
     const store: CredentialStore = routeStore(config, request.registry);
     const write: PlannedWrite = { ...request, store };
-    let status: WriteStatus;
+    const wanted = { ...write, secretMatches: (secret: string) => secret === write.secret };
+    let status: HeldStatus;
     if (store.kind === 'file') {
-      status = classifyFileWrite(config, write);
+      status = classifyFileLogin(config, wanted);
     } else {
-      const classified = await classifyHelperWrite(config, write, store.helper, options);
+      const readHelper = (helper: string, registry: string) => getHelperCredential(helper, registry, options);
+      const classified = await classifyHelperLogin(config, wanted, store.helper, readHelper);
       if (!classified.ok) return classified;
       status = classified.value;
     }

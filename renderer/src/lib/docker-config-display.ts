@@ -5,6 +5,7 @@
 import type { Entry } from '../../../shared/entries';
 import type { RequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import { displayRegistry, toRegistryKey } from '../../../shared/registry';
+import type { DockerState } from './docker-digests';
 
 export type DockerView = ResponseOf<'docker:read'>;
 export type PlanSummary = ResponseOf<'docker:plan'>;
@@ -14,15 +15,12 @@ export type CredentialStore = DockerView['entries'][number]['store'];
 /** A credential as the docker channels take it. */
 export type Credential = RequestOf<'docker:plan'>['entries'][number];
 
-/** How a vault entry compares with config.json. */
-export type EntrySync = 'in-config' | 'differs' | 'absent' | 'unknown';
-
-/** What each comparison is called on screen. */
-export const SYNC_LABELS: Readonly<Record<EntrySync, string>> = {
-  'in-config': 'in docker config',
+/** What the Docker config screen calls each state of an entry. */
+export const DOCKER_STATE_LABELS: Readonly<Record<DockerState, string>> = {
+  same: 'in docker config',
   differs: 'differs from docker config',
   absent: 'missing from docker config',
-  unknown: 'in docker config (not compared)',
+  unreadable: 'in docker config (helper not readable)',
 };
 
 /** The sentence under every error that stopped before writing. */
@@ -61,31 +59,6 @@ export function planGroups(plan: PlanSummary): readonly Readonly<{ title: string
 /** True when applying the plan would change nothing. */
 export function isNoop(plan: PlanSummary): boolean {
   return plan.added.length + plan.changed.length + plan.removed.length === 0;
-}
-
-/**
- * Each entry against config.json: the plan of the whole vault says whether the secret matches
- * (unchanged vs changed); without one, only presence is known.
- */
-export function computeSync(
-  entries: readonly Entry[],
-  view: DockerView | null,
-  plan: PlanSummary | null,
-): ReadonlyMap<string, EntrySync> {
-  const inConfig = new Set(view?.entries.map((e) => e.registry) ?? []);
-  const same = new Set(plan?.unchanged.map((i) => i.registry) ?? []);
-  const differs = new Set(plan?.changed.map((i) => i.registry) ?? []);
-  const added = new Set(plan?.added.map((i) => i.registry) ?? []);
-  return new Map(
-    entries.map((entry) => {
-      const key = entry.registry;
-      if (same.has(key)) return [entry.id, 'in-config'];
-      if (differs.has(key)) return [entry.id, 'differs'];
-      if (added.has(key) || !inConfig.has(key)) return [entry.id, 'absent'];
-      const listed = view?.entries.find((e) => e.registry === key);
-      return [entry.id, listed?.username !== undefined && listed.username !== entry.username ? 'differs' : 'unknown'];
-    }),
-  );
 }
 
 /** The registry keys of these entries. */

@@ -7,8 +7,9 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { Entry, NewEntryInput } from '../../../shared/entries';
 import type { Result } from '../../../shared/result';
+import type { DockerComparison } from './docker-compare.svelte';
+import type { DockerState } from './docker-digests';
 import {
-  computeSync,
   importRows,
   registriesOf,
   toCredential,
@@ -25,6 +26,7 @@ function messageOf(result: Result<unknown>): string | null {
 /** The screen's state for one open vault. */
 export class DockerConfigState {
   private readonly entries: () => readonly Entry[];
+  private readonly comparison: () => DockerComparison;
   view = $state.raw<DockerView | null>(null);
   readError = $state<string | null>(null);
   readonly selected = new SvelteSet<string>();
@@ -34,15 +36,16 @@ export class DockerConfigState {
   report = $state.raw<ApplyReport | null>(null);
   applyError = $state<string | null>(null);
   busy = $state<'reading' | 'reviewing' | 'applying' | null>(null);
-  private statusPlan = $state.raw<PlanSummary | null>(null);
-  private statusRun = 0;
 
-  constructor(entries: () => readonly Entry[]) {
+  constructor(entries: () => readonly Entry[], comparison: () => DockerComparison) {
     this.entries = entries;
+    this.comparison = comparison;
   }
 
-  /** Entry id → comparison with config.json. */
-  sync = $derived.by(() => computeSync(this.entries(), this.view, this.statusPlan));
+  /** How an entry stands in config.json (absent until the comparison has answered). */
+  stateOf(id: string): DockerState {
+    return this.comparison().states.get(id) ?? 'absent';
+  }
   /** Registries Regvault wrote: the only ones it offers to remove. */
   removable = $derived(this.view?.entries.filter((e) => e.writtenByRegvault) ?? []);
   /** The vault entries ticked for writing (and for a Kubernetes secret). */
@@ -54,25 +57,14 @@ export class DockerConfigState {
     return entries.length > 0 && entries.every((e) => this.selected.has(e.id));
   });
 
-  async read(): Promise<void> {
+  /** Reads config.json and compares the entries with it; `refresh` (Reload) asks the credential helpers again. */
+  async read(refresh = false): Promise<void> {
     this.busy = 'reading';
     const result = await window.regvault.docker.read();
     this.busy = null;
     this.view = result.ok ? result.value : null;
     this.readError = messageOf(result);
-    await this.refreshStatus();
-  }
-
-  /** Plans the whole vault, only to compare secrets; the plan is never applied. */
-  async refreshStatus(): Promise<void> {
-    const run = ++this.statusRun;
-    const entries = this.entries();
-    if (this.view === null || entries.length === 0) {
-      this.statusPlan = null;
-      return;
-    }
-    const result = await window.regvault.docker.plan({ entries: entries.map(toCredential), remove: [] });
-    if (run === this.statusRun) this.statusPlan = result.ok ? result.value : null;
+    await this.comparison().compare(refresh);
   }
 
   toggle(id: string): void {

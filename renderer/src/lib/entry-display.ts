@@ -4,12 +4,18 @@
  */
 import { describeBadge, entryStatus, rotationDueAt, type Entry, type EntryBadge } from '../../../shared/entries';
 import { detectPreset, displayRegistry, getPreset } from '../../../shared/registry';
+import type { DockerState } from './docker-digests';
 
 /** How a badge is coloured; the text always says the same thing, so colour is never the only signal. */
 export type BadgeTone = 'danger' | 'warn' | 'ok' | 'info';
 
 /** One badge as the row shows it; `title` explains it and says what to do. */
-export type BadgeView = Readonly<{ key: EntryBadge | 'expires-later'; label: string; tone: BadgeTone; title: string }>;
+export type BadgeView = Readonly<{
+  key: EntryBadge | 'expires-later' | `docker-${DockerState}`;
+  label: string;
+  tone: BadgeTone;
+  title: string;
+}>;
 
 /** What the row says about the login check: never checked, passed, or failed with the reason and what to do. */
 export type CheckView =
@@ -128,8 +134,31 @@ function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
   return views;
 }
 
-/** The text of one list row. */
-export function toRowView(entry: Entry, now: number): RowView {
+const DOCKER_BADGES: Readonly<Record<DockerState, Omit<BadgeView, 'key'> | null>> = {
+  same: { label: 'In Docker config', tone: 'info', title: "Docker's config.json holds this login, with this secret." },
+  differs: {
+    label: 'Differs from Docker config',
+    tone: 'warn',
+    title:
+      "Docker's config.json holds another username or secret for this registry. Write this entry on the Docker config screen to replace it.",
+  },
+  absent: null,
+  unreadable: {
+    label: 'Docker config not readable',
+    tone: 'warn',
+    title: 'The credential helper named in config.json did not answer. Open the Docker config screen and click Reload.',
+  },
+};
+
+/** The badge for how an entry stands in Docker's config.json (none when it is not there). */
+function dockerBadge(state: DockerState | undefined): BadgeView | null {
+  const badge = state === undefined ? null : DOCKER_BADGES[state];
+  return badge === null ? null : { key: `docker-${state as DockerState}`, ...badge };
+}
+
+/** The text of one list row; `docker` is how the entry stands in Docker's config.json, if known. */
+export function toRowView(entry: Entry, now: number, docker?: DockerState): RowView {
+  const inDocker = dockerBadge(docker);
   const preset =
     entry.presetId === undefined ? detectPreset(entry.registry, entry.username) : getPreset(entry.presetId);
   return {
@@ -140,7 +169,7 @@ export function toRowView(entry: Entry, now: number): RowView {
     username: entry.username,
     pipelines: entry.pipelines.join(', '),
     insecure: entry.insecure === true,
-    badges: badgeViews(entry, now),
+    badges: inDocker === null ? badgeViews(entry, now) : [...badgeViews(entry, now), inDocker],
     check: toCheckView(entry, now),
   };
 }

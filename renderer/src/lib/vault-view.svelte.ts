@@ -18,6 +18,7 @@ import {
   type SearchIndex,
 } from '../../../shared/entries';
 import { fail, type Failure, type Result } from '../../../shared/result';
+import { DockerComparison } from './docker-compare.svelte';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './describe-error';
@@ -65,6 +66,8 @@ export class VaultView {
   readonly secrets = new SecretActions();
   /** "Test login" on the rows: which checks run, and which failure's detail is open. */
   readonly checks = new EntryChecks(this);
+  /** Which entries Docker's config.json holds, for the list's badges and the Docker config screen. */
+  readonly docker = new DockerComparison(() => this.list.entries);
   private open: OpenVault | null = null;
   private writing = 0;
   private unobserve: (() => void) | null = null;
@@ -123,6 +126,7 @@ export class VaultView {
   close(): void {
     this.secrets.reset();
     this.checks.reset();
+    this.docker.clear();
     this.save = { kind: 'idle' };
     this.unobserve?.();
     this.unobserve = null;
