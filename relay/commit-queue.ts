@@ -16,8 +16,11 @@ export type AcceptedEnvelope = Readonly<{
   onFailed: (error: unknown) => void;
 }>;
 
-/** Creates the queue; `push` schedules a flush at the end of the current turn. */
-export function createCommitQueue(store: RelayStore, vaults: VaultCache) {
+/** Runs a callback later; the relay passes `setImmediate`, a simulation its own scheduler. */
+export type Defer = (callback: () => void) => void;
+
+/** Creates the queue; `push` schedules a flush at the end of the current turn (through `defer`). */
+export function createCommitQueue(store: RelayStore, vaults: VaultCache, defer: Defer = setImmediate) {
   let batch: AcceptedEnvelope[] = [];
   let scheduled = false;
 
@@ -72,7 +75,7 @@ export function createCommitQueue(store: RelayStore, vaults: VaultCache) {
       batch.push(item);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        defer(flush);
       }
     },
     /** Commits whatever is queued now (on shutdown). */

@@ -1,10 +1,12 @@
 // What every request handler shares: the relay's state and one authenticated connection.
 import type { ErrorCode } from '../shared/sync/codes';
 import type { RelayFrame } from '../shared/sync/wire-frames';
-import type { CommitQueue } from './commit-queue';
-import type { ByteQuota, Quotas } from './quotas';
+import { createCommitQueue, type CommitQueue, type Defer } from './commit-queue';
+import { createEd25519Verifier } from './ed25519';
+import type { RelayLimits } from './limits';
+import { createByteQuota, type ByteQuota, type Quotas } from './quotas';
 import type { RelayStore } from './store';
-import type { Subscriber, VaultCache } from './vaults';
+import { createVaultCache, type Subscriber, type VaultCache } from './vaults';
 
 /** What the handlers share. */
 export type RelayContext = Readonly<{
@@ -16,6 +18,25 @@ export type RelayContext = Readonly<{
   quotas: Quotas;
   bytes: ByteQuota;
 }>;
+
+/** Builds the handlers' context over an open store: wall clock `now`, commits deferred through `defer`. */
+export function createRelayContext(
+  store: RelayStore,
+  limits: RelayLimits,
+  now: () => number = Date.now,
+  defer?: Defer,
+): RelayContext {
+  const vaults = createVaultCache(store, limits.maxCachedVaults);
+  return {
+    store,
+    vaults,
+    queue: createCommitQueue(store, vaults, defer),
+    verify: createEd25519Verifier(),
+    now,
+    quotas: limits.quotas,
+    bytes: createByteQuota(store, limits.quotas.bytesPerDevice),
+  };
+}
 
 /** An authenticated connection. */
 export type Connection = Subscriber &

@@ -71,7 +71,12 @@ export type RelayStore = Readonly<{
 /** Opens (creating if needed) the relay database in `dataDir`. */
 export function openRelayStore(dataDir: string, durability: 'full' | 'normal'): RelayStore {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'relay.sqlite3'));
+  return openRelayDatabase(join(dataDir, 'relay.sqlite3'), durability, dataDir);
+}
+
+/** Opens the relay database at `file`; `':memory:'` gives a private in-memory one (in-process simulations). */
+export function openRelayDatabase(file: string, durability: 'full' | 'normal', dataDir = file): RelayStore {
+  const db = new Database(file);
   // Exclusive: a second relay on the same data dir fails at start instead of corrupting the caches.
   db.pragma('locking_mode = EXCLUSIVE');
   try {
