@@ -1,5 +1,6 @@
 // Helpers that set up vaults with several linked devices and wait for replicas to converge.
 import * as Y from 'yjs';
+import { contentOf, vectorOf } from '../../support/replicas';
 import { createVault, pullKeyGrants, showPairingCode, type NewVault } from '../../../shared/sync/link';
 import { startPairing, type PairingInvite } from '../../../shared/sync/pairing';
 import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
@@ -16,6 +17,8 @@ import {
   type TestClient,
   type TestDevice,
 } from './harness';
+
+export { contentOf } from '../../support/replicas';
 
 /** A vault with its owner device. */
 export type TestVault = NewVault & Readonly<{ owner: TestDevice }>;
@@ -150,18 +153,4 @@ export function waitConverged(docs: readonly Y.Doc[], timeoutMs = 30_000): Promi
     for (const doc of docs) doc.on('update', check);
     check();
   });
-}
-
-/** The test docs' content as JSON with sorted keys (map key order depends on arrival order): `entries` and the `ops` log. */
-export function contentOf(doc: Y.Doc): string {
-  return JSON.stringify({ entries: doc.getMap('entries').toJSON(), ops: doc.getArray('ops').toJSON() }, sortedKeys);
-}
-
-function sortedKeys(_key: string, value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function vectorOf(doc: Y.Doc): string {
-  return JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(doc))].sort(([a], [b]) => a - b));
 }

@@ -3,7 +3,6 @@
 // stopped), every frame delayed by a random amount. Every run must end with identical replicas that
 // lost no edit, and a device joining afterwards must reach the same state.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import * as Y from 'yjs';
 import {
   contentOf,
   createTestVault,
@@ -23,7 +22,8 @@ import {
   waitSynced,
   type RelayProcess,
 } from './harness';
-import { createPrng, createSimulatedNetwork, type Prng } from './network';
+import { createPrng, createSimulatedNetwork } from './network';
+import { editDoc } from '../../support/replicas';
 
 let relay: RelayProcess;
 beforeAll(async () => {
@@ -33,23 +33,6 @@ afterAll(async () => {
   await relay.kill();
   removeDataDir(relay);
 });
-
-function editDoc(doc: Y.Doc, prng: Prng, tag: string): void {
-  const entries = doc.getMap<Y.Map<string>>('entries');
-  const id = `entry-${prng.int(10)}`;
-  doc.transact(() => {
-    if (prng.next() < 0.1) entries.delete(id);
-    else {
-      let entry = entries.get(id);
-      if (!entry) {
-        entry = new Y.Map<string>();
-        entries.set(id, entry);
-      }
-      entry.set(prng.pick(['username', 'secret', 'notes', 'displayName']), `${tag}-${prng.int(1000)}`);
-    }
-    doc.getArray<string>('ops').push([tag]);
-  });
-}
 
 type Run = { edits: number; clients: RestartableClient[]; vault: TestVault };
 
