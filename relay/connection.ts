@@ -1,6 +1,7 @@
 // One client connection of the relay, independent of the transport: the challenge, the auth deadline,
 // the frame limits and rate, then every request in arrival order. server.ts runs it over `ws`; an
 // in-process simulation (tests/support/sim) runs the same code over an in-memory socket.
+import type { AuthFrame } from '../shared/sync/auth';
 import { decodeBase64, encodeBase64 } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import type { Clock } from '../shared/sync/ports';
@@ -73,19 +74,13 @@ export function acceptConnection(
   socket: RelaySocket,
   settings: ConnectionSettings,
 ): ConnectionEvents {
-  const { guard, runtime, publicUrl, maxFrameBytes } = settings;
+  const { guard, runtime, maxFrameBytes } = settings;
   const { limits } = guard;
   const challenge = runtime.random(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
-  const sendText = (text: string) => {
-    if (!socket.isOpen()) return;
-    if (socket.bufferedAmount() > maxBufferedBytes) return socket.terminate();
-    socket.send(text);
-  };
-  const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
-  const sendError = (id: number | null, code: ErrorCode, message: string) =>
-    sendFrame({ t: 'error', id, code, message });
+  const sender = senderOver(socket);
+  const { sendFrame, sendError } = sender;
 
   sendFrame({ t: 'hello', v: protocolVersion, challenge: encodeBase64(challenge), maxFrameBytes });
   // Until it proves a key, a connection holds a timer and a small frame limit, nothing more.
@@ -95,22 +90,9 @@ export function acceptConnection(
   const allowFrame = createRateLimiter(limits.messagesPerSecond, runtime.elapsed);
   const authenticate = (frame: ClientFrame) => {
     if (frame.t !== 'auth') return sendError(frame.id, errorCodes.notAuthenticated, 'authenticate first');
-    const refused = checkAuthFrame(frame, challenge, publicUrl, ctx.verify);
-    if (refused) {
-      sendError(frame.id, refused.code, refused.message);
-      return socket.close(1008, refused.close);
-    }
-    if (limits.allowedDevices !== null && !limits.allowedDevices.has(frame.device)) {
-      sendError(frame.id, errorCodes.deviceNotAllowed, 'this relay accepts only the device keys its operator listed');
-      return socket.close(1008, 'device not allowed');
-    }
-    if (!guard.devices.take(frame.device)) {
-      sendError(frame.id, errorCodes.tooManyConnections, 'too many connections of this device');
-      return socket.close(1013, 'too many connections of this device');
-    }
+    if (!admit(ctx, socket, settings, challenge, frame, sendError)) return;
     cancelDeadline();
-    const device = decodeBase64(frame.device);
-    conn = { device, deviceKey: frame.device, subscriptions, sendText, sendFrame, sendError };
+    conn = { device: decodeBase64(frame.device), deviceKey: frame.device, subscriptions, ...sender };
     sendFrame({ t: 'authed', id: frame.id });
   };
   // Frames are handled synchronously, in arrival order: answers leave in request order.
@@ -143,6 +125,49 @@ export function acceptConnection(
     guard.devices.release(conn.deviceKey);
   };
   return { onMessage, onClose };
+}
+
+type Sender = Pick<Connection, 'sendText' | 'sendFrame' | 'sendError'>;
+
+function senderOver(socket: RelaySocket): Sender {
+  const sendText = (text: string) => {
+    if (!socket.isOpen()) return;
+    if (socket.bufferedAmount() > maxBufferedBytes) return socket.terminate();
+    socket.send(text);
+  };
+  const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
+  const sendError = (id: number | null, code: ErrorCode, message: string) =>
+    sendFrame({ t: 'error', id, code, message });
+  return { sendText, sendFrame, sendError };
+}
+
+/** Whether the device of an `auth` frame is let in; if not, the answer says why and the socket closes. */
+function admit(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  { publicUrl, guard }: ConnectionSettings,
+  challenge: Uint8Array,
+  frame: AuthFrame,
+  sendError: Sender['sendError'],
+): boolean {
+  const refused = checkAuthFrame(frame, challenge, publicUrl, ctx.verify);
+  if (refused) {
+    sendError(frame.id, refused.code, refused.message);
+    socket.close(1008, refused.close);
+    return false;
+  }
+  const { allowedDevices } = guard.limits;
+  if (allowedDevices !== null && !allowedDevices.has(frame.device)) {
+    sendError(frame.id, errorCodes.deviceNotAllowed, 'this relay accepts only the device keys its operator listed');
+    socket.close(1008, 'device not allowed');
+    return false;
+  }
+  if (!guard.devices.take(frame.device)) {
+    sendError(frame.id, errorCodes.tooManyConnections, 'too many connections of this device');
+    socket.close(1013, 'too many connections of this device');
+    return false;
+  }
+  return true;
 }
 
 type Parsed = { frame: ClientFrame } | { error: ErrorCode; id: number | null; message: string };

@@ -1,13 +1,13 @@
 // A seeded simulation of one vault: N real sync engines and the real relay code in one process, joined
-// by the scheduler's in-memory sockets, timed by a fake clock. The driver takes one step at a time — a
-// delivery the seed picks, or the next timer when nothing is in flight — and lets every promise
-// continuation run before the next step, so the same seed replays the same run exactly.
+// by the scheduler's in-memory sockets, timed by a fake clock, stepped by the driver (sim-driver.ts)
+// with the invariants checked after every step. The same seed replays the same run exactly.
 import { createVault } from '../../../shared/sync/link';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import { createPrng } from '../prng';
 import { createFakeClock, type FakeClock } from './fake-clock';
-import { createScheduler, settle, type Scheduler } from './scheduler';
-import { createSimDevice, createSimReplica, simInvite, type SimReplica } from './sim-devices';
+import { createScheduler, type Scheduler } from './scheduler';
+import { createDriver, type SimDriver } from './sim-driver';
+import { createSimDevice, createSimReplica, simInvite, type SimDevice, type SimReplica } from './sim-devices';
 import { checkWorld, createInvariantState } from './sim-invariants';
 import { commitChannel, createSimRelay, simRelayUrl, type SimRelay } from './sim-relay';
 
@@ -23,39 +23,31 @@ export type SimOptions = Readonly<{
 }>;
 
 /** A running simulation. */
-export type SimWorld = Readonly<{
-  scheduler: Scheduler;
-  clock: FakeClock;
-  relay: SimRelay;
-  vaultId: string;
-  replicas: readonly SimReplica[];
-  /** One step: a delivery picked by the seed, else the next timer; then every continuation runs. */
-  step: () => Promise<void>;
-  /** Runs `run` and lets every continuation run, then checks the invariants. */
-  act: (run: () => void) => Promise<void>;
-  /** Steps until `done()` holds; throws after `maxSteps`. */
-  runUntil: (done: () => boolean, maxSteps?: number) => Promise<void>;
-  /** Steps until `promise` settles and returns its value. */
-  await: <T>(promise: Promise<T>) => Promise<T>;
-  /** Steps until nothing is in flight and every replica is synced at the relay's head. */
-  drain: () => Promise<void>;
-  /** The relay's committed head of the vault. */
-  relayHead: () => number;
-  /** Checks the invariants now (throws with the end of the trace when one fails). */
-  check: () => void;
-  /** Stops every engine and closes the relay's database. */
-  close: () => Promise<void>;
-}>;
+export type SimWorld = SimDriver &
+  Readonly<{
+    scheduler: Scheduler;
+    clock: FakeClock;
+    relay: SimRelay;
+    vaultId: string;
+    replicas: readonly SimReplica[];
+    /** Steps until nothing is in flight and every replica is synced at the relay's head. */
+    drain: () => Promise<void>;
+    /** The relay's committed head of the vault. */
+    relayHead: () => number;
+    /** Checks the invariants now (throws with the end of the trace when one fails). */
+    check: () => void;
+    /** Stops every engine and closes the relay's database. */
+    close: () => Promise<void>;
+  }>;
 
 /** Builds the world: the creator's replica first, then each other device linked by it and started. */
 export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
   const { seed } = options;
-  const count = options.replicas ?? 3;
   const clock = createFakeClock();
   const scheduler = createScheduler(createPrng(seed));
   const relay = createSimRelay(scheduler, clock, createPrng(seed ^ 0x5eed));
-  const devices = Array.from({ length: count }, (_, i) => createSimDevice(`d${i}`, seed * 1000 + i));
-  const [owner] = devices;
+  const devices = Array.from({ length: options.replicas ?? 3 }, (_, i) => createSimDevice(`d${i}`, seed * 1000 + i));
+  const [owner, ...others] = devices;
   if (!owner) throw new Error('a world needs at least one replica');
   const vault = await createVault(owner, owner.prng.bytes);
   const replicas: SimReplica[] = [];
@@ -66,41 +58,11 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
     const problem = checkWorld(invariants, { ctx: relay.ctx, commitsPending }, vault.vaultId, replicas);
     if (problem) throw new Error(`${problem}\nlast steps:\n${scheduler.trace().slice(-15).join('\n')}`);
   };
-  const afterStep = async () => {
-    await settle();
-    if (options.checkEveryStep ?? true) check();
-  };
-  const step = async () => {
-    if (!scheduler.deliverAny()) {
-      if (!clock.fireNext()) throw new Error('nothing in flight and no timer: the simulation is stuck');
-      scheduler.note(`timer @${clock.now()}`);
-    }
-    await afterStep();
-  };
-  const runUntil = async (done: () => boolean, maxSteps = 20_000) => {
-    for (let i = 0; !done(); i++) {
-      if (i >= maxSteps) throw new Error(`not done after ${maxSteps} steps`);
-      await step();
-    }
-  };
-  const awaitSteps = async <T>(promise: Promise<T>): Promise<T> => {
-    const outcome: { settled?: { value: T } | { error: unknown } } = {};
-    void promise.then(
-      (value) => (outcome.settled = { value }),
-      (error: unknown) => (outcome.settled = { error }),
-    );
-    await afterStep();
-    await runUntil(() => outcome.settled !== undefined);
-    const settled = outcome.settled;
-    if (!settled || 'error' in settled) throw settled?.error;
-    return settled.value;
-  };
-  const addReplica = async (i: number) => {
-    const device = devices[i];
-    if (!device) return;
+  const driver = createDriver(scheduler, clock, options.checkEveryStep === false ? () => undefined : check);
+  const addReplica = async (device: SimDevice) => {
     const replica = createSimReplica({
       device,
-      clientId: 1000 + i,
+      clientId: 1000 + replicas.length,
       vaultId: vault.vaultId,
       vaultKey: vault.vaultKey,
       // The grant's log as far as the genesis: the rest comes verified from the relay's subscription.
@@ -111,35 +73,27 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
       ...(options.engine ? { options: options.engine } : {}),
     });
     replicas.push(replica);
-    await awaitSteps(replica.engine.start());
+    await driver.await(replica.engine.start());
+    return replica;
   };
   const synced = () =>
     scheduler.busy().length === 0 &&
     replicas.every((r) => r.engine.status() === 'synced' && r.engine.head() === relayHead());
-  await addReplica(0);
-  await runUntil(synced);
-  const creator = replicas[0];
-  for (let i = 1; i < count; i++) {
-    const device = devices[i];
-    if (!creator || !device) break;
-    await awaitSteps(creator.engine.authorizeDevice(simInvite(device, clock.now())));
-    await addReplica(i);
+  const creator = await addReplica(owner);
+  await driver.runUntil(synced);
+  for (const device of others) {
+    await driver.await(creator.engine.authorizeDevice(simInvite(device, clock.now())));
+    await addReplica(device);
   }
-  await runUntil(synced);
+  await driver.runUntil(synced);
   return {
+    ...driver,
     scheduler,
     clock,
     relay,
     vaultId: vault.vaultId,
     replicas,
-    step,
-    act: async (run) => {
-      run();
-      await afterStep();
-    },
-    runUntil,
-    await: awaitSteps,
-    drain: () => runUntil(synced),
+    drain: () => driver.runUntil(synced),
     relayHead,
     check,
     close: async () => {
