@@ -35,8 +35,8 @@ describe.each([1, 2, 3, 4, 5, 6])('seed %i', (seed) => {
     expect(seqs).toEqual(Array.from({ length: head - snapshotSeq }, (_, i) => snapshotSeq + 1 + i));
     expect(snapshotSeq > 0).toBe(seed % 2 === 1);
     for (const replica of world.replicas) {
-      expect(replica.engine.status()).toBe('synced');
-      expect(replica.engine.head()).toBe(head);
+      expect(replica.engine().status()).toBe('synced');
+      expect(replica.engine().head()).toBe(head);
       expect(replica.storage.peek().pending).toEqual([]);
       // Every counter the device used is on the relay (or behind its snapshot): no edit was dropped.
       const counter = replica.storage.peek().cursor?.counter ?? 0;

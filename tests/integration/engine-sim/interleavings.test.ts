@@ -65,8 +65,8 @@ function expectConverged(w: SimWorld): void {
   const [first, ...others] = w.replicas;
   for (const replica of others) expect(contentOf(replica.doc)).toBe(contentOf(first?.doc ?? replica.doc));
   for (const replica of w.replicas) {
-    expect(replica.engine.head()).toBe(w.relayHead());
-    expect(replica.engine.pendingCount()).toBe(0);
+    expect(replica.engine().head()).toBe(w.relayHead());
+    expect(replica.engine().pendingCount()).toBe(0);
   }
 }
 
@@ -82,7 +82,7 @@ describe.each([
     const second = byId[secondId];
     await edit(w, d1, 'd1');
     await edit(w, d2, 'd2');
-    expect([d1.engine.pendingCount(), d2.engine.pendingCount()]).toEqual([1, 1]);
+    expect([d1.engine().pendingCount(), d2.engine().pendingCount()]).toEqual([1, 1]);
     // Both publishes reach the relay before its commit: one group commit numbers them in arrival order.
     await deliverAll(w, linkOf(w, first).up);
     await deliverAll(w, linkOf(w, second).up);
@@ -91,16 +91,16 @@ describe.each([
     // The first author's ack (head+1) comes before the second's envelope (head+2) on its connection; the
     // second sees the first's envelope before its own ack. Delivered one at a time, crosswise.
     await deliver(w, linkOf(w, second).down);
-    expect([second.engine.head(), second.engine.pendingCount()]).toEqual([head + 1, 1]);
+    expect([second.engine().head(), second.engine().pendingCount()]).toEqual([head + 1, 1]);
     await deliver(w, linkOf(w, first).down);
-    expect([first.engine.head(), first.engine.pendingCount()]).toEqual([head + 1, 0]);
+    expect([first.engine().head(), first.engine().pendingCount()]).toEqual([head + 1, 0]);
     await deliver(w, linkOf(w, second).down);
-    expect([second.engine.head(), second.engine.pendingCount()]).toEqual([head + 2, 0]);
-    expect(second.engine.status()).toBe('synced');
+    expect([second.engine().head(), second.engine().pendingCount()]).toEqual([head + 2, 0]);
+    expect(second.engine().status()).toBe('synced');
     await deliver(w, linkOf(w, first).down);
-    expect(first.engine.head()).toBe(head + 2);
+    expect(first.engine().head()).toBe(head + 2);
     await deliverAll(w, linkOf(w, d0).down);
-    expect(d0.engine.head()).toBe(head + 2);
+    expect(d0.engine().head()).toBe(head + 2);
     await w.drain();
     expectConverged(w);
   });
@@ -109,13 +109,13 @@ describe.each([
 test('a connection dropped while its publishes wait for the commit: the catch-up confirms them, nothing is sent twice', async () => {
   const { w, d1 } = await setUp(41);
   for (const tag of ['a', 'b', 'c']) await edit(w, d1, tag);
-  expect(d1.engine.pendingCount()).toBe(3);
+  expect(d1.engine().pendingCount()).toBe(3);
   const link = linkOf(w, d1);
   await deliverAll(w, link.up);
   expect(w.scheduler.busy()).toContain(commitChannel);
   await w.act(() => w.relay.drop(link.name));
-  expect(d1.engine.status()).toEqual('offline');
-  expect(d1.engine.pendingCount()).toBe(3);
+  expect(d1.engine().status()).toEqual('offline');
+  expect(d1.engine().pendingCount()).toBe(3);
   // The commit runs with the author gone: its acks are lost with the connection.
   await deliver(w, commitChannel);
   expect(relayCountersOf(w, d1)).toEqual([1, 2, 3]);

@@ -21,8 +21,17 @@ test('the same seed replays the identical trace; another seed gives another', as
   const again = await traceOf(11);
   const other = await traceOf(12);
 
-  // A trace worth comparing: frames of every kind, timers and dropped connections.
-  const kinds = ['"t":"hello"', '"t":"publish"', '"t":"ack"', '"t":"env"', '"t":"snapshot"', 'timer @', 'drop '];
+  // A trace worth comparing: frames of every kind, timers, dropped connections and restarted engines.
+  const kinds = [
+    '"t":"hello"',
+    '"t":"publish"',
+    '"t":"ack"',
+    '"t":"env"',
+    '"t":"snapshot"',
+    'timer @',
+    'drop ',
+    'stop d',
+  ];
   for (const kind of kinds)
     expect(
       first.trace.some((line) => line.includes(kind)),

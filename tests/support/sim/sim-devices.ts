@@ -48,12 +48,17 @@ export function simInvite(device: SimDevice, now: number): PairingInvite {
   };
 }
 
-/** One simulated replica: device, document, persisted sync state and engine. */
+/** One simulated replica: device, document, persisted sync state and its current engine. */
 export type SimReplica = Readonly<{
   device: SimDevice;
   doc: Y.Doc;
   storage: ReturnType<typeof createMemorySyncStorage>;
-  engine: SyncEngine;
+  /** The running engine, or the last one stopped. */
+  engine: () => SyncEngine;
+  running: () => boolean;
+  /** Starts a new engine over the same document and storage (an app restart). */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
 }>;
 
 const verify = createEd25519Verifier();
@@ -71,25 +76,44 @@ export type ReplicaInput = Readonly<{
   options?: Partial<SyncEngineOptions>;
 }>;
 
-/** Builds a replica (not started) with the engine's default retry and timeout settings. */
+/** Builds a replica (not started); its engines have the default retry and timeout settings. */
 export function createSimReplica(input: ReplicaInput): SimReplica {
   const doc = new Y.Doc();
   // Yjs draws client ids at random; a fixed one keeps every update byte-identical across replays.
   doc.clientID = input.clientId;
   const storage = createMemorySyncStorage();
-  const engine = createSyncEngine({
-    doc,
-    vaultId: input.vaultId,
-    vaultKey: input.vaultKey,
+  const build = () =>
+    createSyncEngine({
+      doc,
+      vaultId: input.vaultId,
+      vaultKey: input.vaultKey,
+      device: input.device,
+      verify,
+      relayUrl: input.relayUrl,
+      connect: input.connect,
+      random: input.device.prng.bytes,
+      clock: input.clock,
+      storage,
+      members: input.members,
+      ...input.options,
+    });
+  let engine = build();
+  let running = false;
+  return {
     device: input.device,
-    verify,
-    relayUrl: input.relayUrl,
-    connect: input.connect,
-    random: input.device.prng.bytes,
-    clock: input.clock,
+    doc,
     storage,
-    members: input.members,
-    ...input.options,
-  });
-  return { device: input.device, doc, storage, engine };
+    engine: () => engine,
+    running: () => running,
+    start: async () => {
+      if (running) return;
+      running = true;
+      engine = build();
+      await engine.start();
+    },
+    stop: async () => {
+      running = false;
+      await engine.stop();
+    },
+  };
 }

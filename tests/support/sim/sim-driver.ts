@@ -5,8 +5,8 @@ import { settle, type Scheduler } from './scheduler';
 
 /** Stepping through a simulation. */
 export type SimDriver = Readonly<{
-  /** One step: a delivery picked by the seed, else the next timer; then every continuation runs. */
-  step: () => Promise<void>;
+  /** One step: a delivery picked by the seed, else the next timer; then every continuation runs. False: nothing could happen. */
+  step: () => Promise<boolean>;
   /** Runs `run` and lets every continuation run, then checks the world. */
   act: (run: () => void) => Promise<void>;
   /** Steps until `done()` holds; throws after `maxSteps`. */
@@ -23,15 +23,16 @@ export function createDriver(scheduler: Scheduler, clock: FakeClock, check: () =
   };
   const step = async () => {
     if (!scheduler.deliverAny()) {
-      if (!clock.fireNext()) throw new Error('nothing in flight and no timer: the simulation is stuck');
+      if (!clock.fireNext()) return false;
       scheduler.note(`timer @${clock.now()}`);
     }
     await afterStep();
+    return true;
   };
   const runUntil = async (done: () => boolean, maxSteps = 20_000) => {
     for (let i = 0; !done(); i++) {
       if (i >= maxSteps) throw new Error(`not done after ${maxSteps} steps`);
-      await step();
+      if (!(await step())) throw new Error('nothing in flight and no timer: the simulation is stuck');
     }
   };
   return {

@@ -72,7 +72,7 @@ export function checkWorld(
 }
 
 function checkReplica(state: InvariantState, replica: SimReplica, relayHead: number, log: RelayLog): string | null {
-  const { engine } = replica;
+  const engine = replica.engine();
   const status = engine.status();
   if (typeof status === 'object' && 'error' in status && status.fatal)
     return `fatal sync error ${status.error.code}: ${status.error.message}`;

@@ -73,16 +73,16 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
       ...(options.engine ? { options: options.engine } : {}),
     });
     replicas.push(replica);
-    await driver.await(replica.engine.start());
+    await driver.await(replica.start());
     return replica;
   };
   const synced = () =>
     scheduler.busy().length === 0 &&
-    replicas.every((r) => r.engine.status() === 'synced' && r.engine.head() === relayHead());
+    replicas.every((r) => r.running() && r.engine().status() === 'synced' && r.engine().head() === relayHead());
   const creator = await addReplica(owner);
   await driver.runUntil(synced);
   for (const device of others) {
-    await driver.await(creator.engine.authorizeDevice(simInvite(device, clock.now())));
+    await driver.await(creator.engine().authorizeDevice(simInvite(device, clock.now())));
     await addReplica(device);
   }
   await driver.runUntil(synced);
@@ -97,7 +97,7 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
     relayHead,
     check,
     close: async () => {
-      for (const replica of replicas) await replica.engine.stop();
+      for (const replica of replicas) await replica.stop();
       relay.close();
     },
   };
