@@ -6,12 +6,13 @@ import { deriveKeyFromPassphrase, createKdfParams, KDF_DEFAULT_TARGET } from '..
 import { VaultStore } from '../renderer/src/lib/vault-db';
 import nacl from 'tweetnacl';
 import { sampleEntry } from './sample-entries';
+import { valueOf } from '../shared/test-result';
 
 async function seed(passphrase: string, count: number): Promise<number> {
   const store = new VaultStore({ calibrate: false });
-  const session = await store.createProfile(passphrase);
-  const vault = await session.createVault('Personal');
-  const open = await session.openVault(vault.id);
+  const session = valueOf(await store.createProfile(passphrase));
+  const vault = valueOf(await session.createVault('Personal'));
+  const open = valueOf(await session.openVault(vault.id));
   const inputs = Array.from({ length: count }, (_, i) => sampleEntry(i));
   const ctx = { now: () => Date.now(), newId: () => crypto.randomUUID(), actor: 'bench' };
   const added = addEntries(open.doc, inputs, ctx).filter((r) => r.ok).length;

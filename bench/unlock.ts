@@ -19,6 +19,7 @@ import { unlockProfileKeys, unwrapVaultKey } from '../shared/crypto/profile-keys
 import { openRecord, wrapKey } from '../shared/crypto/seal';
 import { logRange, PROFILE_ROW_ID, RegvaultDb } from '../renderer/src/lib/vault-db/db';
 import { VaultStore } from '../renderer/src/lib/vault-db/vault-store';
+import { valueOf } from '../shared/test-result';
 
 const PASSPHRASE = 'correct horse battery staple';
 const RUNS = 5;
@@ -51,9 +52,9 @@ function fillEntry(fields: Y.Map<unknown>, i: number): void {
 async function buildVault(dbName: string, entries: number): Promise<{ vaultId: string; setupMs: number }> {
   const store = new VaultStore({ dbName, calibrate: false });
   const [vaultId, setupMs] = await timed(async () => {
-    const session = await store.createProfile(PASSPHRASE);
-    const { id } = await session.createVault('Bench vault');
-    const vault = await session.openVault(id);
+    const session = valueOf(await store.createProfile(PASSPHRASE));
+    const { id } = valueOf(await session.createVault('Bench vault'));
+    const vault = valueOf(await session.openVault(id));
     for (let i = 0; i < entries; i++) {
       vault.doc.transact(() => {
         const fields = new Y.Map<unknown>();
@@ -177,9 +178,11 @@ async function measure(entries: number) {
     await store.close();
 
     const fast = new VaultStore({ dbName: noKdfName, calibrate: false, testOnlyKdfFloor: NO_KDF_COST });
-    const [session, unlockWithoutKdfMs] = await timed(() => fast.unlock(PASSPHRASE));
+    const [unlocked, unlockWithoutKdfMs] = await timed(() => fast.unlock(PASSPHRASE));
+    const session = valueOf(unlocked);
     const [, listVaultsMs] = await timed(() => session.listVaults());
-    const [vault, openVaultMs] = await timed(() => session.openVault(vaultId));
+    const [opened, openVaultMs] = await timed(() => session.openVault(vaultId));
+    const vault = valueOf(opened);
     if (vault.entries.size !== entries) throw new Error(`expected ${entries} entries, opened ${vault.entries.size}`);
     await fast.close();
     samples.unlockWithoutKdfMs.push(unlockWithoutKdfMs);

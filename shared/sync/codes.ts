@@ -1,5 +1,6 @@
 // Numbered error codes of the sync protocol. docs/protocol.md lists the same table; a code never
 // changes meaning once released (add new numbers instead).
+import { failWith, ok, type Failure, type Result } from '../result';
 
 /** Every error code the relay sends (1xxx–3xxx, 5xxx) or the client engine reports (4xxx). */
 export const errorCodes = {
@@ -59,6 +60,31 @@ export class SyncProtocolError extends Error {
     super(`${message} (error ${code})`);
     this.name = 'SyncProtocolError';
     this.code = code;
+  }
+}
+
+/** The name of a numbered error code (a key of `errorCodes`). */
+export type ErrorName = keyof typeof errorCodes;
+
+/** A sync failure as data (the one Result shape): the code's name, its number and the message. */
+export type SyncFailure = Failure<ErrorName> & Readonly<{ number: ErrorCode }>;
+
+const namesByNumber = new Map<number, ErrorName>(
+  Object.entries(errorCodes).map(([name, code]) => [code, name as ErrorName]),
+);
+
+/** The failure a SyncProtocolError stands for. */
+export function toSyncFailure(error: SyncProtocolError): SyncFailure {
+  return { code: namesByNumber.get(error.code) ?? 'internal', number: error.code, message: error.message };
+}
+
+/** Runs a one-shot operation and returns its SyncProtocolError as a failed Result; anything else (a bug) still throws. */
+export async function catchSyncError<T>(task: () => Promise<T>): Promise<Result<T, SyncFailure>> {
+  try {
+    return ok(await task());
+  } catch (error) {
+    if (error instanceof SyncProtocolError) return failWith(toSyncFailure(error));
+    throw error;
   }
 }
 

@@ -2,7 +2,8 @@
 // linked — showing its pairing code and pulling the vault keys other devices sealed to it.
 import nacl from 'tweetnacl';
 import { encodeBase64 } from '../crypto/bytes';
-import { errorCodes, SyncProtocolError } from './codes';
+import { catchSyncError, errorCodes, SyncProtocolError, type SyncFailure } from './codes';
+import type { Result } from '../result';
 import type { VaultKey } from './envelope';
 import { decodeGrant, openKeyGrant, type DeviceIdentity } from './grants';
 import { createGenesisRecord, verifyMemberLog } from './members';
@@ -60,8 +61,15 @@ export type RefusedGrant = Readonly<{ vaultId: string; reason: string; signer: s
 /** What `pullKeyGrants` found: the vaults it could open, and the grants it refused with the reason. */
 export type PulledGrants = Readonly<{ vaults: readonly PulledVault[]; refused: readonly RefusedGrant[] }>;
 
-/** Fetches the key grants addressed to this device and opens those that verify and prove one of `pairings`. */
-export async function pullKeyGrants(input: PullKeyGrantsInput): Promise<PulledGrants> {
+/**
+ * Fetches the key grants addressed to this device and opens those that verify and prove one of `pairings`;
+ * an unreachable or misbehaving relay comes back as a failure with its numbered code.
+ */
+export function pullKeyGrants(input: PullKeyGrantsInput): Promise<Result<PulledGrants, SyncFailure>> {
+  return catchSyncError(() => fetchKeyGrants(input));
+}
+
+async function fetchKeyGrants(input: PullKeyGrantsInput): Promise<PulledGrants> {
   const session = await openRelayConnection({
     url: input.relayUrl,
     connect: input.connect,

@@ -1,15 +1,18 @@
 import { acceptNewPassphrase, type PassphraseRefusal } from '../../../shared/passphrase/strength';
 import { startIdleLock } from './idle-lock';
 import type { VaultFailure } from '../../../shared/crypto/errors';
-import { fail, type Failure, type Result } from '../../../shared/result';
+import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import { describeError } from './describe-error';
-import { isVaultError, VaultStore, type UnlockedProfile } from './vault-db';
+import { VaultStore, type UnlockedProfile } from './vault-db';
 import { browserSyncPorts, SyncManager } from './sync/sync-manager.svelte';
 import type { SyncPorts } from './sync/sync-hub';
 import { VaultView } from './vault-view.svelte';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
+
+/** Why a session action failed: the store's coded failure, a refused new passphrase, locked, or unexpected. */
+export type SessionFailure = VaultFailure | PassphraseRefusal | Failure<'locked' | 'empty-passphrase' | 'unexpected'>;
 
 /** Why the session was locked, shown on the Unlock screen. */
 export type LockReason = 'button' | 'idle' | 'suspend' | 'lock-screen' | null;
@@ -45,31 +48,37 @@ export class AppState {
   }
 
   /** First run: refuses weak or mismatched passphrases, else creates the profile and a first vault. */
-  async create(passphrase: string, confirmation: string): Promise<void> {
+  async create(passphrase: string, confirmation: string): Promise<Result<void, SessionFailure>> {
     const accepted = acceptNewPassphrase(passphrase, confirmation);
     if (!accepted.ok) {
       this.error = accepted.error.message;
-      return;
+      return accepted;
     }
-    await this.run('Creating your vault — tuning the key derivation to this machine…', async () => {
-      const session = await this.store.createProfile(passphrase);
-      await session.createVault('Personal');
-      await this.enter(session);
+    return this.run('Creating your vault — tuning the key derivation to this machine…', async () => {
+      const created = await this.store.createProfile(passphrase);
+      if (!created.ok) return created;
+      const first = await created.value.createVault('Personal');
+      if (!first.ok) return first;
+      await this.enter(created.value);
+      return ok(undefined);
     });
   }
 
-  async unlock(passphrase: string): Promise<void> {
+  /** Unlocks the profile; a wrong passphrase comes back as `wrong-passphrase` (and sets `retryAt` once throttled). */
+  async unlock(passphrase: string): Promise<Result<void, SessionFailure>> {
     if (passphrase.length === 0) {
       this.error = 'Enter your passphrase.';
-      return;
+      return fail('empty-passphrase', this.error);
     }
-    await this.run('Unlocking…', async () => {
-      try {
-        await this.enter(await this.store.unlock(passphrase));
-      } catch (error) {
-        if (isVaultError(error) && error.retryAfterMs) this.retryAt = Date.now() + error.retryAfterMs;
-        throw error;
+    return this.run('Unlocking…', async () => {
+      const unlocked = await this.store.unlock(passphrase);
+      if (!unlocked.ok) {
+        const wait = unlocked.error.retryAfterMs;
+        if (wait) this.retryAt = Date.now() + wait;
+        return unlocked;
       }
+      await this.enter(unlocked.value);
+      return ok(undefined);
     });
   }
 
@@ -103,15 +112,18 @@ export class AppState {
     return this.session.changePassphrase(old, next, rotateKeys);
   }
 
-  async setAutoLockMinutes(minutes: number): Promise<string | null> {
-    if (!this.session) return 'The vault is locked.';
+  /** Stores the auto-lock delay and re-arms the idle lock; `invalid-settings` when not 1 to 1440 whole minutes. */
+  async setAutoLockMinutes(minutes: number): Promise<Result<void, SessionFailure>> {
+    const session = this.session;
+    if (!session) return fail('locked', 'The vault is locked.');
     try {
-      await this.session.updateSettings({ ...this.session.settings, autoLockMinutes: minutes });
-      this.watch(this.session);
-      return null;
+      const saved = await session.updateSettings({ ...session.settings, autoLockMinutes: minutes });
+      if (!saved.ok) return saved;
     } catch (error) {
-      return error instanceof RangeError ? error.message : describeError(error);
+      return fail('unexpected', describeError(error));
     }
+    if (this.session === session) this.watch(session);
+    return ok(undefined);
   }
 
   /** Opens the session's vault view and starts its sync; resolves once the first vault is open. */
@@ -138,13 +150,20 @@ export class AppState {
     );
   }
 
-  private async run(label: string, task: () => Promise<void>): Promise<void> {
+  private async run(
+    label: string,
+    task: () => Promise<Result<void, SessionFailure>>,
+  ): Promise<Result<void, SessionFailure>> {
     this.busy = label;
     this.error = null;
     try {
-      await task();
+      const result = await task();
+      if (!result.ok) this.error = result.error.message;
+      return result;
     } catch (error) {
+      // Not a store failure (those come back as data): IndexedDB itself failed, or a bug.
       this.error = describeError(error);
+      return fail('unexpected', this.error);
     } finally {
       this.busy = null;
     }

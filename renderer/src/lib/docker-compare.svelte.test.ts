@@ -21,6 +21,7 @@ import type { KdfCost } from '../../../shared/crypto/kdf';
 import { DockerComparison } from './docker-compare.svelte';
 import { VaultStore } from './vault-db';
 import { VaultView } from './vault-view.svelte';
+import { valueOf } from '../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 
@@ -98,8 +99,8 @@ it('compares again when the open vault changes or the window regains focus, whil
   await writeConfigObject(testEnv, { auths: {} });
   const bridge = bridgeTo(testEnv);
   const store = new VaultStore({ dbName: `compare-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  const profile = await store.createProfile('correct horse battery staple');
-  await profile.createVault('Personal');
+  const profile = valueOf(await store.createProfile('correct horse battery staple'));
+  valueOf(await profile.createVault('Personal'));
   const view = new VaultView(profile);
   await view.load();
   expect(view.add({ registry: 'ghcr.io', name: 'GitHub', username: 'octocat', secret: 'ghp_x' }).ok).toBe(true);

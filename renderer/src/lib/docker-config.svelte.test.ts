@@ -15,6 +15,7 @@ import { installMainBridge } from '../../../tests/support/main-bridge';
 import { DockerConfigState } from './docker-config.svelte';
 import { VaultStore } from './vault-db';
 import { VaultView } from './vault-view.svelte';
+import { valueOf } from '../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const cleanups: (() => unknown)[] = [];
@@ -30,8 +31,8 @@ async function screenWith(config: unknown) {
   cleanups.push(bridge.uninstall);
   const store = new VaultStore({ dbName: `docker-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
   cleanups.push(() => store.close());
-  const profile = await store.createProfile('correct horse battery staple');
-  await profile.createVault('Personal');
+  const profile = valueOf(await store.createProfile('correct horse battery staple'));
+  valueOf(await profile.createVault('Personal'));
   const view = new VaultView(profile);
   await view.load();
   const docker = new DockerConfigState(

@@ -7,6 +7,7 @@ import { REGISTRY_IMMUTABLE_MESSAGE } from '../../../shared/entries';
 import { EntryFormState } from './entry-form.svelte';
 import { VaultStore } from './vault-db';
 import { VaultView } from './vault-view.svelte';
+import { valueOf } from '../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const cleanup: (() => Promise<void>)[] = [];
@@ -17,8 +18,8 @@ afterEach(async () => {
 async function openView(): Promise<VaultView> {
   const store = new VaultStore({ dbName: `form-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
   cleanup.push(() => store.close());
-  const profile = await store.createProfile('correct horse battery staple');
-  await profile.createVault('Personal');
+  const profile = valueOf(await store.createProfile('correct horse battery staple'));
+  valueOf(await profile.createVault('Personal'));
   const view = new VaultView(profile);
   await view.load();
   return view;

@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import type { KdfCost } from '../../../shared/crypto/kdf';
 import { addEntry } from '../../../shared/entries';
 import { createManualContext } from '../../../shared/entries/test-context';
+import { ok } from '../../../shared/result';
+import { valueOf } from '../../../shared/test-result';
 import { VaultStore, type UnlockedProfile } from './vault-db';
 import { VaultView } from './vault-view.svelte';
 
@@ -19,8 +21,8 @@ afterEach(async () => {
 async function unlocked(): Promise<UnlockedProfile> {
   const store = new VaultStore({ dbName: `view-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
   cleanup.push(() => store.close());
-  const profile = await store.createProfile('correct horse battery staple');
-  await profile.createVault('Personal');
+  const profile = valueOf(await store.createProfile('correct horse battery staple'));
+  valueOf(await profile.createVault('Personal'));
   return profile;
 }
 
@@ -34,7 +36,7 @@ it('opens the first vault, follows local and remote edits, and searches them', a
   expect(view.visible.map((e) => e.name)).toEqual(['GitHub']);
 
   // A remote peer's edit, applied as sync applies it: the list and the search follow.
-  const open = await profile.openVault(view.currentId ?? '');
+  const open = valueOf(await profile.openVault(view.currentId ?? ''));
   const remote = new Y.Doc();
   Y.applyUpdate(remote, Y.encodeStateAsUpdate(open.doc));
   const before = Y.encodeStateVector(remote);
@@ -57,8 +59,8 @@ it('deleting a vault stops its sync first, then opens the next one', async () =>
   const view = new VaultView(profile, { forget: async (id) => void forgotten.push(id) });
   await view.load();
   const first = view.currentId ?? '';
-  expect(await view.createVault('Team')).toBeNull();
-  expect(await view.deleteVault(first)).toBeNull();
+  expect(await view.createVault('Team')).toEqual(ok(undefined));
+  expect(await view.deleteVault(first)).toEqual(ok(undefined));
   expect(forgotten).toEqual([first]);
   expect(view.vaults.map((v) => v.name)).toEqual(['Team']);
   expect(view.current?.name).toBe('Team');

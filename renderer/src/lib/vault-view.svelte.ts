@@ -17,7 +17,8 @@ import {
   type NewEntryInput,
   type SearchIndex,
 } from '../../../shared/entries';
-import { fail, type Failure, type Result } from '../../../shared/result';
+import { fail, ok, type Failure, type Result } from '../../../shared/result';
+import type { VaultFailure } from '../../../shared/crypto/errors';
 import { DockerComparison } from './docker-compare.svelte';
 import { EntryChecks } from './entry-checks.svelte';
 import { SecretActions } from './secret-actions.svelte';
@@ -33,6 +34,9 @@ export type SaveResult = Result<Entry, EntryFailure | Failure<'locked'>>;
 
 /** Whether the open vault's changes are on disk: nothing changed yet, being written, written, or failed. */
 export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readonly<{ kind: 'failed'; message: string }>;
+
+/** Why a vault could not be created, renamed or deleted: the store's failure, or an unexpected one described. */
+export type VaultOpFailure = VaultFailure | Failure<'unexpected'>;
 
 /** How often the status badges are re-evaluated against the clock. */
 export const CLOCK_TICK_MS = 60_000;
@@ -88,7 +92,7 @@ export class VaultView {
 
   async load(): Promise<void> {
     try {
-      await this.refreshVaults();
+      if (!(await this.refreshVaults()).ok) return;
       const first = this.vaults.find((v) => v.problem === null);
       if (first) await this.switchTo(first.id);
     } catch (error) {
@@ -98,8 +102,15 @@ export class VaultView {
     }
   }
 
-  async refreshVaults(): Promise<void> {
-    this.vaults = await this.session.listVaults();
+  /** Reads the vault list again; a failure is also shown in `error`. */
+  async refreshVaults(): Promise<Result<void, VaultFailure>> {
+    const listed = await this.session.listVaults();
+    if (!listed.ok) {
+      this.error = listed.error.message;
+      return listed;
+    }
+    this.vaults = listed.value;
+    return ok(undefined);
   }
 
   async switchTo(id: string): Promise<void> {
@@ -108,8 +119,13 @@ export class VaultView {
     this.query = '';
     this.loading = true;
     try {
-      const vault = await this.session.openVault(id);
+      const opened = await this.session.openVault(id);
       if (this.currentId !== id) return;
+      if (!opened.ok) {
+        this.error = opened.error.message;
+        return;
+      }
+      const vault = opened.value;
       this.open = vault;
       this.unobserve = watchEntries(vault.doc, ({ list, index }) => {
         this.list = list;
@@ -170,40 +186,44 @@ export class VaultView {
     return this.list.entries.find((e) => e.id === id);
   }
 
-  async createVault(name: string): Promise<string | null> {
+  async createVault(name: string): Promise<Result<void, VaultOpFailure>> {
     return this.vaultOp(async () => {
       const created = await this.session.createVault(name);
-      await this.refreshVaults();
-      await this.switchTo(created.id);
+      if (!created.ok) return created;
+      const listed = await this.refreshVaults();
+      if (listed.ok) await this.switchTo(created.value.id);
+      return listed;
     });
   }
 
-  async renameVault(id: string, name: string): Promise<string | null> {
+  async renameVault(id: string, name: string): Promise<Result<void, VaultOpFailure>> {
     return this.vaultOp(async () => {
-      await this.session.renameVault(id, name);
-      await this.refreshVaults();
+      const renamed = await this.session.renameVault(id, name);
+      return renamed.ok ? this.refreshVaults() : renamed;
     });
   }
 
   /** Stops the vault's sync (its engine would keep writing into a deleted vault), then deletes it. */
-  async deleteVault(id: string): Promise<string | null> {
+  async deleteVault(id: string): Promise<Result<void, VaultOpFailure>> {
     return this.vaultOp(async () => {
       if (this.currentId === id) this.close();
       await this.sync?.forget(id);
-      await this.session.deleteVault(id);
-      await this.refreshVaults();
+      const deleted = await this.session.deleteVault(id);
+      if (!deleted.ok) return deleted;
+      const listed = await this.refreshVaults();
       const next = this.vaults.find((v) => v.problem === null);
       this.currentId = null;
       if (next) await this.switchTo(next.id);
+      return listed;
     });
   }
 
-  private async vaultOp(task: () => Promise<void>): Promise<string | null> {
+  // Store failures come back as data; anything else thrown (IndexedDB itself failing) is described too.
+  private async vaultOp(task: () => Promise<Result<void, VaultFailure>>): Promise<Result<void, VaultOpFailure>> {
     try {
-      await task();
-      return null;
+      return await task();
     } catch (error) {
-      return describeError(error);
+      return fail('unexpected', describeError(error));
     }
   }
 

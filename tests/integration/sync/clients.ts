@@ -1,4 +1,5 @@
 // Helpers that set up vaults with several linked devices and wait for replicas to converge.
+import { valueOf } from '../../../shared/test-result';
 import * as Y from 'yjs';
 import { contentOf, vectorOf } from '../../support/replicas';
 import { createVault, pullKeyGrants, showPairingCode, type NewVault } from '../../../shared/sync/link';
@@ -44,15 +45,17 @@ export async function linkDevice(
 ): Promise<readonly WireMemberRecord[]> {
   const pairing = startPairing(nodeRandom, systemClock.now());
   await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role);
-  const pulled = await pullKeyGrants({
-    relayUrl,
-    connect: connectNodeSocket,
-    device,
-    boxKeys: device.boxKeys,
-    verify: nodeVerify,
-    clock: systemClock,
-    pairings: [pairing],
-  });
+  const pulled = valueOf(
+    await pullKeyGrants({
+      relayUrl,
+      connect: connectNodeSocket,
+      device,
+      boxKeys: device.boxKeys,
+      verify: nodeVerify,
+      clock: systemClock,
+      pairings: [pairing],
+    }),
+  );
   const granted = pulled.vaults[0];
   if (!granted) throw new Error(`no grant for the linked device: ${JSON.stringify(pulled.refused)}`);
   return granted.members;

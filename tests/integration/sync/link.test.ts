@@ -1,5 +1,6 @@
 // Linking a device end to end: B shows its pairing code, A authorizes it and seals the vault key to it
 // with the pairing proof, B pulls the key and the vault; both see the same fingerprint. Status goes offline → pending → synced. Removing B cuts it off.
+import { valueOf } from '../../../shared/test-result';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { equalBytes } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
@@ -31,16 +32,18 @@ afterAll(async () => {
   removeDataDir(relay);
 });
 
-const pull = (device: TestDevice, pairings: readonly Pairing[]) =>
-  pullKeyGrants({
-    relayUrl: relay.url,
-    connect: connectNodeSocket,
-    device,
-    boxKeys: device.boxKeys,
-    verify: nodeVerify,
-    clock: systemClock,
-    pairings,
-  });
+const pull = async (device: TestDevice, pairings: readonly Pairing[]) =>
+  valueOf(
+    await pullKeyGrants({
+      relayUrl: relay.url,
+      connect: connectNodeSocket,
+      device,
+      boxKeys: device.boxKeys,
+      verify: nodeVerify,
+      clock: systemClock,
+      pairings,
+    }),
+  );
 
 test('link a device, sync both ways, then remove it', async () => {
   const deviceA = createTestDevice();

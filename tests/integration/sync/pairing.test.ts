@@ -2,6 +2,7 @@
 // vault, and an attacker who runs its own vault on the same relay. Before pairing, a grant from anyone
 // who knew the device code (public keys only) was imported; now only a grant proving a pairing this
 // device started, unused and unexpired, is.
+import { valueOf } from '../../../shared/test-result';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes } from '../../../shared/sync/codes';
 import { pullKeyGrants, showPairingCode } from '../../../shared/sync/link';
@@ -30,16 +31,18 @@ afterAll(async () => {
   await attacker.stop();
 });
 
-const pull = (device: TestDevice, pairings: readonly Pairing[], clock: Clock = systemClock) =>
-  pullKeyGrants({
-    relayUrl: relay().url,
-    connect: connectNodeSocket,
-    device,
-    boxKeys: device.boxKeys,
-    verify: nodeVerify,
-    clock,
-    pairings,
-  });
+const pull = async (device: TestDevice, pairings: readonly Pairing[], clock: Clock = systemClock) =>
+  valueOf(
+    await pullKeyGrants({
+      relayUrl: relay().url,
+      connect: connectNodeSocket,
+      device,
+      boxKeys: device.boxKeys,
+      verify: nodeVerify,
+      clock,
+      pairings,
+    }),
+  );
 
 const identityOf = (device: TestDevice) => ({ signing: device.publicKey, box: device.boxKeys.publicKey });
 

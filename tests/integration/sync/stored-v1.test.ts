@@ -18,6 +18,7 @@ import { loadDb, type DbDump } from '../../fixtures/idb-json';
 import { FIXTURE_ENTRIES, FIXTURE_KDF, FIXTURE_PASSPHRASE, FIXTURE_UNREACHABLE_RELAY } from '../../fixtures/store-v1';
 import { waitForDoc, waitSynced } from './harness';
 import { nodeSyncPorts, relayForSuite } from './renderer-suite';
+import { valueOf } from '../../../shared/test-result';
 
 type Fixture = Readonly<{ vaultId: string; pending: number; dump: DbDump }>;
 const fixture = JSON.parse(
@@ -32,7 +33,7 @@ async function openFixture(): Promise<{ dbName: string; store: VaultStore; sessi
   await loadDb(dbName, fixture.dump);
   const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
   cleanup.push(() => store.close());
-  return { dbName, store, session: await store.unlock(FIXTURE_PASSPHRASE) };
+  return { dbName, store, session: valueOf(await store.unlock(FIXTURE_PASSPHRASE)) };
 }
 
 /** The entries of a vault as sorted `registry username secret` lines. */
@@ -45,15 +46,15 @@ const expected = FIXTURE_ENTRIES.map((e) => e.join(' ')).sort();
 test('a store written by version 1 unlocks, reads its entries and queue, and syncs through a relay', async () => {
   const { dbName, store, session } = await openFixture();
   expect(session.settings).toEqual({ autoLockMinutes: 5 });
-  const vaults = await session.listVaults();
+  const vaults = valueOf(await session.listVaults());
   expect(vaults.map((v) => [v.name, v.problem]).sort()).toEqual([
     ['Never synced', null],
     ['Team', null],
   ]);
-  const vault = await session.openVault(fixture.vaultId);
+  const vault = valueOf(await session.openVault(fixture.vaultId));
   expect(credentials(vault.doc)).toEqual(expected);
 
-  const state = await session.syncState(fixture.vaultId);
+  const state = valueOf(await session.syncState(fixture.vaultId));
   expect(await state.settings()).toEqual({ relayUrl: FIXTURE_UNREACHABLE_RELAY, enabled: true });
   const stored = await state.storage.load();
   expect(stored.pending).toHaveLength(fixture.pending);
@@ -79,18 +80,18 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
   expect(engine.pendingCount()).toBe(0);
 
   const other = new VaultStore({ dbName: `other-${Math.random()}`, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
-  const b = await other.createProfile('second device');
+  const b = valueOf(await other.createProfile('second device'));
   const hub = new SyncHub(b, ports, () => undefined);
   cleanup.push(async () => {
     await hub.stop();
     await other.close();
   });
   const fingerprint = await engine.authorizeDevice(hub.startPairing().code);
-  expect(await hub.receive(suite.relay().url)).toEqual({
+  expect(valueOf(await hub.receive(suite.relay().url))).toEqual({
     imported: [{ vaultId: fixture.vaultId, fingerprint }],
     refused: [],
   });
-  const docB = (await b.openVault(fixture.vaultId)).doc;
+  const docB = valueOf(await b.openVault(fixture.vaultId)).doc;
   await waitForDoc(docB, () => listEntries(docB).entries.length === expected.length);
   expect(credentials(docB)).toEqual(expected);
 
@@ -107,18 +108,18 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
 
   const again = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: FIXTURE_KDF });
   cleanup.push(() => again.close());
-  const reopened = await again.unlock(FIXTURE_PASSPHRASE);
-  expect(credentials((await reopened.openVault(fixture.vaultId)).doc)).toContain('gcr.io written-after new');
-  const reloaded = await (await reopened.syncState(fixture.vaultId)).storage.load();
+  const reopened = valueOf(await again.unlock(FIXTURE_PASSPHRASE));
+  expect(credentials(valueOf(await reopened.openVault(fixture.vaultId)).doc)).toContain('gcr.io written-after new');
+  const reloaded = await valueOf(await reopened.syncState(fixture.vaultId)).storage.load();
   expect(reloaded.pending).toEqual([]);
   expect(reloaded.cursor?.head).toBeGreaterThan(0);
 
   // Read old, write new: settings, cursor and queue written now are record kinds of shared/crypto/seal.
-  const state2 = await reopened.syncState(fixture.vaultId);
+  const state2 = valueOf(await reopened.syncState(fixture.vaultId));
   const { key, epoch } = { key: state2.vaultKey.key.slice(), epoch: state2.vaultKey.epoch };
   await state2.saveSettings({ relayUrl: suite.relay().url, enabled: true });
   const offline = createSyncEngine({
-    doc: (await reopened.openVault(fixture.vaultId)).doc,
+    doc: valueOf(await reopened.openVault(fixture.vaultId)).doc,
     vaultId: fixture.vaultId,
     vaultKey: state2.vaultKey,
     device: await reopened.deviceSigner(),

@@ -33,9 +33,9 @@ export class ReceiveFlow {
     this.message = null;
     const result = await this.sync.receive(this.relayUrl);
     this.busy = false;
-    if (typeof result === 'string') this.message = result;
-    else if (result.imported.length > 0) this.received = result.imported;
-    else if (result.refused.length > 0) this.message = describeRefused(result.refused);
+    if (!result.ok) this.message = result.error.message;
+    else if (result.value.imported.length > 0) this.received = result.value.imported;
+    else if (result.value.refused.length > 0) this.message = describeRefused(result.value.refused);
     else {
       this.message =
         'No vault was shared with this device yet: paste the code above into Link device on the other device first.';

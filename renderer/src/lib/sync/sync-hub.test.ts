@@ -7,6 +7,7 @@ import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync
 import { VaultStore, type UnlockedProfile } from '../vault-db';
 import { SyncHub, type VaultSyncView } from './sync-hub';
 import { describeIndicator } from './sync-status';
+import { valueOf } from '../../../../shared/test-result';
 
 // The hub with the renderer's store (fake IndexedDB) and WebCrypto, against a real relay process.
 
@@ -20,7 +21,7 @@ type Waiter = (vaultId: string, text: string) => Promise<void>;
 
 async function device(): Promise<Device> {
   const store = new VaultStore({ dbName: `hub-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  const session = await store.createProfile('pw');
+  const session = valueOf(await store.createProfile('pw'));
   const views = new Map<string, VaultSyncView>();
   const waiting = new Set<() => void>();
   const hub = new SyncHub(session, ports, (id, view) => {
@@ -71,8 +72,8 @@ describe('sync hub', () => {
   it('syncs a vault, links a second device that receives it, and survives a restart of the hub', async () => {
     const a = await device();
     const b = await device();
-    const vault = await a.session.createVault('Team');
-    const docA = (await a.session.openVault(vault.id)).doc;
+    const vault = valueOf(await a.session.createVault('Team'));
+    const docA = valueOf(await a.session.openVault(vault.id)).doc;
     put(docA, 'before');
     await a.hub.start();
     expect(a.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
@@ -87,18 +88,17 @@ describe('sync hub', () => {
     expect(await a.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: true })).toEqual(ok(undefined));
     await a.waitFor(vault.id, 'Synced');
 
-    expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [], refused: [] });
+    expect(await b.hub.receive(suite.relay().url)).toEqual(ok({ imported: [], refused: [] }));
     expect(await a.hub.link(vault.id, 'rv2-typo')).toMatchObject({ ok: false, error: { message: /error 4012/ } });
     const linked = await a.hub.link(vault.id, b.hub.startPairing().code);
     if (!linked.ok) throw new Error(linked.error.message);
-    expect(await b.hub.receive(suite.relay().url)).toEqual({
-      imported: [{ vaultId: vault.id, fingerprint: linked.value }],
-      refused: [],
-    });
+    expect(await b.hub.receive(suite.relay().url)).toEqual(
+      ok({ imported: [{ vaultId: vault.id, fingerprint: linked.value }], refused: [] }),
+    );
     // The grant stays on the relay and its pairing is used: a vault already here is not reported again.
-    expect(await b.hub.receive(suite.relay().url)).toEqual({ imported: [], refused: [] });
-    expect((await b.session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
-    const docB = (await b.session.openVault(vault.id)).doc;
+    expect(await b.hub.receive(suite.relay().url)).toEqual(ok({ imported: [], refused: [] }));
+    expect(valueOf(await b.session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
+    const docB = valueOf(await b.session.openVault(vault.id)).doc;
     await waitForEntry(docB, 'before');
     await b.waitFor(vault.id, 'Synced');
 
@@ -108,7 +108,7 @@ describe('sync hub', () => {
     // A stops (as on lock), edits wait in its store; a new hub sends them.
     await a.hub.stop();
     put(docA, 'while-stopped');
-    await (await a.session.openVault(vault.id)).flush();
+    await valueOf(await a.session.openVault(vault.id)).flush();
     const again = new SyncHub(a.session, ports, () => undefined);
     cleanup.push(() => again.stop());
     await again.start();
@@ -118,6 +118,6 @@ describe('sync hub', () => {
     expect(await b.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: false })).toEqual(ok(undefined));
     expect(b.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
     await b.hub.forget(vault.id);
-    await b.session.deleteVault(vault.id);
+    valueOf(await b.session.deleteVault(vault.id));
   });
 });

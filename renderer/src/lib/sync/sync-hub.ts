@@ -5,7 +5,7 @@
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
-import type { RefusedGrant } from '../../../../shared/sync/link';
+import type { PulledVault, RefusedGrant } from '../../../../shared/sync/link';
 import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
 import { fail, ok, type Failure, type Result } from '../../../../shared/result';
@@ -17,7 +17,7 @@ import {
   type UnlockedProfile,
   type VaultSyncState,
 } from '../vault-db';
-import { describeSyncFailure, toIndicator, type SyncIndicator } from './sync-status';
+import { describeOneShotFailure, describeSyncFailure, toIndicator, type SyncIndicator } from './sync-status';
 
 /** How the hub reaches the network and the clock (the browser's in the app; Node's in tests). */
 export type SyncPorts = Readonly<{
@@ -67,7 +67,10 @@ export class SyncHub {
   async start(): Promise<void> {
     this.session.onLock(() => this.stop());
     const vaults = await this.session.listVaults();
-    await Promise.all(vaults.filter((v) => v.problem === null).map((v) => this.serial(v.id, () => this.launch(v.id))));
+    if (!vaults.ok) return; // locked meanwhile: nothing to start
+    await Promise.all(
+      vaults.value.filter((v) => v.problem === null).map((v) => this.serial(v.id, () => this.launch(v.id))),
+    );
   }
 
   /** Stops every engine (before the session locks, or as it does). */
@@ -124,10 +127,11 @@ export class SyncHub {
       try {
         await this.halt(vaultId);
         const state = await this.session.syncState(vaultId);
+        if (!state.ok) return fail(code, state.error.message);
         try {
-          await change(state);
+          await change(state.value);
         } finally {
-          state.wipe();
+          state.value.wipe();
         }
         await this.launch(vaultId);
         return ok(undefined);
@@ -154,37 +158,60 @@ export class SyncHub {
   }
 
   /** Fetches the vaults other devices shared with this one from `relayUrl`, adds and starts syncing them. */
-  async receive(relayUrl: string): Promise<Received> {
-    const settings = validateSyncSettings({ relayUrl, enabled: true });
+  async receive(relayUrl: string): Promise<Result<Received, Failure<'receive-failed'>>> {
+    try {
+      return await this.receiveFrom(validateSyncSettings({ relayUrl, enabled: true }));
+    } catch (error) {
+      return fail('receive-failed', describeSyncFailure(error));
+    }
+  }
+
+  private async receiveFrom(settings: SyncSettings): Promise<Result<Received, Failure<'receive-failed'>>> {
     const { connect, verify, clock } = this.ports;
     const pairings = [...this.pairings.values()];
     const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock, pairings });
+    if (!pulled.ok) return fail('receive-failed', describeOneShotFailure(pulled.error));
     // A pairing is used once: whatever it brought is taken now, a later grant proving it is refused.
-    const used = new Set(pulled.vaults.map((vault) => vault.pairingId));
+    const used = new Set(pulled.value.vaults.map((vault) => vault.pairingId));
     this.forgetPairings((pairing) => used.has(pairing.id));
-    const imported: ReceivedVault[] = [];
     const present = await this.session.listVaults();
-    const names = new Set(present.map((v) => v.name));
+    if (!present.ok) return fail('receive-failed', present.error.message);
+    const names = new Set(present.value.map((v) => v.name));
     // A grant this device already used (its vault is here) is not news; anything else refused is listed.
-    const here = new Set(present.map((v) => v.id));
-    const refused = pulled.refused.filter((grant) => !here.has(grant.vaultId));
-    for (const vault of pulled.vaults) {
+    const here = new Set(present.value.map((v) => v.id));
+    const refused = pulled.value.refused.filter((grant) => !here.has(grant.vaultId));
+    const imported: ReceivedVault[] = [];
+    for (const vault of pulled.value.vaults) {
       let name = LINKED_VAULT_NAME;
       for (let n = 2; names.has(name); n++) name = `${LINKED_VAULT_NAME} ${n}`;
-      const added = await this.session.importVault(vault.vaultId, vault.vaultKey, name);
-      if (!added) continue;
+      const added = await this.addReceived(vault, name, settings);
+      if (!added.ok) return added;
+      if (!added.value) continue;
       names.add(name);
-      const state = await this.session.syncState(vault.vaultId);
-      try {
-        await state.initialize(vault.members);
-        await state.saveSettings(settings);
-      } finally {
-        state.wipe();
-      }
-      await this.serial(vault.vaultId, () => this.launch(vault.vaultId));
       imported.push({ vaultId: vault.vaultId, fingerprint: vault.fingerprint });
     }
-    return { imported, refused };
+    return ok({ imported, refused });
+  }
+
+  // Imports one received vault under `name`, stores its member log and settings, and starts its engine.
+  private async addReceived(
+    vault: PulledVault,
+    name: string,
+    settings: SyncSettings,
+  ): Promise<Result<boolean, Failure<'receive-failed'>>> {
+    const added = await this.session.importVault(vault.vaultId, vault.vaultKey, name);
+    if (!added.ok) return fail('receive-failed', added.error.message);
+    if (!added.value) return ok(false);
+    const state = await this.session.syncState(vault.vaultId);
+    if (!state.ok) return fail('receive-failed', state.error.message);
+    try {
+      await state.value.initialize(vault.members);
+      await state.value.saveSettings(settings);
+    } finally {
+      state.value.wipe();
+    }
+    await this.serial(vault.vaultId, () => this.launch(vault.vaultId));
+    return ok(true);
   }
 
   // One settings change / start / stop at a time per vault.
@@ -204,8 +231,10 @@ export class SyncHub {
 
   private async launch(vaultId: string): Promise<void> {
     if (this.stopped || this.running.has(vaultId)) return;
-    const state = await this.session.syncState(vaultId);
+    const opened = await this.session.syncState(vaultId);
     let settings = DEFAULT_SYNC_SETTINGS;
+    if (!opened.ok) return this.showError(vaultId, settings, opened.error.message);
+    const state = opened.value;
     try {
       settings = await state.settings();
       if (!settings.enabled) {
@@ -214,7 +243,12 @@ export class SyncHub {
       }
       const device = await this.deviceSigner();
       if (!(await state.hasCursor())) await state.initialize([await createGenesisRecord(vaultId, device)]);
-      const vault = await this.session.openVault(vaultId);
+      const opening = await this.session.openVault(vaultId);
+      if (!opening.ok) {
+        state.wipe();
+        return this.showError(vaultId, settings, opening.error.message);
+      }
+      const vault = opening.value;
       const engine = createSyncEngine({
         doc: vault.doc,
         vaultId,
@@ -234,8 +268,12 @@ export class SyncHub {
       if (this.stopped) await this.halt(vaultId);
     } catch (error) {
       state.wipe();
-      this.onChange(vaultId, { settings, indicator: { kind: 'error', message: describeSyncFailure(error) } });
+      this.showError(vaultId, settings, describeSyncFailure(error));
     }
+  }
+
+  private showError(vaultId: string, settings: SyncSettings, message: string): void {
+    this.onChange(vaultId, { settings, indicator: { kind: 'error', message } });
   }
 
   // Reports the engine's status, and its pending count after local edits (offline edits change the count

@@ -3,7 +3,6 @@ import type { SyncSettings, UnlockedProfile } from '../vault-db';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
 import type { Failure, Result } from '../../../../shared/result';
 import { OFF_VIEW, SyncHub, type Received, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
-import { describeSyncFailure } from './sync-status';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -59,12 +58,8 @@ export class SyncManager {
     return this.hub.forget(vaultId);
   }
 
-  /** Receives shared vaults; resolves to what was added, or an error message. */
-  async receive(relayUrl: string): Promise<Received | string> {
-    try {
-      return await this.hub.receive(relayUrl);
-    } catch (error) {
-      return describeSyncFailure(error);
-    }
+  /** Receives shared vaults; what was added, or why not. */
+  receive(relayUrl: string): Promise<Result<Received, Failure<'receive-failed'>>> {
+    return this.hub.receive(relayUrl);
   }
 }

@@ -1,6 +1,6 @@
 // What the sync status indicator says, from the engine's status and its pending count.
 import { isVaultError } from '../../../../shared/crypto/errors';
-import { errorCodes, SyncProtocolError, type SyncError } from '../../../../shared/sync/codes';
+import { errorCodes, SyncProtocolError, type SyncError, type SyncFailure } from '../../../../shared/sync/codes';
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 
 /**
@@ -90,6 +90,11 @@ const sentences: Partial<Record<number, string>> = {
 /** A sentence for a sync error: known codes in plain words, others with the engine's message. */
 export function describeSyncError(error: SyncError): string {
   return sentences[error.code] ?? `Sync error ${error.code}: ${error.message}`;
+}
+
+/** A sentence for a one-shot operation's failure: known codes in plain words, others with the engine's message. */
+export function describeOneShotFailure(failure: SyncFailure): string {
+  return sentences[failure.number] ?? failure.message;
 }
 
 /** A sentence for anything a sync operation threw: store errors and protocol errors keep their words. */

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { VaultStore } from './vault-store';
+import { valueOf } from '../../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const cleanup: (() => Promise<void>)[] = [];
@@ -97,11 +98,11 @@ describe('IndexedDB holds no plaintext', () => {
     const dbName = `plaintext-test-${Math.random()}`;
     const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: fastKdf, compactEvery: 5 });
     cleanup.push(() => store.close());
-    const session = await store.createProfile(plaintexts.passphrase);
-    const vault = await session.createVault(plaintexts.vaultName);
-    const second = await session.createVault('Second vault');
-    await session.renameVault(second.id, plaintexts.renamedVault);
-    const open = await session.openVault(vault.id);
+    const session = valueOf(await store.createProfile(plaintexts.passphrase));
+    const vault = valueOf(await session.createVault(plaintexts.vaultName));
+    const second = valueOf(await session.createVault('Second vault'));
+    valueOf(await session.renameVault(second.id, plaintexts.renamedVault));
+    const open = valueOf(await session.openVault(vault.id));
     const entry = new Y.Map<unknown>();
     open.entries.set('entry-1', entry);
     entry.set('registry', plaintexts.registry);
@@ -110,8 +111,8 @@ describe('IndexedDB holds no plaintext', () => {
     entry.set('notes', plaintexts.note);
     for (let i = 0; i < 7; i++) entry.set('updatedAt', i); // enough updates for a compaction: snapshot and log both hold data
     await open.flush();
-    await session.updateSettings({ autoLockMinutes: 3 });
-    const sync = await session.syncState(vault.id);
+    valueOf(await session.updateSettings({ autoLockMinutes: 3 }));
+    const sync = valueOf(await session.syncState(vault.id));
     await sync.saveSettings({ relayUrl: plaintexts.relay, enabled: true });
     const author = btoa(String.fromCharCode(...session.identity.signing));
     const b64 = (n: number) => btoa('\u0001'.repeat(n));
@@ -131,8 +132,15 @@ describe('IndexedDB holds no plaintext', () => {
     expect(dump.vaults).toHaveLength(2);
     expect(leaks(dump, [...Object.values(plaintexts), 'Second vault', 'autoLockMinutes', 'entries'])).toEqual([]);
 
-    const reopened = await store.unlock(plaintexts.passphrase);
-    expect((await reopened.listVaults()).map((v) => v.name)).toEqual([plaintexts.vaultName, plaintexts.renamedVault]);
-    expect((await reopened.openVault(vault.id)).entries.get('entry-1')?.get('secret')).toBe(plaintexts.secret);
+    const reopened = valueOf(await store.unlock(plaintexts.passphrase));
+    expect(valueOf(await reopened.listVaults()).map((v) => v.name)).toEqual([
+      plaintexts.vaultName,
+      plaintexts.renamedVault,
+    ]);
+    expect(
+      valueOf(await reopened.openVault(vault.id))
+        .entries.get('entry-1')
+        ?.get('secret'),
+    ).toBe(plaintexts.secret);
   });
 });

@@ -2,12 +2,14 @@ import 'fake-indexeddb/auto';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { isVaultError } from '../../../../shared/crypto/errors';
+import type { VaultFailure } from '../../../../shared/crypto/errors';
+import type { Result } from '../../../../shared/result';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { unlockProfileKeys, unwrapVaultKey } from '../../../../shared/crypto/profile-keys';
 import { tryOpenRecord } from '../../../../shared/crypto/seal';
 import { PROFILE_ROW_ID, RegvaultDb, type ProfileRow, type VaultRow } from './db';
 import { VaultStore } from './vault-store';
+import { failureOf, valueOf } from '../../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -31,11 +33,11 @@ function setup() {
 
 /** A profile with two vaults holding one entry each, as an attacker's copy would capture it. */
 async function profileWithVaults(make: () => VaultStore) {
-  const session = await make().createProfile('old passphrase');
+  const session = valueOf(await make().createProfile('old passphrase'));
   const ids: string[] = [];
   for (const name of ['Work', 'Home']) {
-    const created = await session.createVault(name);
-    const vault = await session.openVault(created.id);
+    const created = valueOf(await session.createVault(name));
+    const vault = valueOf(await session.openVault(created.id));
     vault.entries.set('e1', new Y.Map(Object.entries({ registry: `${name}.example`, username: name })));
     await vault.flush();
     ids.push(created.id);
@@ -72,12 +74,8 @@ async function openedBy(raw: RegvaultDb, masterKey: Uint8Array): Promise<string[
   return opened;
 }
 
-async function expectWrongPassphrase(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isVaultError(error, 'wrong-passphrase')).toBe(true);
+async function expectWrongPassphrase(promise: Promise<Result<unknown, VaultFailure>>): Promise<void> {
+  expect(failureOf(await promise).code).toBe('wrong-passphrase');
 }
 
 describe('change passphrase with key rotation', () => {
@@ -86,7 +84,7 @@ describe('change passphrase with key rotation', () => {
     const { session } = await profileWithVaults(make);
     const before = await copyOf(raw);
     expect((await session.changePassphrase('old passphrase', 'new passphrase')).ok).toBe(true);
-    const later = await session.createVault('Later');
+    const later = valueOf(await session.createVault('Later'));
     const oldKey = await masterKeyOf(before.profile, 'old passphrase');
     // This is what the dialog warns about, and what "also rotate keys" closes.
     expect(await openedBy(raw, oldKey)).toHaveLength(2 + 3);
@@ -101,8 +99,8 @@ describe('change passphrase with key rotation', () => {
     const before = await copyOf(raw);
     expect((await session.changePassphrase('old passphrase', 'new passphrase', true)).ok).toBe(true);
     // The session goes on under the new master key: a vault created now is wrapped under it too.
-    const later = await session.createVault('Later');
-    await session.updateSettings({ autoLockMinutes: 7 });
+    const later = valueOf(await session.createVault('Later'));
+    valueOf(await session.updateSettings({ autoLockMinutes: 7 }));
 
     const oldKey = await masterKeyOf(before.profile, 'old passphrase');
     expect(await openedBy(raw, oldKey)).toEqual([]);
@@ -122,15 +120,19 @@ describe('change passphrase with key rotation', () => {
     await session.lock();
 
     await expectWrongPassphrase(make().unlock('old passphrase'));
-    const reopened = await make().unlock('new passphrase');
+    const reopened = valueOf(await make().unlock('new passphrase'));
     expect(reopened.identity).toEqual(identity);
     expect(reopened.settings).toEqual({ autoLockMinutes: 7 });
-    expect((await reopened.listVaults()).map((v) => [v.name, v.problem])).toEqual([
+    expect(valueOf(await reopened.listVaults()).map((v) => [v.name, v.problem])).toEqual([
       ['Home', null],
       ['Later', null],
       ['Work', null],
     ]);
-    expect((await reopened.openVault(work)).entries.get('e1')?.toJSON()).toEqual({
+    expect(
+      valueOf(await reopened.openVault(work))
+        .entries.get('e1')
+        ?.toJSON(),
+    ).toEqual({
       registry: 'Work.example',
       username: 'Work',
     });
@@ -158,9 +160,9 @@ describe('change passphrase with key rotation', () => {
     expect(await copyOf(raw)).toEqual(before);
     await session.lock();
     await expectWrongPassphrase(make().unlock('new passphrase'));
-    const reopened = await make().unlock('old passphrase');
-    expect((await reopened.listVaults()).every((v) => v.problem === null)).toBe(true);
-    for (const id of ids) expect((await reopened.openVault(id)).entries.size).toBe(1);
+    const reopened = valueOf(await make().unlock('old passphrase'));
+    expect(valueOf(await reopened.listVaults()).every((v) => v.problem === null)).toBe(true);
+    for (const id of ids) expect(valueOf(await reopened.openVault(id)).entries.size).toBe(1);
   });
 
   it('refuses a wrong current passphrase and changes nothing', async () => {

@@ -9,6 +9,7 @@ import type { WireEnvelope, WireMemberRecord } from '../../../../shared/sync/wir
 import { RegvaultDb } from './db';
 import { DEFAULT_SYNC_SETTINGS } from './sync-records';
 import { VaultStore } from './vault-store';
+import { valueOf } from '../../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const cleanup: (() => Promise<void>)[] = [];
@@ -24,8 +25,8 @@ async function setup() {
     () => store.close(),
     async () => raw.close(),
   );
-  const session = await store.createProfile('pw');
-  const vault = await session.createVault('Team');
+  const session = valueOf(await store.createProfile('pw'));
+  const vault = valueOf(await session.createVault('Team'));
   return { session, raw, vaultId: vault.id };
 }
 
@@ -62,10 +63,10 @@ async function dump(raw: RegvaultDb): Promise<string> {
 describe('vault sync state', () => {
   it('starts off, stores the relay URL and switch sealed, and refuses a non-WebSocket URL', async () => {
     const { session, raw, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     expect(await state.settings()).toEqual(DEFAULT_SYNC_SETTINGS);
     await state.saveSettings({ relayUrl: ' wss://relay.acme.internal:8443 ', enabled: true });
-    expect(await (await session.syncState(vaultId)).settings()).toEqual({
+    expect(await valueOf(await session.syncState(vaultId)).settings()).toEqual({
       relayUrl: 'wss://relay.acme.internal:8443',
       enabled: true,
     });
@@ -78,7 +79,7 @@ describe('vault sync state', () => {
 
   it('refuses plain ws:// to another machine and says to use wss://; accepts it to this machine', async () => {
     const { session, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     for (const relayUrl of ['ws://relay.example.com:8787', 'ws://192.168.1.20:8787', 'ws://[fe80::1]:8787'])
       await expect(state.saveSettings({ relayUrl, enabled: true })).rejects.toSatisfy(
         (e) => isVaultError(e, 'invalid-settings') && /only to this machine.*Use wss:\/\//.test(e.message),
@@ -97,7 +98,7 @@ describe('vault sync state', () => {
 
   it('persists the cursor and the queue atomically, sealed and bound to their place', async () => {
     const { session, raw, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     expect(await state.storage.load()).toEqual({ cursor: null, pending: [] });
     const members = [member(vaultId, 0)];
     const cursor: SyncCursor = {
@@ -110,7 +111,7 @@ describe('vault sync state', () => {
     };
     await state.storage.commit({ cursor, append: [envelope(vaultId, 1), envelope(vaultId, 2)] });
     await state.storage.commit({ remove: [1] });
-    const loaded = await (await session.syncState(vaultId)).storage.load();
+    const loaded = await valueOf(await session.syncState(vaultId)).storage.load();
     expect(loaded.cursor).toEqual(cursor);
     expect(loaded.pending).toEqual([envelope(vaultId, 2)]);
     expect(await dump(raw)).not.toContain(b64(32));
@@ -125,7 +126,7 @@ describe('vault sync state', () => {
 
   it('keeps the first cursor, and on another relay starts over from the genesis record', async () => {
     const { session, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     await state.saveSettings({ relayUrl: 'wss://one.example:1', enabled: true });
     await state.initialize([member(vaultId, 0)]);
     await state.initialize([member(vaultId, 5)]);
@@ -146,7 +147,7 @@ describe('vault sync state', () => {
 
   it('resets the cursor after a fatal sync error, keeping the counter and the queue of unsent changes', async () => {
     const { session, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     await state.resetCursor();
     expect((await state.storage.load()).cursor).toBeNull();
     const grown = { head: 9, counter: 4, snapshotSeq: 3, authors: { a: 1 }, vector: new Uint8Array([9]) };
@@ -163,19 +164,19 @@ describe('vault sync state', () => {
 
   it('deletes a vault with its sync rows, and imports a received vault once', async () => {
     const { session, raw, vaultId } = await setup();
-    const state = await session.syncState(vaultId);
+    const state = valueOf(await session.syncState(vaultId));
     await state.saveSettings({ relayUrl: 'wss://one.example:1', enabled: true });
     await state.storage.commit({ append: [envelope(vaultId, 1)] });
-    await session.deleteVault(vaultId);
+    valueOf(await session.deleteVault(vaultId));
     expect(await raw.syncState.count()).toBe(0);
     expect(await raw.syncPending.count()).toBe(0);
 
     const key = { epoch: 0, key: nacl.randomBytes(32) };
     const id = 'AbCdEfGhIjKlMnOpQrStUv';
-    expect((await session.importVault(id, key, 'Linked vault'))?.name).toBe('Linked vault');
-    expect(await session.importVault(id, key, 'Other')).toBeNull();
-    expect((await session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
-    expect((await session.syncState(id)).vaultKey.key).toEqual(key.key);
+    expect(valueOf(await session.importVault(id, key, 'Linked vault'))?.name).toBe('Linked vault');
+    expect(valueOf(await session.importVault(id, key, 'Other'))).toBeNull();
+    expect(valueOf(await session.listVaults()).map((v) => v.name)).toEqual(['Linked vault']);
+    expect(valueOf(await session.syncState(id)).vaultKey.key).toEqual(key.key);
   });
 
   it('shows a pairing code of its public keys and the secret, and signs with the identity key through WebCrypto', async () => {
@@ -191,12 +192,12 @@ describe('vault sync state', () => {
     const sig = await signer.sign(message);
     expect(nacl.sign.detached.verify(message, sig, session.identity.signing)).toBe(true);
     await session.lock();
-    await expect(signer.sign(message)).rejects.toThrow(/locked/);
+    await expect(signer.sign(message)).rejects.toSatisfy((e) => isVaultError(e, 'locked'));
   });
 
   it('runs lock listeners after the keys are wiped and before the documents close (sync stops there)', async () => {
     const { session, vaultId } = await setup();
-    const vault = await session.openVault(vaultId);
+    const vault = valueOf(await session.openVault(vaultId));
     let seen: readonly boolean[] = [];
     session.onLock(async () => {
       await Promise.resolve();

@@ -1,11 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { isVaultError } from '../../../../shared/crypto/errors';
+import type { VaultFailure } from '../../../../shared/crypto/errors';
+import type { Result } from '../../../../shared/result';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { RegvaultDb } from './db';
 import type { UnlockedProfile } from './unlocked-profile';
 import { VaultStore } from './vault-store';
+import { valueOf, failureOf } from '../../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 let dbCounter = 0;
@@ -24,18 +26,12 @@ async function setup() {
   };
   const raw = new RegvaultDb(dbName);
   cleanup.push(async () => raw.close());
-  const session = await make().createProfile('pw');
-  return { make, raw, session, reopen: async () => (await session.lock(), make().unlock('pw')) };
+  const session = valueOf(await make().createProfile('pw'));
+  return { make, raw, session, reopen: async () => (await session.lock(), valueOf(await make().unlock('pw'))) };
 }
 
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVaultError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a VaultError');
+async function errorOf<T>(promise: Promise<Result<T, VaultFailure>>): Promise<VaultFailure> {
+  return failureOf(await promise);
 }
 
 function flip(bytes: Uint8Array, at = bytes.length - 1): Uint8Array {
@@ -45,7 +41,7 @@ function flip(bytes: Uint8Array, at = bytes.length - 1): Uint8Array {
 }
 
 async function addEntry(session: UnlockedProfile, vaultId: string, entryId: string, registry: string) {
-  const vault = await session.openVault(vaultId);
+  const vault = valueOf(await session.openVault(vaultId));
   vault.entries.set(entryId, new Y.Map(Object.entries({ registry, username: `${entryId}-user` })));
   await vault.flush();
 }
@@ -53,19 +49,19 @@ async function addEntry(session: UnlockedProfile, vaultId: string, entryId: stri
 describe('vaults', () => {
   it('creates, lists by name, renames and deletes', async () => {
     const { session, raw, reopen } = await setup();
-    const b = await session.createVault('  Beta team ');
-    const a = await session.createVault('Alpha');
+    const b = valueOf(await session.createVault('  Beta team '));
+    const a = valueOf(await session.createVault('Alpha'));
     expect(b.name).toBe('Beta team');
-    expect((await session.listVaults()).map((v) => v.name)).toEqual(['Alpha', 'Beta team']);
-    await session.renameVault(a.id, 'Zulu');
+    expect(valueOf(await session.listVaults()).map((v) => v.name)).toEqual(['Alpha', 'Beta team']);
+    valueOf(await session.renameVault(a.id, 'Zulu'));
     await addEntry(session, b.id, 'e1', 'docker.io');
     const next = await reopen();
-    expect((await next.listVaults()).map((v) => [v.name, v.createdAt])).toEqual([
+    expect(valueOf(await next.listVaults()).map((v) => [v.name, v.createdAt])).toEqual([
       ['Beta team', b.createdAt],
       ['Zulu', a.createdAt],
     ]);
-    await next.deleteVault(b.id);
-    expect((await next.listVaults()).map((v) => v.id)).toEqual([a.id]);
+    valueOf(await next.deleteVault(b.id));
+    expect(valueOf(await next.listVaults()).map((v) => v.id)).toEqual([a.id]);
     expect(await raw.updates.count()).toBe(0);
     expect((await errorOf(next.openVault(b.id))).code).toBe('vault-not-found');
   });
@@ -78,26 +74,28 @@ describe('vaults', () => {
 
   it('gives one document per vault while the session lasts, and keeps edits across sessions', async () => {
     const { session, reopen } = await setup();
-    const { id } = await session.createVault('V');
+    const { id } = valueOf(await session.createVault('V'));
     const [first, second] = await Promise.all([session.openVault(id), session.openVault(id)]);
-    expect(first).toBe(second);
+    expect(valueOf(first)).toBe(valueOf(second));
     await addEntry(session, id, 'e1', 'quay.io');
     const next = await reopen();
-    expect((await next.openVault(id)).entries.toJSON()).toEqual({ e1: { registry: 'quay.io', username: 'e1-user' } });
+    expect(valueOf(await next.openVault(id)).entries.toJSON()).toEqual({
+      e1: { registry: 'quay.io', username: 'e1-user' },
+    });
   });
 });
 
 describe('damage is named and isolated', () => {
   it('lists a vault whose name record is damaged, and it still opens; rename repairs it', async () => {
     const { session, raw, reopen } = await setup();
-    const good = await session.createVault('Good');
-    const bad = await session.createVault('Bad');
+    const good = valueOf(await session.createVault('Good'));
+    const bad = valueOf(await session.createVault('Bad'));
     await addEntry(session, bad.id, 'e1', 'ghcr.io');
     const row = await raw.vaults.get(bad.id);
     await raw.vaults.update(bad.id, { sealedMeta: flip(row?.sealedMeta ?? new Uint8Array()) });
 
     const next = await reopen();
-    const list = await next.listVaults();
+    const list = valueOf(await next.listVaults());
     expect(list.map((v) => v.name)).toEqual(['Good', null]);
     expect(list[1]?.problem).toMatchObject({
       code: 'damaged',
@@ -106,15 +104,19 @@ describe('damage is named and isolated', () => {
     });
     expect(list[1]?.problem?.message).toContain(`name and details of vault ${bad.id}`);
     expect(next.problems).toHaveLength(1);
-    expect((await next.openVault(bad.id)).entries.get('e1')?.get('registry')).toBe('ghcr.io');
-    await next.renameVault(bad.id, 'Repaired');
-    expect((await next.listVaults()).map((v) => v.name)).toEqual([good.name, 'Repaired']);
+    expect(
+      valueOf(await next.openVault(bad.id))
+        .entries.get('e1')
+        ?.get('registry'),
+    ).toBe('ghcr.io');
+    valueOf(await next.renameVault(bad.id, 'Repaired'));
+    expect(valueOf(await next.listVaults()).map((v) => v.name)).toEqual([good.name, 'Repaired']);
   });
 
   it('refuses to open a vault whose key is damaged, naming it, while other vaults open', async () => {
     const { session, raw, reopen } = await setup();
-    const good = await session.createVault('Good');
-    const bad = await session.createVault('Bad');
+    const good = valueOf(await session.createVault('Good'));
+    const bad = valueOf(await session.createVault('Bad'));
     await addEntry(session, good.id, 'g', 'docker.io');
     const row = await raw.vaults.get(bad.id);
     await raw.vaults.update(bad.id, { wrappedKey: flip(row?.wrappedKey ?? new Uint8Array(), 5) });
@@ -124,31 +126,35 @@ describe('damage is named and isolated', () => {
     expect(error.code).toBe('damaged');
     expect(error.subject).toEqual({ what: 'vault-key', vaultId: bad.id });
     expect(error.message).toContain(`the key of vault ${bad.id}`);
-    expect((await next.listVaults()).find((v) => v.id === bad.id)?.problem?.subject?.what).toBe('vault-key');
-    expect((await next.openVault(good.id)).entries.get('g')?.get('registry')).toBe('docker.io');
+    expect(valueOf(await next.listVaults()).find((v) => v.id === bad.id)?.problem?.subject?.what).toBe('vault-key');
+    expect(
+      valueOf(await next.openVault(good.id))
+        .entries.get('g')
+        ?.get('registry'),
+    ).toBe('docker.io');
   });
 
   it('refuses a log record moved to another vault', async () => {
     const { session, raw, reopen } = await setup();
-    const a = await session.createVault('A');
-    const b = await session.createVault('B');
+    const a = valueOf(await session.createVault('A'));
+    const b = valueOf(await session.createVault('B'));
     await addEntry(session, a.id, 'from-a', 'a.example.com');
     await addEntry(session, b.id, 'from-b', 'b.example.com');
     const rowA = await raw.updates.get([a.id, 1]);
     await raw.updates.put({ vaultId: b.id, seq: 2, sealed: rowA?.sealed ?? new Uint8Array() });
 
     const next = await reopen();
-    const vaultB = await next.openVault(b.id);
+    const vaultB = valueOf(await next.openVault(b.id));
     expect(vaultB.entries.toJSON()).toEqual({ 'from-b': { registry: 'b.example.com', username: 'from-b-user' } });
     expect(vaultB.problems).toEqual([
       expect.objectContaining({ code: 'damaged', subject: { what: 'vault-update', vaultId: b.id, seq: 2 } }),
     ]);
-    expect((await next.openVault(a.id)).problems).toEqual([]);
+    expect(valueOf(await next.openVault(a.id)).problems).toEqual([]);
   });
 
   it('refuses a log record moved into the snapshot table (another kind) or to another position', async () => {
     const { session, raw, reopen } = await setup();
-    const { id } = await session.createVault('V');
+    const { id } = valueOf(await session.createVault('V'));
     await addEntry(session, id, 'e1', 'one.example.com');
     await addEntry(session, id, 'e2', 'two.example.com');
     const first = await raw.updates.get([id, 1]);
@@ -159,7 +165,7 @@ describe('damage is named and isolated', () => {
       { vaultId: id, seq: 2, sealed: first?.sealed ?? new Uint8Array() },
     ]);
 
-    const vault = await (await reopen()).openVault(id);
+    const vault = valueOf(await (await reopen()).openVault(id));
     expect(vault.problems.map((p) => p.subject)).toEqual([
       { what: 'vault-snapshot', vaultId: id, seq: 0 },
       { what: 'vault-update', vaultId: id, seq: 1 },

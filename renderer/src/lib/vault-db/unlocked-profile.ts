@@ -13,6 +13,7 @@ import type { VaultKey } from '../../../../shared/sync/envelope';
 import { encodePairingCode, type Pairing } from '../../../../shared/sync/pairing';
 import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
 import type { DeviceSigner } from '../../../../shared/sync/ports';
+import type { SyncFailure } from '../../../../shared/sync/codes';
 import { importEd25519Signer } from '../sync/browser-ports';
 import { logRange, pendingRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
 import { OpenVault } from './open-vault';
@@ -111,7 +112,9 @@ export class UnlockedProfile {
   }
 
   /** Fetches and opens the vault keys other devices sealed to this one; the exchange key stays in the session. */
-  async pullKeyGrants(input: Omit<PullKeyGrantsInput, 'device' | 'boxKeys'>): Promise<PulledGrants> {
+  async pullKeyGrants(
+    input: Omit<PullKeyGrantsInput, 'device' | 'boxKeys'>,
+  ): Promise<Result<PulledGrants, SyncFailure>> {
     const device = await this.deviceSigner();
     return pullKeyGrants({ ...input, device, boxKeys: this.requireKeys().identity.exchange });
   }
@@ -148,13 +151,15 @@ export class UnlockedProfile {
     return () => this.lockListeners.delete(listener);
   }
 
-  /** Stores new settings (sealed under the master key). */
-  async updateSettings(settings: Settings): Promise<Settings> {
-    const next = validateSettings(settings);
-    const sealedSettings = sealSettings(next, this.requireKeys().masterKey, this.ctx.random);
-    await this.ctx.db.profile.update(PROFILE_ROW_ID, { sealedSettings });
-    this.currentSettings = next;
-    return next;
+  /** Stores new settings (sealed under the master key); `invalid-settings` says which value to fix. */
+  updateSettings(settings: Settings): Promise<Result<Settings, VaultFailure>> {
+    return catchVaultError(async () => {
+      const next = validateSettings(settings);
+      const sealedSettings = sealSettings(next, this.requireKeys().masterKey, this.ctx.random);
+      await this.ctx.db.profile.update(PROFILE_ROW_ID, { sealedSettings });
+      this.currentSettings = next;
+      return next;
+    });
   }
 
   /**
@@ -183,7 +188,11 @@ export class UnlockedProfile {
   }
 
   /** Creates an empty vault with a fresh key; its name is sealed. */
-  async createVault(name: string): Promise<VaultSummary> {
+  createVault(name: string): Promise<Result<VaultSummary, VaultFailure>> {
+    return catchVaultError(() => this.addVault(name));
+  }
+
+  private async addVault(name: string): Promise<VaultSummary> {
     const { masterKey } = this.requireKeys();
     const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
     const id = toHex(this.ctx.random(16));
@@ -203,7 +212,11 @@ export class UnlockedProfile {
    * Adds a vault received from another device, under its id and key, with a local name. Returns null when
    * the vault is already on this device (nothing is changed).
    */
-  async importVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<VaultSummary | null> {
+  importVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<Result<VaultSummary | null, VaultFailure>> {
+    return catchVaultError(() => this.addReceivedVault(vaultId, vaultKey, name));
+  }
+
+  private async addReceivedVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<VaultSummary | null> {
     const { masterKey } = this.requireKeys();
     const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
     const { random, db } = this.ctx;
@@ -224,10 +237,12 @@ export class UnlockedProfile {
   }
 
   /** A vault's sync settings and engine storage (sealed under its key); call `wipe()` on it when done. */
-  async syncState(vaultId: string): Promise<VaultSyncState> {
-    const row = await this.requireRow(vaultId);
-    const vaultKey = this.vaultKeyOf(row);
-    return new VaultSyncState({ db: this.ctx.db, vaultId, epoch: row.epoch, vaultKey, random: this.ctx.random });
+  syncState(vaultId: string): Promise<Result<VaultSyncState, VaultFailure>> {
+    return catchVaultError(async () => {
+      const row = await this.requireRow(vaultId);
+      const vaultKey = this.vaultKeyOf(row);
+      return new VaultSyncState({ db: this.ctx.db, vaultId, epoch: row.epoch, vaultKey, random: this.ctx.random });
+    });
   }
 
   private vaultKeyOf(row: VaultRow): Uint8Array {
@@ -250,11 +265,15 @@ export class UnlockedProfile {
   }
 
   /** Every vault, by name; a damaged one is listed with `problem` set and the rest are unaffected. */
-  async listVaults(): Promise<readonly VaultSummary[]> {
-    this.requireKeys();
-    const rows = await this.ctx.db.vaults.toArray();
-    const summaries = rows.map((row) => this.summarize(row));
-    return summaries.sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.id.localeCompare(b.id));
+  listVaults(): Promise<Result<readonly VaultSummary[], VaultFailure>> {
+    return catchVaultError(async () => {
+      this.requireKeys();
+      const rows = await this.ctx.db.vaults.toArray();
+      const summaries = rows.map((row) => this.summarize(row));
+      return summaries.sort(
+        (a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.id.localeCompare(b.id),
+      );
+    });
   }
 
   private async requireRow(vaultId: string): Promise<VaultRow> {
@@ -266,7 +285,11 @@ export class UnlockedProfile {
   }
 
   /** Renames a vault (also the way to give a vault with a damaged name record a new one). */
-  async renameVault(vaultId: string, name: string): Promise<void> {
+  renameVault(vaultId: string, name: string): Promise<Result<void, VaultFailure>> {
+    return catchVaultError(() => this.resealName(vaultId, name));
+  }
+
+  private async resealName(vaultId: string, name: string): Promise<void> {
     const newName = normalizeVaultName(name);
     const row = await this.requireRow(vaultId);
     const key = this.vaultKeyOf(row);
@@ -281,7 +304,11 @@ export class UnlockedProfile {
   }
 
   /** Deletes a vault with its log and snapshot, in one transaction. */
-  async deleteVault(vaultId: string): Promise<void> {
+  deleteVault(vaultId: string): Promise<Result<void, VaultFailure>> {
+    return catchVaultError(() => this.removeVault(vaultId));
+  }
+
+  private async removeVault(vaultId: string): Promise<void> {
     await this.requireRow(vaultId);
     const opening = this.open.get(vaultId);
     this.open.delete(vaultId);
@@ -300,10 +327,14 @@ export class UnlockedProfile {
   }
 
   /**
-   * Opens a vault's document (the same instance while the session lasts). Throws `damaged` when the vault's
-   * key is unusable; damaged log records or snapshot are skipped and listed in the result's `problems`.
+   * Opens a vault's document (the same instance while the session lasts). Fails with `damaged` when the vault's
+   * key is unusable; damaged log records or snapshot are skipped and listed in the session's `problems`.
    */
-  openVault(vaultId: string): Promise<OpenVault> {
+  openVault(vaultId: string): Promise<Result<OpenVault, VaultFailure>> {
+    return catchVaultError(() => this.openShared(vaultId));
+  }
+
+  private openShared(vaultId: string): Promise<OpenVault> {
     const existing = this.open.get(vaultId);
     if (existing) return existing;
     const opening = this.loadVault(vaultId);

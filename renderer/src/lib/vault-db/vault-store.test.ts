@@ -2,10 +2,12 @@ import 'fake-indexeddb/auto';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { isVaultError } from '../../../../shared/crypto/errors';
+import type { VaultFailure } from '../../../../shared/crypto/errors';
+import type { Result } from '../../../../shared/result';
 import { KDF_FLOOR, type KdfCost } from '../../../../shared/crypto/kdf';
 import { PROFILE_ROW_ID, RegvaultDb } from './db';
 import { VaultStore, type VaultStoreOptions } from './vault-store';
+import { valueOf, failureOf } from '../../../../shared/test-result';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 let dbCounter = 0;
@@ -35,14 +37,8 @@ function setup(options: VaultStoreOptions = {}) {
   return { dbName, clock, make, raw };
 }
 
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isVaultError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a VaultError');
+async function errorOf<T>(promise: Promise<Result<T, VaultFailure>>): Promise<VaultFailure> {
+  return failureOf(await promise);
 }
 
 describe('VaultStore profile', () => {
@@ -52,21 +48,21 @@ describe('VaultStore profile', () => {
     expect(await store.hasProfile()).toBe(false);
     expect((await errorOf(store.unlock('pw'))).code).toBe('no-profile');
     expect((await errorOf(store.createProfile(''))).code).toBe('empty-passphrase');
-    const session = await store.createProfile('pw');
+    const session = valueOf(await store.createProfile('pw'));
     expect(await store.hasProfile()).toBe(true);
     expect(session.settings).toEqual({ autoLockMinutes: 10 });
     expect((await errorOf(store.createProfile('pw2'))).code).toBe('profile-exists');
-    const again = await make().unlock('pw');
+    const again = valueOf(await make().unlock('pw'));
     expect(again.identity.signing).toEqual(session.identity.signing);
   });
 
   it('uses the real default KDF parameters (64 MiB, t=3, p=1) when nothing is overridden', async () => {
     const { make, raw } = setup({ testOnlyKdfFloor: undefined });
-    await make().createProfile('a real passphrase');
+    valueOf(await make().createProfile('a real passphrase'));
     const row = await raw.profile.get(PROFILE_ROW_ID);
     expect(row?.kdf).toMatchObject({ algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1 });
     expect(row?.kdf.salt).toHaveLength(16);
-    const session = await make().unlock('a real passphrase');
+    const session = valueOf(await make().unlock('a real passphrase'));
     expect(session.locked).toBe(false);
     expect((await errorOf(make().unlock('a real passphrasf'))).code).toBe('wrong-passphrase');
   });
@@ -79,19 +75,19 @@ describe('VaultStore profile', () => {
         return ((cost.memoryKiB * cost.iterations) / (64 * 1)) * 100; // 100 ms at the test floor
       },
     });
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     const row = await raw.profile.get(PROFILE_ROW_ID);
     expect(measured[0]).toEqual(fastKdf);
     expect(row?.kdf.memoryKiB).toBeGreaterThan(fastKdf.memoryKiB);
     expect(measured.length).toBeGreaterThanOrEqual(2);
     const count = measured.length;
-    await make().unlock('pw');
+    valueOf(await make().unlock('pw'));
     expect(measured).toHaveLength(count);
   });
 
   it('refuses a profile whose stored KDF parameters were weakened, even with the right passphrase', async () => {
     const { make, raw } = setup({ testOnlyKdfFloor: undefined, kdfTarget: KDF_FLOOR });
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     const row = await raw.profile.get(PROFILE_ROW_ID);
     if (!row) throw new Error('no row');
     await raw.profile.update(PROFILE_ROW_ID, { kdf: { ...row.kdf, memoryKiB: 1024 } });
@@ -102,18 +98,18 @@ describe('VaultStore profile', () => {
 
   it('upgrades stored KDF parameters below the current target on unlock', async () => {
     const { make, raw } = setup();
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     const before = await raw.profile.get(PROFILE_ROW_ID);
     const target: KdfCost = { memoryKiB: 256, iterations: 2, parallelism: 1 };
-    const session = await make({ kdfTarget: target }).unlock('pw');
-    const vault = await session.createVault('After upgrade');
+    const session = valueOf(await make({ kdfTarget: target }).unlock('pw'));
+    const vault = valueOf(await session.createVault('After upgrade'));
     await session.lock();
     const after = await raw.profile.get(PROFILE_ROW_ID);
     expect(before?.kdf).toMatchObject(fastKdf);
     expect(after?.kdf).toMatchObject(target);
     expect(after?.wrappedIdentity).toEqual(before?.wrappedIdentity);
-    const reopened = await make({ kdfTarget: target }).unlock('pw');
-    expect((await reopened.listVaults()).map((v) => v.id)).toEqual([vault.id]);
+    const reopened = valueOf(await make({ kdfTarget: target }).unlock('pw'));
+    expect(valueOf(await reopened.listVaults()).map((v) => v.id)).toEqual([vault.id]);
     expect((await raw.profile.get(PROFILE_ROW_ID))?.wrappedMasterKey).toEqual(after?.wrappedMasterKey);
   });
 });
@@ -121,7 +117,7 @@ describe('VaultStore profile', () => {
 describe('wrong passphrase and back-off', () => {
   it('changes nothing but the failure counter on a wrong passphrase', async () => {
     const { make, raw } = setup();
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     const before = await raw.profile.get(PROFILE_ROW_ID);
     const error = await errorOf(make().unlock('pW'));
     expect(error.code).toBe('wrong-passphrase');
@@ -132,7 +128,7 @@ describe('wrong passphrase and back-off', () => {
 
   it('waits 1 s after three failures, doubling to a 30 s cap, surviving a reload, reset by success', async () => {
     const { make, clock } = setup();
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     let store = make();
     expect((await errorOf(store.unlock('x'))).retryAfterMs).toBeUndefined();
     expect((await errorOf(store.unlock('x'))).retryAfterMs).toBeUndefined();
@@ -156,14 +152,14 @@ describe('wrong passphrase and back-off', () => {
     clock.now += 29_000;
     expect(await store.unlockDelay()).toBe(1000);
     clock.now += 1000;
-    const session = await store.unlock('pw');
+    const session = valueOf(await store.unlock('pw'));
     expect(session.locked).toBe(false);
     expect((await errorOf(make().unlock('x'))).retryAfterMs).toBeUndefined();
   });
 
   it('never makes anyone wait longer than the cap, even when the clock was set back', async () => {
     const { make, raw, clock } = setup();
-    await make().createProfile('pw');
+    valueOf(await make().createProfile('pw'));
     await raw.profile.update(PROFILE_ROW_ID, { failedUnlocks: 5, retryAfter: clock.now + 10 * 86_400_000 });
     expect(await make().unlockDelay()).toBe(30_000);
   });
@@ -172,9 +168,9 @@ describe('wrong passphrase and back-off', () => {
 describe('session lifecycle', () => {
   it('changes the passphrase: the old one fails, the new one works, data intact', async () => {
     const { make } = setup();
-    const session = await make().createProfile('old passphrase');
-    const created = await session.createVault('Work');
-    const vault = await session.openVault(created.id);
+    const session = valueOf(await make().createProfile('old passphrase'));
+    const created = valueOf(await session.createVault('Work'));
+    const vault = valueOf(await session.openVault(created.id));
     vault.entries.set('e1', new Y.Map(Object.entries({ registry: 'ghcr.io', username: 'octo' })));
     await vault.flush();
     const refused = await session.changePassphrase('not the old one', 'new passphrase');
@@ -183,11 +179,11 @@ describe('session lifecycle', () => {
     await session.lock();
 
     expect((await errorOf(make().unlock('old passphrase'))).code).toBe('wrong-passphrase');
-    const reopened = await make().unlock('new passphrase');
-    expect(await reopened.listVaults()).toEqual([
+    const reopened = valueOf(await make().unlock('new passphrase'));
+    expect(valueOf(await reopened.listVaults())).toEqual([
       { id: created.id, name: 'Work', createdAt: created.createdAt, problem: null },
     ]);
-    const doc = await reopened.openVault(created.id);
+    const doc = valueOf(await reopened.openVault(created.id));
     expect(doc.entries.get('e1')?.toJSON()).toEqual({ registry: 'ghcr.io', username: 'octo' });
   });
 
@@ -200,9 +196,9 @@ describe('session lifecycle', () => {
       return bytes;
     };
     const { make } = setup({ random });
-    const session = await make().createProfile('pw');
-    const { id } = await session.createVault('V');
-    const vault = await session.openVault(id);
+    const session = valueOf(await make().createProfile('pw'));
+    const { id } = valueOf(await session.createVault('V'));
+    const vault = valueOf(await session.openVault(id));
     let destroyed = false;
     vault.doc.on('destroy', () => (destroyed = true));
     vault.entries.set('e', new Y.Map([['secret', 's3cret']]));
@@ -222,18 +218,18 @@ describe('session lifecycle', () => {
 
   it('keeps settings sealed and across sessions, and validates them', async () => {
     const { make, raw } = setup();
-    const session = await make().createProfile('pw');
-    await session.updateSettings({ autoLockMinutes: 5 });
+    const session = valueOf(await make().createProfile('pw'));
+    valueOf(await session.updateSettings({ autoLockMinutes: 5 }));
     expect((await errorOf(session.updateSettings({ autoLockMinutes: 0 }))).code).toBe('invalid-settings');
     expect(session.settings).toEqual({ autoLockMinutes: 5 });
     await session.lock();
-    expect((await make().unlock('pw')).settings).toEqual({ autoLockMinutes: 5 });
+    expect(valueOf(await make().unlock('pw')).settings).toEqual({ autoLockMinutes: 5 });
 
     const row = await raw.profile.get(PROFILE_ROW_ID);
     const sealedSettings = row?.sealedSettings.slice() ?? new Uint8Array();
     sealedSettings[sealedSettings.length - 1] = (sealedSettings[sealedSettings.length - 1] ?? 0) ^ 1;
     await raw.profile.update(PROFILE_ROW_ID, { sealedSettings });
-    const damaged = await make().unlock('pw');
+    const damaged = valueOf(await make().unlock('pw'));
     expect(damaged.settings).toEqual({ autoLockMinutes: 10 });
     expect(damaged.problems.map((p) => [p.code, p.subject?.what])).toEqual([['damaged', 'profile-settings']]);
   });

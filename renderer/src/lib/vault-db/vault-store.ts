@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import { equalBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { calibrateKdf, createArgon2Measure, type KdfMeasure } from '../../../../shared/crypto/calibrate';
-import { isVaultError, VaultError } from '../../../../shared/crypto/errors';
+import { catchVaultError, isVaultError, VaultError, type VaultFailure } from '../../../../shared/crypto/errors';
 import { KDF_DEFAULT_TARGET, normalizePassphrase, type KdfCost } from '../../../../shared/crypto/kdf';
 import {
   createProfileKeys,
@@ -9,6 +9,7 @@ import {
   wipeProfileKeys,
   type ProfileKeys,
 } from '../../../../shared/crypto/profile-keys';
+import type { Result } from '../../../../shared/result';
 import { remainingUnlockDelay, unlockDelayAfter } from './backoff';
 import { DEFAULT_DB_NAME, PROFILE_ROW_ID, RegvaultDb, type ProfileRow } from './db';
 import { DEFAULT_COMPACT_EVERY } from './open-vault';
@@ -80,66 +81,70 @@ export class VaultStore {
     return row ? remainingUnlockDelay(row.retryAfter, this.now()) : 0;
   }
 
-  /** Creates the profile (calibrating the KDF once) and returns its unlocked session. */
-  createProfile(passphrase: string): Promise<UnlockedProfile> {
-    return this.serial(async () => {
-      normalizePassphrase(passphrase);
-      if (await this.hasProfile()) {
-        throw new VaultError('profile-exists', 'A profile already exists on this device. Unlock it instead.');
-      }
-      const kdf = { random: this.random, target: this.target, testOnlyKdfFloor: this.options.testOnlyKdfFloor };
-      const cost = this.measure === false ? this.target : await calibrateKdf(this.measure, { base: this.target });
-      const { record, keys } = await createProfileKeys(passphrase, cost, kdf);
-      const row: ProfileRow = {
-        id: PROFILE_ROW_ID,
-        ...record,
-        sealedSettings: sealSettings(DEFAULT_SETTINGS, keys.masterKey, this.random),
-        failedUnlocks: 0,
-        retryAfter: 0,
-      };
-      try {
-        await this.db.profile.add(row);
-      } catch (error) {
-        wipeProfileKeys(keys);
-        throw error;
-      }
-      return this.startSession(keys, DEFAULT_SETTINGS, new ProblemLog());
-    });
+  /** Creates the profile (calibrating the KDF once); `profile-exists` or `empty-passphrase` come back as data. */
+  createProfile(passphrase: string): Promise<Result<UnlockedProfile, VaultFailure>> {
+    return catchVaultError(() => this.serial(() => this.addProfile(passphrase)));
+  }
+
+  private async addProfile(passphrase: string): Promise<UnlockedProfile> {
+    normalizePassphrase(passphrase);
+    if (await this.hasProfile()) {
+      throw new VaultError('profile-exists', 'A profile already exists on this device. Unlock it instead.');
+    }
+    const kdf = { random: this.random, target: this.target, testOnlyKdfFloor: this.options.testOnlyKdfFloor };
+    const cost = this.measure === false ? this.target : await calibrateKdf(this.measure, { base: this.target });
+    const { record, keys } = await createProfileKeys(passphrase, cost, kdf);
+    const row: ProfileRow = {
+      id: PROFILE_ROW_ID,
+      ...record,
+      sealedSettings: sealSettings(DEFAULT_SETTINGS, keys.masterKey, this.random),
+      failedUnlocks: 0,
+      retryAfter: 0,
+    };
+    try {
+      await this.db.profile.add(row);
+    } catch (error) {
+      wipeProfileKeys(keys);
+      throw error;
+    }
+    return this.startSession(keys, DEFAULT_SETTINGS, new ProblemLog());
   }
 
   /**
-   * Unlocks the profile. A wrong passphrase throws `wrong-passphrase` and changes nothing but the failure
+   * Unlocks the profile. A wrong passphrase fails with `wrong-passphrase` and changes nothing but the failure
    * counter; from the third failure on, `retryAfterMs` says how long unlock is refused (`unlock-throttled`).
    * Stored KDF parameters below the target are upgraded here.
    */
-  unlock(passphrase: string): Promise<UnlockedProfile> {
-    return this.serial(async () => {
-      const row = await this.db.profile.get(PROFILE_ROW_ID);
-      if (!row) throw new VaultError('no-profile', 'There is no profile on this device yet. Create one first.');
-      const wait = remainingUnlockDelay(row.retryAfter, this.now());
-      if (wait > 0) throw throttled(wait, false);
-      const kdf = { random: this.random, target: this.target, testOnlyKdfFloor: this.options.testOnlyKdfFloor };
-      let unlocked;
-      try {
-        unlocked = await unlockProfileKeys(row, passphrase, kdf);
-      } catch (error) {
-        if (isVaultError(error, 'wrong-passphrase')) await this.recordFailure(row, error);
-        throw error;
-      }
-      const changes: Partial<ProfileRow> = {};
-      if (row.failedUnlocks !== 0 || row.retryAfter !== 0) Object.assign(changes, { failedUnlocks: 0, retryAfter: 0 });
-      if (unlocked.upgraded)
-        Object.assign(changes, { kdf: unlocked.upgraded.kdf, wrappedMasterKey: unlocked.upgraded.wrappedMasterKey });
-      if (Object.keys(changes).length > 0) await this.updateIfUnchanged(row, changes);
-      const problems = new ProblemLog();
-      let settings: Settings = DEFAULT_SETTINGS;
-      try {
-        settings = openSettings(row.sealedSettings, unlocked.keys.masterKey);
-      } catch (error) {
-        problems.add(toProblem(error, null));
-      }
-      return this.startSession(unlocked.keys, settings, problems);
-    });
+  unlock(passphrase: string): Promise<Result<UnlockedProfile, VaultFailure>> {
+    return catchVaultError(() => this.serial(() => this.openProfile(passphrase)));
+  }
+
+  private async openProfile(passphrase: string): Promise<UnlockedProfile> {
+    const row = await this.db.profile.get(PROFILE_ROW_ID);
+    if (!row) throw new VaultError('no-profile', 'There is no profile on this device yet. Create one first.');
+    const wait = remainingUnlockDelay(row.retryAfter, this.now());
+    if (wait > 0) throw throttled(wait, false);
+    const kdf = { random: this.random, target: this.target, testOnlyKdfFloor: this.options.testOnlyKdfFloor };
+    let unlocked;
+    try {
+      unlocked = await unlockProfileKeys(row, passphrase, kdf);
+    } catch (error) {
+      if (isVaultError(error, 'wrong-passphrase')) await this.recordFailure(row, error);
+      throw error;
+    }
+    const changes: Partial<ProfileRow> = {};
+    if (row.failedUnlocks !== 0 || row.retryAfter !== 0) Object.assign(changes, { failedUnlocks: 0, retryAfter: 0 });
+    if (unlocked.upgraded)
+      Object.assign(changes, { kdf: unlocked.upgraded.kdf, wrappedMasterKey: unlocked.upgraded.wrappedMasterKey });
+    if (Object.keys(changes).length > 0) await this.updateIfUnchanged(row, changes);
+    const problems = new ProblemLog();
+    let settings: Settings = DEFAULT_SETTINGS;
+    try {
+      settings = openSettings(row.sealedSettings, unlocked.keys.masterKey);
+    } catch (error) {
+      problems.add(toProblem(error, null));
+    }
+    return this.startSession(unlocked.keys, settings, problems);
   }
 
   private async recordFailure(row: ProfileRow, error: VaultError): Promise<never> {
