@@ -13,6 +13,7 @@ import {
 import { inviteOf } from '../tests/integration/sync/clients';
 import { residentMiB } from './sync-measure';
 import { openBenchSocket, subscribeBenchSocket, type BenchSocket } from './sync-socket';
+import { valueOf } from '../shared/test-result';
 
 /** A vault with `n` engine clients (owner + n-1 linked writers), all synced. */
 export async function startRegvaultClients(url: string, n: number) {
@@ -33,7 +34,7 @@ export async function startRegvaultClients(url: string, n: number) {
   const clients = [first];
   for (let i = 1; i < n; i++) {
     const device = createTestDevice();
-    await first.engine.authorizeDevice(inviteOf(device), 'writer');
+    valueOf(await first.engine.authorizeDevice(inviteOf(device), 'writer'));
     clients.push(make(device, []));
   }
   await Promise.all(clients.slice(1).map((c) => c.engine.start()));
@@ -101,7 +102,9 @@ export async function regvaultThroughput(url: string, vaults: number, each: numb
 export async function holdConnections(url: string, relayPid: number | undefined, count: number) {
   const { vault, owner, clients, stop } = await startRegvaultClients(url, 1);
   const readers = Array.from({ length: 10 }, () => createTestDevice());
-  for (const device of readers) await clients[0]?.engine.authorizeDevice(inviteOf(device), 'reader');
+  const admin = clients[0]?.engine;
+  if (!admin) throw new Error('no client');
+  for (const device of readers) valueOf(await admin.authorizeDevice(inviteOf(device), 'reader'));
   await stop();
   const rssBefore = residentMiB(relayPid);
   const sockets: BenchSocket[] = [];

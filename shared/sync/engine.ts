@@ -2,7 +2,8 @@
 // queued at once (persisted, so nothing is lost offline) and sent when connected; remote envelopes
 // are verified and applied; the connection is retried with backoff and resumes from the last
 // verified sequence number.
-import { errorCodes, SyncProtocolError } from './codes';
+import { catchSyncError, errorCodes, SyncProtocolError, type SyncFailure } from './codes';
+import type { Result } from '../result';
 import { EngineConnection } from './engine-connection';
 import {
   computeStatus,
@@ -41,11 +42,11 @@ export type SyncEngine = Readonly<{
   /**
    * Link a device from its pairing code: authorize its key in the member log and seal the vault key
    * to it with the pairing proof (needs a live connection). Resolves to the fingerprint both
-   * devices show.
+   * devices show, or the numbered failure (unreadable or expired code, not connected, refused).
    */
-  authorizeDevice: (code: string | PairingInvite, role?: Role) => Promise<string>;
+  authorizeDevice: (code: string | PairingInvite, role?: Role) => Promise<Result<string, SyncFailure>>;
   /** Remove a device from the member log (needs a live connection; key rotation is separate). */
-  removeDevice: (publicKey: Uint8Array) => Promise<void>;
+  removeDevice: (publicKey: Uint8Array) => Promise<Result<void, SyncFailure>>;
   /** Resolves once every local change so far is sealed and persisted. */
   flush: () => Promise<void>;
 }>;
@@ -86,13 +87,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     pendingCount: () => core.outbox.size,
     head: () => core.position.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
-    authorizeDevice: async (code, role = 'admin') => {
-      const invite = typeof code === 'string' ? readPairingCode(code, options.clock.now()) : code;
-      await changeMembers(core, connection, { action: 'add', subject: invite.identity.signing, role }, invite);
-      return pairingFingerprint(invite.secret, options.device.publicKey, invite.identity.signing);
-    },
+    authorizeDevice: (code, role = 'admin') =>
+      catchSyncError(async () => {
+        const invite = typeof code === 'string' ? readPairingCode(code, options.clock.now()) : code;
+        await changeMembers(core, connection, { action: 'add', subject: invite.identity.signing, role }, invite);
+        return pairingFingerprint(invite.secret, options.device.publicKey, invite.identity.signing);
+      }),
     removeDevice: (publicKey) =>
-      changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' }),
+      catchSyncError(() => changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' })),
     flush: async () => {
       while (core.sealRun) await core.sealRun;
       await core.writer.idle();

@@ -28,6 +28,7 @@ import {
 } from './harness';
 import { createPrng } from './network';
 import { openRawSocket, requestRaw, type RawSocket } from './raw-socket';
+import { valueOf } from '../../../shared/test-result';
 
 const maxFrameBytes = 65_536;
 let relay: RelayProcess;
@@ -48,8 +49,10 @@ beforeAll(async () => {
   canaries = await startLinkedClients({ relayUrl: relay.url, vault, extra: 1 });
   writer = createTestDevice();
   reader = createTestDevice();
-  await canaries[0]?.client.engine.authorizeDevice(inviteOf(writer), 'writer');
-  await canaries[0]?.client.engine.authorizeDevice(inviteOf(reader), 'reader');
+  const admin = canaries[0]?.client.engine;
+  if (!admin) throw new Error('no canary client');
+  valueOf(await admin.authorizeDevice(inviteOf(writer), 'writer'));
+  valueOf(await admin.authorizeDevice(inviteOf(reader), 'reader'));
 });
 
 afterAll(async () => {

@@ -44,7 +44,7 @@ export async function linkDevice(
   role: Role = 'admin',
 ): Promise<readonly WireMemberRecord[]> {
   const pairing = startPairing(nodeRandom, systemClock.now());
-  await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role);
+  valueOf(await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role));
   const pulled = valueOf(
     await pullKeyGrants({
       relayUrl,

@@ -2,7 +2,7 @@
 // vault, and an attacker who runs its own vault on the same relay. Before pairing, a grant from anyone
 // who knew the device code (public keys only) was imported; now only a grant proving a pairing this
 // device started, unused and unexpired, is.
-import { valueOf } from '../../../shared/test-result';
+import { failureOf, valueOf } from '../../../shared/test-result';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes } from '../../../shared/sync/codes';
 import { pullKeyGrants, showPairingCode } from '../../../shared/sync/link';
@@ -51,7 +51,7 @@ test('a stranger who knows only the public keys pushes its own vault: listed wit
   const pairing = startPairing(nodeRandom, systemClock.now());
   // Everything the old device code held, plus a secret of the attacker's choosing.
   const guess: PairingInvite = { identity: identityOf(receiver), secret: nodeRandom(32), expiresAt: pairing.expiresAt };
-  await attacker.client.engine.authorizeDevice(guess);
+  valueOf(await attacker.client.engine.authorizeDevice(guess));
   const pulled = await pull(receiver, [pairing]);
   expect(pulled.vaults).toEqual([]);
   expect(pulled.refused).toEqual([
@@ -66,7 +66,9 @@ test('a stranger who knows only the public keys pushes its own vault: listed wit
 test('the honest link works once; replaying its grant later, or after expiry, opens nothing', async () => {
   const receiver = createTestDevice();
   const pairing = startPairing(nodeRandom, systemClock.now());
-  const shown = await honest.client.engine.authorizeDevice(showPairingCode(receiver, receiver.boxKeys, pairing));
+  const shown = valueOf(
+    await honest.client.engine.authorizeDevice(showPairingCode(receiver, receiver.boxKeys, pairing)),
+  );
   const first = await pull(receiver, [pairing]);
   expect(first.refused).toEqual([]);
   expect(first.vaults.map((v) => [v.pairingId, v.fingerprint])).toEqual([[pairing.id, shown]]);
@@ -83,10 +85,10 @@ test('someone who copied the code and granted first is caught by the fingerprint
   const receiver = createTestDevice();
   const pairing = startPairing(nodeRandom, systemClock.now());
   const code = showPairingCode(receiver, receiver.boxKeys, pairing);
-  const attackerShows = await attacker.client.engine.authorizeDevice(code);
+  const attackerShows = valueOf(await attacker.client.engine.authorizeDevice(code));
   const taken = await pull(receiver, [pairing]);
   expect(taken.vaults).toHaveLength(1);
-  const honestShows = await honest.client.engine.authorizeDevice(code);
+  const honestShows = valueOf(await honest.client.engine.authorizeDevice(code));
   // What the receiver shows is the attacker's fingerprint, not the one on the honest device.
   expect(taken.vaults[0]?.fingerprint).toBe(attackerShows);
   expect(taken.vaults[0]?.fingerprint).not.toBe(honestShows);
@@ -97,11 +99,16 @@ test('someone who copied the code and granted first is caught by the fingerprint
 test('an expired or old-format code is refused on the granting side with what to do', async () => {
   const receiver = createTestDevice();
   const expired = startPairing(nodeRandom, systemClock.now() - 11 * 60_000);
-  await expect(
-    honest.client.engine.authorizeDevice(showPairingCode(receiver, receiver.boxKeys, expired)),
-  ).rejects.toMatchObject({ code: errorCodes.pairingExpired, message: expect.stringMatching(/expired/) });
-  await expect(honest.client.engine.authorizeDevice(`rv1-${'A'.repeat(91)}`)).rejects.toMatchObject({
-    code: errorCodes.invalidDeviceCode,
+  expect(
+    failureOf(await honest.client.engine.authorizeDevice(showPairingCode(receiver, receiver.boxKeys, expired))),
+  ).toMatchObject({
+    code: 'pairingExpired',
+    number: errorCodes.pairingExpired,
+    message: expect.stringMatching(/expired/),
+  });
+  expect(failureOf(await honest.client.engine.authorizeDevice(`rv1-${'A'.repeat(91)}`))).toMatchObject({
+    code: 'invalidDeviceCode',
+    number: errorCodes.invalidDeviceCode,
     message: expect.stringMatching(/older Regvault/),
   });
 });

@@ -19,6 +19,7 @@ import {
   waitSynced,
 } from './harness';
 import { useRelay } from './use-relay';
+import { valueOf } from '../../../shared/test-result';
 
 const relayOf = useRelay();
 
@@ -36,7 +37,7 @@ test("a removed device's envelopes signed after its removal are refused by its p
   const removed = gone.device;
   gone.doc.getMap('entries').set('before-removal', 'accepted');
   await waitForDoc(peer.client.doc, () => peer.client.doc.getMap('entries').has('before-removal'));
-  await owner.client.engine.removeDevice(removed.publicKey);
+  valueOf(await owner.client.engine.removeDevice(removed.publicKey));
   await gone.engine.stop();
 
   // Signed by the removed device after its removal; the relay refuses it from that device, so a
@@ -108,7 +109,7 @@ test('removing an admin replaces the snapshot it wrote, so a device linked later
   const { session } = await openRawSession(relayOf().url, admin.client.device);
   await session.request({ t: 'snapshot', snap: encodeSnapshot(snap) });
   session.close();
-  await owner.client.engine.removeDevice(admin.client.device.publicKey);
+  valueOf(await owner.client.engine.removeDevice(admin.client.device.publicKey));
   await admin.stop();
 
   const late = await startLinkedWriter(relayOf().url, owner.client, vault);

@@ -86,7 +86,7 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
     await hub.stop();
     await other.close();
   });
-  const fingerprint = await engine.authorizeDevice(hub.startPairing().code);
+  const fingerprint = valueOf(await engine.authorizeDevice(hub.startPairing().code));
   expect(valueOf(await hub.receive(suite.relay().url))).toEqual({
     imported: [{ vaultId: fixture.vaultId, fingerprint }],
     refused: [],

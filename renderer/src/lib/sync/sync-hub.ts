@@ -8,7 +8,8 @@ import { createGenesisRecord } from '../../../../shared/sync/members';
 import type { PulledVault, RefusedGrant } from '../../../../shared/sync/link';
 import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
-import { fail, ok, type Failure, type Result } from '../../../../shared/result';
+import { fail, failWith, ok, type Failure, type Result } from '../../../../shared/result';
+import type { SyncFailure } from '../../../../shared/sync/codes';
 import {
   DEFAULT_SYNC_SETTINGS,
   validateSyncSettings,
@@ -36,6 +37,9 @@ export type ReceivedVault = Readonly<{ vaultId: string; fingerprint: string }>;
 
 /** What "Receive vaults" did: the vaults added to this device, and grants not imported (with their signer). */
 export type Received = Readonly<{ imported: readonly ReceivedVault[]; refused: readonly RefusedGrant[] }>;
+
+/** Why linking a device failed: this vault's sync is off, or the engine's numbered failure (in plain words). */
+export type LinkFailure = SyncFailure | Failure<'sync-off'>;
 
 /** A pairing code this device shows, and when it stops working. */
 export type ShownPairing = Readonly<{ code: string; expiresAt: number }>;
@@ -142,14 +146,11 @@ export class SyncHub {
   }
 
   /** Links the device whose pairing code is `code` to a vault; resolves to the fingerprint both devices show. */
-  async link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
+  async link(vaultId: string, code: string): Promise<Result<string, LinkFailure>> {
     const running = this.running.get(vaultId);
-    if (!running) return fail('link-failed', 'Turn on sync for this vault first: linking goes through the relay.');
-    try {
-      return ok(await running.engine.authorizeDevice(code.trim()));
-    } catch (error) {
-      return fail('link-failed', describeSyncFailure(error));
-    }
+    if (!running) return fail('sync-off', 'Turn on sync for this vault first: linking goes through the relay.');
+    const linked = await running.engine.authorizeDevice(code.trim());
+    return linked.ok ? linked : failWith({ ...linked.error, message: describeOneShotFailure(linked.error) });
   }
 
   /** Stops a vault's engine for good (the vault is being deleted from this device). */

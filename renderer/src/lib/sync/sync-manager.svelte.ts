@@ -2,7 +2,15 @@ import { systemClock } from '../../../../shared/sync/ports';
 import type { SyncSettings, UnlockedProfile } from '../vault-db';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
 import type { Failure, Result } from '../../../../shared/result';
-import { OFF_VIEW, SyncHub, type Received, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
+import {
+  OFF_VIEW,
+  SyncHub,
+  type LinkFailure,
+  type Received,
+  type ShownPairing,
+  type SyncPorts,
+  type VaultSyncView,
+} from './sync-hub';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -50,7 +58,7 @@ export class SyncManager {
   }
 
   /** Links a device by its pairing code; the fingerprint to compare, or why not. */
-  link(vaultId: string, code: string): Promise<Result<string, Failure<'link-failed'>>> {
+  link(vaultId: string, code: string): Promise<Result<string, LinkFailure>> {
     return this.hub.link(vaultId, code);
   }
 
