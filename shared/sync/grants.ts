@@ -11,6 +11,7 @@ import { roleOf, type MemberState } from './members';
 import { provePairing } from './pairing';
 import type { BoxKeyPair, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { WireGrant } from './wire-records';
+import { fail, ok, type Failure, type Result } from '../result';
 
 /** The public keys a device shows to be linked: Ed25519 (signing) and X25519 (receiving keys). */
 export type DeviceIdentity = Readonly<{ signing: Uint8Array; box: Uint8Array }>;
@@ -86,21 +87,30 @@ export type OpenKeyGrantInput = Readonly<{
   verify: VerifySignature;
 }>;
 
+/** Why a key grant was refused. */
+export type GrantRefusal = Failure<
+  'other-vault' | 'other-recipient' | 'signer-not-admin' | 'bad-signature' | 'undecryptable' | 'bad-header'
+>;
+
 /** Verifies a grant (addressed to this device, signed by an admin of the verified member log) and opens the key. */
-export async function openKeyGrant(input: OpenKeyGrantInput): Promise<VaultKey | string> {
+export async function openKeyGrant(input: OpenKeyGrantInput): Promise<Result<VaultKey, GrantRefusal>> {
   const grant = decodeGrant(input.grant);
-  if (grant.vault !== input.members.vault) return 'grant is for another vault';
+  if (grant.vault !== input.members.vault) return fail('other-vault', 'grant is for another vault');
   if (!equalBytes(grant.recipient, input.device) || !equalBytes(grant.recipientBox, input.boxKeys.publicKey)) {
-    return 'grant is addressed to another device';
+    return fail('other-recipient', 'grant is addressed to another device');
   }
-  if (roleOf(input.members, grant.signer) !== 'admin') return 'grant signer is not an admin of the vault';
-  if (!(await input.verify(grant.sig, encodeGrantMessage(grant), grant.signer))) return 'bad grant signature';
+  if (roleOf(input.members, grant.signer) !== 'admin') {
+    return fail('signer-not-admin', 'grant signer is not an admin of the vault');
+  }
+  if (!(await input.verify(grant.sig, encodeGrantMessage(grant), grant.signer))) {
+    return fail('bad-signature', 'bad grant signature');
+  }
   const plain = nacl.box.open(grant.box, grant.nonce, grant.ephemeral, input.boxKeys.secretKey);
-  if (!plain) return 'grant does not decrypt';
+  if (!plain) return fail('undecryptable', 'grant does not decrypt');
   const header = encodeGrantKeyHeader(grant.vault, grant.epoch, grant.recipient);
   const key = plain.slice(header.length);
   const headerOk = equalBytes(plain.subarray(0, header.length), header) && key.length === nacl.secretbox.keyLength;
   plain.fill(0);
-  if (!headerOk) return 'grant header does not match';
-  return { epoch: grant.epoch, key };
+  if (!headerOk) return fail('bad-header', 'grant header does not match');
+  return ok({ epoch: grant.epoch, key });
 }

@@ -3,12 +3,19 @@
 import nacl from 'tweetnacl';
 import { encodeBase64 } from '../crypto/bytes';
 import { catchSyncError, errorCodes, SyncProtocolError, type SyncFailure } from './codes';
-import type { Result } from '../result';
+import { fail, ok, type Failure, type Result } from '../result';
 import type { VaultKey } from './envelope';
-import { decodeGrant, openKeyGrant, type DeviceIdentity } from './grants';
+import { decodeGrant, openKeyGrant, type DeviceIdentity, type GrantRefusal } from './grants';
 import { createGenesisRecord, verifyMemberLog } from './members';
 import type { BoxKeyPair, Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
-import { encodePairingCode, keyFingerprint, matchPairing, pairingFingerprint, type Pairing } from './pairing';
+import {
+  encodePairingCode,
+  keyFingerprint,
+  matchPairing,
+  pairingFingerprint,
+  type Pairing,
+  type PairingMismatch,
+} from './pairing';
 import { openRelayConnection } from './relay-connection';
 import type { WireGrant, WireMemberRecord } from './wire-records';
 
@@ -84,14 +91,14 @@ async function fetchKeyGrants(input: PullKeyGrantsInput): Promise<PulledGrants> 
     const refused: RefusedGrant[] = [];
     for (const item of answer.items) {
       const opened = await openPairedGrant(input, item.grant, item.members);
-      if (typeof opened === 'string') {
+      if (opened.ok) {
+        vaults.push(opened.value);
+      } else {
         refused.push({
           vaultId: item.grant.vault,
-          reason: opened,
+          reason: opened.error.message,
           signer: keyFingerprint(decodeGrant(item.grant).signer),
         });
-      } else {
-        vaults.push(opened);
       }
     }
     return { vaults, refused };
@@ -105,13 +112,13 @@ async function openPairedGrant(
   input: PullKeyGrantsInput,
   grant: WireGrant,
   records: readonly WireMemberRecord[],
-): Promise<PulledVault | string> {
+): Promise<Result<PulledVault, PairingMismatch | GrantRefusal | Failure<'bad-member-log'>>> {
   const fields = decodeGrant(grant);
   const matched = matchPairing(grant, fields, input.pairings, input.clock.now());
-  if (!matched.ok) return matched.error.message;
+  if (!matched.ok) return matched;
   const pairing = matched.value;
   const members = await verifyMemberLog(grant.vault, records, input.verify);
-  if (typeof members === 'string') return members;
+  if (typeof members === 'string') return fail('bad-member-log', members);
   const key = await openKeyGrant({
     grant,
     members,
@@ -119,12 +126,12 @@ async function openPairedGrant(
     boxKeys: input.boxKeys,
     verify: input.verify,
   });
-  if (typeof key === 'string') return key;
-  return {
+  if (!key.ok) return key;
+  return ok({
     vaultId: grant.vault,
-    vaultKey: key,
+    vaultKey: key.value,
     members: records,
     pairingId: pairing.id,
     fingerprint: pairingFingerprint(pairing.secret, fields.signer, input.device.publicKey),
-  };
+  });
 }
