@@ -3,7 +3,7 @@
 // with the same fingerprint on screen, for the user to compare.
 import type { RefusedGrant } from '../../../../shared/sync/link';
 import { DEFAULT_RELAY_URL } from '../vault-db';
-import type { ReceivedVault } from './sync-hub';
+import type { ReceivedVault } from './receive-vaults';
 import type { SyncManager } from './sync-manager.svelte';
 
 /** Says why offered grants were not added, naming the signing key so an unexpected one stands out. */

@@ -5,7 +5,6 @@
 import type { SyncStatus } from '../../../../shared/sync/engine-core';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
-import type { PulledVault, RefusedGrant } from '../../../../shared/sync/link';
 import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
 import { fail, failWith, ok, type Failure, type Result } from '../../../../shared/result';
@@ -18,6 +17,7 @@ import {
   type UnlockedProfile,
   type VaultSyncState,
 } from '../vault-db';
+import { importReceived, type Received, type ReceiveFailure } from './receive-vaults';
 import { describeOneShotFailure, describeSyncFailure, toIndicator, type SyncIndicator } from './sync-status';
 
 /** How the hub reaches the network and the clock (the browser's in the app; Node's in tests). */
@@ -32,12 +32,6 @@ export type SyncPorts = Readonly<{
 /** One vault's sync as the screen shows it. */
 export type VaultSyncView = Readonly<{ settings: SyncSettings; indicator: SyncIndicator }>;
 
-/** A vault "Receive vaults" added, with the fingerprint to compare with the device that linked it. */
-export type ReceivedVault = Readonly<{ vaultId: string; fingerprint: string }>;
-
-/** What "Receive vaults" did: the vaults added to this device, and grants not imported (with their signer). */
-export type Received = Readonly<{ imported: readonly ReceivedVault[]; refused: readonly RefusedGrant[] }>;
-
 /** Why linking a device failed: this vault's sync is off, or the engine's numbered failure (in plain words). */
 export type LinkFailure = SyncFailure | Failure<'sync-off'>;
 
@@ -46,9 +40,6 @@ export type ShownPairing = Readonly<{ code: string; expiresAt: number }>;
 
 /** The view of a vault whose sync was never set up. */
 export const OFF_VIEW: VaultSyncView = { settings: DEFAULT_SYNC_SETTINGS, indicator: { kind: 'off' } };
-
-/** Name given to a vault received from another device (names are local; rename it after). */
-export const LINKED_VAULT_NAME = 'Linked vault';
 
 type Running = Readonly<{ engine: SyncEngine; state: VaultSyncState; detach: () => void }>;
 
@@ -159,7 +150,7 @@ export class SyncHub {
   }
 
   /** Fetches the vaults other devices shared with this one from `relayUrl`, adds and starts syncing them. */
-  async receive(relayUrl: string): Promise<Result<Received, Failure<'receive-failed'>>> {
+  async receive(relayUrl: string): Promise<Result<Received, ReceiveFailure>> {
     try {
       return await this.receiveFrom(validateSyncSettings({ relayUrl, enabled: true }));
     } catch (error) {
@@ -167,7 +158,7 @@ export class SyncHub {
     }
   }
 
-  private async receiveFrom(settings: SyncSettings): Promise<Result<Received, Failure<'receive-failed'>>> {
+  private async receiveFrom(settings: SyncSettings): Promise<Result<Received, ReceiveFailure>> {
     const { connect, verify, clock } = this.ports;
     const pairings = [...this.pairings.values()];
     const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock, pairings });
@@ -175,44 +166,8 @@ export class SyncHub {
     // A pairing is used once: whatever it brought is taken now, a later grant proving it is refused.
     const used = new Set(pulled.value.vaults.map((vault) => vault.pairingId));
     this.forgetPairings((pairing) => used.has(pairing.id));
-    const present = await this.session.listVaults();
-    if (!present.ok) return fail('receive-failed', present.error.message);
-    const names = new Set(present.value.map((v) => v.name));
-    // A grant this device already used (its vault is here) is not news; anything else refused is listed.
-    const here = new Set(present.value.map((v) => v.id));
-    const refused = pulled.value.refused.filter((grant) => !here.has(grant.vaultId));
-    const imported: ReceivedVault[] = [];
-    for (const vault of pulled.value.vaults) {
-      let name = LINKED_VAULT_NAME;
-      for (let n = 2; names.has(name); n++) name = `${LINKED_VAULT_NAME} ${n}`;
-      const added = await this.addReceived(vault, name, settings);
-      if (!added.ok) return added;
-      if (!added.value) continue;
-      names.add(name);
-      imported.push({ vaultId: vault.vaultId, fingerprint: vault.fingerprint });
-    }
-    return ok({ imported, refused });
-  }
-
-  // Imports one received vault under `name`, stores its member log and settings, and starts its engine.
-  private async addReceived(
-    vault: PulledVault,
-    name: string,
-    settings: SyncSettings,
-  ): Promise<Result<boolean, Failure<'receive-failed'>>> {
-    const added = await this.session.importVault(vault.vaultId, vault.vaultKey, name);
-    if (!added.ok) return fail('receive-failed', added.error.message);
-    if (!added.value) return ok(false);
-    const state = await this.session.syncState(vault.vaultId);
-    if (!state.ok) return fail('receive-failed', state.error.message);
-    try {
-      await state.value.initialize(vault.members);
-      await state.value.saveSettings(settings);
-    } finally {
-      state.value.wipe();
-    }
-    await this.serial(vault.vaultId, () => this.launch(vault.vaultId));
-    return ok(true);
+    const start = (vaultId: string) => this.serial(vaultId, () => this.launch(vaultId));
+    return importReceived({ session: this.session, pulled: pulled.value, settings, start });
   }
 
   // One settings change / start / stop at a time per vault.

@@ -2,15 +2,8 @@ import { systemClock } from '../../../../shared/sync/ports';
 import type { SyncSettings, UnlockedProfile } from '../vault-db';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
 import type { Failure, Result } from '../../../../shared/result';
-import {
-  OFF_VIEW,
-  SyncHub,
-  type LinkFailure,
-  type Received,
-  type ShownPairing,
-  type SyncPorts,
-  type VaultSyncView,
-} from './sync-hub';
+import { OFF_VIEW, SyncHub, type LinkFailure, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
+import type { Received, ReceiveFailure } from './receive-vaults';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -67,7 +60,7 @@ export class SyncManager {
   }
 
   /** Receives shared vaults; what was added, or why not. */
-  receive(relayUrl: string): Promise<Result<Received, Failure<'receive-failed'>>> {
+  receive(relayUrl: string): Promise<Result<Received, ReceiveFailure>> {
     return this.hub.receive(relayUrl);
   }
 }
