@@ -11,7 +11,7 @@ import { fail, failWith, ok, type Failure, type Result } from '../../../../share
 import type { SyncFailure } from '../../../../shared/sync/codes';
 import {
   DEFAULT_SYNC_SETTINGS,
-  validateSyncSettings,
+  checkSyncSettings,
   type OpenVault,
   type SyncSettings,
   type UnlockedProfile,
@@ -94,14 +94,10 @@ export class SyncHub {
 
   /** Stores a vault's settings and restarts (or stops) its engine; fails with what to fix. */
   configure(vaultId: string, settings: SyncSettings): Promise<Result<void, Failure<'configure-failed'>>> {
-    let valid: SyncSettings;
-    try {
-      // Checked before the engine stops: a mistyped address leaves a running sync alone.
-      valid = validateSyncSettings(settings);
-    } catch (error) {
-      return Promise.resolve(fail('configure-failed', describeSyncFailure(error)));
-    }
-    return this.restartWith(vaultId, 'configure-failed', (state) => state.saveSettings(valid));
+    // Checked before the engine stops: a mistyped address leaves a running sync alone.
+    const valid = checkSyncSettings(settings);
+    if (!valid.ok) return Promise.resolve(fail('configure-failed', valid.error.message));
+    return this.restartWith(vaultId, 'configure-failed', (state) => state.saveSettings(valid.value));
   }
 
   /**
@@ -151,8 +147,10 @@ export class SyncHub {
 
   /** Fetches the vaults other devices shared with this one from `relayUrl`, adds and starts syncing them. */
   async receive(relayUrl: string): Promise<Result<Received, ReceiveFailure>> {
+    const valid = checkSyncSettings({ relayUrl, enabled: true });
+    if (!valid.ok) return fail('receive-failed', valid.error.message);
     try {
-      return await this.receiveFrom(validateSyncSettings({ relayUrl, enabled: true }));
+      return await this.receiveFrom(valid.value);
     } catch (error) {
       return fail('receive-failed', describeSyncFailure(error));
     }

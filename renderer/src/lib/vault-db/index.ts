@@ -6,7 +6,7 @@ export { OpenVault } from './open-vault';
 export type { StoreProblem } from './problems';
 export type { Settings } from './records';
 export { UnlockedProfile, type VaultSummary } from './unlocked-profile';
-export { DEFAULT_RELAY_URL, DEFAULT_SYNC_SETTINGS, validateSyncSettings, type SyncSettings } from './sync-records';
+export { DEFAULT_RELAY_URL, DEFAULT_SYNC_SETTINGS, checkSyncSettings, type SyncSettings } from './sync-records';
 export { VaultSyncState } from './sync-state';
 export { VaultStore, type VaultStoreOptions } from './vault-store';
 export { isVaultError, type VaultErrorCode } from '../../../../shared/crypto/errors';

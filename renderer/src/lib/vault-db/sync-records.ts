@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeBase64, encodeBase64, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { VaultError } from '../../../../shared/crypto/errors';
+import { fail, ok, type Failure, type Result } from '../../../../shared/result';
 import { openJsonRecord, sealJsonRecord } from '../../../../shared/crypto/seal';
 import { checkRelayUrl } from '../../../../shared/sync/relay-url';
 import type { SyncCursor } from '../../../../shared/sync/storage';
@@ -40,13 +41,19 @@ const settingsSchema = z.object({ relayUrl: relayUrlSchema, enabled: z.boolean()
  * read back: plain ws:// only to this machine (settings stored before that rule still open, and the
  * engine then refuses the address with the same advice).
  */
-export function validateSyncSettings(settings: SyncSettings): SyncSettings {
+export function checkSyncSettings(settings: SyncSettings): Result<SyncSettings, Failure<'invalid-settings'>> {
   const relayUrl = checkRelayUrl(String(settings.relayUrl));
-  if (!relayUrl.ok) throw new VaultError('invalid-settings', relayUrl.error.message);
+  if (!relayUrl.ok) return fail('invalid-settings', relayUrl.error.message);
   const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success)
-    throw new VaultError('invalid-settings', 'Sync settings are a relay address and an on/off switch.');
-  return parsed.data;
+  if (!parsed.success) return fail('invalid-settings', 'Sync settings are a relay address and an on/off switch.');
+  return ok(parsed.data);
+}
+
+/** `checkSyncSettings` inside the store, where a refusal is thrown as `invalid-settings` and caught by the caller. */
+export function validateSyncSettings(settings: SyncSettings): SyncSettings {
+  const checked = checkSyncSettings(settings);
+  if (!checked.ok) throw new VaultError(checked.error.code, checked.error.message);
+  return checked.value;
 }
 
 /** Seals a vault's sync settings. */
