@@ -5,9 +5,10 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import nacl from 'tweetnacl';
-import WebSocket from 'ws';
+import type NodeWebSocket from 'ws';
 import * as Y from 'yjs';
 import { createEd25519Verifier } from '../../../relay/ed25519';
 import { createSyncEngine, type SyncEngine } from '../../../shared/sync/engine';
@@ -103,6 +104,10 @@ async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise
 export function removeDataDir(relay: RelayProcess): void {
   rmSync(relay.dataDir, { recursive: true, force: true });
 }
+
+// Node's resolution, not Vite's: the runes test project resolves packages with the `browser` condition,
+// which gives `ws`'s browser stub (it throws), and Node 20 has no global WebSocket.
+const WebSocket = createRequire(import.meta.url)('ws') as typeof NodeWebSocket;
 
 /** The `ConnectSocket` adapter over `ws` (the renderer has the same ~10 lines over the browser WebSocket). */
 export const connectNodeSocket: ConnectSocket = (url, handlers) => {
