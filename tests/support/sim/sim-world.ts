@@ -10,6 +10,7 @@ import { createDriver, type SimDriver } from './sim-driver';
 import { createSimDevice, createSimReplica, simInvite, type SimDevice, type SimReplica } from './sim-devices';
 import { checkWorld, createInvariantState } from './sim-invariants';
 import { commitChannel, createSimRelay, simRelayUrl, type SimRelay } from './sim-relay';
+import { valueOf } from '../../../shared/test-result';
 
 /** How a world is set up. */
 export type SimOptions = Readonly<{
@@ -82,7 +83,7 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
   const creator = await addReplica(owner);
   await driver.runUntil(synced);
   for (const device of others) {
-    await driver.await(creator.engine().authorizeDevice(simInvite(device, clock.now())));
+    valueOf(await driver.await(creator.engine().authorizeDevice(simInvite(device, clock.now()))));
     await addReplica(device);
   }
   await driver.runUntil(synced);
