@@ -140,7 +140,7 @@ it('refuses a weak or mismatched new passphrase with its code, before creating a
 it('a wrong passphrase fails with its code and message, and the third one sets the wait', async () => {
   const { app } = newApp();
   await app.start();
-  await app.create(PASSPHRASE, PASSPHRASE);
+  expect(await app.create(PASSPHRASE, PASSPHRASE)).toEqual(ok(undefined));
   await app.lock();
 
   expect(await app.unlock('')).toMatchObject({ ok: false, error: { code: 'empty-passphrase' } });
@@ -163,7 +163,7 @@ it('a wrong passphrase fails with its code and message, and the third one sets t
 it('auto-lock minutes: whole minutes from 1 to 1440 are stored and kept; anything else fails with its code', async () => {
   const { app } = newApp();
   await app.start();
-  await app.create(PASSPHRASE, PASSPHRASE);
+  expect(await app.create(PASSPHRASE, PASSPHRASE)).toEqual(ok(undefined));
   const refused = 'Set auto-lock to a whole number of minutes from 1 to 1440.';
   for (const minutes of [0, -5, 1.5, 1441, Number.NaN]) {
     expect(await app.setAutoLockMinutes(minutes)).toMatchObject({
@@ -176,18 +176,18 @@ it('auto-lock minutes: whole minutes from 1 to 1440 are stored and kept; anythin
   expect(await app.setAutoLockMinutes(25)).toEqual(ok(undefined));
   await app.lock();
   expect(await app.setAutoLockMinutes(30)).toMatchObject({ ok: false, error: { code: 'locked' } });
-  await app.unlock(PASSPHRASE);
+  expect(await app.unlock(PASSPHRASE)).toEqual(ok(undefined));
   expect(app.session?.settings.autoLockMinutes).toBe(25);
 });
 
 it('locks on suspend and on screen lock reported by main, saying why', async () => {
   const { app } = newApp();
   await app.start();
-  await app.create(PASSPHRASE, PASSPHRASE);
+  expect(await app.create(PASSPHRASE, PASSPHRASE)).toEqual(ok(undefined));
   // Lock takes effect at once (the wiping finishes after): nothing to wait for before the screen changes.
   for (const listener of listeners.get('power:suspend') ?? []) listener(undefined);
   expect([app.phase, app.lockReason]).toEqual(['unlock', 'suspend']);
-  await app.unlock(PASSPHRASE);
+  expect(await app.unlock(PASSPHRASE)).toEqual(ok(undefined));
   for (const listener of listeners.get('power:lock-screen') ?? []) listener(undefined);
   expect([app.phase, app.lockReason, app.vault]).toEqual(['unlock', 'lock-screen', null]);
 });
