@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Result } from '../result';
 import { DOCKER_HUB_KEY } from '../registry/registry-key';
 import { entrySchema } from './entry';
 import { getEntriesMap, getEntryMap } from './entry-doc';
@@ -9,11 +8,7 @@ import { listEntries, resolveConflict, resolveSecretConflict } from './entry-lis
 import { addEntry } from './entry-create';
 import { deleteEntry, editEntry, getEntry } from './entry-mutations';
 import { createManualContext } from './test-context';
-
-function valueOf<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
+import { valueOf } from '../test-result';
 
 /** Exchanges every missing update in both directions, as a reconnecting peer would. */
 function sync(a: Y.Doc, b: Y.Doc): void {

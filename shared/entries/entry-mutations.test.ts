@@ -7,19 +7,9 @@ import { addEntries, addEntry } from './entry-create';
 import { deleteEntry, editEntry, findEntriesByRegistry, getEntry } from './entry-mutations';
 import { recordCheck, flagRotation } from './entry-flags';
 import { createManualContext } from './test-context';
-import type { Result } from '../result';
+import { failureOf, valueOf } from '../test-result';
 
 const HOUR = 3_600_000;
-
-function valueOf<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-function errorOf<T>(result: Result<T>): { code: string; message: string } {
-  if (result.ok) throw new Error('expected a failure');
-  return result.error;
-}
 
 function setup() {
   const doc = new Y.Doc();
@@ -53,7 +43,7 @@ describe('addEntry', () => {
   it('refuses a second entry for the same registry however it is typed', () => {
     const { doc, ctx, add } = setup();
     add('index.docker.io', { name: 'Hub CI' });
-    const error = errorOf(addEntry(doc, { registry: 'docker.io', username: 'bob', secret: 's' }, ctx));
+    const error = failureOf(addEntry(doc, { registry: 'docker.io', username: 'bob', secret: 's' }, ctx));
     expect(error.code).toBe('registry-exists');
     expect(error.message).toContain('docker.io already has an entry ("Hub CI")');
     expect(findEntriesByRegistry(doc, DOCKER_HUB_KEY)).toHaveLength(1);
@@ -61,7 +51,7 @@ describe('addEntry', () => {
 
   it('refuses an invalid registry URL with the reason and hint', () => {
     const { doc, ctx } = setup();
-    const error = errorOf(addEntry(doc, { registry: 'hub.docker.com', username: 'a', secret: 's' }, ctx));
+    const error = failureOf(addEntry(doc, { registry: 'hub.docker.com', username: 'a', secret: 's' }, ctx));
     const message =
       'hub.docker.com is the Docker Hub website, not its registry. For Docker Hub, use docker.io not hub.docker.com';
     expect(error).toEqual({ code: 'registry-invalid', message, fields: [{ field: 'registry', message }] });
@@ -169,7 +159,7 @@ describe('editEntry', () => {
   it('refuses a different registry URL with the seed sentence, and accepts the same one in any spelling', () => {
     const { doc, ctx, add } = setup();
     const entry = add('docker.io');
-    expect(errorOf(editEntry(doc, entry.id, { registry: 'ghcr.io' }, ctx))).toEqual({
+    expect(failureOf(editEntry(doc, entry.id, { registry: 'ghcr.io' }, ctx))).toEqual({
       code: 'registry-immutable',
       message: REGISTRY_IMMUTABLE_MESSAGE,
       fields: [{ field: 'registry', message: REGISTRY_IMMUTABLE_MESSAGE }],
@@ -239,8 +229,8 @@ describe('editEntry', () => {
   it('refuses a blank username and an unknown id', () => {
     const { doc, ctx, add } = setup();
     const entry = add('ghcr.io');
-    expect(errorOf(editEntry(doc, entry.id, { username: '' }, ctx)).code).toBe('invalid-input');
-    expect(errorOf(editEntry(doc, 'nope', { name: 'x' }, ctx)).code).toBe('entry-not-found');
+    expect(failureOf(editEntry(doc, entry.id, { username: '' }, ctx)).code).toBe('invalid-input');
+    expect(failureOf(editEntry(doc, 'nope', { name: 'x' }, ctx)).code).toBe('entry-not-found');
   });
 });
 
@@ -249,15 +239,15 @@ describe('deleteEntry and getEntry', () => {
     const { doc, ctx, add } = setup();
     const entry = add('ghcr.io');
     expect(deleteEntry(doc, entry.id)).toEqual({ ok: true, value: undefined });
-    expect(errorOf(getEntry(doc, entry.id)).code).toBe('entry-not-found');
-    expect(errorOf(deleteEntry(doc, entry.id)).code).toBe('entry-not-found');
+    expect(failureOf(getEntry(doc, entry.id)).code).toBe('entry-not-found');
+    expect(failureOf(deleteEntry(doc, entry.id)).code).toBe('entry-not-found');
     expect(addEntry(doc, { registry: 'ghcr.io', username: 'a', secret: 's' }, ctx).ok).toBe(true);
   });
 
   it('reports a damaged entry as damaged and can still delete it', () => {
     const { doc } = setup();
     getEntriesMap(doc).set('broken', 'not a map');
-    expect(errorOf(getEntry(doc, 'broken')).code).toBe('entry-damaged');
+    expect(failureOf(getEntry(doc, 'broken')).code).toBe('entry-damaged');
     expect(deleteEntry(doc, 'broken').ok).toBe(true);
   });
 });

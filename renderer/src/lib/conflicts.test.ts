@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addEntry, editEntry, getEntriesMap, listEntries, resolveConflict } from '../../../shared/entries';
-import type { Result } from '../../../shared/result';
 import { createManualContext } from '../../../shared/entries/test-context';
 import { describeDamaged, registryConflictViews, secretConflictViews } from './conflicts';
-
-function valueOf<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
+import { valueOf } from '../../../shared/test-result';
 
 function sync(a: Y.Doc, b: Y.Doc): void {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));

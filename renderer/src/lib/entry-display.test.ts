@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addEntry, getEntry, recordCheck, type Entry } from '../../../shared/entries';
-import type { Result } from '../../../shared/result';
 import { createManualContext } from '../../../shared/entries/test-context';
 import {
   PIPELINES_WARNING,
@@ -10,13 +9,9 @@ import {
   describeVaultDeletion,
   toRowView,
 } from './entry-display';
+import { valueOf } from '../../../shared/test-result';
 
 const HOUR = 3_600_000;
-
-function valueOf<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
 
 function ecrEntry(): { entry: Entry; now: number } {
   const ctx = createManualContext('alice');
