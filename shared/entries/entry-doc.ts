@@ -14,6 +14,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { entryFieldsSchema, type Entry } from './entry';
+import { readStoredEntry, type StoredEntry } from './entry-read';
 
 /** The name of the root map that holds every entry of a vault. */
 export const ENTRIES_MAP = 'entries';
@@ -46,16 +47,23 @@ export function getEntryMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined 
 /** Decodes and validates one entry; undefined when it is malformed (the caller reports it as damaged). */
 export function decodeEntry(id: string, value: unknown): DecodedEntry | undefined {
   if (!(value instanceof Y.Map)) return undefined;
-  const parsed = storedEntrySchema.safeParse(value.toJSON());
-  if (!parsed.success) return undefined;
-  const { [SECRETS_FIELD]: records, ...fields } = parsed.data;
-  const versions = Object.entries(records)
-    .map(([versionId, record]) => ({ versionId, ...record }))
-    .sort(compareVersions);
+  // The common case skips the schema (see entry-read.ts); anything unusual goes through it.
+  const stored = readStoredEntry(value as Y.Map<unknown>, SECRETS_FIELD) ?? parseStoredEntry(value);
+  if (stored === undefined) return undefined;
+  const { fields, records } = stored;
+  const versions = [...records].map(([versionId, record]) => ({ versionId, ...record })).sort(compareVersions);
   const current = versions[0];
   if (current === undefined) return undefined;
   const entry: Entry = { ...fields, id, secret: current.value, secretUpdatedAt: current.at };
   return { entry, versions };
+}
+
+/** The schema's reading of an entry map (the authority on what is valid); undefined when it refuses it. */
+export function parseStoredEntry(value: Y.Map<unknown>): StoredEntry | undefined {
+  const parsed = storedEntrySchema.safeParse(value.toJSON());
+  if (!parsed.success) return undefined;
+  const { [SECRETS_FIELD]: records, ...fields } = parsed.data;
+  return { fields, records: new Map(Object.entries(records)) };
 }
 
 /** Newest first; ties broken by version id so every peer picks the same current secret. */
