@@ -13,14 +13,15 @@ import { searchTextOf, type SearchIndex } from './search';
 /** A decoded vault and its search index, as one consistent snapshot. */
 export type EntrySnapshot = Readonly<{ list: EntryList; index: SearchIndex }>;
 
-type Slot = Readonly<{ entry: Entry; haystack: string }>;
+// `sortName` is the lower-cased name, kept so sorting 10,000 entries does not lower-case on every comparison.
+type Slot = Readonly<{ entry: Entry; haystack: string; sortName: string }>;
 
 /** List order: by name (case-insensitive), then registry, then id, so every peer sorts alike. */
-function compareEntries(a: Entry, b: Entry): number {
+function compareSlots(a: Slot, b: Slot): number {
   return (
-    compareText(a.name.toLowerCase(), b.name.toLowerCase()) ||
-    compareText(a.registry, b.registry) ||
-    compareText(a.id, b.id)
+    compareText(a.sortName, b.sortName) ||
+    compareText(a.entry.registry, b.entry.registry) ||
+    compareText(a.entry.id, b.entry.id)
   );
 }
 
@@ -29,13 +30,13 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The first position in `sorted` whose entry does not sort before `entry`. */
-function lowerBound(sorted: readonly Slot[], entry: Entry): number {
+/** The first position in `sorted` whose entry does not sort before `slot`'s. */
+function lowerBound(sorted: readonly Slot[], slot: Slot): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareEntries((sorted[middle] as Slot).entry, entry) < 0) low = middle + 1;
+    if (compareSlots(sorted[middle] as Slot, slot) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -48,12 +49,19 @@ export class EntrySet {
   private readonly damaged = new Set<string>();
   private readonly secretConflicts = new Map<string, SecretConflict>();
   private readonly byRegistry = new Map<string, Set<string>>();
+  /** Registries with two entries or more, so a change does not walk every registry to find them. */
+  private readonly conflicted = new Set<string>();
 
   constructor(private readonly entries: Y.Map<unknown>) {}
 
-  /** Decodes every entry of the document (the first fill). */
+  /** Decodes every entry of the document (the first fill): one sort, not one insertion per entry. */
   fill(): void {
-    this.update(this.entries.keys());
+    if (this.slots.size > 0 || this.damaged.size > 0) return this.update(this.entries.keys());
+    for (const [id, value] of this.entries) {
+      const slot = this.decode(id, value);
+      if (slot !== undefined) this.sorted.push(slot);
+    }
+    this.sorted.sort(compareSlots);
   }
 
   /** Re-reads the given entry ids from the document: added, changed or deleted. */
@@ -82,33 +90,41 @@ export class EntrySet {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.slots.delete(id);
-    this.sorted.splice(lowerBound(this.sorted, slot.entry), 1);
+    this.sorted.splice(lowerBound(this.sorted, slot), 1);
     const group = this.byRegistry.get(slot.entry.registry);
     group?.delete(id);
     if (group?.size === 0) this.byRegistry.delete(slot.entry.registry);
+    if ((group?.size ?? 0) < 2) this.conflicted.delete(slot.entry.registry);
   }
 
   private insert(id: string, value: unknown): void {
-    if (value === undefined) return; // deleted
+    const slot = this.decode(id, value);
+    if (slot !== undefined) this.sorted.splice(lowerBound(this.sorted, slot), 0, slot);
+  }
+
+  /** Decodes one entry and files it everywhere but in `sorted` (the caller places it there). */
+  private decode(id: string, value: unknown): Slot | undefined {
+    if (value === undefined) return undefined; // deleted
     const decoded = decodeEntry(id, value);
     if (decoded === undefined) {
       this.damaged.add(id);
-      return;
+      return undefined;
     }
     const { entry, versions } = decoded;
-    const slot: Slot = { entry, haystack: searchTextOf(entry) };
+    const slot: Slot = { entry, haystack: searchTextOf(entry), sortName: entry.name.toLowerCase() };
     this.slots.set(id, slot);
-    this.sorted.splice(lowerBound(this.sorted, entry), 0, slot);
     if (versions.length > 1) this.secretConflicts.set(id, { id, versions });
     const group = this.byRegistry.get(entry.registry);
     if (group === undefined) this.byRegistry.set(entry.registry, new Set([id]));
-    else group.add(id);
+    else if (group.add(id).size === 2) this.conflicted.add(entry.registry);
+    return slot;
   }
 
   private conflicts(): RegistryConflict[] {
     const conflicts: RegistryConflict[] = [];
-    for (const [registry, group] of this.byRegistry) {
-      if (group.size < 2) continue;
+    for (const registry of this.conflicted) {
+      const group = this.byRegistry.get(registry);
+      if (group === undefined || group.size < 2) continue;
       const entries = [...group].map((id) => (this.slots.get(id) as Slot).entry);
       entries.sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
       conflicts.push({ registry, ids: entries.map((e) => e.id) });

@@ -19,9 +19,14 @@ export type SecretChoice = Readonly<{ id: string; versionId: string; label: stri
 /** An entry whose secret was changed on two devices. */
 export type SecretConflictView = Readonly<{ id: string; message: string; choices: readonly SecretChoice[] }>;
 
+function entriesById(list: EntryList): ReadonlyMap<string, Entry> {
+  return new Map(list.entries.map((e) => [e.id, e] as const));
+}
+
 /** The choices for every registry conflict of the list. */
 export function registryConflictViews(list: EntryList): readonly RegistryConflictView[] {
-  const byId = new Map(list.entries.map((e) => [e.id, e] as const));
+  if (list.conflicts.length === 0) return []; // the usual case: no lookup table of every entry per change
+  const byId = entriesById(list);
   return list.conflicts.map((conflict) => {
     const entries = conflict.ids.map((id) => byId.get(id)).filter((e): e is Entry => e !== undefined);
     const registry = displayRegistry(conflict.registry);
@@ -40,7 +45,8 @@ export function registryConflictViews(list: EntryList): readonly RegistryConflic
 
 /** The choices for every entry with more than one secret version. */
 export function secretConflictViews(list: EntryList): readonly SecretConflictView[] {
-  const byId = new Map(list.entries.map((e) => [e.id, e] as const));
+  if (list.secretConflicts.length === 0) return [];
+  const byId = entriesById(list);
   return list.secretConflicts.map((conflict) => {
     const name = byId.get(conflict.id)?.name ?? 'An entry';
     return {
