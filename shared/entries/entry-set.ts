@@ -46,6 +46,10 @@ function lowerBound(sorted: readonly Slot[], slot: Slot): number {
 export class EntrySet {
   private readonly slots = new Map<string, Slot>();
   private sorted: Slot[] = [];
+  // `sorted`'s entries and search texts as their own arrays, spliced alongside it, so a snapshot after a
+  // change is two array copies rather than two passes that build new arrays element by element.
+  private entryOrder: Entry[] = [];
+  private textOrder: string[] = [];
   private readonly damaged = new Set<string>();
   private readonly secretConflicts = new Map<string, SecretConflict>();
   private readonly byRegistry = new Map<string, Set<string>>();
@@ -57,11 +61,14 @@ export class EntrySet {
   /** Decodes every entry of the document (the first fill): one sort, not one insertion per entry. */
   fill(): void {
     if (this.slots.size > 0 || this.damaged.size > 0) return this.update(this.entries.keys());
-    for (const [id, value] of this.entries) {
+    // forEach walks the map directly; the iterator protocol of Y.Map allocates per step.
+    this.entries.forEach((value, id) => {
       const slot = this.decode(id, value);
       if (slot !== undefined) this.sorted.push(slot);
-    }
+    });
     this.sorted.sort(compareSlots);
+    this.entryOrder = this.sorted.map((slot) => slot.entry);
+    this.textOrder = this.sorted.map((slot) => slot.haystack);
   }
 
   /** Re-reads the given entry ids from the document: added, changed or deleted. */
@@ -74,14 +81,14 @@ export class EntrySet {
 
   /** The current state as immutable values (a new array each time, so views see the change). */
   snapshot(): EntrySnapshot {
-    const entries = this.sorted.map((slot) => slot.entry);
+    const entries = this.entryOrder.slice();
     const list: EntryList = {
       entries,
       damaged: [...this.damaged].sort(compareText),
       conflicts: this.conflicts(),
       secretConflicts: [...this.secretConflicts.values()].sort((a, b) => compareText(a.id, b.id)),
     };
-    return { list, index: { entries, haystacks: this.sorted.map((slot) => slot.haystack) } };
+    return { list, index: { entries, haystacks: this.textOrder.slice() } };
   }
 
   private remove(id: string): void {
@@ -90,7 +97,10 @@ export class EntrySet {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.slots.delete(id);
-    this.sorted.splice(lowerBound(this.sorted, slot), 1);
+    const at = lowerBound(this.sorted, slot);
+    this.sorted.splice(at, 1);
+    this.entryOrder.splice(at, 1);
+    this.textOrder.splice(at, 1);
     const group = this.byRegistry.get(slot.entry.registry);
     group?.delete(id);
     if (group?.size === 0) this.byRegistry.delete(slot.entry.registry);
@@ -99,7 +109,11 @@ export class EntrySet {
 
   private insert(id: string, value: unknown): void {
     const slot = this.decode(id, value);
-    if (slot !== undefined) this.sorted.splice(lowerBound(this.sorted, slot), 0, slot);
+    if (slot === undefined) return;
+    const at = lowerBound(this.sorted, slot);
+    this.sorted.splice(at, 0, slot);
+    this.entryOrder.splice(at, 0, slot.entry);
+    this.textOrder.splice(at, 0, slot.haystack);
   }
 
   /** Decodes one entry and files it everywhere but in `sorted` (the caller places it there). */

@@ -40,7 +40,15 @@ export {
   type RegistryConflict,
   type SecretConflict,
 } from './entry-list';
-export { buildSearchIndex, filterIndex, searchEntries, toSearchTerms, type SearchIndex } from './search';
+export {
+  buildSearchIndex,
+  filterIndex,
+  searchEntries,
+  searchIndex,
+  toSearchTerms,
+  type SearchIndex,
+  type SearchResult,
+} from './search';
 export { watchEntries, type EntrySnapshot } from './entry-set';
 export {
   EXPIRES_SOON_FRACTION,

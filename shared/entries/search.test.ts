@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOCKER_HUB_KEY } from '../registry/registry-key';
 import type { Entry } from './entry';
-import { buildSearchIndex, filterIndex, searchEntries, toSearchTerms } from './search';
+import { buildSearchIndex, filterIndex, searchEntries, searchIndex, toSearchTerms } from './search';
 
 function makeEntry(id: string, fields: Partial<Entry>): Entry {
   return {
@@ -99,5 +99,39 @@ describe('searchEntries', () => {
     expect(filterIndex(index, 'deploy-0 deploy-1')).toEqual([]);
     expect(filterIndex(index, 'deploy-1')).toHaveLength(Math.floor(10_000 / 6) + 1);
     expect(filterIndex(index, '')).toBe(entries);
+  });
+});
+
+describe('searchIndex narrowing', () => {
+  const entries = Array.from({ length: 500 }, (_, i) =>
+    makeEntry(`e${i}`, { name: `Service ${i}`, notes: i % 3 === 0 ? 'nightly build' : 'release' }),
+  );
+  const index = buildSearchIndex(entries);
+
+  it('gives, keystroke after keystroke, exactly what a fresh search gives', () => {
+    // Forward typing narrows; deleting, replacing a word or adding one elsewhere must not reuse the wrong set.
+    const queries = [
+      's',
+      'se',
+      'service 1',
+      'service 12',
+      'service 1',
+      'nightly service 1',
+      'ice 1',
+      'x',
+      '',
+      'build 4',
+    ];
+    let previous;
+    for (const query of queries) {
+      previous = searchIndex(index, query, previous);
+      expect(ids(previous.entries), query).toEqual(ids(filterIndex(index, query)));
+    }
+  });
+
+  it('starts afresh when the index changed (an entry was edited meanwhile)', () => {
+    const first = searchIndex(index, 'service 4');
+    const edited = buildSearchIndex([...entries, makeEntry('new', { name: 'Service 4 new' })]);
+    expect(ids(searchIndex(edited, 'service 4 new', first).entries)).toEqual(['new']);
   });
 });

@@ -33,16 +33,51 @@ export function toSearchTerms(query: string): string[] {
     .filter((term) => term !== '');
 }
 
+/**
+ * A search's outcome, kept so that the next keystroke can narrow it: while typing a word forward, the
+ * new matches are a subset of the last ones, so only those are scanned again, not all 10,000.
+ */
+export type SearchResult = Readonly<{
+  index: SearchIndex;
+  terms: readonly string[];
+  /** Positions in `index` of the matches; null when the query is empty (everything matches). */
+  positions: readonly number[] | null;
+  entries: readonly Entry[];
+}>;
+
+/** True when every match of `next` is surely a match of `previous`: each old word is inside a new word. */
+function narrows(previous: readonly string[], next: readonly string[]): boolean {
+  return previous.every((old) => next.some((term) => term.includes(old)));
+}
+
+function containsAll(haystack: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (!haystack.includes(term)) return false;
+  return true;
+}
+
+/** Searches the index; with the previous result of the same index, scans only what the query can still match. */
+export function searchIndex(index: SearchIndex, query: string, previous?: SearchResult): SearchResult {
+  const terms = toSearchTerms(query);
+  if (terms.length === 0) return { index, terms, positions: null, entries: index.entries };
+  const from =
+    previous?.index === index && previous.positions !== null && narrows(previous.terms, terms)
+      ? previous.positions
+      : null;
+  const positions: number[] = [];
+  const entries: Entry[] = [];
+  const count = from === null ? index.haystacks.length : from.length;
+  for (let k = 0; k < count; k += 1) {
+    const i = from === null ? k : (from[k] as number);
+    if (!containsAll(index.haystacks[i] as string, terms)) continue;
+    positions.push(i);
+    entries.push(index.entries[i] as Entry);
+  }
+  return { index, terms, positions, entries };
+}
+
 /** The entries whose search text contains every word of the query, in index order. */
 export function filterIndex(index: SearchIndex, query: string): readonly Entry[] {
-  const terms = toSearchTerms(query);
-  if (terms.length === 0) return index.entries;
-  const found: Entry[] = [];
-  index.haystacks.forEach((haystack, i) => {
-    const entry = index.entries[i];
-    if (entry !== undefined && terms.every((term) => haystack.includes(term))) found.push(entry);
-  });
-  return found;
+  return searchIndex(index, query).entries;
 }
 
 /** One-off search without keeping an index (tests, small lists). */

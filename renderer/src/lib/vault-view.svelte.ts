@@ -2,10 +2,10 @@ import {
   addEntry,
   deleteEntry,
   editEntry,
-  filterIndex,
   recordCheck,
   resolveConflict,
   resolveSecretConflict,
+  searchIndex,
   watchEntries,
   type Entry,
   type EntryContext,
@@ -16,6 +16,7 @@ import {
   type LastCheck,
   type NewEntryInput,
   type SearchIndex,
+  type SearchResult,
 } from '../../../shared/entries';
 import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import type { VaultFailure } from '../../../shared/crypto/errors';
@@ -60,8 +61,11 @@ export class VaultView {
   /** False until the vault list was read once. */
   ready = $state(false);
   private index = $state.raw<SearchIndex>(emptyIndex);
+  // The last search, not reactive: the next keystroke narrows it instead of scanning every entry again.
+  private lastSearch: SearchResult | undefined;
+  private search = $derived.by(() => (this.lastSearch = searchIndex(this.index, this.query, this.lastSearch)));
   /** The entries matching the search, in list order. */
-  visible = $derived(filterIndex(this.index, this.query));
+  visible = $derived(this.search.entries);
   searching = $derived(this.query.trim() !== '');
   /** The time status badges are computed against; ticks while `startClock` runs. */
   now = $state(Date.now());
