@@ -59,8 +59,12 @@ export async function typeQuery([query, rounds]: readonly [string, number]): Pro
   return times;
 }
 
+type FieldMap = { get: (name: string) => unknown; set: (name: string, value: unknown) => void };
 type BenchDoc = {
-  getMap: (name: string) => Map<string, unknown> & { get: (id: string) => { set: (k: string, v: unknown) => void } };
+  getMap: (name: string) => {
+    get: (id: string) => FieldMap;
+    forEach: (visit: (fields: FieldMap, id: string) => void) => void;
+  };
   transact: (change: () => void, origin: unknown) => void;
 };
 
@@ -73,9 +77,7 @@ export async function editRemotely([samples]: readonly [number]): Promise<number
   const doc = (window as unknown as { regvaultBenchDoc: BenchDoc }).regvaultBenchDoc;
   const entries = doc.getMap('entries');
   const idOfUsername = new Map<string, string>();
-  for (const [id, fields] of entries as unknown as Map<string, { get: (k: string) => unknown }>) {
-    idOfUsername.set(String(fields.get('username')), id);
-  }
+  entries.forEach((fields, id) => idOfUsername.set(String(fields.get('username')), id));
   const table = document.querySelector('[role="table"][aria-label="Registries"]');
   if (!table) throw new Error('registry table not found');
   const origin = { peer: 'bench' };
