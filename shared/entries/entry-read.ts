@@ -8,7 +8,7 @@
  * stays the one authority, and this only skips it where its answer is certain.
  */
 import * as Y from 'yjs';
-import { presetIds } from '../registry/presets';
+import { presetIds, type PresetId } from '../registry/presets';
 import type { Entry, LastCheck, RotationFlag } from './entry';
 
 /** An entry's stored fields and its secret versions (version id → record), as read from the document. */
@@ -20,7 +20,6 @@ export type StoredEntry = Readonly<{
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const knownPresets: ReadonlySet<unknown> = new Set(presetIds);
-const REQUIRED_TEXT = ['name', 'username', 'notes', 'createdBy', 'updatedBy'] as const;
 
 /** A plain record (not an array, not a Yjs type, not null). */
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -51,15 +50,17 @@ function readPipelines(value: unknown): string[] | undefined {
 }
 
 function readRecords(value: unknown): StoredEntry['records'] | undefined {
-  if (!(value instanceof Y.Map) || value.size === 0) return undefined;
+  if (!(value instanceof Y.Map)) return undefined; // (Y.Map's `size` walks an iterator: not asked here)
   const records = new Map<string, Readonly<{ value: string; at: number; by: string }>>();
-  for (const [versionId, record] of (value as Y.Map<unknown>).entries()) {
-    if (!isRecord(record)) return undefined;
+  let valid = true;
+  // forEach walks the map directly; the iterator protocol of Y.Map allocates per step.
+  (value as Y.Map<unknown>).forEach((record, versionId) => {
+    if (!valid || !isRecord(record)) return void (valid = false);
     const { value: secret, at, by } = record;
-    if (typeof secret !== 'string' || !isEpochMs(at) || typeof by !== 'string') return undefined;
+    if (typeof secret !== 'string' || !isEpochMs(at) || typeof by !== 'string') return void (valid = false);
     records.set(versionId, { value: secret, at, by });
-  }
-  return records;
+  });
+  return valid && records.size > 0 ? records : undefined;
 }
 
 /** Checks an optional field: absent is fine, present must pass `valid`. */
@@ -69,8 +70,13 @@ function optional(value: unknown, valid: (value: unknown) => boolean): boolean {
 
 const isText = (value: unknown) => typeof value === 'string';
 const isPositiveInteger = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const isKnownPreset = (value: unknown) => knownPresets.has(value);
 
-/** The optional fields: absent stays absent; present must be valid, else false (the schema then decides). */
+/**
+ * The optional fields: absent stays absent; present must be valid, else false (the schema then decides).
+ * Plain statements on purpose: this runs for every entry of a vault being opened.
+ */
 function readOptionalFields(map: Y.Map<unknown>, fields: Mutable<StoredEntry['fields']>): boolean {
   const email = map.get('email');
   const caCertificate = map.get('caCertificate');
@@ -87,15 +93,19 @@ function readOptionalFields(map: Y.Map<unknown>, fields: Mutable<StoredEntry['fi
     optional(caCertificate, isText) &&
     optional(expiresAt, isEpochMs) &&
     optional(rotateEveryDays, isPositiveInteger) &&
-    optional(insecure, (value) => typeof value === 'boolean') &&
-    optional(presetId, (value) => knownPresets.has(value)) &&
+    optional(insecure, isBoolean) &&
+    optional(presetId, isKnownPreset) &&
     (lastCheck === undefined || check !== undefined) &&
     (rotationRecommended === undefined || flag !== undefined);
   if (!valid) return false;
-  const present = { email, caCertificate, expiresAt, rotateEveryDays, insecure, presetId, lastCheck: check };
-  for (const [name, value] of Object.entries({ ...present, rotationRecommended: flag })) {
-    if (value !== undefined) (fields as Record<string, unknown>)[name] = value;
-  }
+  if (email !== undefined) fields.email = email as string;
+  if (caCertificate !== undefined) fields.caCertificate = caCertificate as string;
+  if (expiresAt !== undefined) fields.expiresAt = expiresAt as number;
+  if (rotateEveryDays !== undefined) fields.rotateEveryDays = rotateEveryDays as number;
+  if (insecure !== undefined) fields.insecure = insecure as boolean;
+  if (presetId !== undefined) fields.presetId = presetId as PresetId;
+  if (check !== undefined) fields.lastCheck = check;
+  if (flag !== undefined) fields.rotationRecommended = flag;
   return true;
 }
 
@@ -105,7 +115,11 @@ export function readStoredEntry(map: Y.Map<unknown>, secretsField: string): Stor
   const pipelines = readPipelines(map.get('pipelines'));
   const createdAt = map.get('createdAt');
   const updatedAt = map.get('updatedAt');
-  const [name, username, notes, createdBy, updatedBy] = REQUIRED_TEXT.map((field) => map.get(field));
+  const name = map.get('name');
+  const username = map.get('username');
+  const notes = map.get('notes');
+  const createdBy = map.get('createdBy');
+  const updatedBy = map.get('updatedBy');
   if (typeof registry !== 'string' || registry === '' || pipelines === undefined) return undefined;
   if (!isEpochMs(createdAt) || !isEpochMs(updatedAt)) return undefined;
   if (typeof name !== 'string' || typeof username !== 'string' || typeof notes !== 'string') return undefined;
