@@ -1,13 +1,6 @@
-import { toHex, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { wipeBytes } from '../../../../shared/crypto/bytes';
 import { catchVaultError, VaultError, type VaultFailure } from '../../../../shared/crypto/errors';
-import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
-import {
-  generateVaultKey,
-  unwrapVaultKey,
-  wipeProfileKeys,
-  wrapVaultKey,
-  type ProfileKeys,
-} from '../../../../shared/crypto/profile-keys';
+import { wipeProfileKeys, type ProfileKeys } from '../../../../shared/crypto/profile-keys';
 import type { Result } from '../../../../shared/result';
 import type { VaultKey } from '../../../../shared/sync/envelope';
 import { encodePairingCode, type Pairing } from '../../../../shared/sync/pairing';
@@ -15,39 +8,13 @@ import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../..
 import type { DeviceSigner } from '../../../../shared/sync/ports';
 import type { SyncFailure } from '../../../../shared/sync/codes';
 import { importEd25519Signer } from '../sync/browser-ports';
-import { logRange, pendingRange, PROFILE_ROW_ID, type RegvaultDb, type VaultRow } from './db';
+import { PROFILE_ROW_ID } from './db';
 import { OpenVault } from './open-vault';
 import { changeProfilePassphrase } from './rotate-keys';
-import { toProblem, type ProblemLog, type StoreProblem } from './problems';
-import {
-  normalizeVaultName,
-  openVaultMeta,
-  sealSettings,
-  sealVaultMeta,
-  validateSettings,
-  type Settings,
-} from './records';
+import { toProblem, type StoreProblem } from './problems';
+import { sealSettings, validateSettings, type Settings } from './records';
 import { VaultSyncState } from './sync-state';
-
-/** What a session needs from the store that unlocked it. */
-export type SessionContext = Readonly<{
-  db: RegvaultDb;
-  keys: ProfileKeys;
-  settings: Settings;
-  random: RandomBytes;
-  now: () => number;
-  kdf: KdfCheckOptions & Readonly<{ target: KdfCost }>;
-  compactEvery: number;
-  problems: ProblemLog;
-}>;
-
-/** A vault as the vault list shows it; `name` is null (and `problem` set) when its record is damaged. */
-export type VaultSummary = Readonly<{
-  id: string;
-  name: string | null;
-  createdAt: number | null;
-  problem: StoreProblem | null;
-}>;
+import { VaultRows, type SessionContext, type VaultSummary } from './vault-rows';
 
 /** The public halves of the profile's identity keys (for sharing, later). */
 export type IdentityPublicKeys = Readonly<{ signing: Uint8Array; exchange: Uint8Array }>;
@@ -56,13 +23,14 @@ export type IdentityPublicKeys = Readonly<{ signing: Uint8Array; exchange: Uint8
 export class UnlockedProfile {
   private keys: ProfileKeys | null;
   private currentSettings: Settings;
-  private readonly vaultKeys = new Map<string, Uint8Array>();
+  private readonly rows: VaultRows;
   private readonly open = new Map<string, Promise<OpenVault>>();
   private readonly lockListeners = new Set<() => Promise<void> | void>();
 
   constructor(private readonly ctx: SessionContext) {
     this.keys = ctx.keys;
     this.currentSettings = ctx.settings;
+    this.rows = new VaultRows(ctx, () => this.requireKeys().masterKey);
   }
 
   /** True after `lock()`. */
@@ -131,8 +99,7 @@ export class UnlockedProfile {
     if (keys === null) return;
     this.keys = null;
     wipeProfileKeys(keys);
-    for (const key of this.vaultKeys.values()) wipeBytes(key);
-    this.vaultKeys.clear();
+    this.rows.wipeKeys();
     // Sync engines stop before the documents close, so nothing they apply is left unsaved.
     const listeners = [...this.lockListeners];
     this.lockListeners.clear();
@@ -189,23 +156,7 @@ export class UnlockedProfile {
 
   /** Creates an empty vault with a fresh key; its name is sealed. */
   createVault(name: string): Promise<Result<VaultSummary, VaultFailure>> {
-    return catchVaultError(() => this.addVault(name));
-  }
-
-  private async addVault(name: string): Promise<VaultSummary> {
-    const { masterKey } = this.requireKeys();
-    const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
-    const id = toHex(this.ctx.random(16));
-    const vaultKey = generateVaultKey(this.ctx.random);
-    const row: VaultRow = {
-      id,
-      epoch: 0,
-      wrappedKey: wrapVaultKey(vaultKey, masterKey, id, 0, this.ctx.random),
-      sealedMeta: sealVaultMeta(meta, vaultKey, id, 0, this.ctx.random),
-    };
-    await this.ctx.db.vaults.add(row);
-    this.vaultKeys.set(id, vaultKey);
-    return { id, name: meta.name, createdAt: meta.createdAt, problem: null };
+    return catchVaultError(() => this.rows.create(name));
   }
 
   /**
@@ -213,117 +164,35 @@ export class UnlockedProfile {
    * the vault is already on this device (nothing is changed).
    */
   importVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<Result<VaultSummary | null, VaultFailure>> {
-    return catchVaultError(() => this.addReceivedVault(vaultId, vaultKey, name));
-  }
-
-  private async addReceivedVault(vaultId: string, vaultKey: VaultKey, name: string): Promise<VaultSummary | null> {
-    const { masterKey } = this.requireKeys();
-    const meta = { name: normalizeVaultName(name), createdAt: this.ctx.now() };
-    const { random, db } = this.ctx;
-    const row: VaultRow = {
-      id: vaultId,
-      epoch: vaultKey.epoch,
-      wrappedKey: wrapVaultKey(vaultKey.key, masterKey, vaultId, vaultKey.epoch, random),
-      sealedMeta: sealVaultMeta(meta, vaultKey.key, vaultId, vaultKey.epoch, random),
-    };
-    const added = await db.transaction('rw', db.vaults, async () => {
-      if (await db.vaults.get(vaultId)) return false;
-      await db.vaults.add(row);
-      return true;
-    });
-    if (!added) return null;
-    this.vaultKeys.set(vaultId, vaultKey.key.slice());
-    return { id: vaultId, name: meta.name, createdAt: meta.createdAt, problem: null };
+    return catchVaultError(() => this.rows.receive(vaultId, vaultKey, name));
   }
 
   /** A vault's sync settings and engine storage (sealed under its key); call `wipe()` on it when done. */
   syncState(vaultId: string): Promise<Result<VaultSyncState, VaultFailure>> {
     return catchVaultError(async () => {
-      const row = await this.requireRow(vaultId);
-      const vaultKey = this.vaultKeyOf(row);
+      const row = await this.rows.require(vaultId);
+      const vaultKey = this.rows.keyOf(row);
       return new VaultSyncState({ db: this.ctx.db, vaultId, epoch: row.epoch, vaultKey, random: this.ctx.random });
     });
   }
 
-  private vaultKeyOf(row: VaultRow): Uint8Array {
-    const cached = this.vaultKeys.get(row.id);
-    if (cached) return cached;
-    const key = unwrapVaultKey(row.wrappedKey, this.requireKeys().masterKey, row.id, row.epoch);
-    this.vaultKeys.set(row.id, key);
-    return key;
-  }
-
-  private summarize(row: VaultRow): VaultSummary {
-    try {
-      const meta = openVaultMeta(row.sealedMeta, this.vaultKeyOf(row), row.id, row.epoch);
-      return { id: row.id, name: meta.name, createdAt: meta.createdAt, problem: null };
-    } catch (error) {
-      const problem = toProblem(error, row.id);
-      this.ctx.problems.add(problem);
-      return { id: row.id, name: null, createdAt: null, problem };
-    }
-  }
-
   /** Every vault, by name; a damaged one is listed with `problem` set and the rest are unaffected. */
   listVaults(): Promise<Result<readonly VaultSummary[], VaultFailure>> {
-    return catchVaultError(async () => {
-      this.requireKeys();
-      const rows = await this.ctx.db.vaults.toArray();
-      const summaries = rows.map((row) => this.summarize(row));
-      return summaries.sort(
-        (a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.id.localeCompare(b.id),
-      );
-    });
-  }
-
-  private async requireRow(vaultId: string): Promise<VaultRow> {
-    this.requireKeys();
-    const row = await this.ctx.db.vaults.get(vaultId);
-    if (!row)
-      throw new VaultError('vault-not-found', 'This vault no longer exists on this device. Refresh the vault list.');
-    return row;
+    return catchVaultError(() => this.rows.list());
   }
 
   /** Renames a vault (also the way to give a vault with a damaged name record a new one). */
   renameVault(vaultId: string, name: string): Promise<Result<void, VaultFailure>> {
-    return catchVaultError(() => this.resealName(vaultId, name));
-  }
-
-  private async resealName(vaultId: string, name: string): Promise<void> {
-    const newName = normalizeVaultName(name);
-    const row = await this.requireRow(vaultId);
-    const key = this.vaultKeyOf(row);
-    let createdAt = this.ctx.now();
-    try {
-      createdAt = openVaultMeta(row.sealedMeta, key, row.id, row.epoch).createdAt;
-    } catch {
-      // The old record is damaged: the new name replaces it.
-    }
-    const sealedMeta = sealVaultMeta({ name: newName, createdAt }, key, row.id, row.epoch, this.ctx.random);
-    await this.ctx.db.vaults.update(vaultId, { sealedMeta });
+    return catchVaultError(() => this.rows.rename(vaultId, name));
   }
 
   /** Deletes a vault with its log and snapshot, in one transaction. */
   deleteVault(vaultId: string): Promise<Result<void, VaultFailure>> {
-    return catchVaultError(() => this.removeVault(vaultId));
-  }
-
-  private async removeVault(vaultId: string): Promise<void> {
-    await this.requireRow(vaultId);
-    const opening = this.open.get(vaultId);
-    this.open.delete(vaultId);
-    if (opening) await (await opening).close();
-    const { db } = this.ctx;
-    await db.transaction('rw', [db.vaults, db.updates, db.snapshots, db.syncState, db.syncPending], async () => {
-      await db.vaults.delete(vaultId);
-      await db.snapshots.delete(vaultId);
-      await logRange(db, vaultId, -Infinity).delete();
-      await db.syncState.delete(vaultId);
-      await pendingRange(db, vaultId).delete();
+    return catchVaultError(async () => {
+      await this.rows.require(vaultId);
+      await this.closeVault(vaultId);
+      await this.rows.delete(vaultId);
     });
-    wipeBytes(this.vaultKeys.get(vaultId));
-    this.vaultKeys.delete(vaultId);
-    this.ctx.problems.clearVault(vaultId);
   }
 
   /**
@@ -346,10 +215,10 @@ export class UnlockedProfile {
   }
 
   private async loadVault(vaultId: string): Promise<OpenVault> {
-    const row = await this.requireRow(vaultId);
+    const row = await this.rows.require(vaultId);
     let vaultKey: Uint8Array;
     try {
-      vaultKey = this.vaultKeyOf(row);
+      vaultKey = this.rows.keyOf(row);
     } catch (error) {
       this.ctx.problems.add(toProblem(error, vaultId));
       throw error;
