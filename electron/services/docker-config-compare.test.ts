@@ -122,6 +122,31 @@ describe('docker config comparison', () => {
     expect(await helperRuns(log)).toBe(3);
   });
 
+  it('asks a credsStore only about the registries config.json lists', async () => {
+    const testEnv = await makeDockerTestEnv();
+    const log = join(testEnv.root, 'helper.log');
+    await seedHelperStore(testEnv, {
+      'ghcr.io': { Username: 'octocat', Secret: 'ghp_held' },
+      'quay.io': { Username: 'robot', Secret: 'q' },
+    });
+    await writeConfigObject(testEnv, { auths: { 'ghcr.io': {} }, credsStore: 'testhelper' });
+    const comparer = createDockerComparer(optionsOf(testEnv, { TESTHELPER_LOG: log }));
+    const items = [
+      itemOf('g', { registry: 'ghcr.io', username: 'octocat', secret: 'ghp_held' }),
+      itemOf('q', { registry: 'quay.io', username: 'robot', secret: 'q' }),
+      ...Array.from({ length: 20 }, (_, i) =>
+        itemOf(`r${i}`, { registry: `r${i}.example.com`, username: 'u', secret: 's' }),
+      ),
+    ];
+    const answer = unwrap(await comparer.compare(items, key, false));
+    expect(answer.slice(0, 3)).toEqual([
+      { id: 'g', state: 'same' },
+      { id: 'q', state: 'absent' },
+      { id: 'r0', state: 'absent' },
+    ]);
+    expect(await helperRuns(log)).toBe(1);
+  });
+
   it('reports a helper that fails as unreadable, and says nothing about entries it does not hold', async () => {
     const testEnv = await makeDockerTestEnv();
     await writeConfigObject(testEnv, { auths: {}, credHelpers: { 'ghcr.io': 'testhelper' } });

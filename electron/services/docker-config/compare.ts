@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toRegistryKey } from '../../../shared/registry/registry-key';
 import { classifyFileLogin, classifyHelperLogin, type HeldStatus, type ReadHelper } from './classify';
-import { CONFIG_FILE_NAME, loadConfig, resolveConfigDir, routeStore } from './config-file';
+import { CONFIG_FILE_NAME, findAuthKey, getOwn, loadConfig, resolveConfigDir, routeStore } from './config-file';
 import type { LoadedConfig } from './config-file';
 import { getHelperCredential, type HelperCredential } from './credential-helper';
 import type { DockerConfigOptions, DockerConfigResult } from './types';
@@ -56,6 +56,10 @@ export function createDockerComparer(options: DockerConfigOptions) {
     };
     const store = routeStore(config, read.key);
     if (store.kind === 'file') return stateOf[classifyFileLogin(config, wanted)];
+    // A credsStore serves every registry: asked only for those config.json lists (docker login leaves an
+    // empty placeholder there), or a vault of 10,000 entries would start 10,000 helper processes.
+    const listed = findAuthKey(config.auths, read.key) !== undefined;
+    if (!listed && getOwn(config.credHelpers, read.key) === undefined) return 'absent';
     const classified = await classifyHelperLogin(config, wanted, store.helper, readHelper);
     return classified.ok ? stateOf[classified.value] : 'unreadable';
   }
