@@ -20,6 +20,7 @@ export default defineConfig({
             'renderer/**/*.test.ts',
             'relay/**/*.test.ts',
             'tests/integration/**/*.test.ts',
+            'tests/lint/**/*.test.ts',
           ],
           exclude: [...configDefaults.exclude, runeTests],
           environment: 'node',
