@@ -78,7 +78,7 @@ export type MemberFields = Readonly<{
   last?: number | undefined;
 }>;
 
-const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3 };
+const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3, manager: 4 };
 
 /** Bytes signed for a member record. */
 export function encodeMemberMessage(fields: MemberFields): Uint8Array {

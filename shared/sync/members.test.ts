@@ -3,6 +3,7 @@ import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harne
 import { decodeBase64, encodeBase64 } from '../crypto/bytes';
 import {
   applyMemberRecord,
+  canDelete,
   canWrite,
   createGenesisRecord,
   emptyMemberState,
@@ -37,6 +38,22 @@ describe('member log', () => {
     expect([canWrite(roleOf(final, writer.publicKey)), canWrite(roleOf(final, reader.publicKey))]).toEqual([
       true,
       false,
+    ]);
+  });
+
+  test('roles map to the product page permissions: only managers and admins delete, readers neither write nor delete', async () => {
+    const { owner, genesis, state } = await ownedVault();
+    const manager = createTestDevice();
+    const record = await signMemberRecord(state, { action: 'add', subject: manager.publicKey, role: 'manager' }, owner);
+    const final = await verifyMemberLog(vault, [genesis, record], nodeVerify);
+    if (typeof final === 'string') throw new Error(final);
+    expect(roleOf(final, manager.publicKey)).toBe('manager');
+    const roles = ['reader', 'writer', 'manager', 'admin'] as const;
+    expect(roles.map((role) => [canWrite(role), canDelete(role)])).toEqual([
+      [false, false],
+      [true, false],
+      [true, true],
+      [true, true],
     ]);
   });
 

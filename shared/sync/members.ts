@@ -51,7 +51,12 @@ export function roleOf(state: MemberState, publicKey: Uint8Array): Role | undefi
 
 /** Whether the role may publish envelopes and snapshots. */
 export function canWrite(role: Role | undefined): boolean {
-  return role === 'admin' || role === 'writer';
+  return role === 'admin' || role === 'manager' || role === 'writer';
+}
+
+/** Whether the role may remove entries (the product page's delete permission). */
+export function canDelete(role: Role | undefined): boolean {
+  return role === 'admin' || role === 'manager';
 }
 
 /** Whether a change takes write access away from its subject (removing a writer, or making it a reader). */

@@ -86,8 +86,12 @@ export const snapshotSchema = z.strictObject({
 /** Wire form of a snapshot. */
 export type WireSnapshot = Readonly<z.infer<typeof snapshotSchema>>;
 
-/** What a member may do: admins sign member records, writers publish, readers only read. */
-export const roleSchema = z.enum(['admin', 'writer', 'reader']);
+/**
+ * What a member may do: admins sign member records; admins, managers and writers publish;
+ * readers only read. Managers and admins may also delete entries, which the relay cannot see,
+ * so peers check it (protocol.md §6).
+ */
+export const roleSchema = z.enum(['admin', 'manager', 'writer', 'reader']);
 /** A member role. */
 export type Role = z.infer<typeof roleSchema>;
 
