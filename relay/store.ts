@@ -13,13 +13,15 @@ export type StoredEnvelope = Readonly<{
   epoch: number;
   author: Uint8Array;
   counter: number;
+  /** The member-log position the author wrote under; null for envelopes stored under protocol v2. */
+  members: number | null;
   nonce: Uint8Array;
   ciphertext: Uint8Array;
   sig: Uint8Array;
 }>;
 
 /** A snapshot row. */
-export type StoredSnapshot = Omit<StoredEnvelope, 'counter'>;
+export type StoredSnapshot = Omit<StoredEnvelope, 'counter' | 'members'>;
 
 // The hot path (storing an envelope) touches two B-tree pages: the envelope row and its
 // (vault, author, counter) index. A vault's head and its authors' last counters are derived from the
@@ -32,7 +34,7 @@ CREATE TABLE IF NOT EXISTS authors (
   vault TEXT NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (vault, author)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS envelopes (
   vault TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL,
-  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
+  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, members INTEGER, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_author ON envelopes (vault, author, counter);
 -- A device's stored bytes are summed once per process (quotas.ts): by index, not a table scan.
 CREATE INDEX IF NOT EXISTS envelopes_of_author ON envelopes (author);
@@ -83,13 +85,20 @@ export function openRelayDatabase(file: string, durability: 'full' | 'normal', d
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
     db.exec(schema);
-    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
+    migrate(db);
   } catch (error) {
     db.close();
     const busy = error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
     throw busy ? new Error(`another relay process is using ${dataDir}; stop it or pick another --data-dir`) : error;
   }
   return storeOver(db, prepareStatements(db));
+}
+
+/** Schema 2 (protocol v3): envelopes keep the member-log position they were written under. */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(envelopes)').all();
+  if (!columns.some((column) => column.name === 'members')) db.exec('ALTER TABLE envelopes ADD COLUMN members INTEGER');
+  db.prepare("INSERT INTO meta (key, value) VALUES ('schema', '2') ON CONFLICT (key) DO UPDATE SET value = '2'").run();
 }
 
 function prepareStatements(db: Database.Database) {
@@ -111,10 +120,10 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (vault, author) DO UPDATE SET counter = MAX(counter, excluded.counter)`,
     ),
     insertEnvelope: db.prepare(
-      'INSERT INTO envelopes (vault, seq, epoch, author, counter, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO envelopes (vault, seq, epoch, author, counter, members, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     envelopesAfter: db.prepare<[string, number], StoredEnvelope>(
-      'SELECT vault, seq, epoch, author, counter, nonce, ciphertext, sig FROM envelopes WHERE vault = ? AND seq > ? ORDER BY seq',
+      'SELECT vault, seq, epoch, author, counter, members, nonce, ciphertext, sig FROM envelopes WHERE vault = ? AND seq > ? ORDER BY seq',
     ),
     envelopeByCounter: db.prepare<[string, Uint8Array, number], { seq: number; sig: Buffer }>(
       'SELECT seq, sig FROM envelopes WHERE vault = ? AND author = ? AND counter = ?',
@@ -172,7 +181,7 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
     ),
     appendEnvelopes: db.transaction((envelopes: readonly StoredEnvelope[]) => {
       for (const e of envelopes)
-        q.insertEnvelope.run(e.vault, e.seq, e.epoch, e.author, e.counter, e.nonce, e.ciphertext, e.sig);
+        q.insertEnvelope.run(e.vault, e.seq, e.epoch, e.author, e.counter, e.members, e.nonce, e.ciphertext, e.sig);
     }),
     storeSnapshot: db.transaction((snap: StoredSnapshot) => {
       q.upsertSnapshot.run(snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig);

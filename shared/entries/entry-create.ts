@@ -4,6 +4,7 @@
  * one sync update instead of N, and no rescan of the vault per entry.
  */
 import * as Y from 'yjs';
+import { recordActivity } from './activity';
 import { detectPreset, getPreset } from '../registry/presets';
 import { toRegistryKey } from '../registry/registry-key';
 import {
@@ -43,13 +44,16 @@ export function addEntries(doc: Y.Doc, inputs: readonly NewEntryInput[], ctx: En
   });
   const entries = getEntriesMap(doc);
   doc.transact(() => {
+    const added: { id: string; registry: string }[] = [];
     for (const item of prepared) {
       if (!('id' in item)) continue;
       const map = new Y.Map<unknown>();
       entries.set(item.id, map);
       writeFields(map, item.fields);
       replaceSecret(map, { versionId: ctx.newId(), value: item.secret, at: item.now, by: ctx.actor });
+      added.push({ id: item.id, registry: String(item.fields['registry']) });
     }
+    recordActivity(doc, 'added', added, ctx);
   });
   return prepared.map((item) => ('id' in item ? getEntry(doc, item.id) : item));
 }

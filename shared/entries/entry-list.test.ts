@@ -95,7 +95,7 @@ describe('offline copies of one vault', () => {
     expect(valueOf(getEntry(a, mine.id)).registry).toBe(DOCKER_HUB_KEY);
     expect(addEntry(a, { registry: 'docker.io', username: 'c', secret: 'c' }, alice).ok).toBe(false);
 
-    valueOf(resolveConflict(b, theirs.id, [mine.id]));
+    valueOf(resolveConflict(b, theirs.id, [mine.id], bob));
     sync(a, b);
     for (const doc of [a, b]) {
       const list = listEntries(doc);
@@ -110,11 +110,11 @@ describe('offline copies of one vault', () => {
     const hub = valueOf(addEntry(doc, { registry: 'docker.io', username: 'a', secret: 's' }, ctx));
     const ghcr = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'a', secret: 's' }, ctx));
     const codes = [
-      resolveConflict(doc, hub.id, [ghcr.id]),
-      resolveConflict(doc, hub.id, [hub.id]),
-      resolveConflict(doc, hub.id, []),
-      resolveConflict(doc, hub.id, ['missing']),
-      resolveConflict(doc, 'missing', [hub.id]),
+      resolveConflict(doc, hub.id, [ghcr.id], ctx),
+      resolveConflict(doc, hub.id, [hub.id], ctx),
+      resolveConflict(doc, hub.id, [], ctx),
+      resolveConflict(doc, hub.id, ['missing'], ctx),
+      resolveConflict(doc, 'missing', [hub.id], ctx),
     ].map((r) => (r.ok ? 'ok' : r.error.code));
     expect(codes).toEqual([
       'conflict-mismatch',
@@ -171,7 +171,7 @@ describe('offline copies of one vault', () => {
     const { a, b, alice, bob } = twoPeers();
     const entry = valueOf(addEntry(a, { registry: 'quay.io', username: 'org+robot', secret: 's' }, alice));
     sync(a, b);
-    valueOf(deleteEntry(a, entry.id));
+    valueOf(deleteEntry(a, entry.id, alice));
     valueOf(editEntry(b, entry.id, { notes: 'still here?' }, bob));
     sync(a, b);
     expect(listEntries(a)).toEqual(listEntries(b));

@@ -3,6 +3,7 @@
  * two entries for one registry key, or two secret versions of one entry. Both are shown to
  * the user and resolved explicitly; nothing is dropped silently.
  */
+import { recordActivity } from './activity';
 import type * as Y from 'yjs';
 import { ok } from '../result';
 import { ENTRY_NOT_FOUND_MESSAGE, entryError, type Entry, type EntryContext, type EntryResult } from './entry';
@@ -32,7 +33,12 @@ export function listEntries(doc: Y.Doc): EntryList {
 }
 
 /** Keeps one entry of a registry conflict and deletes the others (needs delete permission in a team vault). */
-export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly string[]): EntryResult<void> {
+export function resolveConflict(
+  doc: Y.Doc,
+  keepId: string,
+  dropIds: readonly string[],
+  ctx: EntryContext,
+): EntryResult<void> {
   const keep = getEntry(doc, keepId);
   if (!keep.ok) return keep;
   if (dropIds.length === 0 || dropIds.includes(keepId)) {
@@ -50,6 +56,8 @@ export function resolveConflict(doc: Y.Doc, keepId: string, dropIds: readonly st
   }
   const entries = getEntriesMap(doc);
   doc.transact(() => {
+    const dropped = dropIds.map((id) => ({ id, registry: keep.value.registry }));
+    recordActivity(doc, 'deleted', dropped, ctx);
     for (const id of dropIds) entries.delete(id);
   });
   return ok(undefined);
@@ -69,7 +77,9 @@ export function resolveSecretConflict(
   let kept = false;
   doc.transact(() => {
     kept = keepSecretVersion(map, keepVersionId);
-    if (kept) writeFields(map, { updatedAt: ctx.now(), updatedBy: ctx.actor, lastCheck: undefined });
+    if (!kept) return;
+    writeFields(map, { updatedAt: ctx.now(), updatedBy: ctx.actor, lastCheck: undefined });
+    recordActivity(doc, 'edited', [current.value], ctx);
   });
   if (!kept)
     return entryError('conflict-mismatch', 'That secret version is no longer on this entry; reload and choose again.');

@@ -238,16 +238,16 @@ describe('deleteEntry and getEntry', () => {
   it('deletes an entry, after which the registry can be added again', () => {
     const { doc, ctx, add } = setup();
     const entry = add('ghcr.io');
-    expect(deleteEntry(doc, entry.id)).toEqual({ ok: true, value: undefined });
+    expect(deleteEntry(doc, entry.id, ctx)).toEqual({ ok: true, value: undefined });
     expect(failureOf(getEntry(doc, entry.id)).code).toBe('entry-not-found');
-    expect(failureOf(deleteEntry(doc, entry.id)).code).toBe('entry-not-found');
+    expect(failureOf(deleteEntry(doc, entry.id, ctx)).code).toBe('entry-not-found');
     expect(addEntry(doc, { registry: 'ghcr.io', username: 'a', secret: 's' }, ctx).ok).toBe(true);
   });
 
   it('reports a damaged entry as damaged and can still delete it', () => {
-    const { doc } = setup();
+    const { doc, ctx } = setup();
     getEntriesMap(doc).set('broken', 'not a map');
     expect(failureOf(getEntry(doc, 'broken')).code).toBe('entry-damaged');
-    expect(deleteEntry(doc, 'broken').ok).toBe(true);
+    expect(deleteEntry(doc, 'broken', ctx).ok).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * entry-create.ts). Each validates its input first and writes in one transaction, so a peer
  * never sees half an edit.
  */
+import { recordActivity } from './activity';
 import * as Y from 'yjs';
 import { ok } from '../result';
 import { getPreset } from '../registry/presets';
@@ -92,16 +93,26 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
     if (newSecret !== undefined) {
       replaceSecret(map, { versionId: ctx.newId(), value: newSecret, at: now, by: ctx.actor });
     }
+    recordActivity(doc, newSecret === undefined ? 'edited' : 'rotated', [entry], ctx);
   });
   return getEntry(doc, id);
 }
 
 /** Removes an entry, damaged or not. The UI confirms first and names the entry's pipelines. */
-export function deleteEntry(doc: Y.Doc, id: string): EntryResult<void> {
+export function deleteEntry(doc: Y.Doc, id: string, ctx: EntryContext): EntryResult<void> {
   const entries = getEntriesMap(doc);
   if (!entries.has(id)) return entryError('entry-not-found', ENTRY_NOT_FOUND_MESSAGE);
-  doc.transact(() => entries.delete(id));
+  doc.transact(() => {
+    recordActivity(doc, 'deleted', [{ id, registry: registryOf(doc, id) }], ctx);
+    entries.delete(id);
+  });
   return ok(undefined);
+}
+
+/** The registry an entry is stored under, also when it is damaged (then as much as it holds). */
+export function registryOf(doc: Y.Doc, id: string): string {
+  const registry = getEntryMap(doc, id)?.get('registry');
+  return typeof registry === 'string' ? registry : '';
 }
 
 /** The explicit expiry if given (null clears it), else a new token's lifetime, else the current one. */

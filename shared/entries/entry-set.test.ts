@@ -56,12 +56,12 @@ function step(random: () => number, self: Peer, other: Peer): void {
       self.ctx,
     );
   } else if (roll < 0.6) {
-    deleteEntry(self.doc, id);
+    deleteEntry(self.doc, id, self.ctx);
   } else if (roll < 0.65) {
     getEntryMap(self.doc, id)?.set('pipelines', 'not-a-list'); // damaged
   } else if (roll < 0.7) {
     const conflict = listEntries(self.doc).conflicts[0];
-    if (conflict) resolveConflict(self.doc, conflict.ids[0] as string, conflict.ids.slice(1));
+    if (conflict) resolveConflict(self.doc, conflict.ids[0] as string, conflict.ids.slice(1), self.ctx);
   } else if (roll < 0.75) {
     const conflict = listEntries(self.doc).secretConflicts[0];
     if (conflict) resolveSecretConflict(self.doc, conflict.id, conflict.versions[1]?.versionId ?? '', self.ctx);

@@ -11,7 +11,8 @@ import type { Role } from './wire-records';
  */
 export const domains = {
   auth: 'regvault/v2/auth',
-  envelope: 'regvault/v1/envelope',
+  envelope: 'regvault/v3/envelope',
+  legacyEnvelope: 'regvault/v1/envelope',
   snapshot: 'regvault/v1/snapshot',
   member: 'regvault/v1/member',
   memberHash: 'regvault/v1/member-hash',
@@ -32,6 +33,9 @@ function domain(name: string): Uint8Array {
 /** The fields of an envelope or snapshot header (what is bound into both the signature and the plaintext). */
 export type SealHeader = Readonly<{ vault: string; epoch: number; author: Uint8Array; position: number }>;
 
+/** An envelope's header: since protocol v3 it names the member-log position it was written under. */
+export type EnvelopeHeader = SealHeader & Readonly<{ members?: number | null | undefined }>;
+
 /**
  * Bytes a device signs to answer the relay's challenge: bound to the relay address it connected to
  * (canonical, see relay-url.ts), so a relay cannot pass another relay's challenge off as its own.
@@ -40,9 +44,13 @@ export function encodeAuthMessage(challenge: Uint8Array, device: Uint8Array, rel
   return concatBytes([domain(domains.auth), challenge, device, lengthPrefixed(encodeUtf8(relayUrl))]);
 }
 
-/** Header of an envelope: vault id, epoch, author key, per-author counter. */
-export function encodeEnvelopeHeader(header: SealHeader): Uint8Array {
-  return encodeHeader(domains.envelope, header);
+/**
+ * Header of an envelope: vault id, epoch, author key, per-author counter and (v3) member-log position.
+ * An envelope of protocol v2 has no position and its own domain, so neither form verifies as the other.
+ */
+export function encodeEnvelopeHeader(header: EnvelopeHeader): Uint8Array {
+  if (header.members === undefined || header.members === null) return encodeHeader(domains.legacyEnvelope, header);
+  return concatBytes([encodeHeader(domains.envelope, header), encodeU32(header.members)]);
 }
 
 /** Header of a snapshot: vault id, epoch, author key, sequence it covers. */

@@ -4,24 +4,46 @@
 import { errorCodes, syncError, type SyncError } from './codes';
 import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { verifyEnvelope, type Envelope } from './envelope';
-import { mayAuthor } from './members';
+import { canWrite, firstRoleOf, mayAuthor, standingAt } from './members';
 import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
-import type { WireEnvelope } from './wire-records';
+import type { Role, WireEnvelope } from './wire-records';
 
 const forged = (why: string) => syncError(errorCodes.forgedEnvelope, why);
 
-/** Why an envelope must not be applied, or null: vault, author's write access and frozen counter, replay, signature, epoch. */
-export async function checkEnvelope(core: EngineCore, wire: WireEnvelope, env: Envelope): Promise<SyncError | null> {
-  if (wire.vault !== core.options.vaultId) return forged('envelope for another vault');
-  if (!mayAuthor(core.memberState, wire.author, wire.counter)) {
-    return forged('envelope author has no write access at that counter (never had it, or was removed before)');
-  }
-  if (wire.counter <= core.position.counterOf(wire.author)) return forged('replayed envelope counter');
-  if (!(await verifyEnvelope(env, core.options.verify))) return forged('bad envelope signature');
+/**
+ * The role an envelope was written under, or why it must not be applied: vault, the author's standing at
+ * the member-log position it names (the relay checks the same, so a failure is the relay's doing), replay,
+ * signature, epoch.
+ */
+export async function checkEnvelope(
+  core: EngineCore,
+  wire: WireEnvelope,
+  env: Envelope,
+): Promise<Standing | { error: SyncError }> {
+  if (wire.vault !== core.options.vaultId) return { error: forged('envelope for another vault') };
+  const standing = standingOf(core, wire);
+  if ('refused' in standing) return { error: forged(`envelope author ${standing.refused}`) };
+  if (!canWrite(standing.role)) return { error: forged('envelope author had no write access at that position') };
+  if (wire.counter <= core.position.counterOf(wire.author)) return { error: forged('replayed envelope counter') };
+  if (!(await verifyEnvelope(env, core.options.verify))) return { error: forged('bad envelope signature') };
   if (wire.epoch !== core.options.vaultKey.epoch)
-    return syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`);
-  return null;
+    return { error: syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`) };
+  return standing;
 }
+
+/**
+ * An envelope stored under protocol v2 names no position: then every member was an admin (a personal
+ * vault), so it is accepted from a key first added as one, under the v2 rule.
+ */
+function standingOf(core: EngineCore, wire: WireEnvelope): Standing | { refused: string } {
+  if (wire.members !== undefined) return standingAt(core.memberState, wire.author, wire.counter, wire.members);
+  if (firstRoleOf(core.memberState, wire.author) !== 'admin' || !mayAuthor(core.memberState, wire.author, wire.counter))
+    return { refused: 'wrote a v2 envelope without having been added as an admin' };
+  return { role: 'admin', legacy: true };
+}
+
+/** The role an envelope is judged under; `legacy` for a v2 envelope, which is not judged (protocol.md §6). */
+export type Standing = Readonly<{ role: Role; legacy?: true }>;
 
 /** Why a snapshot must not be applied, or null: only a current admin's snapshot of this vault is trusted. */
 export async function checkSnapshot(core: EngineCore, snap: Snapshot, author: string): Promise<SyncError | null> {

@@ -17,7 +17,7 @@ import {
   type SyncCursor,
   type SyncStorage,
 } from './storage';
-import type { WireMemberRecord } from './wire-records';
+import type { Role, WireMemberRecord } from './wire-records';
 
 /**
  * The engine's status: all local edits stored on the relay, some not yet, not connected, or an error —
@@ -42,11 +42,27 @@ export type SyncEngineOptions = Readonly<{
   storage: SyncStorage;
   /** The member log to start from when storage has none: the genesis of a vault created here, or a pulled grant's log. */
   members?: readonly WireMemberRecord[];
+  /**
+   * Judges what a verified envelope's update does (issue #13: deletes need the delete right, authorship
+   * must be the author's own); a refusal skips the envelope on every peer alike. None: no content checks.
+   */
+  judge?: UpdateJudge;
+  /** Told about each envelope skipped by `judge`, to show the user (never applied). */
+  onRefused?: (refusal: RefusedChange) => void;
   /** Write a snapshot once this many envelopes accumulated since the last one (default 300). */
   snapshotEvery?: number;
   /** Reconnect backoff bounds in ms (default 500 ms … 30 s) and request/ack timeout (default 15 s). */
   retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
 }>;
+
+/** A verified update to judge: its author (device key, base64) and the role it wrote under. */
+export type JudgeRequest = Readonly<{ doc: Y.Doc; update: Uint8Array; author: string; role: Role }>;
+
+/** Why an update must not be applied, or null. It must decide from the update and the document alone. */
+export type UpdateJudge = (request: JudgeRequest) => string | null;
+
+/** An envelope every peer skips: validly signed by a member, but doing what its author may not. */
+export type RefusedChange = Readonly<{ seq: number; author: string; counter: number; reason: string }>;
 
 /** State shared by the engine's modules. */
 export type EngineCore = {
@@ -77,6 +93,8 @@ export type EngineCore = {
   transient: SyncError | null;
   lastStatus: string;
   readonly listeners: Set<(status: SyncStatus) => void>;
+  /** Told whenever the verified member log grows (roles changed, members added or removed). */
+  readonly memberListeners: Set<() => void>;
 };
 
 /** Computes the current status from the core state. */
@@ -115,6 +133,11 @@ export function deviceKeyOf(device: DeviceSigner): string {
   return encodeBase64(device.publicKey);
 }
 
+/** Tells the member listeners that the verified member log changed. */
+export function publishMembers(core: EngineCore): void {
+  for (const listener of core.memberListeners) listener();
+}
+
 /** Stops syncing with a fatal error (rollback, gap, forged log): the relay can no longer be trusted. */
 export function failFatally(core: EngineCore, error: SyncError): void {
   core.fatal ??= error;
@@ -148,6 +171,7 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     transient: null,
     lastStatus: '',
     listeners: new Set(),
+    memberListeners: new Set(),
   };
   return core;
 }
@@ -156,13 +180,14 @@ export function createCore(options: SyncEngineOptions): EngineCore {
 export async function restoreCore(core: EngineCore, stored: StoredSyncState): Promise<void> {
   const cursor = stored.cursor;
   core.position.restore(cursor);
-  core.outbox.restore(cursor?.counter ?? 0, stored.pending);
   const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);
   const state = await verifyMemberLog(core.options.vaultId, records, core.options.verify);
+  core.outbox.restore(cursor?.counter ?? 0, stored.pending);
   if (typeof state === 'string') {
     core.fatal = syncError(errorCodes.badMemberLog, `stored member log: ${state}`);
     return;
   }
   core.members = records;
   core.memberState = state;
+  core.outbox.restore(cursor?.counter ?? 0, stored.pending);
 }

@@ -12,7 +12,7 @@ import {
   raiseCounterFloors,
   rejectDelivery,
 } from './engine-checks';
-import { currentCursor, failFatally, publishStatus, type EngineCore } from './engine-core';
+import { currentCursor, failFatally, publishMembers, publishStatus, type EngineCore } from './engine-core';
 import { maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
 import { decodeEnvelope, openEnvelope } from './envelope';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
@@ -79,8 +79,10 @@ async function handleSubscribed(core: EngineCore, frame: Extract<RelayFrame, { t
   if (typeof state === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, state));
   // Stopped while the log was being verified: a stopped engine never catches up.
   if (core.phase.is('stopped')) return;
+  const grew = records.length !== core.members.length;
   core.members = records;
   core.memberState = state;
+  if (grew) publishMembers(core);
   core.resyncing = false;
   core.transient = null;
   core.catchUpTarget = head;
@@ -130,19 +132,23 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
     );
   }
   const env = decodeEnvelope(wire);
-  const rejection = await checkEnvelope(core, wire, env);
-  const update = rejection ? null : openEnvelope(env, core.options.vaultKey);
+  const checked = await checkEnvelope(core, wire, env);
+  const update = 'error' in checked ? null : openEnvelope(env, core.options.vaultKey);
   // The head stays before a failed envelope: it is fetched again, or syncing stops there.
-  if (!update) {
+  if (!update || 'error' in checked) {
     return rejectDelivery(
       core,
       seq,
-      rejection ?? syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`),
+      'error' in checked ? checked.error : syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`),
     );
   }
   acceptDelivery(core, seq);
   core.position.applied(seq, wire.author, wire.counter);
-  Y.applyUpdate(core.options.doc, update, core.origin);
+  const { doc, judge } = core.options;
+  // A member's own fault, provable from its signed envelope: every peer skips it alike and moves on.
+  const reason = checked.legacy ? null : (judge?.({ doc, update, author: wire.author, role: checked.role }) ?? null);
+  if (reason === null) Y.applyUpdate(doc, update, core.origin);
+  else core.options.onRefused?.({ seq, author: wire.author, counter: wire.counter, reason });
   if (wire.author === core.me) {
     // Our own envelope, served back: now it is delivered (and its counter is never reused).
     if (core.outbox.confirmedByCatchUp(wire.counter)) void core.writer.commit({ remove: [wire.counter] });
@@ -180,6 +186,7 @@ async function handleMember(core: EngineCore, record: WireMemberRecord): Promise
   if (typeof next === 'string') return failFatally(core, syncError(errorCodes.badMemberLog, next));
   core.memberState = next;
   core.members = [...core.members, record];
+  publishMembers(core);
   await core.writer.commit({ cursor: currentCursor(core) });
 }
 

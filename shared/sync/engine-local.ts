@@ -49,6 +49,7 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
     vault: core.options.vaultId,
     vaultKey: core.options.vaultKey,
     counter,
+    members: core.members.length,
     update,
     signer: core.options.device,
     random: core.options.random,

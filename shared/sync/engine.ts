@@ -16,7 +16,7 @@ import {
 } from './engine-core';
 import { queueLocalUpdate, recoverUnqueuedUpdates, writeSnapshot } from './engine-local';
 import { sealKeyGrant } from './grants';
-import { revokesWrite, signMemberRecord, type MemberChange } from './members';
+import { lowersRightsOf, signMemberRecord, type MemberChange } from './members';
 import { encodeBase64 } from '../crypto/bytes';
 import { decodePairingCode, pairingFingerprint, type PairingInvite } from './pairing';
 import type { Role } from './wire-records';
@@ -39,6 +39,8 @@ export type SyncEngine = Readonly<{
   head: () => number;
   /** The vault's members as this device verified them (base64 public key and role). */
   members: () => readonly Readonly<{ publicKey: string; role: Role }>[];
+  /** Calls `listener` whenever the verified member log grows; returns the unsubscribe function. */
+  onMembers: (listener: () => void) => () => void;
   /**
    * Link a device from its pairing code: authorize its key in the member log and seal the vault key
    * to it with the pairing proof (needs a live connection). Resolves to the fingerprint both
@@ -47,6 +49,8 @@ export type SyncEngine = Readonly<{
   authorizeDevice: (code: string | PairingInvite, role?: Role) => Promise<Result<string, SyncFailure>>;
   /** Remove a device from the member log (needs a live connection; key rotation is separate). */
   removeDevice: (publicKey: Uint8Array) => Promise<Result<void, SyncFailure>>;
+  /** Give a member another role (needs a live connection; a lowered right carries its last counter). */
+  setRole: (publicKey: Uint8Array, role: Role) => Promise<Result<void, SyncFailure>>;
   /** Resolves once every local change so far is sealed and persisted. */
   flush: () => Promise<void>;
 }>;
@@ -87,6 +91,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     pendingCount: () => core.outbox.size,
     head: () => core.position.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
+    onMembers: (listener) => {
+      core.memberListeners.add(listener);
+      return () => core.memberListeners.delete(listener);
+    },
     authorizeDevice: (code, role = 'admin') =>
       catchSyncError(async () => {
         const invite = typeof code === 'string' ? readPairingCode(code, options.clock.now()) : code;
@@ -95,6 +103,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }),
     removeDevice: (publicKey) =>
       catchSyncError(() => changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' })),
+    setRole: (publicKey, role) =>
+      catchSyncError(() => changeMembers(core, connection, { action: 'add', subject: publicKey, role })),
     flush: async () => {
       while (core.sealRun) await core.sealRun;
       await core.writer.idle();
@@ -126,10 +136,10 @@ function readPairingCode(code: string, now: number): PairingInvite {
   }
 }
 
-/** A change that takes write access away carries the subject's last counter this device verified. */
+/** A change that takes a right away (write or delete) carries the subject's last counter this device verified. */
 function withFrozenCounter(core: EngineCore, change: MemberChange): MemberChange {
   const subject = encodeBase64(change.subject);
-  if (!revokesWrite(core.memberState, change, subject)) return change;
+  if (!lowersRightsOf(core.memberState, change, subject)) return change;
   return { ...change, last: core.position.counterOf(subject) };
 }
 

@@ -11,7 +11,7 @@ const update = Uint8Array.from([1, 2, 3, 4, 5]);
 
 describe('envelopes', () => {
   test('seal, verify, open round-trip through the wire form', async () => {
-    const env = await sealEnvelope({ vault, vaultKey, counter: 7, update, signer: device(), random });
+    const env = await sealEnvelope({ vault, vaultKey, counter: 7, members: 1, update, signer: device(), random });
     const wire = decodeEnvelope(encodeEnvelope(env));
     expect(await verifyEnvelope(wire, nodeVerify)).toBe(true);
     expect(openEnvelope(wire, vaultKey)).toEqual(update);
@@ -20,7 +20,7 @@ describe('envelopes', () => {
 
   test('any change to the header, nonce, ciphertext or signature breaks the signature', async () => {
     const signer = device();
-    const env = await sealEnvelope({ vault, vaultKey, counter: 7, update, signer, random });
+    const env = await sealEnvelope({ vault, vaultKey, counter: 7, members: 1, update, signer, random });
     const flip = (bytes: Uint8Array) => bytes.map((b, i) => (i === 0 ? b ^ 1 : b));
     const tampered: Envelope[] = [
       { ...env, vault: 'vault-0123456789abcdeX' },
@@ -36,7 +36,7 @@ describe('envelopes', () => {
 
   test('a ciphertext re-signed under another header does not open (the header is sealed inside)', async () => {
     const signer = device();
-    const env = await sealEnvelope({ vault, vaultKey, counter: 7, update, signer, random });
+    const env = await sealEnvelope({ vault, vaultKey, counter: 7, members: 1, update, signer, random });
     const relabelled: Envelope = { ...env, counter: 9 };
     const resigned = { ...relabelled, sig: await signer.sign(new Uint8Array(0)) };
     expect(openEnvelope(resigned, vaultKey)).toBeNull();

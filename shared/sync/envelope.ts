@@ -1,6 +1,6 @@
 // Envelopes: one Yjs update sealed with the vault key (secretbox) and signed by its author (Ed25519).
-// The header (vault, epoch, author, counter) is both signed and sealed in front of the update, so a
-// valid ciphertext cannot be re-labelled with another author, counter or vault.
+// The header (vault, epoch, author, counter, member-log position) is both signed and sealed in front of
+// the update, so a valid ciphertext cannot be re-labelled with another author, counter, position or vault.
 import { encodeEnvelopeHeader, encodeSealedMessage } from './canonical';
 import type { DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import {
@@ -21,6 +21,8 @@ export type Envelope = Readonly<{
   epoch: number;
   author: Uint8Array;
   counter: number;
+  /** The member-log position the author wrote under; absent only on envelopes stored under protocol v2. */
+  members?: number | null | undefined;
   nonce: Uint8Array;
   ciphertext: Uint8Array;
   sig: Uint8Array;
@@ -30,16 +32,27 @@ const envelopeFields = ['vault', 'epoch', 'author', 'counter', 'nonce', 'ciphert
 
 /** Decodes the base64 fields of a schema-checked wire envelope. */
 export function decodeEnvelope(wire: WireEnvelope): Envelope {
-  return pickFields(decodeSealedFields(wire), envelopeFields);
+  return withPosition(pickFields(decodeSealedFields(wire), envelopeFields), wire.members);
 }
 
 /** Encodes a envelope for the wire. */
 export function encodeEnvelope(env: Envelope): WireEnvelope {
-  return pickFields(encodeSealedFields(env), envelopeFields);
+  return withPosition(pickFields(encodeSealedFields(env), envelopeFields), env.members);
 }
 
-function headerOf(env: Pick<Envelope, 'vault' | 'epoch' | 'author' | 'counter'>): Uint8Array {
-  return encodeEnvelopeHeader({ vault: env.vault, epoch: env.epoch, author: env.author, position: env.counter });
+// The position is left out, not set to undefined, when absent: wire records are compared as JSON.
+function withPosition<T extends object>(record: T, members: number | null | undefined): T & { members?: number } {
+  return members === undefined || members === null ? record : { ...record, members };
+}
+
+function headerOf(env: Pick<Envelope, 'vault' | 'epoch' | 'author' | 'counter' | 'members'>): Uint8Array {
+  return encodeEnvelopeHeader({
+    vault: env.vault,
+    epoch: env.epoch,
+    author: env.author,
+    position: env.counter,
+    members: env.members,
+  });
 }
 
 /** The bytes an envelope's signature covers. */
@@ -52,6 +65,8 @@ export type SealEnvelopeInput = Readonly<{
   vault: string;
   vaultKey: VaultKey;
   counter: number;
+  /** How many member records the author has verified: the state its rights are judged under. */
+  members: number;
   update: Uint8Array;
   signer: DeviceSigner;
   random: RandomBytes;
@@ -64,6 +79,7 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<Envelope> 
     epoch: input.vaultKey.epoch,
     author: input.signer.publicKey,
     counter: input.counter,
+    members: input.members,
   };
   const sealed = await sealBehindHeader(headerOf(fields), input.update, input.vaultKey, input.signer, input.random);
   return { ...fields, ...sealed };

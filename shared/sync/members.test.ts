@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createTestDevice, nodeVerify } from '../../tests/integration/sync/harness';
 import { decodeBase64, encodeBase64 } from '../crypto/bytes';
+import type { Role } from './wire-records';
 import {
   applyMemberRecord,
   canDelete,
@@ -11,6 +12,7 @@ import {
   mayAuthor,
   roleOf,
   signMemberRecord,
+  standingAt,
   verifyMemberLog,
   type MemberState,
 } from './members';
@@ -105,7 +107,38 @@ describe('member log', () => {
     const s3 = applyMemberRecord(s2, again, true) as MemberState;
     expect([mayAuthor(s3, key, 9), s3.frozen.has(key)]).toEqual([true, false]);
     const stray = await signMemberRecord(s1, { ...add, role: 'admin', last: 1 }, owner);
-    expect(applyMemberRecord(s1, stray, true)).toMatch(/only a record that revokes/);
+    expect(applyMemberRecord(s1, stray, true)).toMatch(/only a record that takes a right away/);
+  });
+
+  test('an envelope is judged at the position it names, capped by any later record that took a right away', async () => {
+    const { owner, genesis, state } = await ownedVault();
+    const eve = createTestDevice();
+    const key = encodeBase64(eve.publicKey);
+    const change = (s: MemberState, role: Role, last?: number) =>
+      signMemberRecord(s, { action: 'add', subject: eve.publicKey, role, ...(last ? { last } : {}) }, owner);
+    const r1 = await change(state, 'writer');
+    const s1 = applyMemberRecord(state, r1, true) as MemberState;
+    const r2 = await change(s1, 'manager');
+    const s2 = applyMemberRecord(s1, r2, true) as MemberState;
+    expect(applyMemberRecord(s2, await change(s2, 'writer'), true)).toMatch(/must carry the last counter/);
+    const r3 = await change(s2, 'writer', 7);
+    const final = await verifyMemberLog(vault, [genesis, r1, r2, r3], nodeVerify);
+    if (typeof final === 'string') throw new Error(final);
+    expect([1, 2, 3, 4].map((position) => standingAt(final, key, 5, position))).toEqual([
+      { refused: 'not a member at that position' },
+      { role: 'writer' },
+      { role: 'manager' },
+      { role: 'writer' },
+    ]);
+    // Counter 8 came after the demotion signed at 7: naming the manager's position does not help.
+    expect(standingAt(final, key, 8, 3)).toEqual({
+      refused: 'written after record 3 took a right away (its last counter 7)',
+    });
+    expect(standingAt(final, key, 8, 4)).toEqual({ role: 'writer' });
+    expect([standingAt(final, key, 1, 0), standingAt(final, key, 1, 5)]).toEqual([
+      { refused: 'position 0 is outside the member log (1…4)' },
+      { refused: 'position 5 is outside the member log (1…4)' },
+    ]);
   });
 
   test('a genesis must add its own signer as admin, for this vault', async () => {

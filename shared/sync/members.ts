@@ -1,7 +1,9 @@
 // A vault's member log: hash-chained records, each signed by an admin of the state before it. Record 0
 // (genesis) makes its signer the first admin and registers the vault. For a personal vault every
 // linked device is added as an admin, so any of the owner's devices can link the next one. A record that
-// takes write access away carries the subject's last counter: anything it signs above that is refused.
+// takes a right away (write, or delete) carries the subject's last counter: anything it signs above that
+// is judged under the lowered role. Envelopes name the log position they were written under (protocol
+// v3), so every peer judges each one against the same state, whatever order records and envelopes reach it.
 import { decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeMemberMessage, hashMemberRecord, type MemberFields } from './canonical';
 import type { DeviceSigner, VerifySignature } from './ports';
@@ -15,13 +17,18 @@ export type MemberState = Readonly<{
   roles: ReadonlyMap<string, Role>;
   /** Former writers (removed or made readers) → the last counter of theirs that stays valid. */
   frozen: ReadonlyMap<string, number>;
+  /** Every key's role changes in log order, to judge an envelope at the position it names. */
+  timeline: ReadonlyMap<string, readonly RoleChange[]>;
 }>;
+
+/** One change of a key's role: at record `index` it became `role` (undefined: removed); `last` if it lost a right. */
+export type RoleChange = Readonly<{ index: number; role: Role | undefined; last?: number }>;
 
 const zeroHash = new Uint8Array(32);
 
 /** The state before the genesis record of `vault`. */
 export function emptyMemberState(vault: string): MemberState {
-  return { vault, length: 0, head: zeroHash, roles: new Map(), frozen: new Map() };
+  return { vault, length: 0, head: zeroHash, roles: new Map(), frozen: new Map(), timeline: new Map() };
 }
 
 /** Decodes a wire member record into the fields its signature covers, plus the signature. */
@@ -59,6 +66,20 @@ export function canDelete(role: Role | undefined): boolean {
   return role === 'admin' || role === 'manager';
 }
 
+/** Whether going from `before` to `after` takes away the right to write or to delete. */
+export function lowersRights(before: Role | undefined, after: Role | undefined): boolean {
+  return (canWrite(before) && !canWrite(after)) || (canDelete(before) && !canDelete(after));
+}
+
+/** Whether a change takes a right (write or delete) away from its subject, so it must carry `last`. */
+export function lowersRightsOf(
+  state: MemberState,
+  change: Pick<MemberChange, 'action' | 'role'>,
+  subject: string,
+): boolean {
+  return lowersRights(state.roles.get(subject), change.action === 'remove' ? undefined : change.role);
+}
+
 /** Whether a change takes write access away from its subject (removing a writer, or making it a reader). */
 export function revokesWrite(
   state: MemberState,
@@ -75,6 +96,34 @@ export function mayAuthor(state: MemberState, author: string, counter: number): 
   return frozen !== undefined && counter <= frozen;
 }
 
+/** Why an envelope's author had no standing, or its role: judged at the log `position` its envelope names. */
+export type AuthorStanding = Readonly<{ role: Role } | { refused: string }>;
+
+/**
+ * The role under which `author`'s envelope with `counter`, written at member-log `position` (records
+ * 0…position−1 applied), is judged. A record at or after that position that took a right away from the
+ * author caps its counters at that record's `last`: an author cannot name an old position to use a right
+ * it lost, while what it wrote before losing it stays valid.
+ */
+export function standingAt(state: MemberState, author: string, counter: number, position: number): AuthorStanding {
+  if (!Number.isSafeInteger(position) || position < 1 || position > state.length) {
+    return { refused: `position ${position} is outside the member log (1…${state.length})` };
+  }
+  let role: Role | undefined;
+  for (const change of state.timeline.get(author) ?? []) {
+    if (change.index < position) role = change.role;
+    else if (change.last !== undefined && counter > change.last) {
+      return { refused: `written after record ${change.index} took a right away (its last counter ${change.last})` };
+    }
+  }
+  return role === undefined ? { refused: 'not a member at that position' } : { role };
+}
+
+/** The role a key was first added with (envelopes of protocol v2 carry no position; see protocol.md §5). */
+export function firstRoleOf(state: MemberState, author: string): Role | undefined {
+  return state.timeline.get(author)?.[0]?.role;
+}
+
 function nextFrozen(
   state: MemberState,
   record: MemberFields,
@@ -82,13 +131,13 @@ function nextFrozen(
   inPlace: boolean,
 ): Map<string, number> | string {
   const frozen = inPlace ? (state.frozen as Map<string, number>) : new Map(state.frozen);
-  const revokes = revokesWrite(state, record, subject);
-  if (revokes !== (record.last !== undefined)) {
-    return revokes
-      ? 'a record that revokes write access must carry the last counter'
-      : 'only a record that revokes write access carries a counter';
+  const lowers = lowersRightsOf(state, record, subject);
+  if (lowers !== (record.last !== undefined)) {
+    return lowers
+      ? 'a record that takes a right away must carry the last counter'
+      : 'only a record that takes a right away carries a counter';
   }
-  if (record.last !== undefined) frozen.set(subject, record.last);
+  if (record.last !== undefined && revokesWrite(state, record, subject)) frozen.set(subject, record.last);
   // Write access given back lifts the freeze.
   else if (record.action === 'add' && canWrite(record.role)) frozen.delete(subject);
   return frozen;
@@ -115,7 +164,12 @@ function replayRecords(
   state: MemberState,
   records: readonly Readonly<{ wire: WireMemberRecord; valid: boolean }>[],
 ): MemberState | string {
-  let current: MemberState = { ...state, roles: new Map(state.roles), frozen: new Map(state.frozen) };
+  let current: MemberState = {
+    ...state,
+    roles: new Map(state.roles),
+    frozen: new Map(state.frozen),
+    timeline: new Map(state.timeline),
+  };
   for (const { wire, valid } of records) {
     const next = applyRecord(current, wire, valid, true);
     if (typeof next === 'string') return `record ${wire.index}: ${next}`;
@@ -161,7 +215,21 @@ function applyRecord(
   if (before === 'admin' && roles.get(subject) !== 'admin' && !hasAdmin(roles))
     return 'a vault keeps at least one admin';
   const head = hashMemberRecord(record, record.sig);
-  return { vault: state.vault, length: state.length + 1, head, roles, frozen };
+  const timeline = nextTimeline(state, record, subject, roles.get(subject), inPlace);
+  return { vault: state.vault, length: state.length + 1, head, roles, frozen, timeline };
+}
+
+function nextTimeline(
+  state: MemberState,
+  record: MemberFields,
+  subject: string,
+  role: Role | undefined,
+  inPlace: boolean,
+): ReadonlyMap<string, readonly RoleChange[]> {
+  const timeline = inPlace ? (state.timeline as Map<string, readonly RoleChange[]>) : new Map(state.timeline);
+  const change: RoleChange = { index: record.index, role, ...(record.last === undefined ? {} : { last: record.last }) };
+  timeline.set(subject, [...(timeline.get(subject) ?? []), change]);
+  return timeline;
 }
 
 function hasAdmin(roles: ReadonlyMap<string, Role>): boolean {
@@ -192,7 +260,7 @@ export async function extendMemberLog(
   return replayRecords(state, checked);
 }
 
-/** What a new member record says (`last`: the subject's last counter, when the change revokes write access). */
+/** What a new member record says (`last`: the subject's last counter, when the change takes a right away). */
 export type MemberChange = Readonly<{ action: 'add' | 'remove'; subject: Uint8Array; role: Role; last?: number }>;
 
 /** Signs the next record of a log (the signer must be an admin of `state`, or the subject of a genesis). */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** Protocol version spoken by this code; `hello` and `auth` carry it. */
-export const protocolVersion = 2;
+export const protocolVersion = 3;
 
 const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -57,6 +57,8 @@ export const vaultIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const epochSchema = z.number().int().min(0).max(0xffffffff);
 /** A per-author counter: starts at 1, strictly increasing per author per vault. */
 export const counterSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A member-log position: how many records the author had verified (at least the genesis). */
+export const memberPositionSchema = z.number().int().min(1).max(0xffff_ffff);
 /** A per-vault sequence number assigned by the relay (0 = before the first envelope). */
 export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -66,6 +68,8 @@ export const envelopeSchema = z.strictObject({
   epoch: epochSchema,
   author: publicKeySchema,
   counter: counterSchema,
+  // The member-log position the author wrote under (protocol v3); absent only on envelopes stored under v2.
+  members: memberPositionSchema.optional(),
   nonce: nonceSchema,
   ciphertext: base64Schema,
   sig: signatureSchema,

@@ -25,7 +25,7 @@ describe('conflict choices after merging offline copies', () => {
     expect(laptop).toMatchObject({ label: 'Keep “Laptop” (me)', dropIds: [second.id] });
     expect(laptop?.detail).toContain('by alice');
 
-    valueOf(resolveConflict(a, first.id, laptop?.dropIds ?? []));
+    valueOf(resolveConflict(a, first.id, laptop?.dropIds ?? [], alice));
     expect(registryConflictViews(listEntries(a))).toEqual([]);
   });
 

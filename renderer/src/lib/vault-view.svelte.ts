@@ -1,3 +1,4 @@
+import { encodeBase64 } from '../../../shared/crypto/bytes';
 import {
   addEntry,
   deleteEntry,
@@ -83,10 +84,12 @@ export class VaultView {
   constructor(
     private readonly session: UnlockedProfile,
     private readonly sync: SyncStopper | null = null,
+    // The actor is this device's signing key, as its envelopes are signed: peers refuse a change whose
+    // createdBy/updatedBy names anyone else (shared/entries/update-judge.ts).
     private readonly ctx: EntryContext = {
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
-      actor: 'this device',
+      actor: encodeBase64(session.identity.signing),
     },
   ) {}
 
@@ -164,7 +167,7 @@ export class VaultView {
   }
 
   remove(id: string): Result<void> {
-    return this.mutate((doc) => deleteEntry(doc, id));
+    return this.mutate((doc) => deleteEntry(doc, id, this.ctx));
   }
 
   saveCheck(id: string, check: LastCheck): Result<void> {
@@ -172,7 +175,7 @@ export class VaultView {
   }
 
   keepOne(keepId: string, dropIds: readonly string[]): Result<void> {
-    return this.mutate((doc) => resolveConflict(doc, keepId, dropIds));
+    return this.mutate((doc) => resolveConflict(doc, keepId, dropIds, this.ctx));
   }
 
   /** Keeps one secret version of an entry whose password was changed on two devices. */

@@ -186,6 +186,7 @@ async function sealAs(device: TestDevice, counter: number, vaultId = vault.vault
       vault: vaultId,
       vaultKey: vault.vaultKey,
       counter,
+      members: 3, // genesis, the writer, the reader
       update: Uint8Array.of(counter),
       signer: device,
       random: nodeRandom,
@@ -262,7 +263,14 @@ describe('envelopes', () => {
       code: errorCodes.authorMismatch,
     });
     const self = await signMemberRecord(
-      { vault: vault.vaultId, length: 4, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
+      {
+        vault: vault.vaultId,
+        length: 4,
+        head: new Uint8Array(32),
+        roles: new Map(),
+        frozen: new Map(),
+        timeline: new Map(),
+      },
       { action: 'add', subject: outsider.publicKey, role: 'admin' },
       outsider,
     );
@@ -288,7 +296,14 @@ describe('envelopes', () => {
     await socket.authenticate(device);
     const other = await createTestVault();
     const stolen = await signMemberRecord(
-      { vault: vault.vaultId, length: 0, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
+      {
+        vault: vault.vaultId,
+        length: 0,
+        head: new Uint8Array(32),
+        roles: new Map(),
+        frozen: new Map(),
+        timeline: new Map(),
+      },
       { action: 'add', subject: device.publicKey, role: 'admin' },
       device,
     );
@@ -296,7 +311,14 @@ describe('envelopes', () => {
       code: errorCodes.vaultExists,
     });
     const notGenesis = await signMemberRecord(
-      { vault: other.vaultId, length: 0, head: new Uint8Array(32), roles: new Map(), frozen: new Map() },
+      {
+        vault: other.vaultId,
+        length: 0,
+        head: new Uint8Array(32),
+        roles: new Map(),
+        frozen: new Map(),
+        timeline: new Map(),
+      },
       { action: 'add', subject: createTestDevice().publicKey, role: 'writer' },
       device,
     );

@@ -41,6 +41,7 @@ async function owner(spelling: (key: string) => string = (key) => key): Promise<
         vault: vault.vaultId,
         vaultKey: vault.vaultKey,
         counter,
+        members: 1,
         update: Uint8Array.of(counter),
         signer: device,
         random: nodeRandom,

@@ -40,7 +40,7 @@ function accepted(state: VaultState, author: Uint8Array, counter: number, outcom
   return {
     vault: state,
     wire: { counter } as unknown as WireEnvelope,
-    row: { vault: state.id, epoch: 0, author, counter, nonce: bytes, ciphertext: bytes, sig: bytes },
+    row: { vault: state.id, epoch: 0, author, counter, members: 1, nonce: bytes, ciphertext: bytes, sig: bytes },
     onCommitted: (seq) => (outcome.seq = seq),
     onFailed: (error) => (outcome.failed = error),
   };

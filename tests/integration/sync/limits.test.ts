@@ -177,6 +177,7 @@ test('quotas: vaults a device may create, member records a vault may hold, bytes
           vault: first.vaultId,
           vaultKey: first.vaultKey,
           counter,
+          members: 1,
           update: new Uint8Array(1000).fill(counter),
           signer: owner,
           random: nodeRandom,

@@ -47,6 +47,8 @@ test("a removed device's envelopes signed after its removal are refused by its p
     vault: vault.vaultId,
     vaultKey: vault.vaultKey,
     counter: 2,
+    // The position at which it was still a writer: its removal caps its counters at 1 all the same.
+    members: 3,
     update: Y.encodeStateAsUpdate(gone.doc),
     signer: removed,
     random: nodeRandom,

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type * as Y from 'yjs';
+import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { tryOpenRecord } from '../../../shared/crypto/seal';
 import { addEntry } from '../../../shared/entries/entry-create';
 import { listEntries } from '../../../shared/entries/entry-list';
@@ -96,7 +97,9 @@ test('a store written by version 1 unlocks, reads its entries and queue, and syn
   expect(credentials(docB)).toEqual(expected);
 
   // Writing after opening: a new entry syncs, and the store reopens with it, queue empty.
-  addEntry(vault.doc, { registry: 'gcr.io', username: 'written-after', secret: 'new' }, createManualContext('v2'));
+  // As the app writes: the actor is this device's signing key (peers refuse a change naming anyone else).
+  const actor = encodeBase64(session.identity.signing);
+  addEntry(vault.doc, { registry: 'gcr.io', username: 'written-after', secret: 'new' }, createManualContext(actor));
   await engine.flush();
   await waitForDoc(docB, () => listEntries(docB).entries.some((e) => e.username === 'written-after'));
   await waitSynced(engine);

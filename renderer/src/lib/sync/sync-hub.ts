@@ -2,7 +2,8 @@
 // document, wires the engine to its sealed storage, and reports each vault's indicator. Also the two halves
 // of pairing a device: authorizing one (on a vault's engine) and, on the new device, showing a one-time
 // pairing code and receiving the vaults granted through it.
-import type { SyncStatus } from '../../../../shared/sync/engine-core';
+import type { RefusedChange, SyncStatus } from '../../../../shared/sync/engine-core';
+import { judgeMemberUpdate } from '../../../../shared/entries/update-judge';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
 import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
@@ -51,6 +52,8 @@ export class SyncHub {
   private stopped = false;
   // Pairings this device started and has not used; in memory only, so locking voids their codes.
   private readonly pairings = new Map<string, Pairing>();
+  // Members' changes every peer refused (issue #13), per vault, for the activity list.
+  private readonly refused = new Map<string, RefusedChange[]>();
 
   constructor(
     private readonly session: UnlockedProfile,
@@ -73,6 +76,11 @@ export class SyncHub {
     this.stopped = true;
     this.forgetPairings(() => true);
     await Promise.allSettled([...this.running.keys()].map((id) => this.halt(id)));
+  }
+
+  /** The changes of members that this device refused since unlock (validly signed, but beyond the author's rights). */
+  refusedChanges(vaultId: string): readonly RefusedChange[] {
+    return this.refused.get(vaultId) ?? [];
   }
 
   /** Starts a pairing: the code this device shows to be linked, valid once and for 10 minutes. */
@@ -214,6 +222,8 @@ export class SyncHub {
         random: this.ports.random,
         clock: this.ports.clock,
         storage: state.storage,
+        judge: judgeMemberUpdate,
+        onRefused: (change) => this.refused.set(vaultId, [...(this.refused.get(vaultId) ?? []), change]),
         ...(this.ports.retry ? { retry: this.ports.retry } : {}),
       });
       await engine.start();

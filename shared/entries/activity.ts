@@ -1,0 +1,73 @@
+/**
+ * A vault's activity list (issue #13): who added, edited, rotated or deleted which entries, and when.
+ * Each change adds its own item to the root map `activity` (under a fresh id: items are independent, so
+ * one refused item never drags the author's later ones down with it) in the same transaction, signed with the
+ * envelope that carries the change. Peers do not take the item's word for it: `update-judge.ts` derives
+ * what the update really does to each entry and refuses an envelope whose items do not say exactly that
+ * (a missing, extra or wrong item), or name anyone but the envelope's author. So the list is what every
+ * peer verified, synced to every member, newcomers included. Secrets never appear in it.
+ */
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import type { EntryContext } from './entry';
+
+/** The root map of activity items (fresh id → item). */
+export const ACTIVITY_MAP = 'activity';
+
+/** What a change did to entries: listed from the weakest, a later kind covers the earlier ones. */
+export const ENTRY_ACTIONS = ['edited', 'rotated', 'added', 'deleted'] as const;
+
+/** One kind of change to an entry. */
+export type EntryAction = (typeof ENTRY_ACTIONS)[number];
+
+const activitySchema = z.object({
+  action: z.enum(ENTRY_ACTIONS),
+  entries: z.array(z.string()).min(1),
+  /** The registry of each entry, so a deleted one can still be named. */
+  registries: z.array(z.string()),
+  by: z.string(),
+  at: z.number().int().nonnegative(),
+});
+
+/** One item of the activity list. */
+export type ActivityItem = z.infer<typeof activitySchema>;
+
+/** The activity map of a vault document. */
+export function getActivityMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(ACTIVITY_MAP);
+}
+
+/** Appends what the caller's transaction does to `entries` (call inside that transaction). */
+export function recordActivity(
+  doc: Y.Doc,
+  action: EntryAction,
+  entries: readonly Readonly<{ id: string; registry: string }>[],
+  ctx: EntryContext,
+): void {
+  if (entries.length === 0) return;
+  const item: ActivityItem = {
+    action,
+    entries: entries.map((entry) => entry.id),
+    registries: entries.map((entry) => entry.registry),
+    by: ctx.actor,
+    at: ctx.now(),
+  };
+  getActivityMap(doc).set(ctx.newId(), item);
+}
+
+/** Reads an item as stored; undefined when it is not one (the judge refuses those, older data may hold any). */
+export function parseActivityItem(value: unknown): ActivityItem | undefined {
+  const parsed = activitySchema.safeParse(value);
+  return parsed.success && parsed.data.registries.length === parsed.data.entries.length ? parsed.data : undefined;
+}
+
+/** The activity list, newest first (by the time each author gave; ties by id, so every peer lists alike). */
+export function readActivity(doc: Y.Doc): ActivityItem[] {
+  const items: (ActivityItem & { id: string })[] = [];
+  for (const [id, value] of getActivityMap(doc)) {
+    const item = parseActivityItem(value);
+    if (item) items.push({ ...item, id });
+  }
+  items.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return items.map(({ id: _id, ...item }) => item);
+}
