@@ -129,6 +129,34 @@ test('delete confirms, names the pipelines, and removes the row only when confir
   await expect(app.page.getByText('No registries yet.')).toBeVisible();
 });
 
+test('Activity lists each change by who made it, newest first, and never a secret', async () => {
+  await session.createVault();
+  await vault.addRegistry({
+    preset: 'GitHub Container Registry',
+    name: 'GitHub',
+    username: 'octocat',
+    password: 'ghp_one',
+  });
+  await expect(vault.row('GitHub')).toContainText('Changed by You, ');
+  await vault.edit('GitHub', { username: 'hubot' });
+  await vault.edit('GitHub', { password: 'ghp_two' });
+  const dialog = await vault.openDelete('GitHub');
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await vault.expectSaved();
+
+  await app.page.getByRole('button', { name: 'Activity' }).click();
+  const activity = app.page.getByRole('dialog', { name: 'Activity' });
+  await expect(activity.getByRole('list', { name: 'Activity' }).getByRole('listitem')).toHaveText([
+    /^You deleted ghcr\.io/,
+    /^You rotated the secret of ghcr\.io/,
+    /^You edited ghcr\.io/,
+    /^You added ghcr\.io/,
+  ]);
+  await expect(activity).not.toContainText('ghp_');
+  await activity.getByRole('button', { name: 'Close' }).click();
+  await expect(activity).toBeHidden();
+});
+
 test('search narrows by name, registry, username, notes and pipelines, with a count and an empty result', async () => {
   await session.createVault();
   await vault.addRegistry({

@@ -19,6 +19,8 @@ import {
   type SearchIndex,
   type SearchResult,
 } from '../../../shared/entries';
+import { getActivityMap, readActivity, type ActivityItem } from '../../../shared/entries/activity';
+import { nameActor } from './activity-display';
 import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import type { VaultFailure } from '../../../shared/crypto/errors';
 import { DockerComparison } from './docker-compare.svelte';
@@ -156,6 +158,31 @@ export class VaultView {
     this.open = null;
     this.list = emptyList;
     this.index = emptyIndex;
+  }
+
+  /** Members' names by device key (from the vault's name cards), for "Changed by" and Activity. */
+  names = $state.raw<Readonly<Record<string, string>>>({});
+
+  /** Names the author of a change: "You", a member's name, or what is known of the key. */
+  nameOf(actor: string): string {
+    return nameActor(actor, this.ctx.actor, this.names);
+  }
+
+  /**
+   * Calls `listener` with the open vault's activity list (newest first) now and on every change; returns
+   * the unsubscribe function. Read only while someone looks: the list grows with the vault's history.
+   */
+  watchActivity(listener: (items: readonly ActivityItem[]) => void): () => void {
+    const doc = this.open?.doc;
+    if (!doc) {
+      listener([]);
+      return () => undefined;
+    }
+    const activity = getActivityMap(doc);
+    const report = () => listener(readActivity(doc));
+    activity.observe(report);
+    report();
+    return () => activity.unobserve(report);
   }
 
   add(input: NewEntryInput): SaveResult {

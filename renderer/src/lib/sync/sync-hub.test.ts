@@ -1,7 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { encodeBase64 } from '../../../../shared/crypto/bytes';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
+import { recordActivity } from '../../../../shared/entries/activity';
+import { createManualContext } from '../../../../shared/entries/test-context';
 import { ok } from '../../../../shared/result';
 import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
 import { VaultStore, type UnlockedProfile } from '../vault-db';
@@ -66,7 +69,15 @@ function waitForEntry(doc: Y.Doc, id: string): Promise<void> {
   });
 }
 
-const put = (doc: Y.Doc, id: string) => doc.getMap('entries').set(id, new Y.Map([['registry', `${id}.example.com`]]));
+/** Adds a bare entry as the device's app would sign it: with its activity item, under its own key. */
+const put = (doc: Y.Doc, owner: { session: UnlockedProfile }, id: string) =>
+  doc.transact(() => {
+    const registry = `${id}.example.com`;
+    doc.getMap('entries').set(id, new Y.Map([['registry', registry]]));
+    const actor = encodeBase64(owner.session.identity.signing);
+    const ctx = createManualContext(actor, Date.now(), `activity-${id}`);
+    recordActivity(doc, 'added', [{ id, registry }], ctx);
+  });
 
 describe('sync hub', () => {
   it('syncs a vault, links a second device that receives it, and survives a restart of the hub', async () => {
@@ -74,7 +85,7 @@ describe('sync hub', () => {
     const b = await device();
     const vault = valueOf(await a.session.createVault('Team'));
     const docA = valueOf(await a.session.openVault(vault.id)).doc;
-    put(docA, 'before');
+    put(docA, a, 'before');
     await a.hub.start();
     expect(a.views.get(vault.id)?.indicator).toEqual({ kind: 'off' });
 
@@ -102,12 +113,12 @@ describe('sync hub', () => {
     await waitForEntry(docB, 'before');
     await b.waitFor(vault.id, 'Synced');
 
-    put(docB, 'from-b');
+    put(docB, b, 'from-b');
     await waitForEntry(docA, 'from-b');
 
     // A stops (as on lock), edits wait in its store; a new hub sends them.
     await a.hub.stop();
-    put(docA, 'while-stopped');
+    put(docA, a, 'while-stopped');
     await valueOf(await a.session.openVault(vault.id)).flush();
     const again = new SyncHub(a.session, ports, () => undefined);
     cleanup.push(() => again.stop());

@@ -52,13 +52,13 @@ export class SyncHub {
   private stopped = false;
   // Pairings this device started and has not used; in memory only, so locking voids their codes.
   private readonly pairings = new Map<string, Pairing>();
-  // Members' changes every peer refused (issue #13), per vault, for the activity list.
-  private readonly refused = new Map<string, RefusedChange[]>();
 
   constructor(
     private readonly session: UnlockedProfile,
     private readonly ports: SyncPorts,
     private readonly onChange: (vaultId: string, view: VaultSyncView) => void,
+    /** Told about each member's change this device refused (validly signed, beyond the author's rights). */
+    private readonly onRefused: (vaultId: string, change: RefusedChange) => void = () => undefined,
   ) {}
 
   /** Starts an engine for every vault whose sync is on. */
@@ -76,11 +76,6 @@ export class SyncHub {
     this.stopped = true;
     this.forgetPairings(() => true);
     await Promise.allSettled([...this.running.keys()].map((id) => this.halt(id)));
-  }
-
-  /** The changes of members that this device refused since unlock (validly signed, but beyond the author's rights). */
-  refusedChanges(vaultId: string): readonly RefusedChange[] {
-    return this.refused.get(vaultId) ?? [];
   }
 
   /** Starts a pairing: the code this device shows to be linked, valid once and for 10 minutes. */
@@ -223,7 +218,7 @@ export class SyncHub {
         clock: this.ports.clock,
         storage: state.storage,
         judge: judgeMemberUpdate,
-        onRefused: (change) => this.refused.set(vaultId, [...(this.refused.get(vaultId) ?? []), change]),
+        onRefused: (change) => this.onRefused(vaultId, change),
         ...(this.ports.retry ? { retry: this.ports.retry } : {}),
       });
       await engine.start();

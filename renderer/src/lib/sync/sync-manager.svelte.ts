@@ -4,6 +4,7 @@ import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './
 import type { Failure, Result } from '../../../../shared/result';
 import { OFF_VIEW, SyncHub, type LinkFailure, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
 import type { Received, ReceiveFailure } from './receive-vaults';
+import type { RefusedChange } from '../../../../shared/sync/engine-core';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -17,13 +18,24 @@ export const browserSyncPorts: SyncPorts = {
 /** The screens' view of sync for one unlocked session: each vault's settings and indicator, and the actions. */
 export class SyncManager {
   views = $state.raw<Readonly<Record<string, VaultSyncView>>>({});
+  private refused = $state.raw<Readonly<Record<string, readonly RefusedChange[]>>>({});
   private readonly hub: SyncHub;
 
   constructor(session: UnlockedProfile, ports: SyncPorts = browserSyncPorts) {
-    this.hub = new SyncHub(session, ports, (id, view) => (this.views = { ...this.views, [id]: view }));
+    this.hub = new SyncHub(
+      session,
+      ports,
+      (id, view) => (this.views = { ...this.views, [id]: view }),
+      (id, change) => (this.refused = { ...this.refused, [id]: [...this.refusedIn(id), change] }),
+    );
   }
 
   /** A vault's sync view (sync off until its settings were read). */
+  /** Members' changes this device refused since unlock (shown in Activity). */
+  refusedIn(vaultId: string): readonly RefusedChange[] {
+    return this.refused[vaultId] ?? [];
+  }
+
   view(vaultId: string): VaultSyncView {
     return this.views[vaultId] ?? OFF_VIEW;
   }
