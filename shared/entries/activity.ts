@@ -20,7 +20,7 @@ export const ENTRY_ACTIONS = ['edited', 'rotated', 'added', 'deleted'] as const;
 /** One kind of change to an entry. */
 export type EntryAction = (typeof ENTRY_ACTIONS)[number];
 
-const activitySchema = z.object({
+const entryActivitySchema = z.object({
   action: z.enum(ENTRY_ACTIONS),
   entries: z.array(z.string()).min(1),
   /** The registry of each entry, so a deleted one can still be named. */
@@ -29,8 +29,27 @@ const activitySchema = z.object({
   at: z.number().int().nonnegative(),
 });
 
+/**
+ * When an admin changed the members: which member-log record (index). What it did is read from that
+ * signed record itself, and the item is shown only if the record's signer is its author.
+ */
+const memberActivitySchema = z.object({
+  action: z.literal('member'),
+  record: z.number().int().nonnegative(),
+  by: z.string(),
+  at: z.number().int().nonnegative(),
+});
+
+/** A change to entries in the activity list. */
+export type EntryActivity = z.infer<typeof entryActivitySchema>;
+
+/** A change of members in the activity list (its details come from the member log). */
+export type MemberActivity = z.infer<typeof memberActivitySchema>;
+
 /** One item of the activity list. */
-export type ActivityItem = z.infer<typeof activitySchema>;
+export type ActivityItem = EntryActivity | MemberActivity;
+
+const activitySchema = z.union([entryActivitySchema, memberActivitySchema]);
 
 /** The activity map of a vault document. */
 export function getActivityMap(doc: Y.Doc): Y.Map<unknown> {
@@ -45,7 +64,7 @@ export function recordActivity(
   ctx: EntryContext,
 ): void {
   if (entries.length === 0) return;
-  const item: ActivityItem = {
+  const item: EntryActivity = {
     action,
     entries: entries.map((entry) => entry.id),
     registries: entries.map((entry) => entry.registry),
@@ -55,10 +74,18 @@ export function recordActivity(
   getActivityMap(doc).set(ctx.newId(), item);
 }
 
+/** Notes when this admin appended member record `record` (after the relay took it). */
+export function recordMemberActivity(doc: Y.Doc, record: number, ctx: EntryContext): void {
+  const item: MemberActivity = { action: 'member', record, by: ctx.actor, at: ctx.now() };
+  getActivityMap(doc).set(ctx.newId(), item);
+}
+
 /** Reads an item as stored; undefined when it is not one (the judge refuses those, older data may hold any). */
 export function parseActivityItem(value: unknown): ActivityItem | undefined {
   const parsed = activitySchema.safeParse(value);
-  return parsed.success && parsed.data.registries.length === parsed.data.entries.length ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  const item = parsed.data;
+  return item.action === 'member' || item.registries.length === item.entries.length ? item : undefined;
 }
 
 /** The activity list, newest first (by the time each author gave; ties by id, so every peer lists alike). */

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { getEntriesMap, getEntryMap, SECRETS_FIELD } from './entry-doc';
 import { addEntry } from './entry-create';
 import { deleteEntry, editEntry } from './entry-mutations';
-import { ACTIVITY_MAP, readActivity } from './activity';
+import { ACTIVITY_MAP, readActivity, recordMemberActivity } from './activity';
 import { judgeVaultUpdate, PEOPLE_MAP, VAULT_MAP, type AuthorRights } from './update-judge';
 import { createManualContext } from './test-context';
 
@@ -135,11 +135,18 @@ describe('judging a member change', () => {
     );
     const erased = new Y.Doc();
     Y.applyUpdate(erased, Y.encodeStateAsUpdate(doc));
+    const noting = new Y.Doc();
+    Y.applyUpdate(noting, Y.encodeStateAsUpdate(doc));
+    const noted = changeBy(noting, () => recordMemberActivity(noting, 1, createManualContext(eve, 0, 'member-note')));
+    expect(judgeVaultUpdate({ doc, update: noted, author: eve, rights: manager })).toBe(
+      'notes a member change without being an admin',
+    );
+    expect(judgeVaultUpdate({ doc, update: noted, author: eve, rights: admin })).toBeNull();
     const erase = changeBy(erased, () => erased.getMap(ACTIVITY_MAP).clear());
     expect(judgeVaultUpdate({ doc, update: erase, author: eve, rights: admin })).toBe('removes an activity item');
-    expect(readActivity(doc).map((item) => [item.action, item.registries, item.by])).toEqual([
-      ['added', ['ghcr.io'], alice],
-    ]);
+    expect(
+      readActivity(doc).map((item) => [item.action, 'registries' in item ? item.registries : [], item.by]),
+    ).toEqual([['added', ['ghcr.io'], alice]]);
   });
 
   test('an honest edit racing a deletion (its entry already collected) is not refused', () => {

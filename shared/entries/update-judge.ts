@@ -176,6 +176,10 @@ function readClaims(judged: Judged, item: Y.Item, place: Placement): string | nu
     const claim = parseActivityItem(value);
     if (!claim) return 'appends an activity item that is not one';
     if (claim.by !== judged.input.author) return 'claims another member in the activity list';
+    if (claim.action === 'member') {
+      if (!judged.input.rights.admin) return 'notes a member change without being an admin';
+      continue;
+    }
     for (const id of claim.entries) {
       if (judged.said.has(id)) return 'lists one entry twice in the activity list';
       judged.said.set(id, claim.action);

@@ -18,6 +18,7 @@ import { queueLocalUpdate, recoverUnqueuedUpdates, writeSnapshot } from './engin
 import { sealKeyGrant } from './grants';
 import { lowersRightsOf, signMemberRecord, type MemberChange } from './members';
 import { encodeBase64 } from '../crypto/bytes';
+import { listMemberEvents, type MemberEvent } from './member-events';
 import { decodePairingCode, pairingFingerprint, type PairingInvite } from './pairing';
 import type { Role } from './wire-records';
 
@@ -39,6 +40,8 @@ export type SyncEngine = Readonly<{
   head: () => number;
   /** The vault's members as this device verified them (base64 public key and role). */
   members: () => readonly Readonly<{ publicKey: string; role: Role }>[];
+  /** The verified member log as events (who added, changed or removed whom), in log order. */
+  memberEvents: () => readonly MemberEvent[];
   /** Calls `listener` whenever the verified member log grows; returns the unsubscribe function. */
   onMembers: (listener: () => void) => () => void;
   /**
@@ -91,6 +94,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     pendingCount: () => core.outbox.size,
     head: () => core.position.head,
     members: () => [...core.memberState.roles].map(([publicKey, role]) => ({ publicKey, role })),
+    memberEvents: () => listMemberEvents(core.members),
     onMembers: (listener) => {
       core.memberListeners.add(listener);
       return () => core.memberListeners.delete(listener);

@@ -1,10 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import type { ActivityItem } from '../../../shared/entries/activity';
-import { describeActivity, describeChangedBy, describeRefused, nameActor } from './activity-display';
+import type { EntryActivity } from '../../../shared/entries/activity';
+import {
+  describeActivity,
+  describeActivityList,
+  describeChangedBy,
+  describeRefused,
+  nameActor,
+} from './activity-display';
 
 const names = { 'alice-key': 'Alice' };
 const nameOf = (actor: string) => nameActor(actor, 'me-key', names);
-const item = (action: ActivityItem['action'], registries: string[]): ActivityItem => ({
+const item = (action: EntryActivity['action'], registries: string[]): EntryActivity => ({
   action,
   entries: registries.map((_, i) => `id-${i}`),
   registries,
@@ -35,6 +41,43 @@ describe('activity in words', () => {
       'Alice edited quay.io',
       'Alice rotated the secret of docker.io and 2 more',
       'Alice deleted a damaged entry',
+    ]);
+  });
+
+  test('member changes read from the signed record; an item naming a record signed by someone else is not shown', () => {
+    const event = (
+      index: number,
+      subject: string,
+      action: 'add' | 'remove',
+      role: 'writer' | 'manager',
+      before?: 'writer',
+    ) => ({
+      index,
+      signer: 'alice-key',
+      subject,
+      action,
+      role,
+      before,
+    });
+    const events = [
+      {
+        index: 0,
+        signer: 'alice-key',
+        subject: 'alice-key',
+        action: 'add' as const,
+        role: 'admin' as const,
+        before: undefined,
+      },
+      event(1, 'bob-key', 'add', 'writer'),
+      event(2, 'bob-key', 'add', 'manager', 'writer'),
+      event(3, 'bob-key', 'remove', 'writer'),
+    ];
+    const at = (record: number, by = 'alice-key') => ({ action: 'member' as const, record, by, at: record });
+    expect(describeActivityList([at(3), at(2), at(1), at(0), at(1, 'mallory-key')], events, nameOf)).toEqual([
+      { text: 'Alice removed Device bob-key', at: 3 },
+      { text: 'Alice changed the role of Device bob-key from Editor to Manager', at: 2 },
+      { text: 'Alice added Device bob-key as Editor', at: 1 },
+      { text: 'Alice created the vault', at: 0 },
     ]);
   });
 

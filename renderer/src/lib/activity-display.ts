@@ -1,6 +1,8 @@
 // The words of the Activity list and of "Changed by": who (a member's name, or what is known of the key)
 // did what to which registries. Authorship comes from signed, peer-checked data (update-judge.ts).
-import type { ActivityItem, EntryAction } from '../../../shared/entries/activity';
+import type { ActivityItem, EntryAction, EntryActivity } from '../../../shared/entries/activity';
+import type { MemberEvent } from '../../../shared/sync/member-events';
+import type { Role } from '../../../shared/sync/wire-records';
 import type { RefusedChange } from '../../../shared/sync/engine-core';
 import { displayRegistry } from '../../../shared/registry/registry-key';
 
@@ -25,10 +27,48 @@ const verbs: Readonly<Record<EntryAction, string>> = {
 };
 
 /** "Alice added ghcr.io", "Bob rotated the secret of quay.io and 2 more". */
-export function describeActivity(item: ActivityItem, nameOf: NameOf): string {
+export function describeActivity(item: EntryActivity, nameOf: NameOf): string {
   const [first, ...rest] = item.registries.map((registry) => displayRegistry(registry) || 'a damaged entry');
   const what = rest.length === 0 ? first : `${first} and ${rest.length} more`;
   return `${nameOf(item.by)} ${verbs[item.action]} ${what}`;
+}
+
+/** The product page's names of the member-log roles. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  reader: 'Viewer',
+  writer: 'Editor',
+  manager: 'Manager',
+  admin: 'Admin',
+};
+
+/** A member change in words, read from the signed record: "Alice added Bob as Editor". */
+export function describeMemberEvent(event: MemberEvent, nameOf: NameOf): string {
+  const who = nameOf(event.signer);
+  const whom = nameOf(event.subject);
+  if (event.index === 0) return `${who} created the vault`;
+  if (event.action === 'remove') return `${who} removed ${whom}`;
+  if (event.before === undefined) return `${who} added ${whom} as ${ROLE_LABELS[event.role]}`;
+  return `${who} changed the role of ${whom} from ${ROLE_LABELS[event.before]} to ${ROLE_LABELS[event.role]}`;
+}
+
+/**
+ * The activity list in words, newest first: entry changes as their items say (checked by the judge), member
+ * changes as the signed record at the item's index says, shown only when that record is the item author's.
+ */
+export function describeActivityList(
+  items: readonly ActivityItem[],
+  events: readonly MemberEvent[],
+  nameOf: NameOf,
+): { text: string; at: number }[] {
+  const lines: { text: string; at: number }[] = [];
+  for (const item of items) {
+    if (item.action !== 'member') lines.push({ text: describeActivity(item, nameOf), at: item.at });
+    else {
+      const event = events[item.record];
+      if (event?.signer === item.by) lines.push({ text: describeMemberEvent(event, nameOf), at: item.at });
+    }
+  }
+  return lines;
 }
 
 /** A change every device refused, in words: who tried what. */

@@ -153,6 +153,7 @@ test('a promotion applies from the position it is signed at: a device catching u
 
   valueOf(await admin.engine.setRole(eve.device.publicKey, 'manager'));
   await roleReached(eve, eve.key, 'manager');
+  expect(admin.engine.memberEvents().at(-1)).toMatchObject({ subject: eve.key, role: 'manager', before: 'writer' });
   deleteEntry(eve.doc, second, eve.ctx); // now a manager: applied
   await waitForDoc(admin.doc, () => !hasEntry(admin.doc, second));
   expect(hasEntry(admin.doc, first)).toBe(true);

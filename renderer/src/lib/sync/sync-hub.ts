@@ -4,6 +4,10 @@
 // pairing code and receiving the vaults granted through it.
 import type { RefusedChange, SyncStatus } from '../../../../shared/sync/engine-core';
 import { judgeMemberUpdate } from '../../../../shared/entries/update-judge';
+import { recordMemberActivity } from '../../../../shared/entries/activity';
+import { encodeBase64 } from '../../../../shared/crypto/bytes';
+import type { MemberEvent } from '../../../../shared/sync/member-events';
+import type * as Y from 'yjs';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
 import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
@@ -42,7 +46,7 @@ export type ShownPairing = Readonly<{ code: string; expiresAt: number }>;
 /** The view of a vault whose sync was never set up. */
 export const OFF_VIEW: VaultSyncView = { settings: DEFAULT_SYNC_SETTINGS, indicator: { kind: 'off' } };
 
-type Running = Readonly<{ engine: SyncEngine; state: VaultSyncState; detach: () => void }>;
+type Running = Readonly<{ engine: SyncEngine; state: VaultSyncState; detach: () => void; doc: Y.Doc }>;
 
 /** The per-session owner of every vault's sync engine. */
 export class SyncHub {
@@ -140,7 +144,21 @@ export class SyncHub {
     const running = this.running.get(vaultId);
     if (!running) return fail('sync-off', 'Turn on sync for this vault first: linking goes through the relay.');
     const linked = await running.engine.authorizeDevice(code.trim());
+    if (linked.ok) this.noteMemberChange(running);
     return linked.ok ? linked : failWith({ ...linked.error, message: describeOneShotFailure(linked.error) });
+  }
+
+  /** The vault's verified member log as events, for Activity (empty while its sync is off). */
+  memberEvents(vaultId: string): readonly MemberEvent[] {
+    return this.running.get(vaultId)?.engine.memberEvents() ?? [];
+  }
+
+  // After this admin appended a member record: when, in the vault's activity list (what, the record says).
+  private noteMemberChange(running: Running): void {
+    const index = running.engine.memberEvents().length - 1;
+    const actor = encodeBase64(this.session.identity.signing);
+    const ctx = { actor, now: () => this.ports.clock.now(), newId: () => crypto.randomUUID() };
+    running.doc.transact(() => recordMemberActivity(running.doc, index, ctx));
   }
 
   /** Stops a vault's engine for good (the vault is being deleted from this device). */
@@ -223,7 +241,7 @@ export class SyncHub {
       });
       await engine.start();
       const detach = this.watch(vaultId, settings, engine, vault);
-      this.running.set(vaultId, { engine, state, detach });
+      this.running.set(vaultId, { engine, state, detach, doc: vault.doc });
       if (this.stopped) await this.halt(vaultId);
     } catch (error) {
       state.wipe();

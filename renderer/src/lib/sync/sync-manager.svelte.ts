@@ -5,6 +5,7 @@ import type { Failure, Result } from '../../../../shared/result';
 import { OFF_VIEW, SyncHub, type LinkFailure, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
 import type { Received, ReceiveFailure } from './receive-vaults';
 import type { RefusedChange } from '../../../../shared/sync/engine-core';
+import type { MemberEvent } from '../../../../shared/sync/member-events';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -34,6 +35,11 @@ export class SyncManager {
   /** Members' changes this device refused since unlock (shown in Activity). */
   refusedIn(vaultId: string): readonly RefusedChange[] {
     return this.refused[vaultId] ?? [];
+  }
+
+  /** The vault's verified member log as events (who added, changed or removed whom). */
+  memberEvents(vaultId: string): readonly MemberEvent[] {
+    return this.hub.memberEvents(vaultId);
   }
 
   view(vaultId: string): VaultSyncView {
