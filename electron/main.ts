@@ -16,6 +16,7 @@ import { createDispatch } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
 import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
+import { electronNotifier } from './notifier';
 import { appOrigin, appScheme, contentSecurityPolicy, contentTypeFor, originOf, resolveRendererPath } from './security';
 
 const rendererRoot = join(__dirname, '..', 'renderer');
@@ -54,7 +55,16 @@ function lockDownContents(contents: WebContents): void {
 
 function registerIpc(): void {
   const dispatch = createDispatch(
-    createHandlers(processContext(app.getName(), app.getVersion(), systemClipboard), secrets),
+    createHandlers(
+      {
+        ...processContext(app.getName(), app.getVersion(), systemClipboard),
+        notifier: electronNotifier(
+          () => mainWindow,
+          (target) => emit('reminder:open', target),
+        ),
+      },
+      secrets,
+    ),
     appOrigin,
     (line) => console.warn(line),
   );

@@ -4,6 +4,8 @@ import { createSecretClipboard, type SecretClipboard } from '../services/clipboa
 import { checkLogin } from '../services/registry-check';
 import type { ServiceContext } from '../services/context';
 import { createDockerConfigIpc } from '../services/docker-config-ipc';
+import { silentNotifier } from '../services/reminders';
+import { runRefreshCommand } from '../services/token-refresh/run-command';
 import type { HandlerTable } from './dispatch';
 
 /**
@@ -26,5 +28,12 @@ export function createHandlers(
     'docker:apply': (input) => docker.apply(input),
     'docker:import': () => docker.importLogins(),
     'docker:kube-secret': (input) => docker.kubeSecret(input),
+    'refresh:run': ({ argv }) =>
+      runRefreshCommand(argv, { env: context.env, platform: context.platform, cwd: context.home }),
+    'reminder:notify': (note) => ok({ shown: (context.notifier ?? silentNotifier).notify(note) }),
+    'reminder:badge': ({ count }) => {
+      (context.notifier ?? silentNotifier).setBadge(count);
+      return ok({});
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import type { ClipboardLike } from './clipboard';
+import type { Notifier } from './reminders';
 
 /** What main-process services know about the machine; tests pass a temporary HOME and their own env. */
 export type ServiceContext = Readonly<{
@@ -9,6 +10,8 @@ export type ServiceContext = Readonly<{
   env: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
   clipboard: ClipboardLike;
+  /** Desktop notifications and the badge count (issue #17); none when absent. */
+  notifier?: Notifier;
 }>;
 
 /** The context of the running process. */

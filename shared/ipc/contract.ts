@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOGIN_CHECK_CODES } from '../registry/login-check-codes';
 import type { Result } from '../result';
+import { argvSchema } from '../refresh/refresh-command';
 
 /** Declares one request/response channel: the schemas both processes validate against. */
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
@@ -155,6 +156,20 @@ export const kubeSecretRequestSchema = z
   })
   .strict();
 
+/** `refresh:run` input: the argument vector of a refresh command this device's user approved (no shell). */
+export const refreshRunSchema = z.object({ argv: argvSchema }).strict();
+
+/** The entry a reminder is about (ids only). */
+export const reminderTargetSchema = z.object({
+  vaultId: z.string().min(1).max(128),
+  entryId: z.string().min(1).max(128),
+});
+
+/** `reminder:notify` input: a desktop notification without secrets; clicking it opens the entry. */
+export const reminderNoteSchema = z
+  .object({ title: z.string().min(1).max(200), body: z.string().max(1000), target: reminderTargetSchema.strict() })
+  .strict();
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
@@ -168,12 +183,18 @@ export const channels = {
   'docker:apply': channel(dockerApplyRequestSchema, dockerApplyReportSchema),
   'docker:import': channel(noInput, dockerImportSchema),
   'docker:kube-secret': channel(kubeSecretRequestSchema, z.object({ yaml: z.string() })),
+  // Issue #17: a refresh command's token (failures carry the redacted stderr), reminders and the badge.
+  'refresh:run': channel(refreshRunSchema, z.object({ token: z.string() })),
+  'reminder:notify': channel(reminderNoteSchema, z.object({ shown: z.boolean() })),
+  'reminder:badge': channel(z.object({ count: z.number().int().min(0).max(1_000_000) }).strict(), z.object({})),
 } as const;
 
 /** Main → renderer notifications, named `domain:event`. */
 export const events = {
   'power:suspend': z.undefined(),
   'power:lock-screen': z.undefined(),
+  // A reminder notification was clicked: open its entry.
+  'reminder:open': reminderTargetSchema,
 } as const;
 
 /** Every channel name of the contract. */

@@ -16,6 +16,12 @@ export type LaunchOptions = Readonly<{
   viewport?: Readonly<{ width: number; height: number }>;
 }>;
 
+/** The record of main-process side effects a test asserts on (notifications and the badge). */
+export type MainCalls = Readonly<{
+  notifications: readonly Readonly<{ title: string; body: string }>[];
+  badges: readonly number[];
+}>;
+
 /** The running app, the same page-object API whichever runtime drives it. */
 export type Regvault = Readonly<{
   /** `electron`: the real app through Playwright's `_electron`; `chromium`: the harness. */
@@ -28,6 +34,10 @@ export type Regvault = Readonly<{
   clipboardText: () => Promise<string>;
   /** Another application (or the user) puts text on the clipboard. */
   copyElsewhere: (text: string) => Promise<void>;
+  /** What main was asked to show (issue #17): each notification (title, body) in order, and every badge count set. */
+  mainCalls: () => Promise<MainCalls>;
+  /** The user clicks the `index`th notification main showed. */
+  clickNotification: (index: number) => Promise<void>;
   /** Raises a main-process event (e.g. `power:suspend`) the way main would see it. */
   emit: (event: EventName, payload?: unknown) => Promise<void>;
   close: () => Promise<void>;

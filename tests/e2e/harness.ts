@@ -9,6 +9,7 @@ import { createHandlers } from '../../electron/ipc/handlers';
 import type { ServiceContext } from '../../electron/services/context';
 import { contentSecurityPolicy, contentTypeFor, resolveRendererPath } from '../../electron/security';
 import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboard';
+import { recordingNotifier } from '../../electron/services/fixtures/recording-notifier';
 import { defaultViewport, type LaunchOptions, type Regvault } from './app-types';
 import { launchElectron } from './launch-electron';
 import { chooseRuntime, probeMachine, type Runtime } from './runtime';
@@ -103,6 +104,8 @@ async function launchInChromium(
   const { server, origin } = await serveRenderer();
   // Stands in for Electron's clipboard module (part of `electron`, which cannot run here).
   const memory = memoryClipboard();
+  // Stands in for Electron's Notification and app.setBadgeCount: records what main was asked to show.
+  const notes = recordingNotifier();
   const services: ServiceContext = {
     appName: 'Regvault',
     appVersion: JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version,
@@ -110,6 +113,7 @@ async function launchInChromium(
     env: { HOME: home, PATH: process.env['PATH'] ?? '', ...options.env },
     platform: process.platform,
     clipboard: memory.clipboard,
+    notifier: notes.notifier,
   };
   const dispatch = createDispatch(createHandlers(services), origin);
   const { context, browser } = await openContext(options, executablePath);
@@ -119,6 +123,8 @@ async function launchInChromium(
   await context.addInitScript({ path: harnessPreload });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${origin}/index.html`);
+  const emit: Regvault['emit'] = async (event, payload) =>
+    page.evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [event, payload] as const);
   return {
     runtime: 'chromium',
     page,
@@ -127,8 +133,10 @@ async function launchInChromium(
     context,
     clipboardText: () => Promise.resolve(memory.text()),
     copyElsewhere: (text) => Promise.resolve(memory.copyElsewhere(text)),
-    emit: (event, payload) =>
-      page.evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [event, payload] as const),
+    emit,
+    mainCalls: () => Promise.resolve(notes.calls()),
+    // As main's Notification click handler does: the window comes forward and the renderer opens the entry.
+    clickNotification: (index) => emit('reminder:open', notes.targetOf(index)),
     close: async () => {
       await context.close();
       await browser?.close();

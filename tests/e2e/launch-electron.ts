@@ -1,7 +1,7 @@
 // The real app, where Electron's binary is installed: Playwright's `_electron.launch` runs
 // `electron .` (package.json "main" → dist/electron/main.cjs). Written from Playwright's and
 // Electron's documentation; it cannot run on the project's machines (no Electron binary there).
-import { _electron } from '@playwright/test';
+import { _electron, type ElectronApplication } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { eventChannel, type EventName } from '../../shared/ipc/contract';
@@ -51,6 +51,29 @@ function electronEnv(home: string, userData: string, extra: LaunchOptions['env']
   };
 }
 
+type RecordedCalls = {
+  notifications: { title: string; body: string; emit: (name: string) => void }[];
+  badges: number[];
+};
+
+/** Records every Notification main shows and every badge count it sets, still showing them. */
+async function recordMainCalls(electronApp: ElectronApplication): Promise<void> {
+  await electronApp.evaluate(({ app, Notification }) => {
+    const calls: RecordedCalls = { notifications: [], badges: [] };
+    (globalThis as unknown as { __regvaultCalls: RecordedCalls }).__regvaultCalls = calls;
+    const show = Notification.prototype.show;
+    Notification.prototype.show = function (this: Notification) {
+      calls.notifications.push(this as unknown as RecordedCalls['notifications'][number]);
+      show.call(this);
+    };
+    const setBadgeCount = app.setBadgeCount.bind(app);
+    app.setBadgeCount = (count?: number) => {
+      calls.badges.push(count ?? 0);
+      return setBadgeCount(count);
+    };
+  });
+}
+
 /** Starts the real app with a temporary HOME and its own user-data directory. */
 export async function launchElectron(
   options: LaunchOptions,
@@ -71,6 +94,7 @@ export async function launchElectron(
     BrowserWindow.getAllWindows()[0]?.setContentSize(size.width, size.height);
   }, options.viewport ?? defaultViewport);
   await page.waitForLoadState('domcontentloaded');
+  await recordMainCalls(electronApp);
   return {
     runtime: 'electron',
     page,
@@ -79,6 +103,16 @@ export async function launchElectron(
     context: electronApp.context(),
     clipboardText: () => electronApp.evaluate(({ clipboard }) => clipboard.readText()),
     copyElsewhere: (text) => electronApp.evaluate(({ clipboard }, value) => clipboard.writeText(value), text),
+    mainCalls: () =>
+      electronApp.evaluate(() => {
+        const calls = (globalThis as unknown as { __regvaultCalls: RecordedCalls }).__regvaultCalls;
+        return { notifications: calls.notifications.map(({ title, body }) => ({ title, body })), badges: calls.badges };
+      }),
+    clickNotification: (index) =>
+      electronApp.evaluate((_electron, i) => {
+        const calls = (globalThis as unknown as { __regvaultCalls: RecordedCalls }).__regvaultCalls;
+        calls.notifications[i]?.emit('click');
+      }, index),
     emit: async (event, payload) => {
       const powerEvent = powerMonitorEvents[event];
       if (powerEvent)

@@ -7,6 +7,7 @@ import { VaultStore, type UnlockedProfile } from './vault-db';
 import { browserSyncPorts, SyncManager } from './sync/sync-manager.svelte';
 import type { SyncPorts } from './sync/sync-hub';
 import { VaultView } from './vault-view.svelte';
+import { RefreshSession } from './refresh/refresh-session.svelte';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
@@ -34,6 +35,9 @@ export class AppState {
   vault = $state.raw<VaultView | null>(null);
   /** Every vault's sync, running whichever screen is shown; null while locked. */
   sync = $state.raw<SyncManager | null>(null);
+  /** Refresh commands, scheduled refreshes and reminders (issue #17); null while locked. */
+  refresh = $state.raw<RefreshSession | null>(null);
+  private stopRefresh: (() => void) | null = null;
   private stopWatching: (() => void)[] = [];
 
   constructor(
@@ -87,6 +91,9 @@ export class AppState {
     const session = this.session;
     if (!session) return;
     for (const stop of this.stopWatching.splice(0)) stop();
+    this.stopRefresh?.();
+    this.stopRefresh = null;
+    this.refresh = null;
     const sync = this.sync;
     this.vault?.close();
     this.vault = null;
@@ -133,12 +140,15 @@ export class AppState {
     this.session = session;
     this.sync = sync;
     this.vault = vault;
+    const refresh = new RefreshSession(session, vault);
+    this.refresh = refresh;
     this.phase = 'unlocked';
     this.lockReason = null;
     this.retryAt = 0;
     this.watch(session);
     void sync.start();
     await vault.load();
+    if (this.refresh === refresh) this.stopRefresh = refresh.start(); // not if locked while loading
   }
 
   private watch(session: UnlockedProfile): void {

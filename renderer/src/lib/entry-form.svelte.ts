@@ -42,6 +42,8 @@ export class EntryFormState {
   errors = $state<FieldMessages>({});
   readonly mode: FormMode;
   readonly entryId: string | null;
+  /** The id of the entry the last successful submit saved (a new entry's id once added). */
+  savedId: string | null = null;
   private readonly original: EntryFormFields;
   /** True once the user chose a preset in the select: the URL no longer changes it. */
   private presetPicked = false;
@@ -116,6 +118,7 @@ export class EntryFormState {
       return false;
     }
     this.errors = {};
+    this.savedId = result.value.id;
     // Passed, failed or unreachable: a check of exactly what was saved becomes the entry's last check.
     const check = this.currentCheck;
     if (check !== null) view.saveCheck(result.value.id, toLastCheck(check.result, check.at));

@@ -190,7 +190,13 @@ export class VaultView {
   }
 
   edit(id: string, patch: EntryPatch): SaveResult {
-    return this.mutate((doc) => editEntry(doc, id, patch, this.ctx));
+    const before = this.byId(id);
+    const result = this.mutate((doc) => editEntry(doc, id, patch, this.ctx));
+    // "Test authentication after credential rotation": a new secret of an entry that was checked before is checked again.
+    if (result.ok && before?.lastCheck !== undefined && result.value.secretUpdatedAt !== before.secretUpdatedAt) {
+      void this.checks.test(result.value);
+    }
+    return result;
   }
 
   remove(id: string): Result<void> {

@@ -29,7 +29,14 @@ export type StartRegistryOptions = Readonly<{
 }>;
 
 /** A running registry: `host` is the Docker `auths` key (`127.0.0.1:<port>`), `url` its base URL. */
-export type RunningRegistry = Readonly<{ host: string; port: number; url: string; stop: () => Promise<void> }>;
+export type RunningRegistry = Readonly<{
+  host: string;
+  port: number;
+  url: string;
+  stop: () => Promise<void>;
+  /** The htpasswd file (auth `htpasswd`): a test may rewrite it to rotate a password; the registry re-reads it. */
+  htpasswdPath?: string;
+}>;
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (released again before the registry binds it). */
 export function findFreePort(): Promise<number> {
@@ -176,7 +183,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
         await registry.stop();
         await rm(dir, { recursive: true, force: true });
       };
-      return { ...registry, stop };
+      const htpasswdPath = options.auth === 'htpasswd' ? join(dir, 'htpasswd') : undefined;
+      return { ...registry, stop, ...(htpasswdPath === undefined ? {} : { htpasswdPath }) };
     } catch (error) {
       lastError = error;
       if (!String(error).includes('address already in use')) break;

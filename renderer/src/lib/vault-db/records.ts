@@ -2,11 +2,29 @@ import { z } from 'zod';
 import type { RandomBytes } from '../../../../shared/crypto/bytes';
 import { VaultError } from '../../../../shared/crypto/errors';
 import { openJsonRecord, sealJsonRecord, type SealedRecord } from '../../../../shared/crypto/seal';
+import { argvSchema } from '../../../../shared/refresh/refresh-command';
 
 // Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
 
-/** Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. */
-export type Settings = Readonly<{ autoLockMinutes: number }>;
+/**
+ * Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. They are
+ * this device's alone (never synced): also where refresh commands and their approvals live (issue #17).
+ */
+export type Settings = Readonly<{
+  autoLockMinutes: number;
+  /** Desktop notifications before expiry / rotation and on a failed refresh; on unless set to false. */
+  reminders?: boolean;
+  refreshCommands?: readonly StoredRefreshCommand[];
+}>;
+
+/** A refresh command of one entry, stored on this device only. */
+export type StoredRefreshCommand = Readonly<{
+  vaultId: string;
+  entryId: string;
+  argv: readonly string[];
+  lifetimeMs?: number;
+  approvedArgv?: readonly string[];
+}>;
 
 /** A vault's name and details, sealed under the vault key. */
 export type VaultMeta = Readonly<{ name: string; createdAt: number }>;
@@ -17,12 +35,21 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({ autoLockMinutes: 10 })
 /** Longest vault name, in characters. */
 export const MAX_VAULT_NAME_LENGTH = 200;
 
+const refreshCommandSchema = z.object({
+  vaultId: z.string().min(1).max(128),
+  entryId: z.string().min(1).max(128),
+  argv: argvSchema,
+  lifetimeMs: z.number().int().positive().optional(),
+  approvedArgv: argvSchema.optional(),
+});
 const settingsSchema = z.object({
   autoLockMinutes: z
     .number()
     .int()
     .min(1)
     .max(24 * 60),
+  reminders: z.boolean().optional(),
+  refreshCommands: z.array(refreshCommandSchema).max(10_000).optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
@@ -30,7 +57,12 @@ const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LE
 export function validateSettings(settings: Settings): Settings {
   const parsed = settingsSchema.safeParse(settings);
   if (!parsed.success)
-    throw new VaultError('invalid-settings', 'Set auto-lock to a whole number of minutes from 1 to 1440.');
+    throw new VaultError(
+      'invalid-settings',
+      parsed.error.issues[0]?.path[0] === 'autoLockMinutes'
+        ? 'Set auto-lock to a whole number of minutes from 1 to 1440.'
+        : 'These settings cannot be stored: check the refresh command.',
+    );
   return parsed.data;
 }
 

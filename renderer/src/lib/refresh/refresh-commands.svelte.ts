@@ -1,0 +1,60 @@
+import type { VaultFailure } from '../../../../shared/crypto/errors';
+import { isApproved, sameArgv, type RefreshCommand } from '../../../../shared/refresh/refresh-command';
+import { ok, type Result } from '../../../../shared/result';
+import type { StoredRefreshCommand, UnlockedProfile } from '../vault-db';
+
+/** What the store needs of the session: its settings, sealed under the master key on this device. */
+export type SettingsHolder = Pick<UnlockedProfile, 'settings' | 'updateSettings'>;
+
+/**
+ * This device's refresh commands, one per entry (issue #17). They live in the profile's sealed settings,
+ * never in a vault document: nothing a teammate syncs can add, change or approve a command here.
+ */
+export class RefreshCommands {
+  list = $state.raw<readonly StoredRefreshCommand[]>([]);
+
+  constructor(private readonly session: SettingsHolder) {
+    this.list = session.settings.refreshCommands ?? [];
+  }
+
+  /** The entry's command on this device, or undefined. */
+  get(vaultId: string, entryId: string): RefreshCommand | undefined {
+    return this.list.find((c) => c.vaultId === vaultId && c.entryId === entryId);
+  }
+
+  /** True when the entry's command may run: its exact argument vector was allowed here. */
+  approved(vaultId: string, entryId: string): boolean {
+    return isApproved(this.get(vaultId, entryId));
+  }
+
+  /**
+   * Stores (or with null removes) an entry's command. An approval survives only for the very same argument
+   * vector: a changed command must be allowed again.
+   */
+  async set(vaultId: string, entryId: string, command: RefreshCommand | null): Promise<Result<void, VaultFailure>> {
+    const others = this.list.filter((c) => !(c.vaultId === vaultId && c.entryId === entryId));
+    if (command === null) return this.save(others);
+    const approvedArgv = sameArgv(command.argv, command.approvedArgv) ? command.argv : undefined;
+    const stored: StoredRefreshCommand = {
+      vaultId,
+      entryId,
+      argv: [...command.argv],
+      ...(command.lifetimeMs !== undefined ? { lifetimeMs: command.lifetimeMs } : {}),
+      ...(approvedArgv !== undefined ? { approvedArgv: [...approvedArgv] } : {}),
+    };
+    return this.save([...others, stored]);
+  }
+
+  /** Forgets the commands of entries that no longer exist in a vault (deleted here or by a teammate). */
+  async prune(vaultId: string, existing: ReadonlySet<string>): Promise<void> {
+    const kept = this.list.filter((c) => c.vaultId !== vaultId || existing.has(c.entryId));
+    if (kept.length !== this.list.length) await this.save(kept);
+  }
+
+  private async save(next: readonly StoredRefreshCommand[]): Promise<Result<void, VaultFailure>> {
+    const saved = await this.session.updateSettings({ ...this.session.settings, refreshCommands: next });
+    if (!saved.ok) return saved;
+    this.list = saved.value.refreshCommands ?? [];
+    return ok(undefined);
+  }
+}

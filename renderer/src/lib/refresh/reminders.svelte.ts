@@ -1,0 +1,109 @@
+import { untrack } from 'svelte';
+import { SvelteSet } from 'svelte/reactivity';
+import type { Entry } from '../../../../shared/entries';
+import { ok, type Result } from '../../../../shared/result';
+import type { VaultFailure } from '../../../../shared/crypto/errors';
+import type { VaultView } from '../vault-view.svelte';
+import type { SettingsHolder } from './refresh-commands.svelte';
+import {
+  attentionCount,
+  dueReminders,
+  nextChangeAt,
+  refreshFailedReminder,
+  windowTitle,
+  type DueReminder,
+} from './reminder-rules';
+import type { RefreshFailure, TokenRefresher } from './token-refresher.svelte';
+
+// Failures of the command itself are worth a notification; a click on an unapproved command is not.
+const NOTIFIED_FAILURES: readonly string[] = ['command-not-found', 'command-failed', 'command-timeout', 'no-token'];
+
+/**
+ * Reminders that reach the user (issue #17): desktop notifications through main before a token expires, when
+ * a rotation is due and when a refresh fails (each once per credential); the window title and the badge
+ * count of entries that need attention; and a notification's click, which opens its entry.
+ */
+export class Reminders {
+  /** Notifications on or off (this device's sealed settings). */
+  enabled = $state(true);
+  /** The entry a clicked notification asks to open; the vault screen opens it and clears this. */
+  openRequest = $state<string | null>(null);
+  private readonly shown = new SvelteSet<string>();
+  private lastCount = -1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly view: VaultView,
+    private readonly refresher: TokenRefresher,
+    private readonly session: SettingsHolder,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.enabled = session.settings.reminders !== false;
+  }
+
+  /** Watches the open vault and the clock; returns the function that stops and clears the badge. */
+  start(): () => void {
+    const stopEffect = $effect.root(() => {
+      $effect(() => {
+        void this.view.list;
+        void this.refresher.commands.list;
+        void this.enabled;
+        untrack(() => this.evaluate());
+      });
+    });
+    const stopFailures = this.refresher.onFailure((entry, failure) => this.onRefreshFailed(entry, failure));
+    const stopOpen = window.regvault.on('reminder:open', (target) => void this.open(target.vaultId, target.entryId));
+    return () => {
+      stopEffect();
+      stopFailures();
+      stopOpen();
+      clearTimeout(this.timer);
+      this.setCount(0);
+    };
+  }
+
+  /** Turns notifications on or off on this device. */
+  async setEnabled(enabled: boolean): Promise<Result<void, VaultFailure>> {
+    const saved = await this.session.updateSettings({ ...this.session.settings, reminders: enabled });
+    if (!saved.ok) return saved;
+    this.enabled = enabled;
+    return ok(undefined);
+  }
+
+  private evaluate(): void {
+    clearTimeout(this.timer);
+    const now = this.now();
+    const entries = this.view.list.entries;
+    this.setCount(attentionCount(entries, now));
+    const refreshed = (entry: Entry) => this.refresher.dueAt(entry) !== undefined;
+    if (this.enabled) for (const reminder of dueReminders(entries, now, refreshed)) this.show(reminder);
+    const next = nextChangeAt(entries, now);
+    if (next !== undefined) this.timer = setTimeout(() => this.evaluate(), Math.min(next - now, 2 ** 31 - 1));
+  }
+
+  private onRefreshFailed(entry: Entry, failure: RefreshFailure): void {
+    if (this.enabled && NOTIFIED_FAILURES.includes(failure.code)) {
+      this.show(refreshFailedReminder(entry, failure.message, failure.at));
+    }
+  }
+
+  private show(reminder: DueReminder): void {
+    const vaultId = this.view.currentId;
+    if (vaultId === null || this.shown.has(reminder.key)) return;
+    this.shown.add(reminder.key);
+    const { title, body, entryId } = reminder;
+    void window.regvault.reminder.notify({ title, body, target: { vaultId, entryId } });
+  }
+
+  private setCount(count: number): void {
+    if (typeof document !== 'undefined') document.title = windowTitle(count);
+    if (count === this.lastCount) return;
+    this.lastCount = count;
+    void window.regvault.reminder.badge({ count });
+  }
+
+  private async open(vaultId: string, entryId: string): Promise<void> {
+    if (this.view.currentId !== vaultId) await this.view.switchTo(vaultId);
+    if (this.view.currentId === vaultId) this.openRequest = entryId;
+  }
+}

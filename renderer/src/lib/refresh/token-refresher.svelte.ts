@@ -1,0 +1,196 @@
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type { Entry } from '../../../../shared/entries';
+import { isApproved, refreshDueAt, type RefreshCommand } from '../../../../shared/refresh/refresh-command';
+import { failWith, ok, type Err, type Failure, type Result } from '../../../../shared/result';
+import { toCredential } from '../docker-config-display';
+import type { VaultView } from '../vault-view.svelte';
+import type { RefreshCommands } from './refresh-commands.svelte';
+
+/** Why a refresh did not happen or did not succeed. */
+export type RefreshFailureCode =
+  | 'no-command'
+  | 'not-approved'
+  | 'entry-gone'
+  | 'save-failed'
+  | 'command-not-found'
+  | 'command-failed'
+  | 'command-timeout'
+  | 'no-token'
+  | 'unexpected';
+
+/** A failed refresh as the row shows it: what to do, and the command's stderr with secrets removed. */
+export type RefreshFailure = Failure<RefreshFailureCode> & Readonly<{ stderr?: string; at: number }>;
+
+/** What the refresher tells the reminders: a refresh failed (for a notification). */
+export type RefreshListener = (entry: Entry, failure: RefreshFailure) => void;
+
+/** After a failed scheduled refresh, try again this much later (not in a loop). */
+export const RETRY_AFTER_MS = 10 * 60_000;
+
+const KNOWN_RUN_CODES: readonly string[] = ['command-not-found', 'command-failed', 'command-timeout', 'no-token'];
+
+function failure(code: RefreshFailureCode, message: string, at: number, stderr?: string): RefreshFailure {
+  return { code, message, at, ...(stderr ? { stderr } : {}) };
+}
+
+/** How long the entry's next token lives: the command's stated lifetime, else the current token's. */
+function lifetimeOf(entry: Entry, command: RefreshCommand): number | undefined {
+  if (command.lifetimeMs !== undefined) return command.lifetimeMs;
+  const span = entry.expiresAt === undefined ? 0 : entry.expiresAt - entry.secretUpdatedAt;
+  return span > 0 ? span : undefined;
+}
+
+/**
+ * Refreshes short-lived tokens of the open vault (issue #17): on "Refresh now" and, while unlocked, at 90 % of
+ * a token's life. Only commands stored on this device and allowed here run (RefreshCommands); a token is saved
+ * as a normal edit (VaultView.edit), then the login check runs and Docker config is updated where Regvault
+ * wrote the registry. Commands never come from the vault document.
+ */
+export class TokenRefresher {
+  readonly running = new SvelteSet<string>();
+  failures = $state.raw<Readonly<Record<string, RefreshFailure>>>({});
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  // A failed entry waits before the schedule tries again, even once its notice was dismissed.
+  private readonly retryAt = new SvelteMap<string, number>();
+  private readonly listeners = new SvelteSet<RefreshListener>();
+
+  constructor(
+    private readonly view: VaultView,
+    readonly commands: RefreshCommands,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** The open vault's command for an entry, if this device has one. */
+  commandOf(entryId: string): RefreshCommand | undefined {
+    const vaultId = this.view.currentId;
+    return vaultId === null ? undefined : this.commands.get(vaultId, entryId);
+  }
+
+  /** Calls `listener` when a refresh fails; returns the unsubscribe. */
+  onFailure(listener: RefreshListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs the entry's command now and saves the token it prints; the failure (also kept for the row) or the entry. */
+  async refresh(entryId: string): Promise<Result<Entry, RefreshFailure>> {
+    const vaultId = this.view.currentId;
+    const command = this.commandOf(entryId);
+    const at = this.now();
+    if (vaultId === null || command === undefined) {
+      return this.settle(entryId, failure('no-command', 'This entry has no refresh command on this device.', at));
+    }
+    if (this.running.has(entryId))
+      return this.settle(entryId, failure('unexpected', 'A refresh is already running.', at));
+    if (!isApproved(command)) {
+      const message =
+        'This command has not been allowed on this device: Edit the entry and choose "Allow this command".';
+      return this.settle(entryId, failure('not-approved', message, at));
+    }
+    this.running.add(entryId);
+    try {
+      return await this.runAndSave(vaultId, entryId, command);
+    } finally {
+      this.running.delete(entryId);
+    }
+  }
+
+  private async runAndSave(
+    vaultId: string,
+    entryId: string,
+    command: RefreshCommand,
+  ): Promise<Result<Entry, RefreshFailure>> {
+    const run = await window.regvault.refresh.run({ argv: [...command.argv] });
+    const at = this.now();
+    if (!run.ok) {
+      const { code, message } = run.error;
+      const stderr = (run.error as { stderr?: unknown }).stderr;
+      const known = KNOWN_RUN_CODES.includes(code) ? (code as RefreshFailureCode) : 'unexpected';
+      return this.settle(entryId, failure(known, message, at, typeof stderr === 'string' ? stderr : undefined));
+    }
+    const entry = this.view.currentId === vaultId ? this.view.byId(entryId) : undefined;
+    if (entry === undefined)
+      return this.settle(entryId, failure('entry-gone', 'The entry was deleted or its vault closed.', at));
+    const lifetime = lifetimeOf(entry, command);
+    const saved = this.view.edit(entryId, {
+      secret: run.value.token,
+      ...(lifetime !== undefined ? { expiresAt: at + lifetime } : {}),
+    });
+    if (!saved.ok) return this.settle(entryId, failure('save-failed', saved.error.message, at));
+    this.retryAt.delete(entryId);
+    this.clear(entryId);
+    await Promise.all([this.view.checks.test(saved.value), this.updateDockerConfig(saved.value)]);
+    return ok(saved.value);
+  }
+
+  /** Writes the new secret to Docker config through the same plan/apply, when Regvault wrote this registry there. */
+  private async updateDockerConfig(entry: Entry): Promise<void> {
+    const read = await window.regvault.docker.read();
+    if (!read.ok || !read.value.entries.some((e) => e.registry === entry.registry && e.writtenByRegvault)) return;
+    const plan = await window.regvault.docker.plan({ entries: [toCredential(entry)], remove: [] });
+    if (!plan.ok) return;
+    await window.regvault.docker.apply({ planId: plan.value.planId });
+    await this.view.docker.compare(true);
+  }
+
+  /** Keeps the failure for the row (and the retry delay) and tells the listeners. */
+  private settle(entryId: string, result: RefreshFailure): Err<RefreshFailure> {
+    this.failures = { ...this.failures, [entryId]: result };
+    this.retryAt.set(entryId, result.at + RETRY_AFTER_MS);
+    const entry = this.view.byId(entryId);
+    if (entry !== undefined) for (const listener of this.listeners) listener(entry, result);
+    return failWith(result);
+  }
+
+  /** Hides a failure from the row's notice (the retry delay goes with it). */
+  dismiss(entryId: string): void {
+    this.clear(entryId);
+  }
+
+  private clear(entryId: string): void {
+    if (!(entryId in this.failures)) return;
+    this.failures = Object.fromEntries(Object.entries(this.failures).filter(([id]) => id !== entryId));
+  }
+
+  /** When the entry's token is next refreshed by itself, or undefined (no allowed command, no expiry). */
+  dueAt(entry: Entry): number | undefined {
+    const command = this.commandOf(entry.id);
+    if (!isApproved(command) || entry.expiresAt === undefined) return undefined;
+    const due = refreshDueAt(entry.secretUpdatedAt, entry.expiresAt);
+    return Math.max(due, this.retryAt.get(entry.id) ?? 0);
+  }
+
+  /** Keeps one timer set for the earliest due refresh of the open vault; returns the function that stops it. */
+  start(): () => void {
+    const stop = $effect.root(() => {
+      $effect(() => {
+        void this.view.list;
+        void this.commands.list;
+        void this.failures;
+        this.arm();
+      });
+    });
+    return () => {
+      stop();
+      clearTimeout(this.timer);
+    };
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    const dues = this.view.list.entries.map((e) => this.dueAt(e)).filter((at): at is number => at !== undefined);
+    if (dues.length === 0) return;
+    const wait = Math.min(Math.max(0, Math.min(...dues) - this.now()), 2 ** 31 - 1);
+    this.timer = setTimeout(() => void this.refreshDue(), wait);
+  }
+
+  /** Refreshes every entry whose time has come, one after another. */
+  private async refreshDue(): Promise<void> {
+    const now = this.now();
+    for (const entry of this.view.list.entries) {
+      const due = this.dueAt(entry);
+      if (due !== undefined && due <= now && !this.running.has(entry.id)) await this.refresh(entry.id);
+    }
+    this.arm();
+  }
+}
