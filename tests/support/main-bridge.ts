@@ -6,11 +6,12 @@ import type { DockerTestEnv } from '../../electron/services/fixtures/docker-conf
 import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboard';
 import { buildRendererApi } from '../../shared/ipc/bridge';
 import type { Channel } from '../../shared/ipc/contract';
+import type { Notifier } from '../../electron/services/reminders';
 
 const origin = 'app://regvault';
 
 /** Installs `globalThis.window` with the real `regvault` API; `sent` records every request; `focus()` fires focus listeners. */
-export function installMainBridge(testEnv: DockerTestEnv) {
+export function installMainBridge(testEnv: DockerTestEnv, notifier?: Notifier) {
   const { clipboard } = memoryClipboard();
   const context = {
     appName: 'Regvault',
@@ -19,6 +20,7 @@ export function installMainBridge(testEnv: DockerTestEnv) {
     env: testEnv.env,
     platform: 'linux' as const,
     clipboard,
+    ...(notifier ? { notifier } : {}),
   };
   const dispatch = createDispatch(createHandlers(context), origin);
   const sent: { channel: Channel; input: unknown }[] = [];
