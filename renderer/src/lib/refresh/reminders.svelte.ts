@@ -53,7 +53,10 @@ export class Reminders {
     });
     const stopFailures = this.refresher.onFailure((entry, failure) => this.onRefreshFailed(entry, failure));
     const stopOpen = window.regvault.on('reminder:open', (target) => void this.open(target.vaultId, target.entryId));
+    // Timers stand still while the machine sleeps: badges and reminders are also looked at every minute.
+    const tick = setInterval(() => this.evaluate(), 60_000);
     return () => {
+      clearInterval(tick);
       stopEffect();
       stopFailures();
       stopOpen();

@@ -27,6 +27,8 @@ export type RefreshListener = (entry: Entry, failure: RefreshFailure) => void;
 /** After a failed scheduled refresh, try again this much later (not in a loop). */
 export const RETRY_AFTER_MS = 10 * 60_000;
 
+const MINUTE = 60_000;
+
 const KNOWN_RUN_CODES: readonly string[] = ['command-not-found', 'command-failed', 'command-timeout', 'no-token'];
 
 function failure(code: RefreshFailureCode, message: string, at: number, stderr?: string): RefreshFailure {
@@ -170,15 +172,22 @@ export class TokenRefresher {
         this.arm();
       });
     });
+    // Timers stand still while the machine sleeps: the schedule is also looked at every minute.
+    const tick = setInterval(() => this.arm(), MINUTE);
     return () => {
       stop();
+      clearInterval(tick);
       clearTimeout(this.timer);
     };
   }
 
   private arm(): void {
     clearTimeout(this.timer);
-    const dues = this.view.list.entries.map((e) => this.dueAt(e)).filter((at): at is number => at !== undefined);
+    // A refresh under way is not due again (its entry changes, or waits to retry, when it ends).
+    const dues = this.view.list.entries
+      .filter((e) => !this.running.has(e.id))
+      .map((e) => this.dueAt(e))
+      .filter((at): at is number => at !== undefined);
     if (dues.length === 0) return;
     const wait = Math.min(Math.max(0, Math.min(...dues) - this.now()), 2 ** 31 - 1);
     this.timer = setTimeout(() => void this.refreshDue(), wait);
