@@ -33,6 +33,8 @@ export function createElectronStub(singleInstance = true) {
     quits: 0,
     whenReady: 0,
     clipboard: [] as { method: string; items?: unknown[] }[],
+    notifications: [] as StubNotification[],
+    badges: [] as number[],
   };
 
   const app = Object.assign(new EventEmitter(), {
@@ -43,6 +45,10 @@ export function createElectronStub(singleInstance = true) {
     },
     getName: () => 'Regvault',
     getVersion: () => '0.0.0-test',
+    setBadgeCount: (count?: number) => {
+      calls.badges.push(count ?? 0);
+      return true;
+    },
     whenReady: () => {
       calls.whenReady += 1;
       return Promise.resolve();
@@ -75,6 +81,16 @@ export function createElectronStub(singleInstance = true) {
     focus(): void {}
   }
 
+  class StubNotification extends EventEmitter {
+    static isSupported = () => true;
+    constructor(readonly options: { title: string; body: string }) {
+      super();
+    }
+    show(): void {
+      calls.notifications.push(this);
+    }
+  }
+
   class ClipboardItem {
     constructor(readonly items: Record<string, unknown>) {}
   }
@@ -102,6 +118,7 @@ export function createElectronStub(singleInstance = true) {
     app,
     BrowserWindow: StubBrowserWindow,
     ClipboardItem,
+    Notification: StubNotification,
     clipboard,
     ipcMain: { handle: (channel: string, fn: Listener) => void calls.ipcHandlers.set(channel, fn) },
     powerMonitor: new EventEmitter(),

@@ -158,6 +158,19 @@ describe('the built main process', () => {
     ]);
   });
 
+  it('shows a reminder as an Electron Notification, sets the badge, and a click asks the renderer to open the entry', async () => {
+    const window = await stub.firstWindow;
+    const from = fromFrame(window.webContents.mainFrame);
+    const target = { vaultId: 'v1', entryId: 'e1' };
+    const note = { title: 'Expires soon: ECR prod', body: '123.dkr.ecr…', target };
+    expect(await handler(stub, 'reminder:notify')(from, note)).toEqual({ ok: true, value: { shown: true } });
+    expect(stub.calls.notifications.map((n) => n.options)).toEqual([{ title: note.title, body: note.body }]);
+    expect(await handler(stub, 'reminder:badge')(from, { count: 3 })).toEqual({ ok: true, value: {} });
+    expect(stub.calls.badges).toEqual([3]);
+    stub.calls.notifications[0]?.emit('click');
+    expect(window.webContents.sent.at(-1)).toEqual([eventChannel, 'reminder:open', target]);
+  });
+
   it('copies a secret as one ClipboardItem with the history-exclusion format, and clears it before quitting', async () => {
     const window = await stub.firstWindow;
     const copy = handler(stub, 'clipboard:copy-secret');
