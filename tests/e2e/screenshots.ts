@@ -7,7 +7,8 @@ import { expect } from '@playwright/test';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launchRegvault } from './harness';
+import { makeFakeClouds } from '../../electron/services/fixtures/fake-clouds';
+import { launchRegvault, type Regvault } from './harness';
 import { SessionPage } from './pages/session-page';
 import { VaultPage, type RegistryFields } from './pages/vault-page';
 
@@ -64,6 +65,40 @@ const registries: readonly RegistryFields[] = [
   },
 ];
 
+/** Issue #17: the refresh command with its approval, a failed refresh, and the notification main was asked to show. */
+async function shootRefresh(app: Regvault, vault: VaultPage, shot: (name: string) => Promise<unknown>): Promise<void> {
+  const form = await vault.openEdit('ECR production');
+  await form.getByRole('button', { name: 'Use the aws command' }).click();
+  const allow = form.getByRole('button', { name: 'Allow this command' });
+  await allow.scrollIntoViewIfNeeded();
+  await shot('refresh-command.png');
+  await allow.click();
+  await form.getByRole('button', { name: 'Save Changes' }).click();
+  await expect(form).toBeHidden();
+  await vault.row('ECR production').getByRole('button', { name: 'Refresh now' }).click();
+  await expect(app.page.getByRole('alert').filter({ hasText: 'Refresh failed for ECR production.' })).toBeVisible();
+  await app.page.mouse.move(0, 0);
+  await shot('refresh-failed.png');
+
+  // The operating system draws the real notification; this card shows what main was asked to show.
+  const [note] = (await app.mainCalls()).notifications;
+  if (note === undefined) throw new Error('no notification was recorded');
+  const card = await app.context.newPage();
+  await card.setViewportSize({ width: 420, height: 130 });
+  await card.setContent(notificationCard(note.title, note.body));
+  await card.screenshot({ path: join(out, 'notification.png') });
+  await card.close();
+}
+
+function notificationCard(title: string, body: string): string {
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<body style="margin:0;background:#d9dde3;font:14px system-ui,sans-serif">
+<div style="margin:12px;padding:12px 14px;border-radius:10px;background:#fff;box-shadow:0 2px 8px #0003;display:flex;gap:12px">
+<div style="width:36px;height:36px;border-radius:8px;background:#2457c5;color:#fff;display:grid;place-items:center;font-weight:700">R</div>
+<div style="min-width:0"><div style="color:#666;font-size:12px">Regvault</div><div style="font-weight:600">${escape(title)}</div>
+<div style="color:#333;font-size:13px;max-width:330px">${escape(body)}</div></div></div></body>`;
+}
+
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   // GitHub Packages is already in Docker's config.json, so the list shows its "In Docker config" badge.
@@ -72,7 +107,10 @@ async function main(): Promise<void> {
   await mkdir(join(home, '.docker'));
   const auth = Buffer.from(`${github?.username ?? ''}:${github?.password ?? ''}`).toString('base64');
   await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth } } }, null, '\t'));
-  const app = await launchRegvault({ home, viewport: { width: 1200, height: 780 } });
+  // A fake `aws` that fails, for the refresh command's failure notice and its notification.
+  const clouds = await makeFakeClouds(join(home, 'clouds'));
+  await clouds.fail('aws', true);
+  const app = await launchRegvault({ home, env: { PATH: clouds.path }, viewport: { width: 1200, height: 780 } });
   const { page } = app;
   const shot = (name: string) => page.screenshot({ path: join(out, name) });
   try {
@@ -104,6 +142,8 @@ async function main(): Promise<void> {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await shot('vault-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
+
+    await shootRefresh(app, vault, shot);
 
     await session.openSettings();
     await expect(page.getByTestId('app-version')).toBeVisible();

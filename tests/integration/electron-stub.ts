@@ -17,6 +17,17 @@ export class StubWebContents extends EventEmitter {
   }
 }
 
+/** A notification main showed: its options, and `emit('click')` to click it. */
+export type ShownNotification = Readonly<{
+  options: { title: string; body: string };
+  emit: (event: string) => boolean;
+}>;
+
+type NotificationClass = {
+  new (options: { title: string; body: string }): ShownNotification;
+  isSupported: () => boolean;
+};
+
 /** Builds a fresh recording `electron` module; `singleInstance` is what requestSingleInstanceLock answers. */
 export function createElectronStub(singleInstance = true) {
   const windows: StubBrowserWindow[] = [];
@@ -33,7 +44,7 @@ export function createElectronStub(singleInstance = true) {
     quits: 0,
     whenReady: 0,
     clipboard: [] as { method: string; items?: unknown[] }[],
-    notifications: [] as StubNotification[],
+    notifications: [] as ShownNotification[],
     badges: [] as number[],
   };
 
@@ -118,7 +129,7 @@ export function createElectronStub(singleInstance = true) {
     app,
     BrowserWindow: StubBrowserWindow,
     ClipboardItem,
-    Notification: StubNotification,
+    Notification: StubNotification as unknown as NotificationClass,
     clipboard,
     ipcMain: { handle: (channel: string, fn: Listener) => void calls.ipcHandlers.set(channel, fn) },
     powerMonitor: new EventEmitter(),
