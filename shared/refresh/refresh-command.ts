@@ -25,6 +25,8 @@ export type RefreshCommand = Readonly<{
   lifetimeMs?: number;
   /** The exact argument vector this device's user allowed; the command runs only while it equals `argv`. */
   approvedArgv?: readonly string[];
+  /** The registry key the command was allowed for: its token is never saved into (or sent to) another registry. */
+  registry?: string;
 }>;
 
 /** A refresh preset: the command, the username the registry expects with its token, and the token's life. */

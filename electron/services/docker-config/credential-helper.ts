@@ -49,7 +49,8 @@ export async function findHelperExecutable(
   );
 }
 
-async function isExecutableFile(path: string, platform: NodeJS.Platform): Promise<boolean> {
+/** True when `path` is a file this process may execute (on Windows: any file; PATHEXT decides). */
+export async function isExecutableFile(path: string, platform: NodeJS.Platform): Promise<boolean> {
   try {
     if (!(await stat(path)).isFile()) return false;
     if (platform !== 'win32') await access(path, constants.X_OK);

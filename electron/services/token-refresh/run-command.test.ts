@@ -21,6 +21,15 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const options = () => ({ env, platform: process.platform, cwd: root });
 
+/** A one-off CLI `name` running `body` (sh), alone on PATH with the system's basics. */
+async function scriptOnPath(name: string, body: string): Promise<Record<string, string>> {
+  const dir = join(root, name);
+  await mkdir(dir);
+  await writeFile(join(dir, name), `#!/bin/sh\n${body}\n`);
+  await chmod(join(dir, name), 0o755);
+  return { PATH: `${dir}:/usr/bin:/bin` };
+}
+
 describe('runRefreshCommand', () => {
   it('runs each preset as an argument vector and returns the token it printed', async () => {
     const presets = [
@@ -83,24 +92,14 @@ describe('runRefreshCommand', () => {
   });
 
   it('stops a command that does not finish in time', async () => {
-    const dir = join(root, 'slow');
-    await mkdir(dir);
-    await writeFile(join(dir, 'slow-cli'), '#!/bin/sh\nexec sleep 30\n');
-    await chmod(join(dir, 'slow-cli'), 0o755);
-    const result = await runRefreshCommand(['slow-cli'], {
-      ...options(),
-      env: { PATH: `${dir}:/usr/bin:/bin` },
-      timeoutMs: 200,
-    });
+    const slowEnv = await scriptOnPath('slow-cli', 'exec sleep 30');
+    const result = await runRefreshCommand(['slow-cli'], { ...options(), env: slowEnv, timeoutMs: 200 });
     expect(result).toMatchObject({ ok: false, error: { code: 'command-timeout' } });
   });
 
   it('refuses output that is not one token line', async () => {
-    const dir = join(root, 'chatty');
-    await mkdir(dir);
-    await writeFile(join(dir, 'chatty-cli'), '#!/bin/sh\necho first\necho second\n');
-    await chmod(join(dir, 'chatty-cli'), 0o755);
-    const result = await runRefreshCommand(['chatty-cli'], { ...options(), env: { PATH: `${dir}:/usr/bin:/bin` } });
+    const chattyEnv = await scriptOnPath('chatty-cli', 'echo first\necho second');
+    const result = await runRefreshCommand(['chatty-cli'], { ...options(), env: chattyEnv });
     expect(result).toMatchObject({ ok: false, error: { code: 'no-token' } });
     expect(JSON.stringify(result)).not.toContain('second');
   });

@@ -3,10 +3,9 @@
 // Windows needs to start a process), a timeout, bounded output. Its output is never logged: the
 // token goes back to the renderer, stderr only redacted and only into the failure shown to the user.
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import { delimiter, join, posix, win32 } from 'node:path';
 import { fail, failWith, ok, type Failure, type Result } from '../../../shared/result';
+import { isExecutableFile } from '../docker-config/credential-helper';
 import { redactOutput } from './redact';
 
 /** Why a refresh command gave no token. */
@@ -43,26 +42,16 @@ export async function findProgram(
   const isAbsolute = platform === 'win32' ? win32.isAbsolute : posix.isAbsolute;
   const extensions = platform === 'win32' ? ['', ...(env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';')] : [''];
   if (name.includes('/') || (platform === 'win32' && name.includes('\\'))) {
-    return isAbsolute(name) && (await isExecutable(name, platform)) ? name : null;
+    return isAbsolute(name) && (await isExecutableFile(name, platform)) ? name : null;
   }
   for (const dir of (env['PATH'] ?? env['Path'] ?? '').split(delimiter)) {
     if (dir.length === 0 || !isAbsolute(dir)) continue;
     for (const extension of extensions) {
       const candidate = join(dir, name + extension.toLowerCase());
-      if (await isExecutable(candidate, platform)) return candidate;
+      if (await isExecutableFile(candidate, platform)) return candidate;
     }
   }
   return null;
-}
-
-async function isExecutable(path: string, platform: NodeJS.Platform): Promise<boolean> {
-  try {
-    if (!(await stat(path)).isFile()) return false;
-    if (platform !== 'win32') await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The environment a refresh command sees: PATH, and on Windows what a process needs to start at all. */

@@ -12,6 +12,7 @@ export type SettingsHolder = Pick<UnlockedProfile, 'settings' | 'updateSettings'
  */
 export class RefreshCommands {
   list = $state.raw<readonly StoredRefreshCommand[]>([]);
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly session: SettingsHolder) {
     this.list = session.settings.refreshCommands ?? [];
@@ -31,7 +32,15 @@ export class RefreshCommands {
    * Stores (or with null removes) an entry's command. An approval survives only for the very same argument
    * vector: a changed command must be allowed again.
    */
-  async set(vaultId: string, entryId: string, command: RefreshCommand | null): Promise<Result<void, VaultFailure>> {
+  set(vaultId: string, entryId: string, command: RefreshCommand | null): Promise<Result<void, VaultFailure>> {
+    return this.queued(() => this.replace(vaultId, entryId, command));
+  }
+
+  private async replace(
+    vaultId: string,
+    entryId: string,
+    command: RefreshCommand | null,
+  ): Promise<Result<void, VaultFailure>> {
     const others = this.list.filter((c) => !(c.vaultId === vaultId && c.entryId === entryId));
     if (command === null) return this.save(others);
     const approvedArgv = sameArgv(command.argv, command.approvedArgv) ? command.argv : undefined;
@@ -40,15 +49,17 @@ export class RefreshCommands {
       entryId,
       argv: [...command.argv],
       ...(command.lifetimeMs !== undefined ? { lifetimeMs: command.lifetimeMs } : {}),
+      ...(command.registry !== undefined ? { registry: command.registry } : {}),
       ...(approvedArgv !== undefined ? { approvedArgv: [...approvedArgv] } : {}),
     };
     return this.save([...others, stored]);
   }
 
-  /** Forgets the commands of entries that no longer exist in a vault (deleted here or by a teammate). */
-  async prune(vaultId: string, existing: ReadonlySet<string>): Promise<void> {
-    const kept = this.list.filter((c) => c.vaultId !== vaultId || existing.has(c.entryId));
-    if (kept.length !== this.list.length) await this.save(kept);
+  // One settings write at a time: each change starts from the list the previous one stored.
+  private queued<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
   }
 
   private async save(next: readonly StoredRefreshCommand[]): Promise<Result<void, VaultFailure>> {

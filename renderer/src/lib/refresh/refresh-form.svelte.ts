@@ -67,7 +67,7 @@ export class RefreshCommandForm {
   }
 
   /** Stores the command (or removes it when the field is empty) for the saved entry, on this device only. */
-  async save(entryId: string): Promise<Result<void, VaultFailure>> {
+  async save(entryId: string, registry: string): Promise<Result<void, VaultFailure>> {
     if (this.vaultId === null) return ok(undefined);
     const argv = this.argv;
     if (argv === null) {
@@ -76,6 +76,7 @@ export class RefreshCommandForm {
     const { lifetimeMs, approvedArgv } = this;
     return this.commands.set(this.vaultId, entryId, {
       argv,
+      registry,
       ...(lifetimeMs !== undefined ? { lifetimeMs } : {}),
       ...(approvedArgv !== undefined ? { approvedArgv } : {}),
     });

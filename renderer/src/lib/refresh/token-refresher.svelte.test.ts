@@ -112,6 +112,27 @@ it('runs a stored command only after this exact argument vector was allowed, the
   expect(sent.filter((s) => s.channel === 'registry:check-login')).toHaveLength(1);
 });
 
+it('never runs an allowed command for an entry whose registry a remote edit changed', async () => {
+  const { view, refresh, clouds, sent } = await session();
+  const id = addEcr(view);
+  valueOf(
+    await refresh.commands.set(view.currentId ?? '', id, { argv: AWS_ARGV, approvedArgv: AWS_ARGV, registry: ECR }),
+  );
+  const doc = (view as unknown as { open: { doc: Y.Doc } }).open.doc;
+  const remote = new Y.Doc();
+  Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc));
+  const before = Y.encodeStateVector(remote);
+  (getEntriesMap(remote).get(id) as Y.Map<unknown>).set('registry', 'attacker.example.com');
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, before), 'remote');
+  flushSync();
+  const entry = view.byId(id);
+  expect(entry?.registry).toBe('attacker.example.com');
+  expect(entry && refresh.refresher.dueAt(entry)).toBeUndefined();
+  expect(await refresh.refresher.refresh(id)).toMatchObject({ ok: false, error: { code: 'not-approved' } });
+  expect(sent.map((s) => s.channel)).not.toContain('refresh:run');
+  expect(await clouds.runs('aws')).toEqual([]);
+});
+
 it('notifies a failed refresh, with the stderr redacted', async () => {
   const { view, refresh, clouds, notes } = await session();
   const id = addEcr(view);

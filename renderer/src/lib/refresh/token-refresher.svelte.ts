@@ -84,6 +84,11 @@ export class TokenRefresher {
     }
     if (this.running.has(entryId))
       return this.settle(entryId, failure('unexpected', 'A refresh is already running.', at));
+    const entry = this.view.byId(entryId);
+    if (entry !== undefined && command.registry !== undefined && entry.registry !== command.registry) {
+      const message = `This command was allowed for ${command.registry}, but the entry now names ${entry.registry}: Edit the entry and allow it again.`;
+      return this.settle(entryId, failure('not-approved', message, at));
+    }
     if (!isApproved(command)) {
       const message =
         'This command has not been allowed on this device: Edit the entry and choose "Allow this command".';
@@ -111,8 +116,9 @@ export class TokenRefresher {
       return this.settle(entryId, failure(known, message, at, typeof stderr === 'string' ? stderr : undefined));
     }
     const entry = this.view.currentId === vaultId ? this.view.byId(entryId) : undefined;
-    if (entry === undefined)
-      return this.settle(entryId, failure('entry-gone', 'The entry was deleted or its vault closed.', at));
+    // Changed while the command ran (a remote edit of the registry): the token goes nowhere else.
+    if (entry === undefined || (command.registry !== undefined && entry.registry !== command.registry))
+      return this.settle(entryId, failure('entry-gone', 'The entry was deleted or changed, or its vault closed.', at));
     const lifetime = lifetimeOf(entry, command);
     const saved = this.view.edit(entryId, {
       secret: run.value.token,
@@ -158,6 +164,7 @@ export class TokenRefresher {
   dueAt(entry: Entry): number | undefined {
     const command = this.commandOf(entry.id);
     if (!isApproved(command) || entry.expiresAt === undefined) return undefined;
+    if (command.registry !== undefined && command.registry !== entry.registry) return undefined;
     const due = refreshDueAt(entry.secretUpdatedAt, entry.expiresAt);
     return Math.max(due, this.retryAt.get(entry.id) ?? 0);
   }

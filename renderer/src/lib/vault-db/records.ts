@@ -24,6 +24,7 @@ export type StoredRefreshCommand = Readonly<{
   argv: readonly string[];
   lifetimeMs?: number;
   approvedArgv?: readonly string[];
+  registry?: string;
 }>;
 
 /** A vault's name and details, sealed under the vault key. */
@@ -41,6 +42,7 @@ const refreshCommandSchema = z.object({
   argv: argvSchema,
   lifetimeMs: z.number().int().positive().optional(),
   approvedArgv: argvSchema.optional(),
+  registry: z.string().min(1).max(1024).optional(),
 });
 const settingsSchema = z.object({
   autoLockMinutes: z
