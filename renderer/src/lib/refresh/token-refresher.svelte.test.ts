@@ -55,12 +55,20 @@ function addEcr(view: VaultView): string {
   return valueOf(added).id;
 }
 
-/** A teammate's edit, crafted to carry a command in every shape the document could hold one. */
-function craftRemoteCommand(view: VaultView, doc: Y.Doc, id: string): void {
+/** A teammate's edit of the open vault's document, applied as sync applies it. */
+function remoteEdit(view: VaultView, change: (remote: Y.Doc) => void): void {
+  const doc = (view as unknown as { open: { doc: Y.Doc } }).open.doc;
   const remote = new Y.Doc();
   Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc));
   const before = Y.encodeStateVector(remote);
-  remote.transact(() => {
+  remote.transact(() => change(remote));
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, before), 'remote');
+  flushSync();
+}
+
+/** A teammate's edit, crafted to carry a command in every shape the document could hold one. */
+function craftRemoteCommand(view: VaultView, id: string): void {
+  remoteEdit(view, (remote) => {
     const entry = getEntriesMap(remote).get(id) as Y.Map<unknown>;
     entry.set('refreshCommand', AWS_ARGV);
     entry.set('argv', AWS_ARGV);
@@ -70,15 +78,12 @@ function craftRemoteCommand(view: VaultView, doc: Y.Doc, id: string): void {
       .getMap('settings')
       .set('refreshCommands', [{ vaultId: view.currentId, entryId: id, argv: AWS_ARGV, approvedArgv: AWS_ARGV }]);
   });
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, before), 'remote');
-  flushSync();
 }
 
 it('never runs a command that arrives in the synced document', async () => {
   const { view, refresh, clouds, sent } = await session();
   const id = addEcr(view);
-  const doc = (view as unknown as { open: { doc: Y.Doc } }).open.doc;
-  craftRemoteCommand(view, doc, id);
+  craftRemoteCommand(view, id);
   const entry = view.byId(id);
   expect(entry).toBeDefined();
   expect(refresh.refresher.commandOf(id)).toBeUndefined();
@@ -118,13 +123,9 @@ it('never runs an allowed command for an entry whose registry a remote edit chan
   valueOf(
     await refresh.commands.set(view.currentId ?? '', id, { argv: AWS_ARGV, approvedArgv: AWS_ARGV, registry: ECR }),
   );
-  const doc = (view as unknown as { open: { doc: Y.Doc } }).open.doc;
-  const remote = new Y.Doc();
-  Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc));
-  const before = Y.encodeStateVector(remote);
-  (getEntriesMap(remote).get(id) as Y.Map<unknown>).set('registry', 'attacker.example.com');
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, before), 'remote');
-  flushSync();
+  remoteEdit(view, (remote) =>
+    (getEntriesMap(remote).get(id) as Y.Map<unknown>).set('registry', 'attacker.example.com'),
+  );
   const entry = view.byId(id);
   expect(entry?.registry).toBe('attacker.example.com');
   expect(entry && refresh.refresher.dueAt(entry)).toBeUndefined();
