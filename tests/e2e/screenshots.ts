@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { launchRegvault } from './harness';
 import { SessionPage } from './pages/session-page';
 import { VaultPage, type RegistryFields } from './pages/vault-page';
+import { shootTeam } from './screenshots-team';
 
 const out = resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
 
     await session.lock();
     await shot('locked.png');
+    await shootTeam(out);
     console.log(`Screenshots written to ${out}`);
   } finally {
     await app.close();

@@ -6,7 +6,13 @@ import { openJsonRecord, sealJsonRecord, type SealedRecord } from '../../../../s
 // Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
 
 /** Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. */
-export type Settings = Readonly<{ autoLockMinutes: number }>;
+export type Settings = Readonly<{
+  autoLockMinutes: number;
+  /** The display name other members of a team vault see ("Your name"). */
+  name?: string;
+  /** A random id shared by this profile's devices in team vaults, so they group under one name. */
+  person?: string;
+}>;
 
 /** A vault's name and details, sealed under the vault key. */
 export type VaultMeta = Readonly<{ name: string; createdAt: number }>;
@@ -23,14 +29,21 @@ const settingsSchema = z.object({
     .int()
     .min(1)
     .max(24 * 60),
+  name: z.string().trim().min(1).max(200).optional(),
+  person: z.string().min(1).max(64).optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
 /** Checks settings a caller wants to store; `invalid-settings` says which value to fix. */
 export function validateSettings(settings: Settings): Settings {
   const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success)
-    throw new VaultError('invalid-settings', 'Set auto-lock to a whole number of minutes from 1 to 1440.');
+  if (!parsed.success) {
+    const badName = parsed.error.issues.some((issue) => issue.path[0] === 'name');
+    throw new VaultError(
+      'invalid-settings',
+      badName ? 'Give your name in 1 to 200 characters.' : 'Set auto-lock to a whole number of minutes from 1 to 1440.',
+    );
+  }
   return parsed.data;
 }
 
