@@ -76,7 +76,11 @@ test('an admin invites an Editor and a Viewer; roles, names and renames reach ev
 
   // The Editor adds; everyone sees it.
   await bob.vault.addRegistry(entry('Added by Bob', 'bob'));
-  for (const side of [alice, carol]) await expect(side.vault.row('Added by Bob')).toBeVisible({ timeout: 15_000 });
+  for (const side of [alice, carol]) {
+    await expect(side.vault.row('Added by Bob')).toBeVisible({ timeout: 15_000 });
+    // The author's name comes from the name cards (the lead's "Changed by" reads them).
+    await expect(side.vault.row('Added by Bob')).toContainText('Changed by Bob', { timeout: 15_000 });
+  }
 
   // Names and roles in the member list, from the verified member log and the name cards.
   const members = await carol.team.openMembers();

@@ -92,6 +92,8 @@ test('invitations complete by themselves; names, roles, the shared name and role
       expect(valueOf(await member.session.listVaults()).find((v) => v.id === vault.id)?.name).toBe('Production EU');
     }, waitLong);
   expect(readVaultName(carolDoc)).toBe('Production EU');
+  // Every card, name and invitee card above is what the peers' checks allow: none was refused anywhere.
+  for (const member of [alice, bob, carol]) expect(member.sync.refusedIn(vault.id)).toEqual([]);
 });
 
 test('a declined invitation shows on the admin side; a code for a plain ws:// relay elsewhere is refused', async () => {
