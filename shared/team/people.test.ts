@@ -12,10 +12,12 @@ import {
 
 test('a device writes its own card once, again only when its name changes, and keeps what the admin wrote', () => {
   const doc = new Y.Doc();
-  expect(ensureOwnCard(doc, 'key-a', { name: 'Alice', person: 'p-a' }, 10)).toBe(true);
-  expect(ensureOwnCard(doc, 'key-a', { name: 'Alice', person: 'p-a' }, 20)).toBe(false);
+  expect(ensureOwnCard(doc, 'key-a', { name: 'Alice', person: 'p-a' }, 10, true)).toBe(true);
+  expect(ensureOwnCard(doc, 'key-a', { name: 'Alice', person: 'p-a' }, 20, true)).toBe(false);
+  // An invited device waits for the card its admin writes, then only renames itself.
+  expect(ensureOwnCard(doc, 'key-b', { name: 'Bob', person: 'p-b' }, 25, false)).toBe(false);
   writeCard(doc, 'key-b', { name: 'Bob', person: 'p-b', since: 30, addedBy: 'key-a' });
-  expect(ensureOwnCard(doc, 'key-b', { name: 'Robert', person: 'other-profile' }, 40)).toBe(true);
+  expect(ensureOwnCard(doc, 'key-b', { name: 'Robert', person: 'other-profile' }, 40, false)).toBe(true);
   expect(readPeople(doc).get('key-b')).toEqual({ name: 'Robert', person: 'p-b', since: 30, addedBy: 'key-a' });
   expect(readPeople(doc).get('key-a')).toEqual({ name: 'Alice', person: 'p-a', since: 10 });
 });

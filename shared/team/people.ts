@@ -42,17 +42,19 @@ export function writeCard(doc: Y.Doc, deviceKey: string, card: PersonCard): void
 }
 
 /**
- * Writes this device's own card when it has none or its name changed; keeps the person id, time and
- * adder an admin wrote. Returns whether it wrote (a document change, sent to every member).
+ * Writes this device's own card when its name changed, or when it has none and `create` (an admin: the
+ * vault's creator, or a device of an admin's own; a device an admin invited gets its card from that admin,
+ * and writing one itself could race it). Keeps the person id, time and adder. Returns whether it wrote.
  */
 export function ensureOwnCard(
   doc: Y.Doc,
   me: string,
   mine: Readonly<{ name: string; person: string }>,
   now: number,
+  create: boolean,
 ): boolean {
   const held = readPeople(doc).get(me);
-  if (held?.name === mine.name) return false;
+  if (held?.name === mine.name || (!held && !create)) return false;
   writeCard(doc, me, held ? { ...held, name: mine.name } : { name: mine.name, person: mine.person, since: now });
   return true;
 }

@@ -144,7 +144,7 @@ export class TeamState {
   private writeOwn(vaultId: string, doc: Y.Doc, engine: SyncEngine): void {
     const rights = this.rightsIn(vaultId);
     const { name, person } = this.session.settings;
-    if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now());
+    if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now(), rights.admin);
     if (rights.admin && readVaultName(doc) === undefined) {
       const local = this.localName(vaultId);
       void local.then((value) => value && writeVaultName(doc, value));

@@ -78,6 +78,8 @@ test('invitations complete by themselves; names, roles, the shared name and role
   // The Viewer's card is the one the admin wrote from its join request: its device wrote nothing.
   const carolDoc = valueOf(await carol.session.openVault(vault.id)).doc;
   expect(readPeople(carolDoc).get(carol.sync.team.me)).toMatchObject({ name: 'Carol', addedBy: alice.sync.team.me });
+  const bobDoc = valueOf(await bob.session.openVault(vault.id)).doc;
+  expect(readPeople(bobDoc).get(bob.sync.team.me)).toMatchObject({ name: 'Bob', addedBy: alice.sync.team.me });
   expect(carol.sync.view(vault.id).indicator).not.toMatchObject({ kind: 'pending' });
 
   // The admin raises Bob to Manager; Bob's app sees the delete right.
