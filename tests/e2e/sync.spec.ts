@@ -46,7 +46,8 @@ test('links a device through the UI, syncs live, keeps editing offline and conve
   const code = await b.sync.openDeviceCode();
   const shownOnA = await a.sync.linkDevice(code);
   expect(await b.sync.receive(relay.url)).toBe(shownOnA);
-  await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Linked vault');
+  // Received as "Linked vault", it takes the vault's shared name (A's "Personal") once it caught up.
+  await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Personal', { timeout: 15_000 });
   await expect(b.vault.row('Before sync')).toBeVisible({ timeout: 15_000 });
   await b.sync.expectStatus('Synced');
 
