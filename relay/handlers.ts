@@ -10,6 +10,7 @@ import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames'
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
 import { asBuffer, type Connection, type RelayContext } from './context';
 import { authorize, listGrants, register } from './member-handlers';
+import { listInvitations, openInvitation, postDecline, postJoin } from './invitation-handlers';
 import type { VaultState } from './vaults';
 export type { Connection, RelayContext } from './context';
 
@@ -28,6 +29,14 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
       return snapshot(ctx, conn, frame.id, frame.snap);
     case 'grants':
       return listGrants(ctx, conn, frame.id);
+    case 'invite':
+      return openInvitation(ctx, conn, frame);
+    case 'join':
+      return postJoin(ctx, conn, frame.id, frame.request);
+    case 'decline':
+      return postDecline(ctx, conn, frame.id, frame.decline);
+    case 'invitations':
+      return listInvitations(ctx, conn, frame.id, frame.vault);
   }
 }
 

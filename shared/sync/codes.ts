@@ -24,6 +24,8 @@ export const errorCodes = {
   authorMismatch: 2007,
   badGrant: 2008,
   quotaExceeded: 2009,
+  unknownInvitation: 2010,
+  invitationUsed: 2011,
   badSignature: 3001,
   replayedCounter: 3002,
   unknownSequence: 3003,

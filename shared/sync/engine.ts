@@ -56,6 +56,8 @@ export type SyncEngine = Readonly<{
   setRole: (publicKey: Uint8Array, role: Role) => Promise<Result<void, SyncFailure>>;
   /** Resolves once every local change so far is sealed and persisted. */
   flush: () => Promise<void>;
+  /** Gives a member another role (needs a live connection and an admin; a lowered right carries `last`). */
+  changeRole: (publicKey: Uint8Array, role: Role) => Promise<Result<void, SyncFailure>>;
 }>;
 
 /** Creates the engine; nothing happens until `start()`. */
@@ -113,6 +115,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       while (core.sealRun) await core.sealRun;
       await core.writer.idle();
     },
+    changeRole: (publicKey, role) =>
+      catchSyncError(() => changeMembers(core, connection, { action: 'add', subject: publicKey, role })),
   };
 }
 

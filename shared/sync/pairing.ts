@@ -44,11 +44,17 @@ export function startPairing(random: RandomBytes, now: number): Pairing {
   return { id: pairingIdOf(secret), secret, expiresAt };
 }
 
+/** A pairing over a secret made elsewhere (a team invitation's), valid until `expiresAt`. */
+export function pairingFromSecret(secret: Uint8Array, expiresAt: number): Pairing {
+  return { id: pairingIdOf(secret), secret, expiresAt };
+}
+
 function checksum(bytes: Uint8Array): Uint8Array {
   return nacl.hash(bytes).slice(0, 4);
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+/** Base64url without padding (codes a user copies). */
+export function toBase64Url(bytes: Uint8Array): string {
   return encodeBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
@@ -122,7 +128,11 @@ export function matchPairing(
  * both devices' signing keys. Someone who copied the code and granted first gets different digits.
  */
 export function pairingFingerprint(secret: Uint8Array, granter: Uint8Array, receiver: Uint8Array): string {
-  const digest = deriveSubkey(secret, 'regvault/v1/pairing-fingerprint', granter, receiver);
+  return fingerprintDigits(deriveSubkey(secret, 'regvault/v1/pairing-fingerprint', granter, receiver));
+}
+
+/** Twelve digits in groups of three from the first 8 bytes of a digest: what users compare by eye. */
+export function fingerprintDigits(digest: Uint8Array): string {
   let value = 0n;
   for (const byte of digest.subarray(0, 8)) value = (value << 8n) | BigInt(byte);
   const digits = (value % 10n ** 12n).toString().padStart(12, '0');

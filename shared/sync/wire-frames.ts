@@ -13,6 +13,7 @@ import {
   snapshotSchema,
   vaultIdSchema,
 } from './wire-records';
+import { declineSchema, invitationItemSchema, joinRequestSchema } from './invitation-wire';
 
 const requestId = z.number().int().min(0).max(0x7fffffff);
 
@@ -60,6 +61,25 @@ export const snapshotFrameSchema = z.strictObject({ t: z.literal('snapshot'), id
 /** Client → relay: lists the key grants addressed to the authenticated device. */
 export const grantsFrameSchema = z.strictObject({ t: z.literal('grants'), id: requestId });
 
+/** Client → relay (an admin): opens a mailbox for an invitation to `vault` until `expiresAt` (ms). */
+export const inviteFrameSchema = z.strictObject({
+  t: z.literal('invite'),
+  id: requestId,
+  vault: vaultIdSchema,
+  invitation: publicKeySchema,
+  expiresAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+/** Client → relay (the invitee): posts its join request, signed with the invitation's key. */
+export const joinFrameSchema = z.strictObject({ t: z.literal('join'), id: requestId, request: joinRequestSchema });
+/** Client → relay (the invitee): declines, signed with the invitation's key. */
+export const declineFrameSchema = z.strictObject({ t: z.literal('decline'), id: requestId, decline: declineSchema });
+/** Client → relay (an admin): lists the vault's invitations and the join requests in them. */
+export const invitationsFrameSchema = z.strictObject({
+  t: z.literal('invitations'),
+  id: requestId,
+  vault: vaultIdSchema,
+});
+
 /** Any client → relay frame. */
 export const clientFrameSchema = z.discriminatedUnion('t', [
   authFrameSchema,
@@ -69,6 +89,10 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   publishFrameSchema,
   snapshotFrameSchema,
   grantsFrameSchema,
+  inviteFrameSchema,
+  joinFrameSchema,
+  declineFrameSchema,
+  invitationsFrameSchema,
 ]);
 /** A client → relay frame. */
 export type ClientFrame = Readonly<z.infer<typeof clientFrameSchema>>;
@@ -119,6 +143,12 @@ export const grantListFrameSchema = z.strictObject({
   id: requestId,
   items: z.array(z.strictObject({ grant: grantSchema, members: z.array(memberRecordSchema) })),
 });
+/** Relay → client: a vault's open invitations, with the join request or decline each received. */
+export const invitationListFrameSchema = z.strictObject({
+  t: z.literal('invitation-list'),
+  id: requestId,
+  items: z.array(invitationItemSchema),
+});
 /** Relay → client: a request (or an unparseable frame, `id: null`) failed with a numbered code. */
 export const errorFrameSchema = z.strictObject({
   t: z.literal('error'),
@@ -140,6 +170,7 @@ export const relayFrameSchema = z.discriminatedUnion('t', [
   snapshottedFrameSchema,
   grantListFrameSchema,
   errorFrameSchema,
+  invitationListFrameSchema,
 ]);
 /** A relay → client frame. */
 export type RelayFrame = Readonly<z.infer<typeof relayFrameSchema>>;

@@ -91,3 +91,11 @@ export const perPreset: ReadonlyArray<RegistryFields & { name: string; shows: st
     registryShown: 'registry.example.com:5000',
   },
 ];
+
+/** A plain entry for sync tests: `<host>.example.com` with a user and a secret named after it. */
+export const sampleEntry = (name: string, host: string): RegistryFields => ({
+  name,
+  registry: `${host}.example.com`,
+  username: `${host}-user`,
+  password: `${host}-secret`,
+});

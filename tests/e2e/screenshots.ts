@@ -11,6 +11,7 @@ import { makeFakeClouds } from '../../electron/services/fixtures/fake-clouds';
 import { launchRegvault, type Regvault } from './harness';
 import { SessionPage } from './pages/session-page';
 import { VaultPage, type RegistryFields } from './pages/vault-page';
+import { shootTeam } from './screenshots-team';
 
 const out = resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
 
     await session.lock();
     await shot('locked.png');
+    await shootTeam(out);
     console.log(`Screenshots written to ${out}`);
   } finally {
     await app.close();

@@ -4,7 +4,8 @@ import { removeDataDir, startRelayProcess, type RelayProcess } from '../integrat
 import { launchRegvault, type Regvault } from './harness';
 import { SessionPage } from './pages/session-page';
 import { SyncPage } from './pages/sync-page';
-import { VaultPage, type RegistryFields } from './pages/vault-page';
+import { VaultPage } from './pages/vault-page';
+import { sampleEntry } from './registry-samples';
 
 // Two devices = two browsers (separate IndexedDB) and one real relay process, linked through the UI.
 
@@ -20,12 +21,7 @@ async function device(): Promise<Device> {
   return { app, vault: new VaultPage(app.page), sync: new SyncPage(app.page) };
 }
 
-const entry = (name: string, host: string): RegistryFields => ({
-  name,
-  registry: `${host}.example.com`,
-  username: `${host}-user`,
-  password: `${host}-secret`,
-});
+const entry = sampleEntry;
 
 test.afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
@@ -50,7 +46,8 @@ test('links a device through the UI, syncs live, keeps editing offline and conve
   const code = await b.sync.openDeviceCode();
   const shownOnA = await a.sync.linkDevice(code);
   expect(await b.sync.receive(relay.url)).toBe(shownOnA);
-  await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Linked vault');
+  // Received as "Linked vault", it takes the vault's shared name (A's "Personal") once it caught up.
+  await expect(b.vault.vaultSelect.locator('option:checked')).toHaveText('Personal', { timeout: 15_000 });
   await expect(b.vault.row('Before sync')).toBeVisible({ timeout: 15_000 });
   await b.sync.expectStatus('Synced');
 

@@ -146,6 +146,8 @@ export class AppState {
     this.lockReason = null;
     this.retryAt = 0;
     this.watch(session);
+    // A vault that joined, or a team vault's shared name (renamed by an admin elsewhere), shows in the list at once.
+    sync.team.onVaultsChanged(() => void vault.refreshVaults());
     void sync.start();
     await vault.load();
     if (this.refresh === refresh) this.stopRefresh = refresh.start(); // not if locked while loading

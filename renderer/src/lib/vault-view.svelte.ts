@@ -29,12 +29,14 @@ import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './describe-error';
 import type { OpenVault, UnlockedProfile, VaultSummary } from './vault-db';
 import type { SyncManager } from './sync/sync-manager.svelte';
+import { refusalFor, rightsOf, type GuardedAction, type Rights } from '../../../shared/team/roles';
+import { writeVaultName } from '../../../shared/team/people';
 
 const emptyList: EntryList = { entries: [], damaged: [], conflicts: [], secretConflicts: [] };
 const emptyIndex: SearchIndex = { entries: [], haystacks: [] };
 
 /** The outcome of saving an entry: the entry, or the model's failure (with field errors) or `locked`. */
-export type SaveResult = Result<Entry, EntryFailure | Failure<'locked'>>;
+export type SaveResult = Result<Entry, EntryFailure | Failure<'locked' | 'not-permitted'>>;
 
 /** Whether the open vault's changes are on disk: nothing changed yet, being written, written, or failed. */
 export type SaveState = Readonly<{ kind: 'idle' | 'saving' | 'saved' }> | Readonly<{ kind: 'failed'; message: string }>;
@@ -46,7 +48,7 @@ export type VaultOpFailure = VaultFailure | Failure<'unexpected'>;
 export const CLOCK_TICK_MS = 60_000;
 
 /** What deleting a vault needs of sync: stopping the vault's engine before its data goes. */
-export type SyncStopper = Pick<SyncManager, 'forget'>;
+export type SyncStopper = Pick<SyncManager, 'forget'> & Partial<Pick<SyncManager, 'team'>>;
 
 /**
  * The open vault's state: the vault list, the open vault's entries (kept decoded from its Yjs
@@ -161,7 +163,10 @@ export class VaultView {
   }
 
   /** Members' names by device key (from the vault's name cards), for "Changed by" and Activity. */
-  names = $state.raw<Readonly<Record<string, string>>>({});
+  get names(): Readonly<Record<string, string>> {
+    const roster = this.currentId === null ? undefined : this.sync?.team?.rosters[this.currentId];
+    return roster ? Object.fromEntries([...roster.people].map(([key, card]) => [key, card.name])) : {};
+  }
 
   /** Names the author of a change: "You", a member's name, or what is known of the key. */
   nameOf(actor: string): string {
@@ -186,12 +191,12 @@ export class VaultView {
   }
 
   add(input: NewEntryInput): SaveResult {
-    return this.mutate((doc) => addEntry(doc, input, this.ctx));
+    return this.mutate((doc) => addEntry(doc, input, this.ctx), 'add');
   }
 
   edit(id: string, patch: EntryPatch): SaveResult {
     const before = this.byId(id);
-    const result = this.mutate((doc) => editEntry(doc, id, patch, this.ctx));
+    const result = this.mutate((doc) => editEntry(doc, id, patch, this.ctx), 'edit');
     // "Test authentication after credential rotation": a new secret of an entry that was checked before is checked again.
     if (result.ok && before?.lastCheck !== undefined && result.value.secretUpdatedAt !== before.secretUpdatedAt) {
       void this.checks.test(result.value);
@@ -200,20 +205,28 @@ export class VaultView {
   }
 
   remove(id: string): Result<void> {
-    return this.mutate((doc) => deleteEntry(doc, id, this.ctx));
+    return this.mutate((doc) => deleteEntry(doc, id, this.ctx), 'delete');
   }
 
   saveCheck(id: string, check: LastCheck): Result<void> {
-    return this.mutate((doc) => recordCheck(doc, id, check));
+    // A Viewer's device writes nothing into a team vault: its check result stays on screen only.
+    if (!this.rights().write) return ok(undefined);
+    return this.mutate((doc) => recordCheck(doc, id, check), 'edit');
   }
 
   keepOne(keepId: string, dropIds: readonly string[]): Result<void> {
-    return this.mutate((doc) => resolveConflict(doc, keepId, dropIds, this.ctx));
+    return this.mutate((doc) => resolveConflict(doc, keepId, dropIds, this.ctx), 'delete');
   }
 
   /** Keeps one secret version of an entry whose password was changed on two devices. */
   keepSecret(id: string, versionId: string): Result<Entry> {
-    return this.mutate((doc) => resolveSecretConflict(doc, id, versionId, this.ctx));
+    return this.mutate((doc) => resolveSecretConflict(doc, id, versionId, this.ctx), 'edit');
+  }
+
+  /** What this device may do in the open vault (its verified role in a team vault; everything otherwise). */
+  rights(): Rights {
+    const team = this.sync?.team;
+    return team && this.currentId !== null ? team.rightsIn(this.currentId) : rightsOf('admin');
   }
 
   /** Re-evaluates status badges every minute; returns the function that stops it. */
@@ -237,8 +250,12 @@ export class VaultView {
   }
 
   async renameVault(id: string, name: string): Promise<Result<void, VaultOpFailure>> {
+    const refused = id === this.currentId ? refusalFor(this.rights(), 'rename') : null;
+    if (refused !== null) return fail('unexpected', refused);
     return this.vaultOp(async () => {
       const renamed = await this.session.renameVault(id, name);
+      // The shared name: every member's app takes it as the vault's name (admins only write it).
+      if (renamed.ok && this.open && id === this.currentId) writeVaultName(this.open.doc, name.trim());
       return renamed.ok ? this.refreshVaults() : renamed;
     });
   }
@@ -267,9 +284,14 @@ export class VaultView {
     }
   }
 
-  private mutate<T>(change: (doc: OpenVault['doc']) => EntryResult<T>): Result<T, EntryFailure | Failure<'locked'>> {
+  private mutate<T>(
+    change: (doc: OpenVault['doc']) => EntryResult<T>,
+    action: GuardedAction,
+  ): Result<T, EntryFailure | Failure<'locked' | 'not-permitted'>> {
     const vault = this.open;
     if (!vault) return fail('locked', 'Open a vault first.');
+    const refused = refusalFor(this.rights(), action);
+    if (refused !== null) return fail('not-permitted', refused);
     this.now = Date.now();
     const result = change(vault.doc);
     if (result.ok) void this.persist(vault);

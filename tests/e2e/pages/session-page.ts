@@ -7,8 +7,9 @@ export const testPassphrase = 'correct horse battery staple';
 export class SessionPage {
   constructor(readonly page: Page) {}
 
-  async createVault(passphrase = testPassphrase): Promise<void> {
+  async createVault(passphrase = testPassphrase, yourName?: string): Promise<void> {
     await expect(this.page.getByRole('heading', { name: 'Create vault' })).toBeVisible();
+    if (yourName !== undefined) await this.page.getByLabel('Your name').fill(yourName);
     await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await this.page.getByLabel('Confirm passphrase').fill(passphrase);
     await this.page.getByRole('button', { name: 'Create vault' }).click();

@@ -22,6 +22,8 @@ export type ReceiveContext = Readonly<{
   pulled: PulledGrants;
   settings: SyncSettings;
   start: (vaultId: string) => Promise<void>;
+  /** The local name to give (an invitation names its vault); else "Linked vault", numbered. */
+  name?: string;
 }>;
 
 /** Adds the vaults not on this device yet; refusals for vaults already here are not news and are dropped. */
@@ -33,8 +35,9 @@ export async function importReceived(ctx: ReceiveContext): Promise<Result<Receiv
   const refused = ctx.pulled.refused.filter((grant) => !here.has(grant.vaultId));
   const imported: ReceivedVault[] = [];
   for (const vault of ctx.pulled.vaults) {
-    let name = LINKED_VAULT_NAME;
-    for (let n = 2; names.has(name); n++) name = `${LINKED_VAULT_NAME} ${n}`;
+    const base = ctx.name ?? LINKED_VAULT_NAME;
+    let name = base;
+    for (let n = 2; names.has(name); n++) name = `${base} ${n}`;
     const added = await addReceived(ctx, vault, name);
     if (!added.ok) return added;
     if (!added.value) continue;

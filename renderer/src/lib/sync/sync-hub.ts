@@ -10,10 +10,12 @@ import type { MemberEvent } from '../../../../shared/sync/member-events';
 import type * as Y from 'yjs';
 import { createSyncEngine, type SyncEngine } from '../../../../shared/sync/engine';
 import { createGenesisRecord } from '../../../../shared/sync/members';
-import { startPairing, type Pairing } from '../../../../shared/sync/pairing';
+import { startPairing, type Pairing, type PairingInvite } from '../../../../shared/sync/pairing';
+import type { Role } from '../../../../shared/sync/wire-records';
 import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from '../../../../shared/sync/ports';
 import { fail, failWith, ok, type Failure, type Result } from '../../../../shared/result';
 import type { SyncFailure } from '../../../../shared/sync/codes';
+import type { PulledGrants } from '../../../../shared/sync/link';
 import {
   DEFAULT_SYNC_SETTINGS,
   checkSyncSettings,
@@ -56,6 +58,8 @@ export class SyncHub {
   private stopped = false;
   // Pairings this device started and has not used; in memory only, so locking voids their codes.
   private readonly pairings = new Map<string, Pairing>();
+  // Called after each engine started (team vaults write this device's name card then).
+  private readonly startedListeners = new Set<(vaultId: string, engine: SyncEngine) => void>();
 
   constructor(
     private readonly session: UnlockedProfile,
@@ -141,9 +145,18 @@ export class SyncHub {
 
   /** Links the device whose pairing code is `code` to a vault; resolves to the fingerprint both devices show. */
   async link(vaultId: string, code: string): Promise<Result<string, LinkFailure>> {
+    const engine = this.running.get(vaultId)?.engine;
+    // A person's new device gets the person's role (an admin's, since only admins sign member records).
+    const me = encodeBase64((await this.deviceSigner()).publicKey);
+    const role = engine?.members().find((m) => m.publicKey === me)?.role ?? 'admin';
+    return this.admit(vaultId, code.trim(), role);
+  }
+
+  /** Adds a device by its pairing code, or by keys and a pairing secret an invitation carried, with `role`. */
+  async admit(vaultId: string, invite: string | PairingInvite, role: Role): Promise<Result<string, LinkFailure>> {
     const running = this.running.get(vaultId);
     if (!running) return fail('sync-off', 'Turn on sync for this vault first: linking goes through the relay.');
-    const linked = await running.engine.authorizeDevice(code.trim());
+    const linked = await running.engine.authorizeDevice(invite, role);
     if (linked.ok) this.noteMemberChange(running);
     return linked.ok ? linked : failWith({ ...linked.error, message: describeOneShotFailure(linked.error) });
   }
@@ -161,32 +174,80 @@ export class SyncHub {
     running.doc.transact(() => recordMemberActivity(running.doc, index, ctx));
   }
 
+  /** Gives a member another role (this device an admin, online); noted in Activity like a link. */
+  async changeRole(vaultId: string, publicKey: Uint8Array, role: Role): Promise<Result<void, LinkFailure>> {
+    const running = this.running.get(vaultId);
+    if (!running) return fail('sync-off', 'Turn on sync for this vault first: roles change through the relay.');
+    const changed = await running.engine.changeRole(publicKey, role);
+    if (changed.ok) this.noteMemberChange(running);
+    return changed.ok ? changed : failWith({ ...changed.error, message: describeOneShotFailure(changed.error) });
+  }
+
+  /** The running engine of a vault, if its sync is on and started. */
+  engineOf(vaultId: string): SyncEngine | undefined {
+    return this.running.get(vaultId)?.engine;
+  }
+
+  /** Calls `listener` after each engine starts; returns the unsubscribe function. */
+  onStarted(listener: (vaultId: string, engine: SyncEngine) => void): () => void {
+    this.startedListeners.add(listener);
+    return () => this.startedListeners.delete(listener);
+  }
+
+  /**
+   * Receives the vault an invitation's pairing was granted through, named as the invitation says, and
+   * starts it. Only the invited vault: whoever else saw the code could prove the pairing for a vault of theirs.
+   */
+  receiveInvited(
+    relayUrl: string,
+    pairing: Pairing,
+    vault: Readonly<{ id: string; name: string }>,
+  ): Promise<Result<Received, ReceiveFailure>> {
+    return this.pullAndImport(relayUrl, [pairing], (pulled) => ({
+      pulled: { vaults: pulled.vaults.filter((v) => v.vaultId === vault.id), refused: [] },
+      name: vault.name,
+    }));
+  }
+
   /** Stops a vault's engine for good (the vault is being deleted from this device). */
   forget(vaultId: string): Promise<void> {
     return this.serial(vaultId, () => this.halt(vaultId));
   }
 
   /** Fetches the vaults other devices shared with this one from `relayUrl`, adds and starts syncing them. */
-  async receive(relayUrl: string): Promise<Result<Received, ReceiveFailure>> {
+  receive(relayUrl: string): Promise<Result<Received, ReceiveFailure>> {
+    return this.pullAndImport(relayUrl, [...this.pairings.values()], (pulled) => {
+      // A pairing is used once: whatever it brought is taken now, a later grant proving it is refused.
+      const used = new Set(pulled.vaults.map((vault) => vault.pairingId));
+      this.forgetPairings((pairing) => used.has(pairing.id));
+      return { pulled };
+    });
+  }
+
+  // Pulls the grants proving `pairings`, lets `choose` pick what to import (and under which name), imports it.
+  private async pullAndImport(
+    relayUrl: string,
+    pairings: readonly Pairing[],
+    choose: (pulled: PulledGrants) => Readonly<{ pulled: PulledGrants; name?: string }>,
+  ): Promise<Result<Received, ReceiveFailure>> {
     const valid = checkSyncSettings({ relayUrl, enabled: true });
     if (!valid.ok) return fail('receive-failed', valid.error.message);
     try {
-      return await this.receiveFrom(valid.value);
+      const { connect, verify, clock } = this.ports;
+      const pulled = await this.session.pullKeyGrants({
+        relayUrl: valid.value.relayUrl,
+        connect,
+        verify,
+        clock,
+        pairings,
+      });
+      if (!pulled.ok) return fail('receive-failed', describeOneShotFailure(pulled.error));
+      const chosen = choose(pulled.value);
+      const start = (vaultId: string) => this.serial(vaultId, () => this.launch(vaultId));
+      return await importReceived({ session: this.session, settings: valid.value, start, ...chosen });
     } catch (error) {
       return fail('receive-failed', describeSyncFailure(error));
     }
-  }
-
-  private async receiveFrom(settings: SyncSettings): Promise<Result<Received, ReceiveFailure>> {
-    const { connect, verify, clock } = this.ports;
-    const pairings = [...this.pairings.values()];
-    const pulled = await this.session.pullKeyGrants({ relayUrl: settings.relayUrl, connect, verify, clock, pairings });
-    if (!pulled.ok) return fail('receive-failed', describeOneShotFailure(pulled.error));
-    // A pairing is used once: whatever it brought is taken now, a later grant proving it is refused.
-    const used = new Set(pulled.value.vaults.map((vault) => vault.pairingId));
-    this.forgetPairings((pairing) => used.has(pairing.id));
-    const start = (vaultId: string) => this.serial(vaultId, () => this.launch(vaultId));
-    return importReceived({ session: this.session, pulled: pulled.value, settings, start });
   }
 
   // One settings change / start / stop at a time per vault.
@@ -242,7 +303,8 @@ export class SyncHub {
       await engine.start();
       const detach = this.watch(vaultId, settings, engine, vault);
       this.running.set(vaultId, { engine, state, detach, doc: vault.doc });
-      if (this.stopped) await this.halt(vaultId);
+      if (this.stopped) return await this.halt(vaultId);
+      for (const listener of this.startedListeners) listener(vaultId, engine);
     } catch (error) {
       state.wipe();
       this.showError(vaultId, settings, describeSyncFailure(error));

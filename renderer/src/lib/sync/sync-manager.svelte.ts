@@ -6,6 +6,11 @@ import { OFF_VIEW, SyncHub, type LinkFailure, type ShownPairing, type SyncPorts,
 import type { Received, ReceiveFailure } from './receive-vaults';
 import type { RefusedChange } from '../../../../shared/sync/engine-core';
 import type { MemberEvent } from '../../../../shared/sync/member-events';
+import type { Pairing, PairingInvite } from '../../../../shared/sync/pairing';
+import type { Role } from '../../../../shared/sync/wire-records';
+import { TeamState } from '../team/team-state.svelte';
+import { InviteDesk } from '../team/invite-desk.svelte';
+import { JoinDesk } from '../team/join-desk.svelte';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -20,6 +25,12 @@ export const browserSyncPorts: SyncPorts = {
 export class SyncManager {
   views = $state.raw<Readonly<Record<string, VaultSyncView>>>({});
   private refused = $state.raw<Readonly<Record<string, readonly RefusedChange[]>>>({});
+  /** Members, roles and names of the synced vaults. */
+  readonly team: TeamState;
+  /** Invitations this admin made, completed while unlocked. */
+  readonly invites: InviteDesk;
+  /** Invitations this device accepted or declined. */
+  readonly joins: JoinDesk;
   private readonly hub: SyncHub;
 
   constructor(session: UnlockedProfile, ports: SyncPorts = browserSyncPorts) {
@@ -29,6 +40,9 @@ export class SyncManager {
       (id, view) => (this.views = { ...this.views, [id]: view }),
       (id, change) => (this.refused = { ...this.refused, [id]: [...this.refusedIn(id), change] }),
     );
+    this.team = new TeamState(session, this.hub, ports.clock);
+    this.invites = new InviteDesk(session, this, ports);
+    this.joins = new JoinDesk(session, this, ports);
   }
 
   /** A vault's sync view (sync off until its settings were read). */
@@ -56,6 +70,9 @@ export class SyncManager {
   }
 
   stop(): Promise<void> {
+    this.team.stop();
+    this.invites.stop();
+    this.joins.stop();
     return this.hub.stop();
   }
 
@@ -69,12 +86,28 @@ export class SyncManager {
   }
 
   /** Links a device by its pairing code; the fingerprint to compare, or why not. */
-  link(vaultId: string, code: string): Promise<Result<string, LinkFailure>> {
-    return this.hub.link(vaultId, code);
+  async link(vaultId: string, code: string): Promise<Result<string, LinkFailure>> {
+    const linked = await this.hub.link(vaultId, code);
+    if (linked.ok) this.team.nameLinkedDevice(vaultId, code);
+    return linked;
   }
 
   forget(vaultId: string): Promise<void> {
     return this.hub.forget(vaultId);
+  }
+
+  /** Receives the vault an invitation was completed for, under the invitation's vault name. */
+  receiveInvited(
+    relayUrl: string,
+    pairing: Pairing,
+    vault: Readonly<{ id: string; name: string }>,
+  ): Promise<Result<Received, ReceiveFailure>> {
+    return this.hub.receiveInvited(relayUrl, pairing, vault);
+  }
+
+  /** Links a device by a pairing made here (an invitee's), with `role`; resolves to the fingerprint. */
+  admit(vaultId: string, invite: string | PairingInvite, role: Role): Promise<Result<string, LinkFailure>> {
+    return this.hub.admit(vaultId, invite, role);
   }
 
   /** Receives shared vaults; what was added, or why not. */

@@ -15,6 +15,10 @@ export type Settings = Readonly<{
   /** Desktop notifications before expiry / rotation and on a failed refresh; on unless set to false. */
   reminders?: boolean;
   refreshCommands?: readonly StoredRefreshCommand[];
+  /** The display name other members of a team vault see ("Your name"). */
+  name?: string;
+  /** A random id shared by this profile's devices in team vaults, so they group under one name. */
+  person?: string;
 }>;
 
 /** A refresh command of one entry, stored on this device only. */
@@ -52,19 +56,25 @@ const settingsSchema = z.object({
     .max(24 * 60),
   reminders: z.boolean().optional(),
   refreshCommands: z.array(refreshCommandSchema).max(10_000).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  person: z.string().min(1).max(64).optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
 /** Checks settings a caller wants to store; `invalid-settings` says which value to fix. */
 export function validateSettings(settings: Settings): Settings {
   const parsed = settingsSchema.safeParse(settings);
-  if (!parsed.success)
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path[0];
     throw new VaultError(
       'invalid-settings',
-      parsed.error.issues[0]?.path[0] === 'autoLockMinutes'
+      field === 'autoLockMinutes'
         ? 'Set auto-lock to a whole number of minutes from 1 to 1440.'
-        : 'These settings cannot be stored: check the refresh command.',
+        : field === 'name'
+          ? 'Give your name in 1 to 200 characters.'
+          : 'These settings cannot be stored: check the refresh command.',
     );
+  }
   return parsed.data;
 }
 

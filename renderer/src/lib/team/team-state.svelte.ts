@@ -1,0 +1,186 @@
+// Who is in each synced vault, as this session sees it: the verified member log's roles (from the
+// running engines) and the name cards of the vault's document. Writes this device's own name card
+// when a vault's sync starts and when the name changes (only where its role may write: a Viewer's
+// device writes nothing — its card comes from the admin who added it), keeps the vault's shared
+// name and the local name in step, and changes roles (admins).
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import { encodeBase64, decodeBase64 } from '../../../../shared/crypto/bytes';
+import type { SyncEngine } from '../../../../shared/sync/engine';
+import type { Clock } from '../../../../shared/sync/ports';
+import type { Role } from '../../../../shared/sync/wire-records';
+import {
+  ensureOwnCard,
+  readPeople,
+  readVaultName,
+  writeCard,
+  writeVaultName,
+  type PersonCard,
+} from '../../../../shared/team/people';
+import { decodePairingCode } from '../../../../shared/sync/pairing';
+import { rightsOf, type Rights } from '../../../../shared/team/roles';
+import { fail, ok, type Failure, type Result } from '../../../../shared/result';
+import type { UnlockedProfile } from '../vault-db';
+import type { SyncHub } from '../sync/sync-hub';
+
+/** One vault's members as verified, and its name cards. */
+export type Roster = Readonly<{
+  members: readonly Readonly<{ publicKey: string; role: Role }>[];
+  people: ReadonlyMap<string, PersonCard>;
+}>;
+
+/** Why a role change failed. */
+export type RoleChangeFailure = Failure<'role-change-failed'>;
+
+/** How often the running engines' member lists are compared (a role change arrives as a member record). */
+const MEMBER_POLL_MS = 1000;
+
+type Watched = { doc: Y.Doc; stop: () => void };
+
+/** The session's view of every synced vault's members; owned by the SyncManager. */
+export class TeamState {
+  rosters = $state.raw<Readonly<Record<string, Roster>>>({});
+  /** This device's signing key (base64): its id in every member list and name card. */
+  readonly me: string;
+  private readonly watched = new SvelteMap<string, Watched>();
+  private readonly renamed = new SvelteSet<(vaultId: string) => void>();
+  private cancelPoll: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly session: UnlockedProfile,
+    private readonly hub: SyncHub,
+    private readonly clock: Clock,
+  ) {
+    this.me = encodeBase64(session.identity.signing);
+    hub.onStarted((vaultId, engine) => void this.attach(vaultId, engine));
+    this.poll();
+  }
+
+  /** What this device may do in a vault: its verified role, or everything in a vault only it uses (no roster). */
+  rightsIn(vaultId: string): Rights {
+    const role = this.rosters[vaultId]?.members.find((m) => m.publicKey === this.me)?.role;
+    return rightsOf(role ?? 'admin');
+  }
+
+  /** Calls `listener` when a vault arrived or its local name became the shared one; returns the unsubscribe. */
+  onVaultsChanged(listener: (vaultId: string) => void): () => void {
+    this.renamed.add(listener);
+    return () => this.renamed.delete(listener);
+  }
+
+  /** Tells the listeners a vault arrived or was renamed here. */
+  vaultsChanged(vaultId: string): void {
+    for (const listener of this.renamed) listener(vaultId);
+  }
+
+  /** Gives a member device another role (this device must be an admin, online). */
+  async changeRole(vaultId: string, publicKey: string, role: Role): Promise<Result<void, RoleChangeFailure>> {
+    const changed = await this.hub.changeRole(vaultId, decodeBase64(publicKey), role);
+    if (!changed.ok) return fail('role-change-failed', changed.error.message);
+    const engine = this.hub.engineOf(vaultId);
+    if (engine) this.refresh(vaultId, engine);
+    return ok(undefined);
+  }
+
+  /** Writes this device's card again in every synced vault (after "Your name" changed). */
+  refreshCards(): void {
+    for (const [vaultId, watched] of this.watched) {
+      const engine = this.hub.engineOf(vaultId);
+      if (engine) this.writeOwn(vaultId, watched.doc, engine);
+    }
+  }
+
+  /** After linking one's own device by its pairing code: its card carries this person's name and id. */
+  nameLinkedDevice(vaultId: string, code: string): void {
+    const invite = decodePairingCode(code, this.clock.now());
+    const doc = this.docOf(vaultId);
+    const { name, person } = this.session.settings;
+    if (typeof invite === 'string' || !doc || !name || !person || !this.rightsIn(vaultId).admin) return;
+    const card = { name, person, since: this.clock.now(), addedBy: this.me };
+    writeCard(doc, encodeBase64(invite.identity.signing), card);
+  }
+
+  /** A vault's shared document, once its sync started (to write an invitee's card). */
+  docOf(vaultId: string): Y.Doc | undefined {
+    return this.watched.get(vaultId)?.doc;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelPoll?.();
+    for (const watched of this.watched.values()) watched.stop();
+    this.watched.clear();
+  }
+
+  private poll(): void {
+    this.cancelPoll = this.clock.schedule(MEMBER_POLL_MS, () => {
+      if (this.stopped) return;
+      for (const vaultId of this.watched.keys()) {
+        const engine = this.hub.engineOf(vaultId);
+        if (engine) this.refresh(vaultId, engine);
+      }
+      this.poll();
+    });
+  }
+
+  private async attach(vaultId: string, engine: SyncEngine): Promise<void> {
+    const opened = await this.session.openVault(vaultId);
+    if (!opened.ok || this.stopped) return;
+    const doc = opened.value.doc;
+    this.watched.get(vaultId)?.stop();
+    const onUpdate = () => {
+      this.refresh(vaultId, engine);
+      void this.adoptName(vaultId, doc);
+    };
+    doc.on('update', onUpdate);
+    this.watched.set(vaultId, { doc, stop: () => doc.off('update', onUpdate) });
+    this.refresh(vaultId, engine);
+    this.writeOwn(vaultId, doc, engine);
+    await this.adoptName(vaultId, doc);
+  }
+
+  // This device's card, and (an admin) the vault's shared name when none was written yet.
+  private writeOwn(vaultId: string, doc: Y.Doc, engine: SyncEngine): void {
+    const rights = this.rightsIn(vaultId);
+    const { name, person } = this.session.settings;
+    if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now(), rights.admin);
+    if (rights.admin && readVaultName(doc) === undefined) {
+      const local = this.localName(vaultId);
+      void local.then((value) => value && writeVaultName(doc, value));
+    }
+    this.refresh(vaultId, engine);
+  }
+
+  private async localName(vaultId: string): Promise<string | undefined> {
+    const listed = await this.session.listVaults();
+    return listed.ok ? (listed.value.find((v) => v.id === vaultId)?.name ?? undefined) : undefined;
+  }
+
+  // A vault's shared name becomes its local name (a received vault, or an admin's rename elsewhere).
+  private async adoptName(vaultId: string, doc: Y.Doc): Promise<void> {
+    const shared = readVaultName(doc);
+    if (shared === undefined || shared === (await this.localName(vaultId))) return;
+    const renamed = await this.session.renameVault(vaultId, shared);
+    if (renamed.ok) this.vaultsChanged(vaultId);
+  }
+
+  private refresh(vaultId: string, engine: SyncEngine): void {
+    const doc = this.watched.get(vaultId)?.doc;
+    const members = engine.members();
+    const before = this.rosters[vaultId];
+    const people = doc ? readPeople(doc) : new SvelteMap<string, PersonCard>();
+    if (before && sameMembers(before.members, members) && samePeople(before.people, people)) return;
+    this.rosters = { ...this.rosters, [vaultId]: { members, people } };
+  }
+}
+
+function sameMembers(a: Roster['members'], b: Roster['members']): boolean {
+  return a.length === b.length && a.every((m, i) => m.publicKey === b[i]?.publicKey && m.role === b[i]?.role);
+}
+
+function samePeople(a: Roster['people'], b: Roster['people']): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, card] of a) if (JSON.stringify(card) !== JSON.stringify(b.get(key))) return false;
+  return true;
+}

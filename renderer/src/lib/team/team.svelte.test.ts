@@ -1,0 +1,140 @@
+import 'fake-indexeddb/auto';
+import { expect, test, vi } from 'vitest';
+import type { KdfCost } from '../../../../shared/crypto/kdf';
+import { readPeople, readVaultName, writeVaultName } from '../../../../shared/team/people';
+import { valueOf } from '../../../../shared/test-result';
+import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
+import { SyncManager } from '../sync/sync-manager.svelte';
+import { VaultStore, type UnlockedProfile } from '../vault-db';
+import { saveDisplayName } from './display-name';
+import { previewInvitation } from './join-desk.svelte';
+import { describeIndicator } from '../sync/sync-status';
+import { encodeInvitationCode, invitationPairing } from '../../../../shared/sync/invitation';
+import { createTestVault, startLinkedClients } from '../../../../tests/integration/sync/clients';
+
+// Three sessions of the renderer's store and SyncManager (fake IndexedDB, WebCrypto) and a real relay:
+// the invitation desks, the name cards and the roles, without a browser.
+
+const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+const suite = relayForSuite();
+const waitLong = { timeout: 20_000, interval: 50 };
+
+type Device = { session: UnlockedProfile; sync: SyncManager };
+
+async function device(name: string): Promise<Device> {
+  const store = new VaultStore({ dbName: `team-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
+  const session = valueOf(await store.createProfile('pw'));
+  valueOf(await saveDisplayName(session, name));
+  const sync = new SyncManager(session, nodeSyncPorts);
+  suite.cleanup.push(async () => {
+    await sync.stop();
+    await store.close();
+  });
+  await sync.start();
+  return { session, sync };
+}
+
+async function join(invitee: Device, code: string, sentence: string): Promise<void> {
+  const preview = valueOf(previewInvitation(code, Date.now()));
+  expect(preview.sentence).toBe(sentence);
+  valueOf(await invitee.sync.joins.accept(preview.invitation));
+  expect(invitee.sync.joins.joins.map((j) => j.state)).toContain('pending');
+  await vi.waitFor(() => expect(invitee.sync.joins.joins.at(-1)?.state).toBe('joined'), waitLong);
+}
+
+test('invitations complete by themselves; names, roles, the shared name and role changes reach the members', async () => {
+  const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
+  const vault = valueOf(await alice.session.createVault('Production'));
+  valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
+  await vi.waitFor(
+    () => expect(alice.sync.team.rosters[vault.id]?.people.get(alice.sync.team.me)?.name).toBe('Alice'),
+    waitLong,
+  );
+
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  const forBob = valueOf(await alice.sync.invites.invite(vault.id, 'writer', 'Production'));
+  await join(bob, forBob.code, "Alice invites you to 'Production' as Editor");
+  const forCarol = valueOf(await alice.sync.invites.invite(vault.id, 'reader', 'Production'));
+  expect(previewInvitation(forCarol.code, Date.now())).toMatchObject({
+    ok: true,
+    value: { fingerprint: forCarol.fingerprint },
+  });
+  await join(carol, forCarol.code, "Alice invites you to 'Production' as Viewer");
+  await vi.waitFor(
+    () => expect(alice.sync.invites.forVault(vault.id).map((s) => s.state)).toEqual(['added', 'added']),
+    waitLong,
+  );
+
+  // The received vault has its real name; the member log gives roles, the cards give names.
+  expect(valueOf(await bob.session.listVaults()).map((v) => v.name)).toContain('Production');
+  await vi.waitFor(() => {
+    const roster = carol.sync.team.rosters[vault.id];
+    const names = [...(roster?.people.values() ?? [])].map((c) => c.name).sort();
+    expect(names).toEqual(['Alice', 'Bob', 'Carol']);
+    expect(roster?.members.map((m) => m.role).sort()).toEqual(['admin', 'reader', 'writer']);
+  }, waitLong);
+  expect(bob.sync.team.rightsIn(vault.id)).toMatchObject({ write: true, delete: false, admin: false });
+  expect(carol.sync.team.rightsIn(vault.id)).toMatchObject({ write: false, delete: false });
+  // The Viewer's card is the one the admin wrote from its join request: its device wrote nothing.
+  const carolDoc = valueOf(await carol.session.openVault(vault.id)).doc;
+  expect(readPeople(carolDoc).get(carol.sync.team.me)).toMatchObject({ name: 'Carol', addedBy: alice.sync.team.me });
+  const bobDoc = valueOf(await bob.session.openVault(vault.id)).doc;
+  expect(readPeople(bobDoc).get(bob.sync.team.me)).toMatchObject({ name: 'Bob', addedBy: alice.sync.team.me });
+  expect(carol.sync.view(vault.id).indicator).not.toMatchObject({ kind: 'pending' });
+
+  // The admin raises Bob to Manager; Bob's app sees the delete right.
+  valueOf(await alice.sync.team.changeRole(vault.id, bob.sync.team.me, 'manager'));
+  await vi.waitFor(() => expect(bob.sync.team.rightsIn(vault.id).delete).toBe(true), waitLong);
+
+  // A rename by the admin becomes every member's local name.
+  const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;
+  writeVaultName(aliceDoc, 'Production EU');
+  for (const member of [bob, carol])
+    await vi.waitFor(async () => {
+      expect(valueOf(await member.session.listVaults()).find((v) => v.id === vault.id)?.name).toBe('Production EU');
+    }, waitLong);
+  expect(readVaultName(carolDoc)).toBe('Production EU');
+  // Every card, name and invitee card above is what the peers' checks allow: none was refused anywhere.
+  for (const member of [alice, bob, carol]) expect(member.sync.refusedIn(vault.id)).toEqual([]);
+});
+
+test('a declined invitation shows on the admin side; a code for a plain ws:// relay elsewhere is refused', async () => {
+  const [alice, dave] = await Promise.all([device('Alice'), device('Dave')]);
+  const vault = valueOf(await alice.session.createVault('Staging'));
+  valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  const sent = valueOf(await alice.sync.invites.invite(vault.id, 'reader', 'Staging'));
+  const preview = valueOf(previewInvitation(sent.code, Date.now()));
+  valueOf(await dave.sync.joins.decline(preview.invitation));
+  await vi.waitFor(() => expect(alice.sync.invites.forVault(vault.id)[0]?.state).toBe('declined'), waitLong);
+  const remote = { ...preview.invitation, relayUrl: 'ws://relay.example.com/' };
+  expect(previewInvitation(encodeInvitationCode(remote), Date.now())).toMatchObject({
+    ok: false,
+    error: { code: 'bad-code' },
+  });
+  expect(previewInvitation('rvi1-nonsense', Date.now())).toMatchObject({ ok: false, error: { code: 'bad-code' } });
+});
+
+test('someone who copied the code and grants a vault of their own through its pairing: that vault is not added', async () => {
+  const [alice, bob] = await Promise.all([device('Alice'), device('Bob')]);
+  const vault = valueOf(await alice.session.createVault('Production'));
+  valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  const sent = valueOf(await alice.sync.invites.invite(vault.id, 'writer', 'Production'));
+  const invitation = valueOf(previewInvitation(sent.code, Date.now())).invitation;
+  // Mallory read the code: she knows the pairing secret and grants her own vault to Bob's keys with it.
+  const mallory = await startLinkedClients({ relayUrl: suite.relay().url, vault: await createTestVault(), extra: 0 });
+  suite.cleanup.push(async () => {
+    for (const client of mallory) await client.stop();
+  });
+  const pairing = invitationPairing(invitation);
+  const identity = { signing: bob.session.identity.signing, box: bob.session.identity.exchange };
+  const [malloryClient] = mallory;
+  if (!malloryClient) throw new Error('mallory did not start');
+  valueOf(await malloryClient.client.engine.authorizeDevice({ identity, ...pairing }, 'admin'));
+  const received = valueOf(
+    await bob.sync.receiveInvited(invitation.relayUrl, pairing, { id: invitation.vaultId, name: 'Production' }),
+  );
+  expect(received.imported).toEqual([]);
+  expect(valueOf(await bob.session.listVaults())).toHaveLength(0);
+});

@@ -1,0 +1,115 @@
+// Who is behind the keys of a vault, kept inside its encrypted document (the relay sees keys only).
+// Root map `people`: device signing key (base64, the envelope author) → name card `{ name, person }`;
+// `person` is a random per-profile id, so one person's devices group under their name. A device
+// writes only its own card, except that an admin writes the card of a device it adds (the invitee's
+// name from its join request, or its own name for a device of its own). Root map `vault`: `name`,
+// written by admins only. Roles are never read from here: the verified member log is the authority.
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import type { Role } from '../sync/wire-records';
+
+// The root maps' names are the judge's, so what is written here is what every peer checks.
+import { PEOPLE_MAP, VAULT_MAP } from '../entries/update-judge';
+export { PEOPLE_MAP, VAULT_MAP };
+/** Longest display name, in characters. */
+export const MAX_PERSON_NAME = 200;
+
+const cardSchema = z.object({
+  name: z.string().min(1).max(MAX_PERSON_NAME),
+  person: z.string().min(1).max(64),
+  /** When the device was added (ms), written by the admin who added it. */
+  since: z.number().int().min(0).optional(),
+  /** The key of the admin device that added it. */
+  addedBy: z.string().max(64).optional(),
+});
+
+/** One device's name card. */
+export type PersonCard = Readonly<z.infer<typeof cardSchema>>;
+
+/** The name cards in the document (malformed ones are left out). */
+export function readPeople(doc: Y.Doc): ReadonlyMap<string, PersonCard> {
+  const cards = new Map<string, PersonCard>();
+  doc.getMap<unknown>(PEOPLE_MAP).forEach((value, key) => {
+    const parsed = cardSchema.safeParse(value);
+    if (parsed.success) cards.set(key, parsed.data);
+  });
+  return cards;
+}
+
+/** Writes a device's card (the caller must be that device, or an admin adding it). */
+export function writeCard(doc: Y.Doc, deviceKey: string, card: PersonCard): void {
+  doc.getMap<unknown>(PEOPLE_MAP).set(deviceKey, { ...card });
+}
+
+/**
+ * Writes this device's own card when its name changed, or when it has none and `create` (an admin: the
+ * vault's creator, or a device of an admin's own; a device an admin invited gets its card from that admin,
+ * and writing one itself could race it). Keeps the person id, time and adder. Returns whether it wrote.
+ */
+export function ensureOwnCard(
+  doc: Y.Doc,
+  me: string,
+  mine: Readonly<{ name: string; person: string }>,
+  now: number,
+  create: boolean,
+): boolean {
+  const held = readPeople(doc).get(me);
+  if (held?.name === mine.name || (!held && !create)) return false;
+  writeCard(doc, me, held ? { ...held, name: mine.name } : { name: mine.name, person: mine.person, since: now });
+  return true;
+}
+
+/** The vault's shared name, if an admin wrote one. */
+export function readVaultName(doc: Y.Doc): string | undefined {
+  const name = doc.getMap<unknown>(VAULT_MAP).get('name');
+  return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+}
+
+/** Writes the vault's shared name (admins only). */
+export function writeVaultName(doc: Y.Doc, name: string): void {
+  if (readVaultName(doc) !== name) doc.getMap<unknown>(VAULT_MAP).set('name', name);
+}
+
+/** One member device as the member list shows it. */
+export type MemberDevice = Readonly<{ key: string; role: Role; since?: number; addedBy?: string; you: boolean }>;
+
+/** One person: a name, the strongest role among their devices, and the devices. */
+export type MemberGroup = Readonly<{
+  person: string;
+  name: string;
+  role: Role;
+  devices: readonly MemberDevice[];
+  you: boolean;
+}>;
+
+const rank: Readonly<Record<Role, number>> = { reader: 0, writer: 1, manager: 2, admin: 3 };
+
+/**
+ * Groups the verified members (key → role) by person, names from the cards; a key without a card is
+ * its own "Unnamed device". People sorted by name, you first.
+ */
+export function groupMembers(
+  members: readonly Readonly<{ publicKey: string; role: Role }>[],
+  people: ReadonlyMap<string, PersonCard>,
+  me: string,
+): MemberGroup[] {
+  const groups = new Map<string, { name: string; role: Role; devices: MemberDevice[] }>();
+  for (const { publicKey, role } of members) {
+    const card = people.get(publicKey);
+    const person = card?.person ?? `key:${publicKey}`;
+    const device: MemberDevice = {
+      key: publicKey,
+      role,
+      you: publicKey === me,
+      ...(card?.since === undefined ? {} : { since: card.since }),
+      ...(card?.addedBy === undefined ? {} : { addedBy: card.addedBy }),
+    };
+    const group = groups.get(person) ?? { name: card?.name ?? 'Unnamed device', role, devices: [] };
+    if (rank[role] > rank[group.role]) group.role = role;
+    group.devices.push(device);
+    groups.set(person, group);
+  }
+  return [...groups]
+    .map(([person, g]) => ({ person, ...g, you: g.devices.some((d) => d.you) }))
+    .sort((a, b) => Number(b.you) - Number(a.you) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,49 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Team vaults — Members, Invite member, Join vault — by the accessible names issue #13 fixes. */
+export class TeamPage {
+  constructor(readonly page: Page) {}
+
+  dialog(name: string): Locator {
+    return this.page.getByRole('dialog', { name });
+  }
+
+  /** Admin: "Invite member" with `role` (its label: Viewer, Editor, …); returns the code and the fingerprint shown. */
+  async invite(role: string): Promise<{ code: string; fingerprint: string }> {
+    await this.page.getByRole('button', { name: 'Invite member' }).click();
+    const dialog = this.dialog('Invite member');
+    const code = dialog.getByLabel('Invitation code');
+    // Opening makes an invitation with the default role; choosing a role makes the one to send.
+    await expect(code).toHaveValue(/^rvi1-/, { timeout: 15_000 });
+    const first = await code.inputValue();
+    await dialog.getByLabel('Role', { exact: true }).selectOption({ label: role });
+    if (role !== 'Editor') await expect(code).not.toHaveValue(first, { timeout: 15_000 });
+    await expect(code).toHaveValue(/^rvi1-/, { timeout: 15_000 });
+    await expect(dialog.getByRole('button', { name: 'Copy' })).toBeVisible();
+    const fingerprint = (await dialog.getByTestId('invitation-fingerprint').innerText()).trim();
+    return { code: await code.inputValue(), fingerprint };
+  }
+
+  async closeInvite(): Promise<void> {
+    await this.dialog('Invite member').getByRole('button', { name: 'Done' }).click();
+  }
+
+  /** Invitee: "Join vault", pastes the code; returns the dialog showing who invites to what, and the fingerprint. */
+  async openInvitation(code: string): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Join vault' }).click();
+    const dialog = this.dialog('Join vault');
+    await dialog.getByLabel('Invitation code').fill(code);
+    return dialog;
+  }
+
+  /** Opens the member list. */
+  async openMembers(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Members', exact: true }).click();
+    return this.dialog('Members');
+  }
+
+  /** The person named `name` in the open member list. */
+  person(members: Locator, name: string): Locator {
+    return members.getByRole('listitem', { name, exact: true });
+  }
+}

@@ -1,0 +1,126 @@
+import { expect, test } from '@playwright/test';
+import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
+import { launchRegvault, type Regvault } from './harness';
+import { SessionPage } from './pages/session-page';
+import { SyncPage } from './pages/sync-page';
+import { TeamPage } from './pages/team-page';
+import { VaultPage } from './pages/vault-page';
+import { sampleEntry } from './registry-samples';
+
+// Three people = three browsers (separate IndexedDB) and one real relay process: an admin shares a
+// vault with an Editor and a Viewer through invitations, and the UI follows each one's role.
+
+let relay: RelayProcess | undefined;
+const apps: Regvault[] = [];
+
+type Person = Readonly<{ app: Regvault; vault: VaultPage; sync: SyncPage; team: TeamPage; session: SessionPage }>;
+
+async function person(name: string): Promise<Person> {
+  const app = await launchRegvault();
+  apps.push(app);
+  const session = new SessionPage(app.page);
+  await session.createVault(undefined, name);
+  return { app, session, vault: new VaultPage(app.page), sync: new SyncPage(app.page), team: new TeamPage(app.page) };
+}
+
+const entry = sampleEntry;
+
+test.afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+  await relay?.kill();
+  if (relay) removeDataDir(relay);
+  relay = undefined;
+});
+
+async function join(invitee: Person, invitation: { code: string; fingerprint: string }, sentence: string) {
+  const dialog = await invitee.team.openInvitation(invitation.code);
+  await expect(dialog).toContainText(sentence);
+  // Both people compare the fingerprint before accepting.
+  await expect(dialog).toContainText(invitation.fingerprint);
+  await dialog.getByRole('button', { name: 'Accept' }).click();
+  await expect(dialog.getByRole('status')).toContainText(/Joined: 'Production' is in your vault list/, {
+    timeout: 30_000,
+  });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await invitee.vault.switchVault('Production');
+  await invitee.sync.expectStatus('Synced', 30_000);
+}
+
+test('an admin invites an Editor and a Viewer; roles, names and renames reach everyone and survive restarts', async () => {
+  test.setTimeout(300_000);
+  const [alice, bob, carol] = await Promise.all([person('Alice'), person('Bob'), person('Carol')]);
+  const origins = [alice, bob, carol].map((p) => p.app.origin).join(',');
+  relay = await startRelayProcess({ args: ['--allowed-origins', origins] });
+
+  await alice.vault.newVault('Production');
+  await alice.vault.addRegistry(entry('Shared before', 'before'));
+  await alice.sync.configure(relay.url);
+  await alice.sync.expectStatus('Synced');
+
+  const forBob = await alice.team.invite('Editor');
+  await join(bob, forBob, "Alice invites you to 'Production' as Editor");
+  await expect(alice.team.dialog('Invite member').getByRole('status')).toContainText('Bob: Added to the vault.');
+  await alice.team.closeInvite();
+  const forCarol = await alice.team.invite('Viewer');
+  await join(carol, forCarol, "Alice invites you to 'Production' as Viewer");
+  await alice.team.closeInvite();
+
+  for (const side of [bob, carol]) await expect(side.vault.row('Shared before')).toBeVisible({ timeout: 15_000 });
+
+  // The Viewer sees the entries but no Add / Edit / Delete; the Editor no Delete.
+  await expect(carol.vault.addButton).toHaveCount(0);
+  await expect(carol.vault.row('Shared before').getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  await expect(carol.vault.row('Shared before').getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await expect(bob.vault.row('Shared before').getByRole('button', { name: 'Edit' })).toBeVisible();
+  await expect(bob.vault.row('Shared before').getByRole('button', { name: 'Delete' })).toHaveCount(0);
+
+  // The Editor adds; everyone sees it.
+  await bob.vault.addRegistry(entry('Added by Bob', 'bob'));
+  for (const side of [alice, carol]) {
+    await expect(side.vault.row('Added by Bob')).toBeVisible({ timeout: 15_000 });
+    // The author's name comes from the name cards (the lead's "Changed by" reads them).
+    await expect(side.vault.row('Added by Bob')).toContainText('Changed by Bob', { timeout: 15_000 });
+  }
+
+  // Names and roles in the member list, from the verified member log and the name cards.
+  const members = await carol.team.openMembers();
+  for (const [name, role] of [
+    ['Alice', 'Admin'],
+    ['Bob', 'Editor'],
+    ['Carol', 'Viewer'],
+  ] as const)
+    await expect(carol.team.person(members, name).getByTestId('member-role')).toHaveText(role, { timeout: 15_000 });
+  await members.getByRole('button', { name: 'Done' }).click();
+
+  // The admin raises the Editor to Manager, who can then delete.
+  const adminList = await alice.team.openMembers();
+  await adminList.getByLabel('Role of Bob').selectOption({ label: 'Manager' });
+  await expect(adminList.getByLabel('Role of Bob')).toHaveValue('manager');
+  await adminList.getByRole('button', { name: 'Done' }).click();
+  const deleteOnBob = bob.vault.row('Shared before').getByRole('button', { name: 'Delete' });
+  await expect(deleteOnBob).toBeVisible({ timeout: 15_000 });
+  await deleteOnBob.click();
+  await bob.vault.dialog('Delete Registry').getByRole('button', { name: 'Delete' }).click();
+  for (const side of [alice, carol]) await expect(side.vault.row('Shared before')).toHaveCount(0, { timeout: 15_000 });
+
+  // A rename by the admin reaches every member.
+  await alice.app.page.getByRole('button', { name: 'Rename vault' }).click();
+  const rename = alice.vault.dialog('Rename vault');
+  await rename.getByLabel('Vault name').fill('Production EU');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  for (const side of [bob, carol])
+    await expect(side.vault.vaultSelect.locator('option:checked')).toHaveText('Production EU', { timeout: 15_000 });
+
+  // Lock and unlock, then a relay restart: roles and names stay, edits still flow.
+  await carol.session.lock();
+  await carol.session.unlock();
+  await carol.vault.switchVault('Production EU');
+  await relay.kill('SIGKILL');
+  await relay.restart();
+  for (const side of [alice, bob, carol]) await side.sync.expectStatus('Synced', 30_000);
+  await alice.vault.addRegistry(entry('After restart', 'after'));
+  await expect(carol.vault.row('After restart')).toBeVisible({ timeout: 15_000 });
+  await expect(carol.vault.addButton).toHaveCount(0);
+  await expect(carol.vault.row('After restart').getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  await expect(bob.vault.row('After restart').getByRole('button', { name: 'Delete' })).toBeVisible();
+});
