@@ -42,10 +42,13 @@ function toResponse(
 ): ChannelResponse {
   const verb = action === 'get' ? 'use' : action === 'store' ? 'store' : action === 'erase' ? 'erase' : 'list';
   if (answer === 'no-answer') return { kind: 'refused', message: NO_ANSWER };
-  if (answer === 'no-window' || answer.kind === 'locked') return { kind: 'refused', message: lockedMessage(verb, registry) };
+  if (answer === 'no-window' || answer.kind === 'locked')
+    return { kind: 'refused', message: lockedMessage(verb, registry) };
   switch (answer.kind) {
     case 'credential':
-      return action === 'get' ? { kind: 'credential', username: answer.username, secret: answer.secret } : { kind: 'done' };
+      return action === 'get'
+        ? { kind: 'credential', username: answer.username, secret: answer.secret }
+        : { kind: 'done' };
     case 'list':
       return { kind: 'list', items: Object.fromEntries(answer.items.map((item) => [item.registry, item.username])) };
     case 'done':

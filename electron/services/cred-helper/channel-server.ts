@@ -86,7 +86,9 @@ function serveConnection(socket: Socket, expected: Buffer, handle: HandleRequest
     if (taken === null) return;
     socket.setTimeout(0);
     socket.pause();
-    void respond(taken.line, expected, handle).then(answer, () => answer({ kind: 'refused', message: 'internal error' }));
+    void respond(taken.line, expected, handle).then(answer, () =>
+      answer({ kind: 'refused', message: 'internal error' }),
+    );
   });
 }
 
@@ -139,6 +141,9 @@ export async function startHelperChannel(
     return ok({ paths, close });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    return fail('channel-io', `The Docker helper channel could not start (${code}); docker-credential-regvault will report Regvault as not running.`);
+    return fail(
+      'channel-io',
+      `The Docker helper channel could not start (${code}); docker-credential-regvault will report Regvault as not running.`,
+    );
   }
 }

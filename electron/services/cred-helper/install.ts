@@ -92,13 +92,19 @@ export async function installHelper(
 ): Promise<Result<InstallState, InstallFailure>> {
   const target = installTarget(context);
   if (confirmed !== target) {
-    return fail('target-changed', 'The install location changed since you confirmed it. Check the new one and confirm again.');
+    return fail(
+      'target-changed',
+      'The install location changed since you confirmed it. Check the new one and confirm again.',
+    );
   }
   const want = wanted(context);
   if (want === null) return fail('not-available', 'This build has no command-line helper to install.');
   const present = await holds(target, want);
   if (present === false && !(await isOurs(target))) {
-    return fail('target-taken', `${target} already exists and is not Regvault's helper. Remove or rename it, then install again.`);
+    return fail(
+      'target-taken',
+      `${target} already exists and is not Regvault's helper. Remove or rename it, then install again.`,
+    );
   }
   try {
     await mkdir(dirname(target), { recursive: true });
@@ -108,7 +114,10 @@ export async function installHelper(
       else await writeFile(target, want.text, { mode: 0o755 });
     }
   } catch (error) {
-    return fail('io', `Could not write ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check the folder's permissions.`);
+    return fail(
+      'io',
+      `Could not write ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check the folder's permissions.`,
+    );
   }
   return ok(await describeInstall(context));
 }

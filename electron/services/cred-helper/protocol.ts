@@ -22,8 +22,7 @@ export const USAGE = `Usage: ${HELPER_NAME} <store|get|erase|list|version>`;
 
 /** What the command line asks for: an action for the app, a local answer, or a failure. */
 export type Invocation =
-  | Readonly<{ kind: 'action'; action: ChannelAction }>
-  | Readonly<{ kind: 'print'; text: string; code: number }>;
+  Readonly<{ kind: 'action'; action: ChannelAction }> | Readonly<{ kind: 'print'; text: string; code: number }>;
 
 /** Reads argv (without node and the script) the way credentials.Serve does. */
 export function parseInvocation(args: readonly string[], version: string): Invocation {

@@ -6,15 +6,21 @@ import { argvSchema } from '../../../../shared/refresh/refresh-command';
 
 // Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
 
+/** An entry this device serves to Docker through docker-credential-regvault. */
+export type ServedEntry = Readonly<{ vaultId: string; entryId: string }>;
+
 /**
  * Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. They are
- * this device's alone (never synced): also where refresh commands and their approvals live (issue #17).
+ * this device's alone (never synced): also where refresh commands and their approvals live (issue #17), and
+ * which entries this device serves to Docker and the vault `docker login` stores into (docs/docker-config.md).
  */
 export type Settings = Readonly<{
   autoLockMinutes: number;
   /** Desktop notifications before expiry / rotation and on a failed refresh; on unless set to false. */
   reminders?: boolean;
   refreshCommands?: readonly StoredRefreshCommand[];
+  dockerServe?: readonly ServedEntry[];
+  helperStoreVault?: string;
 }>;
 
 /** A refresh command of one entry, stored on this device only. */
@@ -52,6 +58,11 @@ const settingsSchema = z.object({
     .max(24 * 60),
   reminders: z.boolean().optional(),
   refreshCommands: z.array(refreshCommandSchema).max(10_000).optional(),
+  dockerServe: z
+    .array(z.object({ vaultId: z.string().min(1).max(128), entryId: z.string().min(1).max(128) }))
+    .max(20_000)
+    .optional(),
+  helperStoreVault: z.string().min(1).max(128).optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
