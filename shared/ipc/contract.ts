@@ -81,6 +81,9 @@ export const dockerPlanRequestSchema = z
   .object({
     entries: z.array(dockerCredentialSchema).max(10_000),
     remove: z.array(z.string().min(1).max(1024)).max(10_000),
+    /** Registries to route to docker-credential-regvault (`credHelpers`), and to route back. */
+    useHelper: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
+    stopHelper: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
   })
   .strict();
 
@@ -96,6 +99,8 @@ export const dockerPlanSummarySchema = z.object({
   unchanged: z.array(planItemSchema),
   removed: z.array(removalItemSchema),
   warnings: z.array(z.object({ code: z.string(), registry: z.string().optional(), message: z.string() })),
+  /** `credHelpers` changes: `helper` null removes the mapping. */
+  routes: z.array(z.object({ registry: z.string(), helper: z.string().nullable() })).optional(),
 });
 
 /**
@@ -115,6 +120,7 @@ export const dockerCompareRequestSchema = z
             username: z.string().max(1024),
             email: z.string().max(320).optional(),
             digest: z.base64().length(44),
+            secretUpdatedAt: z.number().int().nonnegative().optional(),
           })
           .strict(),
       )
@@ -122,9 +128,17 @@ export const dockerCompareRequestSchema = z
   })
   .strict();
 
-/** How each compared entry stands in Docker's config. */
+/**
+ * How each compared entry stands in Docker's config; `older`: Regvault wrote this login before the entry's
+ * secret changed; `regvault`: Docker asks docker-credential-regvault for it (credHelpers).
+ */
 export const dockerCompareSchema = z.object({
-  entries: z.array(z.object({ id: z.string(), state: z.enum(['same', 'differs', 'absent', 'unreadable']) })),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      state: z.enum(['same', 'differs', 'older', 'absent', 'unreadable', 'regvault']),
+    }),
+  ),
 });
 
 /** `docker:apply` input: the id of a plan the user reviewed. */

@@ -77,6 +77,9 @@ test('skopeo logs in through credHelpers only while unlocked and only for a serv
 
   // Unlocking serves again (the switch is a per-device setting, kept in the sealed profile settings).
   await session.unlock();
-  await expect(vault.row('CI').getByRole('switch', { name: 'Serve to Docker' })).toHaveAttribute('aria-checked', 'true');
+  await expect(vault.row('CI').getByRole('switch', { name: 'Serve to Docker' })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
   expect((await skopeoListTags(registry.host, authfile, binDir)).output).toMatch(loggedIn);
 });

@@ -19,7 +19,10 @@ export type SkopeoRun = Readonly<{ code: number; output: string }>;
 export async function writeTestLauncher(dir: string, dataDir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'docker-credential-regvault');
-  await writeFile(path, `#!/bin/sh\nREGVAULT_DATA_DIR='${dataDir}' exec '${process.execPath}' '${helperScript}' "$@"\n`);
+  await writeFile(
+    path,
+    `#!/bin/sh\nREGVAULT_DATA_DIR='${dataDir}' exec '${process.execPath}' '${helperScript}' "$@"\n`,
+  );
   await chmod(path, 0o755);
   return path;
 }
