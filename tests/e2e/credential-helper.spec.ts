@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type RunningRegistry } from '../integration/registry/registry-server';
 import { launchRegvault, type Regvault } from './harness';
+import { DockerConfigPage } from './pages/docker-config-page';
 import { skopeoListTags, writeTestLauncher } from './pages/helper-skopeo';
 import { SessionPage } from './pages/session-page';
 import { VaultPage } from './pages/vault-page';
@@ -35,7 +36,7 @@ test.beforeEach(async () => {
   authfile = join(home, '.docker', 'config.json');
   await mkdir(join(home, '.docker'), { recursive: true });
   await writeFile(authfile, JSON.stringify({ credHelpers: { [registry.host]: 'regvault' } }, null, '\t'));
-  app = await launchRegvault({ home });
+  app = await launchRegvault({ home, helperLauncher: join(binDir, 'docker-credential-regvault') });
 });
 
 test.afterEach(async () => {
@@ -82,4 +83,97 @@ test('skopeo logs in through credHelpers only while unlocked and only for a serv
     'true',
   );
   expect((await skopeoListTags(registry.host, authfile, binDir)).output).toMatch(loggedIn);
+});
+
+test('Install command-line helper, then "Use Regvault for these registries" through a reviewed plan: skopeo logs in with no secret in config.json', async () => {
+  const session = new SessionPage(app.page);
+  const vault = new VaultPage(app.page);
+  await session.createVault();
+  await vault.addRegistry({ preset: privatePreset, registry: registry.host, username: user, password, name: 'CI' });
+  // config.json starts with the secret in base64, as docker login without a keychain leaves it.
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  await writeFile(authfile, JSON.stringify({ auths: { [registry.host]: { auth: basic } } }, null, '\t'));
+
+  await session.openSettings();
+  const target = join(home, '.local', 'bin', 'docker-credential-regvault');
+  await expect(app.page.getByTestId('helper-target')).toHaveText(target);
+  await expect(app.page.getByTestId('helper-installed')).toHaveText('Not installed');
+  await app.page.getByRole('button', { name: 'Install command-line helper' }).click();
+  const confirm = app.page.getByRole('dialog', { name: 'Install command-line helper' });
+  await expect(confirm.getByTestId('helper-confirm-target')).toHaveText(target);
+  await confirm.getByRole('button', { name: 'Install', exact: true }).click();
+  await expect(
+    app.page.getByRole('status').filter({ hasText: `Installed docker-credential-regvault at ${target}` }),
+  ).toBeVisible();
+  await expect(app.page.getByTestId('helper-installed')).toContainText('Installed');
+
+  const docker = new DockerConfigPage(app.page);
+  await docker.open();
+  await docker.entry('CI').getByRole('checkbox').check();
+  await docker.screen.getByRole('button', { name: 'Use Regvault for these registries' }).click();
+  await expect(docker.planGroup('Credential helper')).toContainText(registry.host);
+  await expect(docker.planGroup('Removed')).toContainText(registry.host);
+  await docker.applyButton.click();
+  await expect(docker.page.getByRole('status', { name: 'Applied' })).toBeVisible();
+
+  const written = JSON.parse(await readFile(authfile, 'utf8')) as Record<string, unknown>;
+  expect(written).toEqual({ auths: {}, credHelpers: { [registry.host]: 'regvault' } });
+  expect(await readFile(authfile, 'utf8')).not.toContain(basic);
+  // The installed helper (a link in ~/.local/bin) serves the entry, switched on by the same action.
+  await expect(docker.entry('CI')).toContainText('docker asks regvault');
+  const installedBin = join(home, '.local', 'bin');
+  expect((await skopeoListTags(registry.host, authfile, installedBin)).output).toMatch(loggedIn);
+
+  await session.openVaults();
+  await expect(vault.row('CI').getByRole('switch', { name: 'Serve to Docker' })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
+  await expect(vault.badge('CI', 'Docker asks Regvault')).toBeVisible();
+
+  // Switching back is one action: the mapping goes, the credential is written where Docker keeps it.
+  await docker.open();
+  await docker.entry('CI').getByRole('checkbox').check();
+  await docker.screen.getByRole('button', { name: 'Stop using Regvault for these registries' }).click();
+  await docker.applyButton.click();
+  await expect(docker.page.getByRole('status', { name: 'Applied' })).toBeVisible();
+  expect(JSON.parse(await readFile(authfile, 'utf8'))).toEqual({
+    auths: { [registry.host]: { auth: basic } },
+    credHelpers: {},
+  });
+});
+
+test('a rotated secret shows "Docker config holds an older secret"; "Update Docker config" writes the new one after review', async () => {
+  const session = new SessionPage(app.page);
+  const vault = new VaultPage(app.page);
+  await writeFile(authfile, '{}');
+  await session.createVault();
+  await vault.addRegistry({
+    preset: privatePreset,
+    registry: registry.host,
+    username: user,
+    password: 'old-pass',
+    name: 'CI',
+  });
+  const docker = new DockerConfigPage(app.page);
+  await docker.open();
+  await docker.entry('CI').getByRole('checkbox').check();
+  await docker.screen.getByRole('button', { name: 'Review changes' }).click();
+  await docker.applyButton.click();
+  await expect(docker.page.getByRole('status', { name: 'Applied' })).toBeVisible();
+
+  await session.openVaults();
+  await expect(vault.badge('CI', 'In Docker config')).toBeVisible();
+  await vault.edit('CI', { password });
+  await expect(vault.badge('CI', 'Docker config holds an older secret')).toBeVisible();
+  await vault.row('CI').getByRole('button', { name: 'Update Docker config' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Update Docker config' });
+  await expect(dialog.getByRole('list', { name: 'Changed', exact: true })).toContainText(registry.host);
+  await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(dialog.getByRole('status', { name: 'Applied' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(vault.badge('CI', 'In Docker config')).toBeVisible();
+  await expect(vault.badge('CI', 'Docker config holds an older secret')).toHaveCount(0);
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  expect(JSON.parse(await readFile(authfile, 'utf8'))).toEqual({ auths: { [registry.host]: { auth: basic } } });
 });
