@@ -37,7 +37,7 @@ export function planHelperRoutes(
   }
   const routes: HelperRoute[] = [];
   const removals: RemovalItem[] = [];
-  const credHelpers: Record<string, string> = { ...config.credHelpers };
+  let credHelpers: Record<string, string> = { ...config.credHelpers };
   for (const key of used.value) {
     if (getOwn(config.credHelpers, key) !== REGVAULT_HELPER) routes.push({ registry: key, helper: REGVAULT_HELPER });
     credHelpers[key] = REGVAULT_HELPER;
@@ -50,7 +50,7 @@ export function planHelperRoutes(
   for (const key of stopped.value) {
     if (getOwn(config.credHelpers, key) !== REGVAULT_HELPER) continue;
     routes.push({ registry: key, helper: null });
-    delete credHelpers[key];
+    credHelpers = withoutKey(credHelpers, key);
   }
   return success({ routes, removals, routed: { ...config, credHelpers } });
 }
@@ -60,10 +60,14 @@ export function applyRoutes(
   current: Readonly<Record<string, unknown>> | undefined,
   routes: readonly HelperRoute[],
 ): Record<string, unknown> {
-  const next: Record<string, unknown> = { ...(current ?? {}) };
+  let next: Record<string, unknown> = { ...(current ?? {}) };
   for (const route of routes) {
-    if (route.helper === null) delete next[route.registry];
+    if (route.helper === null) next = withoutKey(next, route.registry);
     else next[route.registry] = route.helper;
   }
   return next;
+}
+
+function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => name !== key));
 }
