@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startRegistry, type RunningRegistry } from '../integration/registry/registry-server';
 import { launchRegvault, type Regvault } from './harness';
 import { DockerConfigPage } from './pages/docker-config-page';
-import { skopeoListTags, writeTestLauncher } from './pages/helper-skopeo';
+import { runInstalledHelper, skopeoListTags, writeTestLauncher } from './pages/helper-skopeo';
 import { SessionPage } from './pages/session-page';
 import { VaultPage } from './pages/vault-page';
 
@@ -176,4 +176,46 @@ test('a rotated secret shows "Docker config holds an older secret"; "Update Dock
   await expect(vault.badge('CI', 'Docker config holds an older secret')).toHaveCount(0);
   const basic = Buffer.from(`${user}:${password}`).toString('base64');
   expect(JSON.parse(await readFile(authfile, 'utf8'))).toEqual({ auths: { [registry.host]: { auth: basic } } });
+});
+
+test('store (docker login with credsStore regvault) saves into the vault chosen in Settings, refused until one is chosen; erase stops serving', async () => {
+  const session = new SessionPage(app.page);
+  const vault = new VaultPage(app.page);
+  await session.createVault();
+  const login = JSON.stringify({ ServerURL: registry.host, Username: user, Secret: password });
+
+  const refused = await runInstalledHelper(binDir, 'store', login);
+  expect(refused).toEqual({
+    code: 1,
+    output: 'Regvault has no vault for docker login: choose one in Regvault → Settings → Docker credential helper\n',
+  });
+
+  await session.openSettings();
+  await app.page.getByLabel('Vault for docker login (credsStore: regvault)').selectOption({ label: 'Personal' });
+  await expect(app.page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  expect(await runInstalledHelper(binDir, 'store', login)).toEqual({ code: 0, output: '' });
+
+  await session.openVaults();
+  const serve = vault.row(registry.host).getByRole('switch', { name: 'Serve to Docker' });
+  await expect(serve).toHaveAttribute('aria-checked', 'true');
+  expect(await vault.revealedPassword(registry.host)).toBe(password);
+  // A real client now logs in with what was stored.
+  expect((await skopeoListTags(registry.host, authfile, binDir)).output).toMatch(loggedIn);
+  expect(await runInstalledHelper(binDir, 'list', 'unused')).toEqual({
+    code: 0,
+    output: `${JSON.stringify({ [registry.host]: user })}\n`,
+  });
+
+  // Erase (docker logout) stops serving; the entry stays in the vault.
+  expect(await runInstalledHelper(binDir, 'erase', registry.host)).toEqual({ code: 0, output: '' });
+  await expect(serve).toHaveAttribute('aria-checked', 'false');
+  await expect(vault.row(registry.host)).toHaveCount(1);
+  expect((await skopeoListTags(registry.host, authfile, binDir)).output).toMatch(/unauthorized/i);
+
+  await session.openSettings();
+  const requests = app.page.getByRole('list', { name: 'Recent helper requests' });
+  await expect(requests).toContainText('stored');
+  await expect(requests).toContainText('erased');
+  await expect(requests).toContainText('refused');
+  await expect(requests).not.toContainText(password);
 });

@@ -29,10 +29,36 @@ export async function writeTestLauncher(dir: string, dataDir: string): Promise<s
 
 /** `skopeo list-tags` against `docker://<host>/<repository>` with `authfile`, PATH starting at `binDir`. */
 export function skopeoListTags(host: string, authfile: string, binDir: string, repository = 'app'): Promise<SkopeoRun> {
+  return runSkopeo(
+    ['list-tags', '--tls-verify=false', '--authfile', authfile, `docker://${host}/${repository}`],
+    binDir,
+  );
+}
+
+/**
+ * Runs `<binDir>/docker-credential-regvault <action>` with `input` on stdin, exactly as `docker login` (store)
+ * and `docker logout` (erase) do. (skopeo 1.9 with --authfile writes base64 into the file and ignores credsStore,
+ * and `docker login` needs a daemon, so the protocol's store and erase are driven directly.)
+ */
+export function runInstalledHelper(binDir: string, action: string, input: string): Promise<SkopeoRun> {
+  return new Promise((done) => {
+    const child = execFile(
+      join(binDir, 'docker-credential-regvault'),
+      [action],
+      { timeout: 60_000 },
+      (error, stdout) => {
+        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stdout });
+      },
+    );
+    child.stdin?.end(input);
+  });
+}
+
+function runSkopeo(args: readonly string[], binDir: string): Promise<SkopeoRun> {
   return new Promise((done) => {
     execFile(
       'skopeo',
-      ['list-tags', '--tls-verify=false', '--authfile', authfile, `docker://${host}/${repository}`],
+      args,
       { env: { PATH: `${binDir}:${process.env['PATH'] ?? ''}`, HOME: binDir }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
