@@ -44,5 +44,23 @@ export class HelperActivity {
   }
 }
 
+const HELPER_WORDS: Readonly<Record<HelperOutcome, string>> = {
+  served: 'Docker got the {r} login from this device',
+  'not-served': 'Docker asked this device for {r}: not served',
+  locked: 'Docker asked this device for {r} while Regvault was locked: refused',
+  stored: 'docker login stored {r} on this device',
+  erased: 'docker logout stopped serving {r} on this device',
+  listed: 'Docker listed the logins served by this device',
+  refused: 'Docker asked this device for {r}: refused',
+};
+
+/** A helper request as one Activity line `{text, at}` (the shape ActivityDialog lists); never a secret. */
+export function describeHelperRequest(
+  record: HelperRequestRecord,
+  display: (registry: string) => string,
+): Readonly<{ text: string; at: number }> {
+  return { text: HELPER_WORDS[record.outcome].replace('{r}', display(record.registry ?? '')), at: record.at };
+}
+
 /** The app's one helper log (the Activity view and the responder share it). */
 export const helperActivity = new HelperActivity();

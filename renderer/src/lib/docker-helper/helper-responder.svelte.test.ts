@@ -12,7 +12,7 @@ import { RegvaultDb } from '../vault-db/db';
 import type { UnlockedProfile } from '../vault-db';
 import { VaultStore } from '../vault-db/vault-store';
 import { DockerServing } from './docker-serving.svelte';
-import { HelperActivity } from './helper-activity.svelte';
+import { describeHelperRequest, HelperActivity } from './helper-activity.svelte';
 import { answerHelperQuestion, NO_STORE_VAULT_MESSAGE } from './helper-responder';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
@@ -85,6 +85,9 @@ describe('answering docker-credential-regvault', () => {
       ['get', 'ghcr.io', null, 'not-served'],
     ]);
     expect(t.activity.forVault(t.work.id)).toHaveLength(1);
+    expect(t.activity.forVault(t.work.id).map((r) => describeHelperRequest(r, (key) => key))).toEqual([
+      { text: 'Docker got the ghcr.io login from this device', at: 42 },
+    ]);
     expect(JSON.stringify(t.activity.records)).not.toContain('s3cret');
   });
 
