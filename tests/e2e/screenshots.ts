@@ -111,8 +111,14 @@ async function main(): Promise<void> {
   // A fake `aws` that fails, for the refresh command's failure notice and its notification.
   const clouds = await makeFakeClouds(join(home, 'clouds'));
   await clouds.fail('aws', true);
-  const app = await launchRegvault({ home, env: { PATH: clouds.path }, viewport: { width: 1200, height: 780 } });
-  import { DockerConfigPage } from './pages/docker-config-page';
+  // As packaged: the launcher in the app's resources/helper (Settings shows where it installs).
+  const helperLauncher = '/opt/Regvault/resources/helper/docker-credential-regvault';
+  const app = await launchRegvault({
+    home,
+    env: { PATH: clouds.path },
+    viewport: { width: 1200, height: 780 },
+    helperLauncher,
+  });
   const { page } = app;
   const shot = (name: string) => page.screenshot({ path: join(out, name) });
   try {
