@@ -1,6 +1,9 @@
 // Bundles the main process and the preload (sandboxed preloads cannot load local modules),
 // plus the end-to-end harness's copy of the same preload with `electron` swapped for a shim.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = { bundle: true, sourcemap: true, target: 'node20', logLevel: 'warning', legalComments: 'none' };
 
@@ -29,5 +32,15 @@ await Promise.all([
     format: 'iife',
     target: 'chrome120',
     alias: { electron: './tests/e2e/electron-shim.ts' },
+  }),
+  // docker-credential-regvault as a plain Node script (tests, development); the app runs the same code in helper mode.
+  build({
+    ...common,
+    entryPoints: ['electron/services/cred-helper/cli.ts'],
+    outfile: 'dist/helper/docker-credential-regvault.cjs',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { REGVAULT_VERSION: JSON.stringify(version) },
   }),
 ]);

@@ -17,6 +17,8 @@ import { createHandlers } from './ipc/handlers';
 import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
 import { electronNotifier } from './notifier';
+import { createDockerHelperService } from './services/docker-helper';
+import { helperArguments, runHelperMode } from './helper-mode';
 import { appOrigin, appScheme, contentSecurityPolicy, contentTypeFor, originOf, resolveRendererPath } from './security';
 
 const rendererRoot = join(__dirname, '..', 'renderer');
@@ -53,17 +55,29 @@ function lockDownContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
+const serviceContext = processContext(app.getName(), app.getVersion(), systemClipboard);
+// docker-credential-regvault's channel: the shipped launcher sits in resources/helper (extraResources).
+const dockerHelper = createDockerHelperService(serviceContext, {
+  source: {
+    launcher: app.isPackaged
+      ? join(process.resourcesPath, 'helper', `docker-credential-regvault${process.platform === 'win32' ? '.cmd' : ''}`)
+      : null,
+    ...(process.env['APPIMAGE'] ? { appImage: process.env['APPIMAGE'] } : {}),
+  },
+});
+
 function registerIpc(): void {
   const dispatch = createDispatch(
     createHandlers(
       {
-        ...processContext(app.getName(), app.getVersion(), systemClipboard),
+        ...serviceContext,
         notifier: electronNotifier(
           () => mainWindow,
           (target) => emit('reminder:open', target),
         ),
       },
       secrets,
+      dockerHelper,
     ),
     appOrigin,
     (line) => console.warn(line),
@@ -123,7 +137,10 @@ function createWindow(): void {
   void mainWindow.loadURL(`${appOrigin}/index.html`);
 }
 
-if (!app.requestSingleInstanceLock()) {
+const helperArgs = helperArguments(process.argv);
+if (helperArgs !== null) {
+  runHelperMode(app, helperArgs);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -145,6 +162,13 @@ if (!app.requestSingleInstanceLock()) {
     registerIpc();
     powerMonitor.on('suspend', () => emit('power:suspend'));
     powerMonitor.on('lock-screen', () => emit('power:lock-screen'));
+    dockerHelper.attachRenderer((question) => {
+      if (mainWindow === null) return false;
+      emit('helper:request', question);
+      return true;
+    });
+    void dockerHelper.start(app.getPath('userData'));
+    app.on('will-quit', () => void dockerHelper.stop());
     createWindow();
   });
 }

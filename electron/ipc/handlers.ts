@@ -6,15 +6,18 @@ import type { ServiceContext } from '../services/context';
 import { createDockerConfigIpc } from '../services/docker-config-ipc';
 import { silentNotifier } from '../services/reminders';
 import { runRefreshCommand } from '../services/token-refresh/run-command';
+import { createDockerHelperService, type DockerHelperService } from '../services/docker-helper';
 import type { HandlerTable } from './dispatch';
 
 /**
  * The one handler table: Electron's main registers it, the end-to-end harness calls the same functions.
- * Main passes its own `secrets` so it can also clear the clipboard on quit.
+ * Main passes its own `secrets` so it can also clear the clipboard on quit, and its own `helper`
+ * so it can start the credential helper's channel and connect it to the window.
  */
 export function createHandlers(
   context: ServiceContext,
   secrets: SecretClipboard = createSecretClipboard(context.clipboard, context.platform),
+  helper: DockerHelperService = createDockerHelperService(context),
 ): HandlerTable {
   const docker = createDockerConfigIpc(context);
   return {
@@ -35,5 +38,8 @@ export function createHandlers(
       (context.notifier ?? silentNotifier).setBadge(count);
       return ok({});
     },
+    'helper:answer': (input) => helper.answer(input),
+    'helper:status': () => helper.status(),
+    'helper:install': (input) => helper.install(input),
   };
 }

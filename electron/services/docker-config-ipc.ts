@@ -130,7 +130,12 @@ export function createDockerConfigIpc(context: ServiceContext, options: DockerCo
   }
 
   async function plan(input: RequestOf<'docker:plan'>): Promise<Result<ResponseOf<'docker:plan'>>> {
-    const planned = await planDockerConfig(input.entries, { ...docker, remove: input.remove });
+    const planned = await planDockerConfig(input.entries, {
+      ...docker,
+      remove: input.remove,
+      ...(input.useHelper !== undefined ? { useHelper: input.useHelper } : {}),
+      ...(input.stopHelper !== undefined ? { stopHelper: input.stopHelper } : {}),
+    });
     return fromService(planned, (value) => ({
       planId: plans.put(value),
       path: value.path,
@@ -143,6 +148,9 @@ export function createDockerConfigIpc(context: ServiceContext, options: DockerCo
         ...(registry !== undefined ? { registry } : {}),
         message,
       })),
+      ...(value.routes !== undefined && value.routes.length > 0
+        ? { routes: value.routes.map(({ registry, helper }) => ({ registry, helper })) }
+        : {}),
     }));
   }
 

@@ -81,6 +81,9 @@ export const dockerPlanRequestSchema = z
   .object({
     entries: z.array(dockerCredentialSchema).max(10_000),
     remove: z.array(z.string().min(1).max(1024)).max(10_000),
+    /** Registries to route to docker-credential-regvault (`credHelpers`), and to route back. */
+    useHelper: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
+    stopHelper: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
   })
   .strict();
 
@@ -96,6 +99,8 @@ export const dockerPlanSummarySchema = z.object({
   unchanged: z.array(planItemSchema),
   removed: z.array(removalItemSchema),
   warnings: z.array(z.object({ code: z.string(), registry: z.string().optional(), message: z.string() })),
+  /** `credHelpers` changes: `helper` null removes the mapping. */
+  routes: z.array(z.object({ registry: z.string(), helper: z.string().nullable() })).optional(),
 });
 
 /**
@@ -115,6 +120,7 @@ export const dockerCompareRequestSchema = z
             username: z.string().max(1024),
             email: z.string().max(320).optional(),
             digest: z.base64().length(44),
+            secretUpdatedAt: z.number().int().nonnegative().optional(),
           })
           .strict(),
       )
@@ -122,9 +128,17 @@ export const dockerCompareRequestSchema = z
   })
   .strict();
 
-/** How each compared entry stands in Docker's config. */
+/**
+ * How each compared entry stands in Docker's config; `older`: Regvault wrote this login before the entry's
+ * secret changed; `regvault`: Docker asks docker-credential-regvault for it (credHelpers).
+ */
 export const dockerCompareSchema = z.object({
-  entries: z.array(z.object({ id: z.string(), state: z.enum(['same', 'differs', 'absent', 'unreadable']) })),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      state: z.enum(['same', 'differs', 'older', 'absent', 'unreadable', 'regvault']),
+    }),
+  ),
 });
 
 /** `docker:apply` input: the id of a plan the user reviewed. */
@@ -170,6 +184,46 @@ export const reminderNoteSchema = z
   .object({ title: z.string().min(1).max(200), body: z.string().max(1000), target: reminderTargetSchema.strict() })
   .strict();
 
+/** What docker-credential-regvault asks the renderer through main (`helper:request`); `registry` is the Docker key. */
+export const helperQuestionSchema = z.object({
+  id: z.string(),
+  action: z.enum(['get', 'store', 'erase', 'list']),
+  registry: z.string().optional(),
+  username: z.string().optional(),
+  secret: z.string().optional(),
+});
+
+/** The renderer's answer to one helper question (`helper:answer`). */
+export const helperAnswerRequestSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    answer: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('credential'), username: z.string().max(1024), secret: z.string().max(65_536) }),
+      z.object({
+        kind: z.literal('list'),
+        items: z.array(z.object({ registry: z.string().max(1024), username: z.string().max(1024) })).max(20_000),
+      }),
+      z.object({ kind: z.literal('done') }),
+      z.object({ kind: z.literal('not-found') }),
+      z.object({ kind: z.literal('locked') }),
+      z.object({ kind: z.literal('refused'), message: z.string().max(500) }),
+    ]),
+  })
+  .strict();
+
+/** The command-line helper on this machine: where it goes, whether it is there and on PATH, and the channel. */
+export const helperStatusSchema = z.object({
+  target: z.string(),
+  installed: z.boolean(),
+  onPath: z.boolean(),
+  canInstall: z.boolean(),
+  note: z.string().optional(),
+  channel: z.object({ running: z.boolean(), message: z.string().optional() }),
+});
+
+/** `helper:install` input: the target the user saw and confirmed (refused if it is not the current one). */
+export const helperInstallRequestSchema = z.object({ target: z.string().min(1).max(4096) }).strict();
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
@@ -187,6 +241,9 @@ export const channels = {
   'refresh:run': channel(refreshRunSchema, z.object({ token: z.string() })),
   'reminder:notify': channel(reminderNoteSchema, z.object({ shown: z.boolean() })),
   'reminder:badge': channel(z.object({ count: z.number().int().min(0).max(1_000_000) }).strict(), z.object({})),
+  'helper:answer': channel(helperAnswerRequestSchema, z.object({ accepted: z.boolean() })),
+  'helper:status': channel(noInput, helperStatusSchema),
+  'helper:install': channel(helperInstallRequestSchema, helperStatusSchema),
 } as const;
 
 /** Main → renderer notifications, named `domain:event`. */
@@ -195,6 +252,7 @@ export const events = {
   'power:lock-screen': z.undefined(),
   // A reminder notification was clicked: open its entry.
   'reminder:open': reminderTargetSchema,
+  'helper:request': helperQuestionSchema,
 } as const;
 
 /** Every channel name of the contract. */

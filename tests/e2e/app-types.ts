@@ -14,6 +14,8 @@ export type LaunchOptions = Readonly<{
   profileDir?: string;
   colorScheme?: 'light' | 'dark';
   viewport?: Readonly<{ width: number; height: number }>;
+  /** The launcher "Install command-line helper" links onto the PATH (the app's resources/helper in a real build). */
+  helperLauncher?: string;
 }>;
 
 /** The record of main-process side effects a test asserts on (notifications and the badge). */
@@ -28,6 +30,8 @@ export type Regvault = Readonly<{
   runtime: 'electron' | 'chromium';
   page: Page;
   home: string;
+  /** The app's data directory, where docker-credential-regvault finds the channel (REGVAULT_DATA_DIR). */
+  helperDataDir: string;
   origin: string;
   context: BrowserContext;
   /** What main's clipboard holds now (as text). */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { createDispatch } from '../../electron/ipc/dispatch';
 import { createHandlers } from '../../electron/ipc/handlers';
+import { createDockerHelperService } from '../../electron/services/docker-helper';
 import type { ServiceContext } from '../../electron/services/context';
 import { contentSecurityPolicy, contentTypeFor, resolveRendererPath } from '../../electron/security';
 import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboard';
@@ -115,13 +116,29 @@ async function launchInChromium(
     clipboard: memory.clipboard,
     notifier: notes.notifier,
   };
-  const dispatch = createDispatch(createHandlers(services), origin);
+  // docker-credential-regvault's channel, as main starts it; its questions reach the page as main's events.
+  const helperDataDir = join(home, '.regvault-data');
+  const helper = createDockerHelperService(services, {
+    source: { launcher: options.helperLauncher ?? null },
+  });
+  const dispatch = createDispatch(createHandlers(services, undefined, helper), origin);
   const { context, browser } = await openContext(options, executablePath);
   await context.exposeBinding('__regvaultInvoke', ({ frame, page }, channel: string, input: unknown) =>
     dispatch(channel, input, { url: frame.url(), isMainFrame: frame === page.mainFrame() }),
   );
   await context.addInitScript({ path: harnessPreload });
   const page = context.pages()[0] ?? (await context.newPage());
+  helper.attachRenderer((question) => {
+    page
+      .evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [
+        'helper:request',
+        question,
+      ] as const)
+      .catch(() => undefined);
+    return !page.isClosed();
+  });
+  const started = await helper.start(helperDataDir);
+  if (!started.ok) throw new Error(started.error.message);
   await page.goto(`${origin}/index.html`);
   const emit: Regvault['emit'] = async (event, payload) =>
     page.evaluate(([name, data]) => window.__regvaultEmit('regvault:event', name, data), [event, payload] as const);
@@ -129,6 +146,7 @@ async function launchInChromium(
     runtime: 'chromium',
     page,
     home,
+    helperDataDir,
     origin,
     context,
     clipboardText: () => Promise.resolve(memory.text()),
@@ -138,6 +156,7 @@ async function launchInChromium(
     // As main's Notification click handler does: the window comes forward and the renderer opens the entry.
     clickNotification: (index) => emit('reminder:open', notes.targetOf(index)),
     close: async () => {
+      await helper.stop();
       await context.close();
       await browser?.close();
       await new Promise((done) => server.close(done));

@@ -99,6 +99,7 @@ export async function launchElectron(
     runtime: 'electron',
     page,
     home,
+    helperDataDir: userData,
     origin: 'app://regvault',
     context: electronApp.context(),
     clipboardText: () => electronApp.evaluate(({ clipboard }) => clipboard.readText()),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeFakeClouds } from '../../electron/services/fixtures/fake-clouds';
 import { launchRegvault, type Regvault } from './harness';
+import { DockerConfigPage } from './pages/docker-config-page';
 import { SessionPage } from './pages/session-page';
 import { VaultPage, type RegistryFields } from './pages/vault-page';
 import { shootTeam } from './screenshots-team';
@@ -111,7 +112,14 @@ async function main(): Promise<void> {
   // A fake `aws` that fails, for the refresh command's failure notice and its notification.
   const clouds = await makeFakeClouds(join(home, 'clouds'));
   await clouds.fail('aws', true);
-  const app = await launchRegvault({ home, env: { PATH: clouds.path }, viewport: { width: 1200, height: 780 } });
+  // As packaged: the launcher in the app's resources/helper (Settings shows where it installs).
+  const helperLauncher = '/opt/Regvault/resources/helper/docker-credential-regvault';
+  const app = await launchRegvault({
+    home,
+    env: { PATH: clouds.path },
+    viewport: { width: 1200, height: 780 },
+    helperLauncher,
+  });
   const { page } = app;
   const shot = (name: string) => page.screenshot({ path: join(out, name) });
   try {
@@ -121,6 +129,10 @@ async function main(): Promise<void> {
     for (const fields of registries) await vault.addRegistry(fields);
     await vault.expectNames(registries.map((r) => r.name ?? '').sort((a, b) => a.localeCompare(b)));
     await expect(vault.badge('GitHub Packages', 'In Docker config')).toBeVisible();
+    // Served to Docker through docker-credential-regvault (per device, off by default).
+    const serve = vault.row('Acme internal registry').getByRole('switch', { name: 'Serve to Docker' });
+    await serve.click();
+    await expect(serve).toHaveAttribute('aria-checked', 'true');
     await page.mouse.move(0, 0);
     await shot('vault.png');
 
@@ -146,9 +158,22 @@ async function main(): Promise<void> {
 
     await shootRefresh(app, vault, shot);
 
+    // Docker config: the reviewed plan of "Use Regvault for these registries" (credHelpers, base64 removed).
+    const docker = new DockerConfigPage(page);
+    await docker.open();
+    await docker.entry('GitHub Packages').getByRole('checkbox').check();
+    await docker.entry('Acme internal registry').getByRole('checkbox').check();
+    await docker.screen.getByRole('button', { name: 'Use Regvault for these registries' }).click();
+    await expect(docker.planGroup('Credential helper')).toBeVisible();
+    await page.mouse.move(0, 0);
+    await shot('docker-config-helper.png');
+
     await session.openSettings();
     await expect(page.getByTestId('app-version')).toBeVisible();
     await shot('settings.png');
+    const helper = page.getByRole('region', { name: 'Docker credential helper' });
+    await expect(helper.getByTestId('helper-target')).toBeVisible();
+    await helper.screenshot({ path: join(out, 'helper-settings.png') });
 
     await session.lock();
     await shot('locked.png');

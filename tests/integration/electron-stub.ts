@@ -1,6 +1,9 @@
 // A stand-in for the `electron` module that records what the built main bundle asks of it, so the
 // wiring in electron/main.ts can be checked where Electron's binary cannot run.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -46,10 +49,25 @@ export function createElectronStub(singleInstance = true) {
     clipboard: [] as { method: string; items?: unknown[] }[],
     notifications: [] as ShownNotification[],
     badges: [] as number[],
+    singleInstanceRequests: 0,
+    exits: [] as number[],
   };
+  // Where main keeps its data (the credential helper's channel): a fresh folder per stub.
+  const userData = mkdtempSync(join(tmpdir(), 'regvault-stub-userdata-'));
+  let exited: (code: number) => void = () => {};
+  const exit = new Promise<number>((done) => (exited = done));
 
   const app = Object.assign(new EventEmitter(), {
-    requestSingleInstanceLock: () => singleInstance,
+    requestSingleInstanceLock: () => {
+      calls.singleInstanceRequests += 1;
+      return singleInstance;
+    },
+    isPackaged: false,
+    getPath: (name: string) => (name === 'userData' ? userData : tmpdir()),
+    exit: (code = 0) => {
+      calls.exits.push(code);
+      exited(code);
+    },
     quit: () => {
       calls.quits += 1;
       quitCalled();
@@ -150,6 +168,8 @@ export function createElectronStub(singleInstance = true) {
     windows,
     firstWindow,
     quit,
+    exit,
+    userData,
     clipboardText: () => clipboardText,
     /** Another application puts text on the clipboard. */
     copyElsewhere: (text: string) => void (clipboardText = text),

@@ -217,4 +217,38 @@ describe('the built main process, other starts', () => {
     expect(stub.module.app.listenerCount('web-contents-created')).toBe(0);
     expect(stub.calls.whenReady).toBe(0);
   });
+
+  it('started as docker-credential-regvault, the app binary answers and exits: no window, no lock, no handlers', async () => {
+    const stub = createElectronStub();
+    const argv = process.argv;
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    });
+    process.argv = [...argv, '--docker-credential-helper', 'version'];
+    try {
+      loadMain(stub);
+      expect(await stub.exit).toBe(0);
+    } finally {
+      process.argv = argv;
+      write.mockRestore();
+    }
+    expect(printed.join('')).toBe('docker-credential-regvault (regvault) 0.0.0-test\n');
+    expect(stub.calls.singleInstanceRequests).toBe(0);
+    expect(stub.calls.whenReady).toBe(0);
+    expect(stub.windows).toEqual([]);
+    expect(stub.calls.ipcHandlers.size).toBe(0);
+  });
+
+  it('the running app listens for the helper in its data folder (socket 0600)', async () => {
+    const stub = createElectronStub();
+    loadMain(stub);
+    await stub.firstWindow;
+    const socket = join(stub.userData, 'docker-helper', 'helper.sock');
+    await vi.waitFor(() => expect(existsSync(socket)).toBe(true));
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+  });
 });

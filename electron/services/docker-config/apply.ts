@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config-file';
 import { eraseHelperCredential, storeHelperCredential } from './credential-helper';
 import { failure, success } from './types';
 import type { ApplyReport, DockerConfigOptions, DockerConfigPlan, DockerConfigResult } from './types';
+import { applyRoutes } from './helper-routes';
 import { readWrittenRecord, updateWrittenRecord } from './written-record';
 import type { WrittenEntry } from './written-record';
 
@@ -34,6 +35,10 @@ export function buildNextConfig(config: LoadedConfig, plan: DockerConfigPlan): R
   }
   const removed = new Set(plan.removed.map((removal) => removal.registry));
   const nextAuths = Object.fromEntries(Object.entries(auths).filter(([key]) => !removed.has(key)));
+  if (plan.routes !== undefined && plan.routes.length > 0) {
+    const current = isObject(raw['credHelpers']) ? raw['credHelpers'] : undefined;
+    raw['credHelpers'] = applyRoutes(current, plan.routes);
+  }
   if (hadAuths) {
     raw['auths'] = nextAuths; // an existing key keeps its place in the file
     return raw;
@@ -121,7 +126,7 @@ export async function applyDockerConfig(
     written: plan.writes.map(({ registry, store }) => ({ registry, store })),
     removed: plan.removed,
   };
-  if (plan.writes.length === 0 && plan.removed.length === 0) return success(report);
+  if (plan.writes.length === 0 && plan.removed.length === 0 && (plan.routes?.length ?? 0) === 0) return success(report);
   const helpers = await runHelperOperations(plan, options);
   if (!helpers.ok) return helpers;
   const text = serializeConfig(buildNextConfig(loaded.value, plan), loaded.value.text);

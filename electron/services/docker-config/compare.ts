@@ -10,14 +10,27 @@ import { classifyFileLogin, classifyHelperLogin, type HeldStatus, type ReadHelpe
 import { CONFIG_FILE_NAME, findAuthKey, getOwn, loadConfig, resolveConfigDir, routeStore } from './config-file';
 import type { LoadedConfig } from './config-file';
 import { getHelperCredential, type HelperCredential } from './credential-helper';
+import { REGVAULT_HELPER } from './helper-routes';
 import type { DockerConfigOptions, DockerConfigResult } from './types';
+import { readWrittenRecord, type WrittenRecord } from './written-record';
 import { success } from './types';
 
 /** One entry to compare: its login without the secret, and HMAC-SHA-256(key, secret). */
-export type CompareItem = Readonly<{ id: string; registry: string; username: string; email?: string; digest: Buffer }>;
+export type CompareItem = Readonly<{
+  id: string;
+  registry: string;
+  username: string;
+  email?: string;
+  digest: Buffer;
+  /** When the entry's secret was set: a login Regvault wrote before that holds an older secret. */
+  secretUpdatedAt?: number;
+}>;
 
-/** How an entry stands in Docker's config: the same login, another one, none, or the helper failed. */
-export type CompareState = 'same' | 'differs' | 'absent' | 'unreadable';
+/**
+ * How an entry stands in Docker's config: the same login, another one, an older secret Regvault wrote
+ * before the entry's secret changed, none, the helper failed, or Docker asks Regvault itself (credHelpers).
+ */
+export type CompareState = 'same' | 'differs' | 'older' | 'absent' | 'unreadable' | 'regvault';
 
 /** One answer per compared entry. */
 export type CompareAnswer = Readonly<{ id: string; state: CompareState }>;
@@ -45,7 +58,17 @@ export function createDockerComparer(options: DockerConfigOptions) {
     return answer;
   };
 
-  async function compareOne(config: LoadedConfig, item: CompareItem, key: Buffer): Promise<CompareState> {
+  async function compareOne(
+    config: LoadedConfig,
+    item: CompareItem,
+    key: Buffer,
+    record: WrittenRecord,
+  ): Promise<CompareState> {
+    const state = await compareLogin(config, item, key);
+    return state === 'differs' && isOlder(item, record) ? 'older' : state;
+  }
+
+  async function compareLogin(config: LoadedConfig, item: CompareItem, key: Buffer): Promise<CompareState> {
     const read = toRegistryKey(item.registry);
     if (!read.ok) return 'absent';
     const wanted = {
@@ -56,6 +79,8 @@ export function createDockerComparer(options: DockerConfigOptions) {
     };
     const store = routeStore(config, read.key);
     if (store.kind === 'file') return stateOf[classifyFileLogin(config, wanted)];
+    // Docker asks docker-credential-regvault, which serves the entry itself: nothing to compare.
+    if (store.helper === REGVAULT_HELPER) return 'regvault';
     // A credsStore serves every registry: asked only for those config.json lists (docker login leaves an
     // empty placeholder there), or a vault of 10,000 entries would start 10,000 helper processes.
     const listed = findAuthKey(config.auths, read.key) !== undefined;
@@ -83,9 +108,20 @@ export function createDockerComparer(options: DockerConfigOptions) {
         helperAnswers = new Map();
         answersFor = version;
       }
+      const { record } = await readWrittenRecord(resolveConfigDir(options));
       const answers: CompareAnswer[] = [];
-      for (const item of items) answers.push({ id: item.id, state: await compareOne(loaded.value, item, key) });
+      for (const item of items) answers.push({ id: item.id, state: await compareOne(loaded.value, item, key, record) });
       return success(answers);
     },
   };
+}
+
+/** Regvault wrote this registry's login with the same username before the entry's secret last changed. */
+function isOlder(item: CompareItem, record: WrittenRecord): boolean {
+  const read = toRegistryKey(item.registry);
+  if (!read.ok || item.secretUpdatedAt === undefined) return false;
+  const written = Object.hasOwn(record.entries, read.key) ? record.entries[read.key] : undefined;
+  if (written === undefined || written.username !== item.username) return false;
+  const writtenAt = Date.parse(written.writtenAt);
+  return Number.isFinite(writtenAt) && writtenAt < item.secretUpdatedAt;
 }

@@ -16,6 +16,7 @@ import type {
   PlanWarning,
   RemovalItem,
 } from './types';
+import { planHelperRoutes, REGVAULT_HELPER } from './helper-routes';
 import { readWrittenRecord } from './written-record';
 import type { WrittenEntry } from './written-record';
 
@@ -23,7 +24,8 @@ import type { WrittenEntry } from './written-record';
 export const WINCRED_MAX_SECRET_BYTES = 2560;
 
 /** Options of planDockerConfig: registries Regvault wrote earlier and should now remove. */
-export type PlanOptions = DockerConfigOptions & Readonly<{ remove?: readonly string[] }>;
+export type PlanOptions = DockerConfigOptions &
+  Readonly<{ remove?: readonly string[]; useHelper?: readonly string[]; stopHelper?: readonly string[] }>;
 
 /** Canonical keys for the requested credentials; rejects what Docker could not store faithfully. */
 export function validateCredentials(credentials: readonly DockerCredential[]): DockerConfigResult<PlannedWrite[]> {
@@ -133,6 +135,11 @@ async function sortWrites(
   for (const request of requested) {
     const store: CredentialStore = routeStore(config, request.registry);
     const write: PlannedWrite = { ...request, store };
+    if (store.kind === 'helper' && store.helper === REGVAULT_HELPER) {
+      // Docker asks Regvault itself for this registry: there is nothing to write.
+      sorted.unchanged.push({ registry: write.registry, username: write.username, store });
+      continue;
+    }
     const wanted = { ...write, secretMatches: (secret: string) => secret === write.secret };
     let status: HeldStatus;
     if (store.kind === 'file') {
@@ -160,7 +167,9 @@ export async function planDockerConfig(
   const path = join(configDir, CONFIG_FILE_NAME);
   const loaded = await loadConfig(path);
   if (!loaded.ok) return loaded;
-  const sorted = await sortWrites(loaded.value, requested.value, options);
+  const routing = planHelperRoutes(loaded.value, options.useHelper ?? [], options.stopHelper ?? []);
+  if (!routing.ok) return routing;
+  const sorted = await sortWrites(routing.value.routed, requested.value, options);
   if (!sorted.ok) return sorted;
   const { record, readable } = await readWrittenRecord(configDir);
   const warnings: PlanWarning[] = readable
@@ -171,7 +180,7 @@ export async function planDockerConfig(
           message: `Regvault's record of what it wrote (${configDir}/.regvault-written.json) is unreadable, so nothing will be removed; remove entries with docker logout.`,
         },
       ];
-  const removed: RemovalItem[] = [];
+  const removed: RemovalItem[] = [...routing.value.removals];
   const requestedKeys = new Set(requested.value.map((write) => write.registry));
   for (const input of options.remove ?? []) {
     const read = toRegistryKey(input);
@@ -197,5 +206,6 @@ export async function planDockerConfig(
     warnings,
     baseDigest: loaded.value.digest,
     writes,
+    routes: routing.value.routes,
   });
 }

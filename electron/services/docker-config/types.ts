@@ -74,6 +74,9 @@ export type PlannedWrite = Readonly<{
   store: CredentialStore;
 }>;
 
+/** A `credHelpers` change: map a registry to a helper, or (null) remove the mapping. */
+export type HelperRoute = Readonly<{ registry: string; helper: string | null }>;
+
 /** What applying will change, computed against one exact version of the file. */
 export type DockerConfigPlan = Readonly<{
   path: string;
@@ -86,6 +89,8 @@ export type DockerConfigPlan = Readonly<{
   /** SHA-256 of the file the plan was made against, null when there was none. */
   baseDigest: string | null;
   writes: readonly PlannedWrite[];
+  /** `credHelpers` changes ("Use Regvault for these registries" and back). */
+  routes?: readonly HelperRoute[];
 }>;
 
 /** What applying did. */

@@ -19,7 +19,9 @@ export type Credential = RequestOf<'docker:plan'>['entries'][number];
 export const DOCKER_STATE_LABELS: Readonly<Record<DockerState, string>> = {
   same: 'in docker config',
   differs: 'differs from docker config',
+  older: 'docker config holds an older secret',
   absent: 'missing from docker config',
+  regvault: 'docker asks regvault (credHelpers)',
   unreadable: 'in docker config (helper not readable)',
 };
 
@@ -48,17 +50,31 @@ export function planGroups(plan: PlanSummary): readonly Readonly<{ title: string
     ...(item.username !== undefined ? { username: item.username } : {}),
     store: describeStore(item.store),
   });
-  return [
+  const groups = [
     { title: 'Added', lines: plan.added.map(line) },
     { title: 'Changed', lines: plan.changed.map(line) },
     { title: 'Unchanged', lines: plan.unchanged.map(line) },
     { title: 'Removed', lines: plan.removed.map(line) },
   ];
+  const routes = plan.routes ?? [];
+  return routes.length === 0 ? groups : [...groups, { title: 'Credential helper', lines: routes.map(routeLine) }];
+}
+
+/** A `credHelpers` change as the review lists it. */
+function routeLine(route: Readonly<{ registry: string; helper: string | null }>): PlanLine {
+  return {
+    registry: route.registry,
+    label: displayRegistry(route.registry),
+    store:
+      route.helper === null
+        ? 'no longer asks docker-credential-regvault'
+        : `credHelpers: docker-credential-${route.helper} (no secret in config.json)`,
+  };
 }
 
 /** True when applying the plan would change nothing. */
 export function isNoop(plan: PlanSummary): boolean {
-  return plan.added.length + plan.changed.length + plan.removed.length === 0;
+  return plan.added.length + plan.changed.length + plan.removed.length + (plan.routes?.length ?? 0) === 0;
 }
 
 /** The registry keys of these entries. */

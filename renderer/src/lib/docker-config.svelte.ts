@@ -36,8 +36,15 @@ export class DockerConfigState {
   report = $state.raw<ApplyReport | null>(null);
   applyError = $state<string | null>(null);
   busy = $state<'reading' | 'reviewing' | 'applying' | null>(null);
+  /** What the plan under review does: write credentials, or route the chosen registries to Regvault or back. */
+  private planned: 'write' | 'use-regvault' | 'stop-regvault' = 'write';
 
-  constructor(entries: () => readonly Entry[], comparison: () => DockerComparison) {
+  /** `onRouted` runs after a routing plan is applied (the screen turns "Serve to Docker" on or off). */
+  constructor(
+    entries: () => readonly Entry[],
+    comparison: () => DockerComparison,
+    private readonly onRouted: (entries: readonly Entry[], toRegvault: boolean) => Promise<void> = async () => {},
+  ) {
     this.entries = entries;
     this.comparison = comparison;
   }
@@ -92,6 +99,25 @@ export class DockerConfigState {
     const remove = [...this.toRemove].filter((registry) => !this.writing.has(registry));
     const result = await window.regvault.docker.plan({ entries: this.chosen.map(toCredential), remove });
     this.busy = null;
+    this.planned = 'write';
+    this.plan = result.ok ? result.value : null;
+    this.planError = messageOf(result);
+  }
+
+  /**
+   * Reviews routing the chosen registries to docker-credential-regvault (`credHelpers`, their base64
+   * `auths` removed), or back: the mapping removed and the chosen credentials written where Docker keeps them.
+   */
+  async reviewRouting(toRegvault: boolean): Promise<void> {
+    this.invalidate();
+    this.busy = 'reviewing';
+    const registries = [...this.writing];
+    const input = toRegvault
+      ? { entries: [], remove: [], useHelper: registries }
+      : { entries: this.chosen.map(toCredential), remove: [], stopHelper: registries };
+    const result = await window.regvault.docker.plan(input);
+    this.busy = null;
+    this.planned = toRegvault ? 'use-regvault' : 'stop-regvault';
     this.plan = result.ok ? result.value : null;
     this.planError = messageOf(result);
   }
@@ -106,6 +132,7 @@ export class DockerConfigState {
     this.report = result.ok ? result.value : null;
     this.applyError = messageOf(result);
     if (result.ok) this.toRemove.clear();
+    if (result.ok && this.planned !== 'write') await this.onRouted(this.chosen, this.planned === 'use-regvault');
     await this.read();
   }
 

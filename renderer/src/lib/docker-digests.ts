@@ -44,8 +44,8 @@ export class DigestCache {
       known = { secret: entry.secret, digest: encodeBase64(new Uint8Array(mac)) };
       this.digests.set(entry.id, known);
     }
-    const { id, registry, username, email } = entry;
-    return { id, registry, username, ...(email !== undefined ? { email } : {}), digest: known.digest };
+    const { id, registry, username, email, secretUpdatedAt } = entry;
+    return { id, registry, username, ...(email !== undefined ? { email } : {}), digest: known.digest, secretUpdatedAt };
   }
 
   /** Drops the digests of entries that are gone. */

@@ -142,6 +142,18 @@ const DOCKER_BADGES: Readonly<Record<DockerState, Omit<BadgeView, 'key'> | null>
     title:
       "Docker's config.json holds another username or secret for this registry. Write this entry on the Docker config screen to replace it.",
   },
+  older: {
+    label: 'Docker config holds an older secret',
+    tone: 'warn',
+    title:
+      'Regvault wrote this login to Docker before its secret changed: Docker still uses the old secret. Click "Update Docker config" to write the new one.',
+  },
+  regvault: {
+    label: 'Docker asks Regvault',
+    tone: 'info',
+    title:
+      'config.json routes this registry to docker-credential-regvault (credHelpers): Docker gets the secret from Regvault while it is unlocked, if "Serve to Docker" is on.',
+  },
   absent: null,
   unreadable: {
     label: 'Docker config not readable',

@@ -27,7 +27,7 @@ export class DockerConfigPage {
   }
 
   /** The reviewed plan's group (Added, Changed, Unchanged, Removed). */
-  planGroup(title: 'Added' | 'Changed' | 'Unchanged' | 'Removed'): Locator {
+  planGroup(title: 'Added' | 'Changed' | 'Unchanged' | 'Removed' | 'Credential helper'): Locator {
     return this.page.getByRole('list', { name: title, exact: true });
   }
 

@@ -6,9 +6,13 @@ import { argvSchema } from '../../../../shared/refresh/refresh-command';
 
 // Small JSON records sealed in the store, parsed with a schema after opening (STYLE §2).
 
+/** An entry this device serves to Docker through docker-credential-regvault. */
+export type ServedEntry = Readonly<{ vaultId: string; entryId: string }>;
+
 /**
  * Profile settings, sealed under the master key so nobody can quietly switch auto-lock off on disk. They are
- * this device's alone (never synced): also where refresh commands and their approvals live (issue #17).
+ * this device's alone (never synced): also where refresh commands and their approvals live (issue #17), and
+ * which entries this device serves to Docker and the vault `docker login` stores into (docs/docker-config.md).
  */
 export type Settings = Readonly<{
   autoLockMinutes: number;
@@ -19,6 +23,8 @@ export type Settings = Readonly<{
   name?: string;
   /** A random id shared by this profile's devices in team vaults, so they group under one name. */
   person?: string;
+  dockerServe?: readonly ServedEntry[];
+  helperStoreVault?: string;
 }>;
 
 /** A refresh command of one entry, stored on this device only. */
@@ -58,6 +64,11 @@ const settingsSchema = z.object({
   refreshCommands: z.array(refreshCommandSchema).max(10_000).optional(),
   name: z.string().trim().min(1).max(200).optional(),
   person: z.string().min(1).max(64).optional(),
+  dockerServe: z
+    .array(z.object({ vaultId: z.string().min(1).max(128), entryId: z.string().min(1).max(128) }))
+    .max(20_000)
+    .optional(),
+  helperStoreVault: z.string().min(1).max(128).optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 

@@ -1,0 +1,182 @@
+// The docker-credential-regvault executable's logic: reads Docker's request, asks the running app
+// over the private local channel (authenticated by the install secret) and prints the answer. It
+// never waits long: no app, no secret file or no answer in time each end in exit code 1 at once.
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { readDockerKey } from '../../../shared/registry/registry-key';
+import {
+  formatCredential,
+  MAX_INPUT_BYTES,
+  NOT_FOUND_MESSAGE,
+  parseInvocation,
+  parseServerUrl,
+  parseStoreInput,
+  encodeLikeGo,
+} from './protocol';
+import {
+  channelPaths,
+  channelResponseSchema,
+  MAX_FRAME_BYTES,
+  takeLine,
+  type ChannelAction,
+  type ChannelRequest,
+  type ChannelResponse,
+} from './wire';
+
+/** How long the helper waits for the app's answer (the app may be opening a vault); Docker is never left hanging. */
+export const ANSWER_TIMEOUT_MS = 15_000;
+
+/** What one run of the helper needs from its process: argv, stdin, stdout and where the app keeps its data. */
+export type HelperProcess = Readonly<{
+  args: readonly string[];
+  stdin: AsyncIterable<Buffer | string>;
+  write: (text: string) => void;
+  dataDir: string;
+  platform: NodeJS.Platform;
+  version: string;
+  answerTimeoutMs?: number;
+}>;
+
+type Outcome = Readonly<{ text: string; code: number }>;
+
+/** Reads stdin up to `limit` bytes; null when it is longer (the helper then stops reading). */
+async function readBounded(stdin: AsyncIterable<Buffer | string>, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit) return null;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The registry a server URL names, for messages ("ghcr.io"); the URL itself when it names none. */
+function registryName(serverURL: string | undefined): string {
+  if (serverURL === undefined) return 'registry';
+  const key = readDockerKey(serverURL);
+  return key.ok ? key.display : serverURL;
+}
+
+function notRunning(serverURL: string | undefined): Outcome {
+  return {
+    text: `Regvault is not running: start it and unlock it to use ${registryName(serverURL)} credentials`,
+    code: 1,
+  };
+}
+
+/** Sends one request and reads one answer line; null when the app cannot be reached or does not answer. */
+function exchange(
+  socketPath: string,
+  request: ChannelRequest,
+  timeoutMs: number,
+): Promise<ChannelResponse | 'unreachable' | 'no-answer'> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    let buffer = Buffer.alloc(0);
+    let settled = false;
+    const finish = (value: ChannelResponse | 'unreachable' | 'no-answer') => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish('no-answer'), timeoutMs);
+    let connected = false;
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (buffer.length > MAX_FRAME_BYTES) return finish('no-answer');
+      const taken = takeLine(buffer);
+      if (taken === null) return;
+      const parsed = parseAnswer(taken.line);
+      finish(parsed ?? 'no-answer');
+    });
+    socket.on('error', () => finish(connected ? 'no-answer' : 'unreachable'));
+    socket.on('close', () => finish(connected ? 'no-answer' : 'unreachable'));
+  });
+}
+
+function parseAnswer(line: string): ChannelResponse | null {
+  try {
+    const parsed = channelResponseSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Turns the app's answer into what the protocol prints. */
+function render(answer: ChannelResponse, serverURL: string | undefined): Outcome {
+  switch (answer.kind) {
+    case 'credential':
+      return { text: formatCredential(serverURL ?? '', answer.username, answer.secret), code: 0 };
+    case 'list':
+      return { text: encodeLikeGo(answer.items), code: 0 };
+    case 'done':
+      return { text: '', code: 0 };
+    case 'not-found':
+      return { text: `${NOT_FOUND_MESSAGE}\n`, code: 1 };
+    case 'refused':
+      return { text: `${answer.message}\n`, code: 1 };
+  }
+}
+
+/** The request for the app from the action and stdin, or the line to print when the input is refused. */
+async function buildRequest(
+  action: ChannelAction,
+  stdin: AsyncIterable<Buffer | string>,
+): Promise<Omit<ChannelRequest, 'token' | 'v'> | Outcome> {
+  // `list` gets no meaningful input (Docker's client sends "unused"): stdin is not read.
+  if (action === 'list') return { action };
+  const input = await readBounded(stdin, MAX_INPUT_BYTES);
+  if (input === null) return { text: `input too large: more than ${MAX_INPUT_BYTES} bytes on stdin\n`, code: 1 };
+  if (action === 'store') {
+    const parsed = parseStoreInput(input);
+    if (!parsed.ok) return { text: `${parsed.message}\n`, code: 1 };
+    const { serverURL, username, secret } = parsed.value;
+    return { action, serverURL, username, secret };
+  }
+  const parsed = parseServerUrl(input);
+  return parsed.ok ? { action, serverURL: parsed.serverURL } : { text: `${parsed.message}\n`, code: 1 };
+}
+
+async function readToken(secretFile: string): Promise<string | null> {
+  try {
+    const token = (await readFile(secretFile, 'utf8')).trim();
+    return token === '' ? null : token;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the helper once; resolves with the exit code after writing everything to stdout. */
+export async function runCredentialHelper(io: HelperProcess): Promise<number> {
+  const outcome = await decide(io);
+  io.write(outcome.text.endsWith('\n') || outcome.text === '' ? outcome.text : `${outcome.text}\n`);
+  return outcome.code;
+}
+
+async function decide(io: HelperProcess): Promise<Outcome> {
+  const invocation = parseInvocation(io.args, io.version);
+  if (invocation.kind === 'print') return invocation;
+  const request = await buildRequest(invocation.action, io.stdin);
+  if ('code' in request) return request;
+  const paths = channelPaths(io.dataDir, io.platform);
+  const token = await readToken(paths.secretFile);
+  if (token === null) return notRunning(request.serverURL);
+  const answer = await exchange(paths.socket, { v: 1, token, ...request }, io.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+  if (answer === 'unreachable') return notRunning(request.serverURL);
+  if (answer === 'no-answer') {
+    return {
+      text: `Regvault did not answer in time: open its window, unlock it and try again (${registryName(request.serverURL)})`,
+      code: 1,
+    };
+  }
+  return render(answer, request.serverURL);
+}
