@@ -9,7 +9,7 @@ import { systemClock } from '../shared/sync/ports';
 import { resolvePublicUrl, type RelayConfig } from './config';
 import { acceptConnection, createGuard, refuse, type ConnectionRuntime, type RelaySocket } from './connection';
 import { createRelayContext } from './context';
-import { openRelayStore } from './store';
+import { openRelayStore } from './sqlite-store';
 
 /** A running relay; `publicUrl` is the address devices must have signed (see RelayConfig). */
 export type RelayServer = Readonly<{ host: string; port: number; publicUrl: string; close: () => Promise<void> }>;
@@ -51,6 +51,8 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
       publicUrl,
       guard,
       runtime: systemRuntime,
+      onError: (request, error) =>
+        process.stderr.write(`relay: ${request} failed: ${error instanceof Error ? error.message : String(error)}\n`),
     });
     ws.on('error', () => undefined); // oversized or invalid WebSocket frames: ws closes the socket itself
     ws.on('close', events.onClose);
@@ -75,11 +77,11 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     publicUrl,
     close: async () => {
       clearInterval(heartbeat);
-      ctx.queue.flushNow();
+      await ctx.queue.flushNow();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }
