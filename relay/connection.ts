@@ -68,6 +68,8 @@ export type ConnectionSettings = Readonly<{
   runtime: ConnectionRuntime;
   /** Reports a request that failed inside the relay (logged; the client gets 5001). */
   onError?: (request: string, error: unknown) => void;
+  /** Observes every error frame sent (metrics). */
+  onErrorSent?: (code: ErrorCode) => void;
 }>;
 
 /** Greets a new connection with its challenge and returns the handlers its transport calls. */
@@ -81,7 +83,7 @@ export function acceptConnection(
   const challenge = runtime.random(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
-  const sender = senderOver(socket);
+  const sender = senderOver(socket, settings.onErrorSent);
   const { sendFrame, sendError } = sender;
 
   sendFrame({ t: 'hello', v: protocolVersion, challenge: encodeBase64(challenge), maxFrameBytes });
@@ -148,15 +150,17 @@ export function acceptConnection(
 
 type Sender = Pick<Connection, 'sendText' | 'sendFrame' | 'sendError'>;
 
-function senderOver(socket: RelaySocket): Sender {
+function senderOver(socket: RelaySocket, onErrorSent: (code: ErrorCode) => void = () => undefined): Sender {
   const sendText = (text: string) => {
     if (!socket.isOpen()) return;
     if (socket.bufferedAmount() > maxBufferedBytes) return socket.terminate();
     socket.send(text);
   };
   const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
-  const sendError = (id: number | null, code: ErrorCode, message: string) =>
+  const sendError = (id: number | null, code: ErrorCode, message: string) => {
+    onErrorSent(code);
     sendFrame({ t: 'error', id, code, message });
+  };
   return { sendText, sendFrame, sendError };
 }
 

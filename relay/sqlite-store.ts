@@ -116,6 +116,7 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
     storeSnapshot: wrap(store.storeSnapshot),
     positions: wrap(store.positions),
     watch: () => undefined,
+    poolStats: () => null,
     ping: wrap(() => undefined),
     close: wrap(() => void store.close()),
   };

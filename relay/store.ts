@@ -98,6 +98,8 @@ export type RelayStore = Readonly<{
   positions: (vaults: readonly string[]) => Promise<VaultPositions[]>;
   /** Calls `listener` with every change other relay nodes commit (never for SQLite: one process). */
   watch: (listener: (change: RemoteChange) => void) => void;
+  /** Connections of the database pool (PostgreSQL), null for SQLite. */
+  poolStats: () => Readonly<{ total: number; idle: number; waiting: number }> | null;
   /** Resolves when the database answers a trivial query. */
   ping: () => Promise<void>;
   close: () => Promise<void>;
