@@ -89,8 +89,8 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
     },
     /** Another node committed up to `head`: reads and fans out what this node has not sent yet. */
     heard: (vault: VaultState, head: number): void => {
-      if (head <= vault.known) return;
-      vault.known = head;
+      // Also when nothing new is heard: a catch-up that stopped early (an error, rows not visible yet) resumes.
+      vault.known = Math.max(vault.known, head);
       drain(vault);
     },
   };
