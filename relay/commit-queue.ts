@@ -7,7 +7,7 @@ import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope } from '../shared/sync/wire-records';
 import type { Fanout } from './fanout';
 import type { AppendResult, NewEnvelope, RelayStore } from './store';
-import type { VaultCache, VaultState } from './vaults';
+import { inFlightKey, type VaultCache, type VaultState } from './vaults';
 
 /** An envelope that passed every check and waits for its commit. */
 export type AcceptedEnvelope = Readonly<{
@@ -56,12 +56,20 @@ export function createCommitQueue(
     }
   }
 
+  const keyOf = (item: AcceptedEnvelope) => inFlightKey(item.wire.author, item.wire.counter);
+
   function committed(items: readonly AcceptedEnvelope[], seqs: readonly number[]): void {
     for (const [i, item] of items.entries()) {
       const seq = seqs[i] ?? 0;
+      item.vault.inFlight.delete(keyOf(item));
       const text = encodeRelayFrame({ t: 'env', seq, env: item.wire });
       fanout.committed(item.vault, seq, { text, origin: item.origin, after: () => item.onCommitted(seq) });
     }
+  }
+
+  function fail(item: AcceptedEnvelope, error: unknown, stale: boolean): void {
+    item.vault.inFlight.delete(keyOf(item));
+    item.onFailed(error, stale);
   }
 
   // Another node changed the member log of these vaults after their envelopes were checked: nothing
@@ -69,7 +77,7 @@ export function createCommitQueue(
   async function refuseStale(items: readonly AcceptedEnvelope[], stale: ReadonlySet<string>) {
     const hit = items.filter((item) => stale.has(item.vault.id));
     await Promise.all([...new Set(hit.map((item) => item.vault))].map((vault) => vaults.refresh(vault)));
-    for (const item of hit) item.onFailed(new Error('member log changed'), true);
+    for (const item of hit) fail(item, new Error('member log changed'), true);
     return items.filter((item) => !stale.has(item.vault.id));
   }
 
@@ -94,7 +102,7 @@ export function createCommitQueue(
         if (result.ok) committed([item], result.seqs);
         else await refuseStale([item], new Set(result.stale));
       } catch (error) {
-        item.onFailed(error, false);
+        fail(item, error, false);
         failed.add(item.vault);
       }
     }
@@ -106,6 +114,7 @@ export function createCommitQueue(
     const items = batch;
     batch = [];
     if (items.length === 0) return;
+    for (const item of items) item.vault.inFlight.add(keyOf(item));
     running = running
       .then(() => commitGroup(items))
       .catch((error: unknown) => {

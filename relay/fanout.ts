@@ -3,10 +3,11 @@
 // with several relay nodes on one database, a commit here can follow sequence numbers another node
 // assigned: those are read from the store (catch-up from the table) before anything after them goes
 // out. A lost notification from another node therefore delays envelopes; it never loses one.
+import { encodeBase64 } from '../shared/crypto/bytes';
 import { encodeEnvelope } from '../shared/sync/envelope';
 import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { RelayStore, StoredEnvelope } from './store';
-import type { PendingFanout, VaultState } from './vaults';
+import { inFlightKey, type PendingFanout, type VaultState } from './vaults';
 
 /** Called when a vault's log was pruned past this node's position: its subscribers must resubscribe. */
 export type OnGap = (vault: VaultState) => void;
@@ -33,7 +34,7 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
   }
 
   function adopt(vault: VaultState, row: StoredEnvelope): void {
-    const author = Buffer.from(row.author).toString('base64');
+    const author = encodeBase64(row.author);
     if ((vault.counters.get(author) ?? 0) < row.counter) vault.counters.set(author, row.counter);
     const text = encodeRelayFrame({ t: 'env', seq: row.seq, env: encodeEnvelope(row) });
     emit(vault, row.seq, { text, origin: null });
@@ -46,18 +47,7 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
       while (vault.known > vault.head) {
         const upTo = vault.pending.size ? Math.min(...vault.pending.keys()) - 1 : vault.known;
         const rows = upTo > vault.head ? await store.envelopesAfter(vault.id, vault.head, upTo) : [];
-        if (rows[0] !== undefined && rows[0].seq !== vault.head + 1) return skipPruned(vault, rows[0].seq - 1);
-        if (rows.length === 0 && upTo > vault.head) {
-          // Not visible yet, or pruned behind a snapshot: in both cases the head moves on only via the snapshot.
-          if (vault.snapshotSeq > vault.head) return skipPruned(vault, Math.min(vault.snapshotSeq, upTo));
-          return;
-        }
-        for (const row of rows) {
-          const own = vault.pending.get(row.seq);
-          vault.pending.delete(row.seq);
-          if (own) emit(vault, row.seq, own);
-          else adopt(vault, row);
-        }
+        if (!sendRows(vault, rows)) return;
         drain(vault);
       }
     } catch (error) {
@@ -65,6 +55,33 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
     } finally {
       filling.delete(vault);
     }
+  }
+
+  // Sends rows read from the store after the head; false when the catch-up must stop for now.
+  function sendRows(vault: VaultState, rows: readonly StoredEnvelope[]): boolean {
+    // Rows at or below the head went out while the read ran (this node's own commits answered meanwhile).
+    const fresh = rows.filter((row) => row.seq > vault.head);
+    const [first] = fresh;
+    if (first === undefined) {
+      if (rows.length > 0) return true;
+      // Nothing there: not visible yet, or pruned behind a snapshot another node stored.
+      if (vault.snapshotSeq > vault.head) skipPruned(vault, Math.min(vault.snapshotSeq, vault.known));
+      return false;
+    }
+    if (first.seq !== vault.head + 1) {
+      skipPruned(vault, first.seq - 1);
+      return false;
+    }
+    for (const row of fresh) {
+      if (row.seq !== vault.head + 1) return true;
+      const own = vault.pending.get(row.seq);
+      // This node's own commit, not answered yet: it goes out with its ack (committed() resumes from there).
+      if (!own && vault.inFlight.has(inFlightKey(encodeBase64(row.author), row.counter))) return false;
+      vault.pending.delete(row.seq);
+      if (own) emit(vault, row.seq, own);
+      else adopt(vault, row);
+    }
+    return true;
   }
 
   // The envelopes up to `seq` were pruned behind a snapshot another node stored: subscribers resubscribe.

@@ -35,7 +35,15 @@ export type VaultState = {
   readonly pending: Map<number, PendingFanout>;
   /** The highest committed sequence number this node has heard of (from its commits or other nodes). */
   known: number;
+  /**
+   * This node's envelopes whose commit has not answered yet (`author:counter`): a catch-up that reads
+   * one of them from the table stops there, so it goes out as its sender's ack, in its place.
+   */
+  readonly inFlight: Set<string>;
 };
+
+/** The `inFlight` key of an envelope. */
+export const inFlightKey = (author: string, counter: number) => `${author}:${counter}`;
 
 /** Replays a stored member log (its signatures were checked when it was stored), in linear time. */
 export function replayMembers(vault: string, records: readonly WireMemberRecord[]): MemberState {
@@ -70,7 +78,7 @@ export function createVaultCache(store: RelayStore, maxCached = 10_000) {
   function makeRoom(): void {
     for (const [id, state] of vaults) {
       if (vaults.size < maxCached) return;
-      if (state.subscribers.size === 0 && state.pending.size === 0) vaults.delete(id);
+      if (state.subscribers.size === 0 && state.pending.size === 0 && state.inFlight.size === 0) vaults.delete(id);
     }
   }
 
@@ -87,6 +95,7 @@ export function createVaultCache(store: RelayStore, maxCached = 10_000) {
       snapshotSeq: stored.snapshotSeq,
       subscribers: new Set(),
       pending: new Map(),
+      inFlight: new Set(),
     };
     makeRoom();
     vaults.set(id, state);
