@@ -8,20 +8,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startPostgres } from '../tests/support/postgres';
-import { measureLatency, spawnServer, summarize } from './sync-measure';
+import { benchRelayLimits, measureLatency, spawnServer, summarize } from './sync-measure';
 import { regvaultThroughput, round2, startRegvaultClients } from './sync-regvault';
 
-const benchLimits = [
-  '--max-connections-per-address',
-  '100000',
-  '--max-connections-per-device',
-  '100000',
-  '--messages-per-second',
-  '0',
-];
-
 async function startNode(store: readonly string[]): Promise<{ child: ChildProcess; url: string }> {
-  const server = await spawnServer('relay/main.ts', ['--port', '0', ...store, ...benchLimits]);
+  const server = await spawnServer('relay/main.ts', ['--port', '0', ...store, ...benchRelayLimits]);
   return { child: server.child, url: `ws://127.0.0.1:${server.port}` };
 }
 
