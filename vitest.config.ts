@@ -5,6 +5,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // plugin for the client; everything else runs as plain Node modules.
 const runeTests = 'renderer/**/*.svelte.test.ts';
 
+// Sync suites that run against both relay stores (SQLite in `node`, PostgreSQL in `relay-postgres`),
+// and the tests only PostgreSQL has (several relay nodes).
+const relayPostgresSuites = [
+  'tests/integration/sync/{convergence,durability,bad-input,malicious-relay,rollback,removed-device,snapshot-trust,reset,link,offline}.test.ts',
+  'tests/integration/relay-pg/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -22,8 +29,21 @@ export default defineConfig({
             'tests/integration/**/*.test.ts',
             'tests/lint/**/*.test.ts',
           ],
-          exclude: [...configDefaults.exclude, runeTests],
+          exclude: [...configDefaults.exclude, runeTests, 'tests/integration/relay-pg/**'],
           environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        // The sync suites again, with every relay storing in PostgreSQL (a cluster started for the run).
+        test: {
+          name: 'relay-postgres',
+          include: relayPostgresSuites,
+          // A commit waits for PostgreSQL's fsync over a socket, and every test restarts relays.
+          testTimeout: 90_000,
+          environment: 'node',
+          globalSetup: ['tests/support/postgres-setup.ts'],
+          setupFiles: ['tests/support/postgres-worker.ts'],
         },
       },
       {

@@ -70,6 +70,16 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   ]);
 }
 
+/** Relay options of every bench: it pipelines and holds thousands of sockets from one address on purpose. */
+export const benchRelayLimits = [
+  '--max-connections-per-address',
+  '100000',
+  '--max-connections-per-device',
+  '100000',
+  '--messages-per-second',
+  '0',
+] as const;
+
 /** Spawns `node --import tsx <script> ...args` and resolves with the port from its `listening` line. */
 export async function spawnServer(
   script: string,

@@ -15,27 +15,28 @@ import { residentMiB } from './sync-measure';
 import { openBenchSocket, subscribeBenchSocket, type BenchSocket } from './sync-socket';
 import { valueOf } from '../shared/test-result';
 
-/** A vault with `n` engine clients (owner + n-1 linked writers), all synced. */
-export async function startRegvaultClients(url: string, n: number) {
+/** A vault with `n` engine clients (owner + n-1 linked writers), all synced; client i dials `urls[i mod urls.length]`. */
+export async function startRegvaultClients(urls: string | readonly string[], n: number) {
+  const nodes = typeof urls === 'string' ? [urls] : urls;
   const owner = createTestDevice();
   const vault = await createVault(owner, nodeRandom);
-  const make = (device: TestDevice, members: (typeof vault.genesis)[]) =>
+  const make = (device: TestDevice, members: (typeof vault.genesis)[], i: number) =>
     createTestClient({
-      relayUrl: url,
+      relayUrl: nodes[i % nodes.length] ?? '',
       vaultId: vault.vaultId,
       vaultKey: vault.vaultKey,
       device,
       members,
       options: { retry: { timeoutMs: 60_000 } },
     });
-  const first = make(owner, [vault.genesis]);
+  const first = make(owner, [vault.genesis], 0);
   await first.engine.start();
   await waitSynced(first.engine);
   const clients = [first];
   for (let i = 1; i < n; i++) {
     const device = createTestDevice();
     valueOf(await first.engine.authorizeDevice(inviteOf(device), 'writer'));
-    clients.push(make(device, []));
+    clients.push(make(device, [], i));
   }
   await Promise.all(clients.slice(1).map((c) => c.engine.start()));
   await Promise.all(clients.map((c) => waitSynced(c.engine, 60_000)));
@@ -59,7 +60,10 @@ export function makeUpdates(count: number): Uint8Array[] {
  * envelopes and one subscriber; timed from the first send until every envelope is acknowledged and
  * has reached its subscriber.
  */
-export async function regvaultThroughput(url: string, vaults: number, each: number) {
+export async function regvaultThroughput(urls: string | readonly string[], vaults: number, each: number) {
+  // With several relay nodes, each vault's writer and subscriber sit on different nodes (cross-node fan-out).
+  const nodes = typeof urls === 'string' ? [urls] : urls;
+  const nodeOf = (i: number) => nodes[i % nodes.length] ?? '';
   const setups = [];
   for (let v = 0; v < vaults; v++) {
     const device = createTestDevice();
@@ -77,10 +81,10 @@ export async function regvaultThroughput(url: string, vaults: number, each: numb
       });
       frames.push(JSON.stringify({ t: 'publish', id: i + 2, env: encodeEnvelope(env) }));
     }
-    const writer = await openBenchSocket(url, device);
+    const writer = await openBenchSocket(nodeOf(v), device);
     writer.send(JSON.stringify({ t: 'register', id: 1, record: vault.genesis }));
     await writer.waitFor('{"t":"done"', 1);
-    const subscriber = await openBenchSocket(url, device);
+    const subscriber = await openBenchSocket(nodeOf(v + 1), device);
     await subscribeBenchSocket(subscriber, vault.vaultId, 0);
     setups.push({ frames, writer, subscriber });
   }

@@ -7,7 +7,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { cpuSecondsOf, measureLatency, spawnServer, summarize, withServerCpu, withTimeout } from './sync-measure';
+import {
+  benchRelayLimits,
+  cpuSecondsOf,
+  measureLatency,
+  spawnServer,
+  summarize,
+  withServerCpu,
+  withTimeout,
+} from './sync-measure';
 import { connectPlainClient, encodeSyncUpdate } from './sync-plain-client';
 import { syncTargets } from './sync-targets';
 import { holdConnections, makeUpdates, regvaultThroughput, round2, startRegvaultClients } from './sync-regvault';
@@ -101,13 +109,7 @@ async function startRelay(dir: string, name: string, durability: 'full' | 'norma
     join(dir, name),
     '--durability',
     durability,
-    // The bench pipelines and holds thousands of sockets from one address on purpose.
-    '--max-connections-per-address',
-    '100000',
-    '--max-connections-per-device',
-    '100000',
-    '--messages-per-second',
-    '0',
+    ...benchRelayLimits,
   ]);
   return { ...server, url: `ws://127.0.0.1:${server.port}` };
 }

@@ -15,6 +15,9 @@ test('defaults, then environment, then flags', () => {
     allowedOrigins: ['app://regvault'],
     publicUrl: null,
     limits: defaultLimits,
+    database: null,
+    databasePoolSize: 10,
+    tls: null,
   });
   expect(parseRelayConfig(['--allowed-origins', 'app://regvault, http://127.0.0.1:5173'], {}).allowedOrigins).toEqual([
     'app://regvault',
@@ -52,6 +55,20 @@ test('unknown flags, missing values and bad values are refused with the reason',
   expect(() => parseRelayConfig(['--port', '70000'], {})).toThrow(/port/);
   expect(() => parseRelayConfig(['--durability', 'none'], {})).toThrow(/durability/);
   expect(() => parseRelayConfig(['--allowed-origins', 'evil.example'], {})).toThrow(/origin is scheme/);
+  expect(() => parseRelayConfig(['--database', 'mysql://db/relay'], {})).toThrow(/postgres:\/\//);
+  expect(() => parseRelayConfig(['--tls-cert', 'cert.pem'], {})).toThrow(/--tls-cert and --tls-key go together/);
+});
+
+test('PostgreSQL and TLS: from flags or the environment; a TLS relay on loopback derives wss://', () => {
+  const env = { REGVAULT_RELAY_DATABASE_URL: 'postgres://relay@db:5432/regvault' };
+  expect(parseRelayConfig([], env).database).toBe('postgres://relay@db:5432/regvault');
+  expect(parseRelayConfig(['--database', 'postgresql://other/db'], env).database).toBe('postgresql://other/db');
+  const tls = parseRelayConfig(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {});
+  expect(tls.tls).toEqual({ cert: resolve('c.pem'), key: resolve('k.pem') });
+  expect(resolvePublicUrl(tls, 8443)).toBe('wss://127.0.0.1:8443/');
+  expect(() => parseRelayConfig(['--host', '0.0.0.0', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {})).toThrow(
+    /--public-url/,
+  );
 });
 
 test('the public URL: given, or derived from a loopback listen address; required elsewhere', () => {

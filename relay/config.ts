@@ -28,6 +28,12 @@ export type RelayConfig = Readonly<{
   publicUrl: string | null;
   /** Deadlines, sizes, counts and rates a connection must keep to (relay/limits.ts). */
   limits: RelayLimits;
+  /** `postgres://…` to store everything in PostgreSQL (several relay nodes may share it); null: SQLite in `dataDir`. */
+  database: string | null;
+  /** Connections the PostgreSQL pool may open. */
+  databasePoolSize: number;
+  /** PEM certificate chain and private key files: serve `wss://` directly. Both or neither. */
+  tls: Readonly<{ cert: string; key: string }> | null;
 }>;
 
 /** The origin of Regvault's own renderer (the `app://` scheme of electron/security.ts). */
@@ -56,6 +62,13 @@ const configSchema = z.strictObject({
       return z.NEVER;
     })
     .nullable(),
+  database: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres://')
+    .nullable(),
+  databasePoolSize: z.coerce.number().int().min(1).max(1000),
+  tlsCert: z.string().min(1).nullable(),
+  tlsKey: z.string().min(1).nullable(),
   ...limitOptionsSchema.shape,
 });
 
@@ -77,6 +90,10 @@ const flags = {
   '--max-vaults-per-device': 'maxVaultsPerDevice',
   '--max-members-per-vault': 'maxMembersPerVault',
   '--max-bytes-per-device': 'maxBytesPerDevice',
+  '--database': 'database',
+  '--database-pool-size': 'databasePoolSize',
+  '--tls-cert': 'tlsCert',
+  '--tls-key': 'tlsKey',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -105,6 +122,10 @@ export function parseRelayConfig(
     maxVaultsPerDevice: env.REGVAULT_RELAY_MAX_VAULTS_PER_DEVICE ?? defaultLimits.quotas.vaultsPerDevice,
     maxMembersPerVault: env.REGVAULT_RELAY_MAX_MEMBERS_PER_VAULT ?? defaultLimits.quotas.membersPerVault,
     maxBytesPerDevice: env.REGVAULT_RELAY_MAX_BYTES_PER_DEVICE ?? defaultLimits.quotas.bytesPerDevice,
+    database: env.REGVAULT_RELAY_DATABASE_URL ?? null,
+    databasePoolSize: env.REGVAULT_RELAY_DATABASE_POOL_SIZE ?? 10,
+    tlsCert: env.REGVAULT_RELAY_TLS_CERT ?? null,
+    tlsKey: env.REGVAULT_RELAY_TLS_KEY ?? null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -142,6 +163,9 @@ export function parseRelayConfig(
     durability: parsed.data.durability,
     allowedOrigins: parsed.data.allowedOrigins,
     publicUrl: parsed.data.publicUrl,
+    database: parsed.data.database,
+    databasePoolSize: parsed.data.databasePoolSize,
+    tls: tlsOf(parsed.data.tlsCert, parsed.data.tlsKey),
     limits: {
       authDeadlineMs,
       preAuthFrameBytes,
@@ -157,7 +181,7 @@ export function parseRelayConfig(
       },
     },
   };
-  if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port).ok) {
+  if (config.publicUrl === null && !deriveLoopbackUrl(config.host, config.port, config.tls !== null).ok) {
     throw new Error(
       `bad relay option: publicUrl: --host ${config.host} is not a loopback address, so --public-url (or REGVAULT_RELAY_PUBLIC_URL) must say the wss:// address clients connect to, e.g. wss://relay.example.com`,
     );
@@ -168,13 +192,25 @@ export function parseRelayConfig(
 /** The relay's public URL: the configured one, else `ws://host:port/` of a loopback listen address. */
 export function resolvePublicUrl(config: RelayConfig, boundPort: number): string {
   if (config.publicUrl !== null) return config.publicUrl;
-  const derived = deriveLoopbackUrl(config.host, boundPort);
+  const derived = deriveLoopbackUrl(config.host, boundPort, config.tls !== null);
   if (!derived.ok) throw new Error(`cannot derive the public URL from --host ${config.host}: set --public-url`);
   return derived.value;
 }
 
-/** `ws://host:port/` (canonical) when `host` is a loopback address; refused otherwise. */
-function deriveLoopbackUrl(host: string, port: number) {
+/** `ws://host:port/` (`wss://` with TLS; canonical) when `host` is a loopback address; refused otherwise. */
+function deriveLoopbackUrl(host: string, port: number, tls: boolean) {
   const inUrl = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return checkRelayUrl(`ws://${inUrl}:${port}`);
+  const url = checkRelayUrl(`${tls ? 'wss' : 'ws'}://${inUrl}:${port}`);
+  // A wss:// URL is accepted for any host: only loopback may be derived (elsewhere --public-url says it).
+  return url.ok && !isLoopback(host) ? checkRelayUrl(`ws://${inUrl}:${port}`) : url;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+function tlsOf(cert: string | null, key: string | null): RelayConfig['tls'] {
+  if (cert === null && key === null) return null;
+  if (cert === null || key === null) throw new Error('bad relay option: --tls-cert and --tls-key go together');
+  return { cert: resolve(cert), key: resolve(key) };
 }

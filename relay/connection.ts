@@ -66,6 +66,10 @@ export type ConnectionSettings = Readonly<{
   publicUrl: string;
   guard: Guard;
   runtime: ConnectionRuntime;
+  /** Reports a request that failed inside the relay (logged; the client gets 5001). */
+  onError?: (request: string, error: unknown) => void;
+  /** Observes every error frame sent (metrics). */
+  onErrorSent?: (code: ErrorCode) => void;
 }>;
 
 /** Greets a new connection with its challenge and returns the handlers its transport calls. */
@@ -79,7 +83,7 @@ export function acceptConnection(
   const challenge = runtime.random(32);
   const subscriptions = new Set<string>();
   let conn: Connection | null = null;
-  const sender = senderOver(socket);
+  const sender = senderOver(socket, settings.onErrorSent);
   const { sendFrame, sendError } = sender;
 
   sendFrame({ t: 'hello', v: protocolVersion, challenge: encodeBase64(challenge), maxFrameBytes });
@@ -92,13 +96,20 @@ export function acceptConnection(
     if (frame.t !== 'auth') return sendError(frame.id, errorCodes.notAuthenticated, 'authenticate first');
     if (!admit(ctx, socket, settings, challenge, frame, sendError)) return;
     cancelDeadline();
-    conn = { device: decodeBase64(frame.device), deviceKey: frame.device, subscriptions, ...sender };
+    conn = {
+      device: decodeBase64(frame.device),
+      deviceKey: frame.device,
+      subscriptions,
+      ...sender,
+      close: (code, reason) => socket.close(code, reason),
+    };
     sendFrame({ t: 'authed', id: frame.id });
   };
-  // Frames are handled synchronously, in arrival order: answers leave in request order.
-  const onMessage = (bytes: Uint8Array, isBinary: boolean) => {
-    if (!allowFrame())
-      return refuse(socket, errorCodes.rateLimited, `more than ${limits.messagesPerSecond} frames a second`);
+  // Frames are handled one at a time, in arrival order: answers leave in request order. A request
+  // that waits for the store holds back the ones behind it (their order matters: counters).
+  let closed = false;
+  const handle = async (bytes: Uint8Array, isBinary: boolean) => {
+    if (closed) return;
     const parsed = parseClientFrame(bytes, isBinary, conn ? maxFrameBytes : limits.preAuthFrameBytes);
     if (!conn && 'error' in parsed && parsed.error === errorCodes.frameTooLarge) {
       return refuse(
@@ -112,32 +123,44 @@ export function acceptConnection(
     if (!conn) return authenticate(frame);
     if (frame.t === 'auth') return sendError(frame.id, errorCodes.alreadyAuthenticated, 'already authenticated');
     try {
-      handleRequest(ctx, conn, frame);
+      await handleRequest(ctx, conn, frame);
     } catch (error) {
-      process.stderr.write(`relay: ${frame.t} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      settings.onError?.(frame.t, error);
       sendError(frame.id, errorCodes.internal, 'the relay failed to handle the request; retry later');
     }
   };
+  let turn: Promise<void> = Promise.resolve();
+  const onMessage = (bytes: Uint8Array, isBinary: boolean) => {
+    if (!allowFrame())
+      return refuse(socket, errorCodes.rateLimited, `more than ${limits.messagesPerSecond} frames a second`);
+    turn = turn.then(() => handle(bytes, isBinary));
+  };
   const onClose = () => {
     cancelDeadline();
+    closed = true;
     if (!conn) return;
-    ctx.vaults.unsubscribe(conn, subscriptions);
-    guard.devices.release(conn.deviceKey);
+    const gone = conn;
+    ctx.vaults.unsubscribe(gone, subscriptions);
+    guard.devices.release(gone.deviceKey);
+    // A request still running may subscribe after this: undone once it ends.
+    turn = turn.then(() => ctx.vaults.unsubscribe(gone, subscriptions));
   };
   return { onMessage, onClose };
 }
 
 type Sender = Pick<Connection, 'sendText' | 'sendFrame' | 'sendError'>;
 
-function senderOver(socket: RelaySocket): Sender {
+function senderOver(socket: RelaySocket, onErrorSent: (code: ErrorCode) => void = () => undefined): Sender {
   const sendText = (text: string) => {
     if (!socket.isOpen()) return;
     if (socket.bufferedAmount() > maxBufferedBytes) return socket.terminate();
     socket.send(text);
   };
   const sendFrame = (frame: RelayFrame) => sendText(encodeRelayFrame(frame));
-  const sendError = (id: number | null, code: ErrorCode, message: string) =>
+  const sendError = (id: number | null, code: ErrorCode, message: string) => {
+    onErrorSent(code);
     sendFrame({ t: 'error', id, code, message });
+  };
   return { sendText, sendFrame, sendError };
 }
 

@@ -1,8 +1,9 @@
 // What every request handler shares: the relay's state and one authenticated connection.
 import type { ErrorCode } from '../shared/sync/codes';
 import type { RelayFrame } from '../shared/sync/wire-frames';
-import { createCommitQueue, type CommitQueue, type Defer } from './commit-queue';
+import { createCommitQueue, type CommitObserver, type CommitQueue, type Defer } from './commit-queue';
 import { createEd25519Verifier } from './ed25519';
+import { createFanout, type Fanout, type OnGap } from './fanout';
 import type { RelayLimits } from './limits';
 import { createByteQuota, type ByteQuota, type Quotas } from './quotas';
 import type { RelayStore } from './store';
@@ -12,6 +13,7 @@ import { createVaultCache, type Subscriber, type VaultCache } from './vaults';
 export type RelayContext = Readonly<{
   store: RelayStore;
   vaults: VaultCache;
+  fanout: Fanout;
   queue: CommitQueue;
   verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
   now: () => number;
@@ -19,18 +21,23 @@ export type RelayContext = Readonly<{
   bytes: ByteQuota;
 }>;
 
+/** Optional hooks of a relay context: the commit deferral and commit metrics. */
+export type ContextHooks = Readonly<{ defer?: Defer; observeCommit?: CommitObserver }>;
+
 /** Builds the handlers' context over an open store: wall clock `now`, commits deferred through `defer`. */
 export function createRelayContext(
   store: RelayStore,
   limits: RelayLimits,
   now: () => number = Date.now,
-  defer?: Defer,
+  hooks: ContextHooks = {},
 ): RelayContext {
   const vaults = createVaultCache(store, limits.maxCachedVaults);
+  const fanout = createFanout(store, resubscribeAll);
   return {
     store,
     vaults,
-    queue: createCommitQueue(store, vaults, defer),
+    fanout,
+    queue: createCommitQueue(store, vaults, fanout, hooks.defer, hooks.observeCommit),
     verify: createEd25519Verifier(),
     now,
     quotas: limits.quotas,
@@ -38,15 +45,23 @@ export function createRelayContext(
   };
 }
 
+/** Another node pruned envelopes this node had not sent yet: its subscribers reconnect and catch up from the snapshot. */
+const resubscribeAll: OnGap = (vault) => {
+  for (const subscriber of vault.subscribers) subscriber.close(1012, 'catch up again');
+  vault.subscribers.clear();
+};
+
 /** An authenticated connection. */
-export type Connection = Subscriber &
-  Readonly<{
-    device: Uint8Array;
-    deviceKey: string;
-    subscriptions: Set<string>;
-    sendFrame: (frame: RelayFrame) => void;
-    sendError: (id: number | null, code: ErrorCode, message: string) => void;
-  }>;
+export type Connection = Readonly<{
+  device: Uint8Array;
+  deviceKey: string;
+  subscriptions: Set<string>;
+  sendText: Subscriber['sendText'];
+  sendFrame: (frame: RelayFrame) => void;
+  sendError: (id: number | null, code: ErrorCode, message: string) => void;
+  /** Closes the connection (the client reconnects and catches up). */
+  close: (code: number, reason: string) => void;
+}>;
 
 /** Bytes as a Buffer over the same memory (what SQLite binds as a BLOB). */
 export const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,21 +1,23 @@
 // Request handlers of an authenticated connection. Each one checks everything the relay can check
 // without the vault key — membership, write access, signatures, counters, sequence claims — before
-// it stores anything, and answers with either its result frame or a numbered error.
+// it stores anything, and answers with either its result frame or a numbered error. The store is
+// asynchronous; the connection runs one request at a time, so answers leave in request order.
 import { equalBytes } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
-import { decodeEnvelope, encodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
+import { decodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
 import { canWrite, firstRoleOf, roleOf, standingAt } from '../shared/sync/members';
-import { decodeSnapshot, encodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
+import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
 import { asBuffer, type Connection, type RelayContext } from './context';
 import { authorize, listGrants, register } from './member-handlers';
 import { listInvitations, openInvitation, postDecline, postJoin } from './invitation-handlers';
+import { subscribe } from './subscribe';
 import type { VaultState } from './vaults';
 export type { Connection, RelayContext } from './context';
 
 /** Dispatches one schema-checked request of an authenticated connection. */
-export function handleRequest(ctx: RelayContext, conn: Connection, frame: RequestFrame): void {
+export function handleRequest(ctx: RelayContext, conn: Connection, frame: RequestFrame): Promise<void> | void {
   switch (frame.t) {
     case 'register':
       return register(ctx, conn, frame.id, frame.record);
@@ -40,47 +42,6 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
   }
 }
 
-function subscribe(
-  ctx: RelayContext,
-  conn: Connection,
-  id: number,
-  vaultId: string,
-  from: number,
-  knownMembers: number,
-): void {
-  const vault = ctx.vaults.get(vaultId);
-  if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
-  if (!roleOf(vault.members, conn.device))
-    return conn.sendError(id, errorCodes.notAMember, 'this device is not a member of the vault');
-  conn.sendFrame({
-    t: 'subscribed',
-    id,
-    vault: vaultId,
-    head: vault.head,
-    snapshotSeq: vault.snapshotSeq,
-    // Only what the client does not hold yet: a reconnect of a long-lived vault sends no log at all.
-    members: vault.records.slice(Math.min(knownMembers, vault.records.length)),
-    membersFrom: Math.min(knownMembers, vault.records.length),
-    memberCount: vault.records.length,
-  });
-  let after = from;
-  if (vault.snapshotSeq > from && from < vault.head) {
-    const snap = ctx.store.snapshotOf(vaultId);
-    if (snap) {
-      conn.sendFrame({ t: 'snap', snap: encodeSnapshot(snap) });
-      after = snap.seq;
-    }
-  }
-  if (after < vault.head) {
-    for (const row of ctx.store.envelopesAfter(vaultId, after)) {
-      conn.sendText(encodeRelayFrame({ t: 'env', seq: row.seq, env: encodeEnvelope(row) }));
-    }
-  }
-  // Same turn as the reads above: every later commit is fanned out to this connection, none is missed.
-  vault.subscribers.add(conn);
-  conn.subscriptions.add(vaultId);
-}
-
 function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [ErrorCode, string] | null {
   if (wire.author !== conn.deviceKey) return [errorCodes.authorMismatch, 'the author must be the authenticated device'];
   // A v2 envelope still queued on a device when it upgraded: as v2 accepted it, from an admin only.
@@ -98,28 +59,41 @@ function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [
   return null;
 }
 
-function publish(ctx: RelayContext, conn: Connection, id: number, wire: WireEnvelope): void {
-  const vault = ctx.vaults.get(wire.vault);
+/** Answers a publish whose counter is not above the author's last: `dup` if the very same envelope is stored. */
+async function answerOldCounter(
+  ctx: RelayContext,
+  conn: Connection,
+  id: number,
+  vault: VaultState,
+  wire: WireEnvelope,
+) {
+  const env = decodeEnvelope(wire);
+  const stored = await ctx.store.envelopeByCounter(vault.id, asBuffer(env.author), wire.counter);
+  if (stored && equalBytes(stored.sig, env.sig)) return conn.sendFrame({ t: 'ack', id, seq: stored.seq, dup: true });
+  conn.sendError(
+    id,
+    errorCodes.replayedCounter,
+    `counter ${wire.counter} is not above ${vault.counters.get(wire.author) ?? 0}`,
+  );
+}
+
+async function publish(ctx: RelayContext, conn: Connection, id: number, wire: WireEnvelope): Promise<void> {
+  const vault = await ctx.vaults.get(wire.vault);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   const refused = checkWriter(vault, conn, wire);
   if (refused) return conn.sendError(id, ...refused);
+  if (wire.counter <= (vault.counters.get(wire.author) ?? 0)) return answerOldCounter(ctx, conn, id, vault, wire);
   const env = decodeEnvelope(wire);
-  if (wire.counter <= (vault.counters.get(wire.author) ?? 0)) {
-    const stored = ctx.store.envelopeByCounter(vault.id, asBuffer(env.author), wire.counter);
-    if (stored && equalBytes(stored.sig, env.sig)) return conn.sendFrame({ t: 'ack', id, seq: stored.seq, dup: true });
-    return conn.sendError(
-      id,
-      errorCodes.replayedCounter,
-      `counter ${wire.counter} is not above ${vault.counters.get(wire.author) ?? 0}`,
-    );
-  }
   if (!ctx.verify(env.sig, encodeEnvelopeSignedBytes(env), env.author))
     return conn.sendError(id, errorCodes.badSignature, 'bad envelope signature');
-  if (!ctx.bytes.take(conn.deviceKey, conn.device, env.ciphertext.length)) return sendOverQuota(ctx, conn, id);
+  if (!(await ctx.bytes.take(conn.deviceKey, conn.device, env.ciphertext.length))) return sendOverQuota(ctx, conn, id);
+  // Checked again: the quota may have waited for the store.
+  if (wire.counter <= (vault.counters.get(wire.author) ?? 0)) return answerOldCounter(ctx, conn, id, vault, wire);
   vault.counters.set(wire.author, wire.counter);
   ctx.queue.push({
     vault,
     wire,
+    origin: conn,
     row: {
       vault: vault.id,
       epoch: env.epoch,
@@ -130,18 +104,19 @@ function publish(ctx: RelayContext, conn: Connection, id: number, wire: WireEnve
       ciphertext: asBuffer(env.ciphertext),
       sig: asBuffer(env.sig),
     },
-    onCommitted: (seq, envFrame) => {
-      // Other devices first: the edit becomes visible there a write() sooner; each connection still
-      // gets its frames in sequence order.
-      for (const subscriber of vault.subscribers) if (subscriber !== conn) subscriber.sendText(envFrame);
-      conn.sendFrame({ t: 'ack', id, seq, dup: false });
+    onCommitted: (seq) => conn.sendFrame({ t: 'ack', id, seq, dup: false }),
+    onFailed: (_error, stale) => {
+      if (stale) return conn.sendError(id, errorCodes.internal, 'the vault changed on the relay; retry');
+      // Another node may have stored the very same envelope (a client that failed over resent it).
+      answerOldCounter(ctx, conn, id, vault, wire).catch(() =>
+        conn.sendError(id, errorCodes.internal, 'the relay could not store the envelope; retry later'),
+      );
     },
-    onFailed: () => conn.sendError(id, errorCodes.internal, 'the relay could not store the envelope; retry later'),
   });
 }
 
-function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSnapshot): void {
-  const vault = ctx.vaults.get(wire.vault);
+async function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSnapshot): Promise<void> {
+  const vault = await ctx.vaults.get(wire.vault);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (wire.author !== conn.deviceKey)
     return conn.sendError(id, errorCodes.authorMismatch, 'the author must be the authenticated device');
@@ -150,13 +125,13 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
     return conn.sendError(id, errorCodes.notAnAdmin, "only an admin's snapshot is stored");
   if (wire.seq > vault.head)
     return conn.sendError(id, errorCodes.unknownSequence, `sequence ${wire.seq} is beyond the head ${vault.head}`);
-  if (wire.seq < vault.snapshotSeq || (wire.seq === vault.snapshotSeq && !replacesFormerAdmin(ctx, vault)))
+  if (wire.seq < vault.snapshotSeq || (wire.seq === vault.snapshotSeq && !(await replacesFormerAdmin(ctx, vault))))
     return conn.sendError(id, errorCodes.staleSnapshot, `a snapshot at ${vault.snapshotSeq} is stored`);
   const snap = decodeSnapshot(wire);
   if (!ctx.verify(snap.sig, encodeSnapshotSignedBytes(snap), snap.author)) {
     return conn.sendError(id, errorCodes.badSignature, 'bad snapshot signature');
   }
-  if (!ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length)) return sendOverQuota(ctx, conn, id);
+  if (!(await ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length))) return sendOverQuota(ctx, conn, id);
   const row = {
     ...snap,
     author: asBuffer(snap.author),
@@ -164,16 +139,17 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
     ciphertext: asBuffer(snap.ciphertext),
     sig: asBuffer(snap.sig),
   };
-  ctx.store.storeSnapshot(row);
-  vault.snapshotSeq = wire.seq;
+  if (!(await ctx.store.storeSnapshot(row)))
+    return conn.sendError(id, errorCodes.staleSnapshot, 'a newer snapshot is stored');
+  vault.snapshotSeq = Math.max(vault.snapshotSeq, wire.seq);
   conn.sendFrame({ t: 'done', id });
   const text = encodeRelayFrame({ t: 'snapshotted', vault: vault.id, seq: wire.seq });
-  for (const subscriber of vault.subscribers) if (subscriber !== conn) subscriber.sendText(text);
+  for (const subscriber of vault.subscribers) if (subscriber.owner !== conn) subscriber.sendText(text);
 }
 
 /** Whether the stored snapshot's author is no longer an admin (its snapshot may then be replaced at the same seq). */
-function replacesFormerAdmin(ctx: RelayContext, vault: VaultState): boolean {
-  const stored = ctx.store.snapshotOf(vault.id);
+async function replacesFormerAdmin(ctx: RelayContext, vault: VaultState): Promise<boolean> {
+  const stored = await ctx.store.snapshotOf(vault.id);
   return stored !== undefined && roleOf(vault.members, stored.author) !== 'admin';
 }
 

@@ -22,8 +22,8 @@ export function mailboxOf(ctx: RelayContext): InvitationMailbox {
   return mailbox;
 }
 
-function isAdmin(ctx: RelayContext, conn: Connection, vaultId: string): boolean | 'unknown' {
-  const vault = ctx.vaults.get(vaultId);
+async function isAdmin(ctx: RelayContext, conn: Connection, vaultId: string): Promise<boolean | 'unknown'> {
+  const vault = await ctx.vaults.get(vaultId);
   if (!vault) return 'unknown';
   return roleOf(vault.members, conn.device) === 'admin';
 }
@@ -42,12 +42,12 @@ function sendRefusal(conn: Connection, id: number, refusal: MailboxRefusal): voi
 }
 
 /** An admin opens a mailbox for an invitation to its vault. */
-export function openInvitation(
+export async function openInvitation(
   ctx: RelayContext,
   conn: Connection,
   frame: Readonly<{ id: number; vault: string; invitation: string; expiresAt: number }>,
-): void {
-  const admin = isAdmin(ctx, conn, frame.vault);
+): Promise<void> {
+  const admin = await isAdmin(ctx, conn, frame.vault);
   if (admin === 'unknown') return conn.sendError(frame.id, errorCodes.unknownVault, 'unknown vault');
   if (!admin) return conn.sendError(frame.id, errorCodes.notAnAdmin, 'only an admin may invite');
   const refused = mailboxOf(ctx).open(frame.vault, frame.invitation, frame.expiresAt);
@@ -81,8 +81,8 @@ export function postDecline(ctx: RelayContext, conn: Connection, id: number, dec
 }
 
 /** An admin lists its vault's invitations (those completed — the joined device is a member — are dropped). */
-export function listInvitations(ctx: RelayContext, conn: Connection, id: number, vaultId: string): void {
-  const vault = ctx.vaults.get(vaultId);
+export async function listInvitations(ctx: RelayContext, conn: Connection, id: number, vaultId: string): Promise<void> {
+  const vault = await ctx.vaults.get(vaultId);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (roleOf(vault.members, conn.device) !== 'admin')
     return conn.sendError(id, errorCodes.notAnAdmin, 'only an admin may list invitations');

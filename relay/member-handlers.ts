@@ -17,17 +17,17 @@ import { asBuffer, type Connection, type RelayContext } from './context';
 import type { VaultState } from './vaults';
 
 /** Registers a vault with its genesis record, signed by this device (within its vault quota). */
-export function register(ctx: RelayContext, conn: Connection, id: number, record: WireMemberRecord): void {
+export async function register(
+  ctx: RelayContext,
+  conn: Connection,
+  id: number,
+  record: WireMemberRecord,
+): Promise<void> {
   if (record.signer !== conn.deviceKey)
     return conn.sendError(id, errorCodes.authorMismatch, 'the genesis must be signed by this device');
-  const existing = ctx.vaults.get(record.vault);
-  if (existing) {
-    const same = JSON.stringify(existing.records[0]) === JSON.stringify(record);
-    return same
-      ? conn.sendFrame({ t: 'done', id })
-      : conn.sendError(id, errorCodes.vaultExists, 'vault id already taken');
-  }
-  if (ctx.store.vaultsCreatedBy(conn.deviceKey) >= ctx.quotas.vaultsPerDevice) {
+  const existing = await ctx.vaults.get(record.vault);
+  if (existing) return answerExisting(conn, id, existing.records[0], record);
+  if ((await ctx.store.vaultsCreatedBy(conn.deviceKey)) >= ctx.quotas.vaultsPerDevice) {
     return conn.sendError(
       id,
       errorCodes.quotaExceeded,
@@ -40,19 +40,28 @@ export function register(ctx: RelayContext, conn: Connection, id: number, record
   }
   const next = applyMemberRecord(emptyMemberState(record.vault), record, true);
   if (typeof next === 'string') return conn.sendError(id, errorCodes.badRecord, next);
-  ctx.store.registerVault(record.vault, record, ctx.now());
-  conn.sendFrame({ t: 'done', id });
+  if (await ctx.store.registerVault(record.vault, record, ctx.now())) return conn.sendFrame({ t: 'done', id });
+  // Registered meanwhile (by another connection, or through another relay node).
+  const [genesis] = await ctx.store.memberRecords(record.vault, 0);
+  answerExisting(conn, id, genesis, record);
+}
+
+/** A vault id that is taken: done if by this very genesis (a retry), else 2002. */
+function answerExisting(conn: Connection, id: number, stored: WireMemberRecord | undefined, record: WireMemberRecord) {
+  return JSON.stringify(stored) === JSON.stringify(record)
+    ? conn.sendFrame({ t: 'done', id })
+    : conn.sendError(id, errorCodes.vaultExists, 'vault id already taken');
 }
 
 /** Appends a member record signed by an admin and, when adding, stores the new member's key grant. */
-export function authorize(
+export async function authorize(
   ctx: RelayContext,
   conn: Connection,
   id: number,
   record: WireMemberRecord,
   grant: WireGrant | undefined,
-): void {
-  const vault = ctx.vaults.get(record.vault);
+): Promise<void> {
+  const vault = await ctx.vaults.get(record.vault);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (record.signer !== conn.deviceKey)
     return conn.sendError(id, errorCodes.authorMismatch, 'the record must be signed by this device');
@@ -78,14 +87,28 @@ export function authorize(
     if (problem) return conn.sendError(id, errorCodes.badGrant, problem);
     stored = { recipient: asBuffer(fields.subject), body: grant };
   }
-  ctx.store.appendMember(record, stored);
-  vault.members = next;
-  vault.records.push(record); // appended in place: a long log is not copied per record
+  if (!(await ctx.store.appendMember(record, stored))) {
+    // Another connection or relay node changed the log (or stored a later counter of the subject) first.
+    await ctx.vaults.refresh(vault);
+    return conn.sendError(id, errorCodes.badRecord, 'the member log changed on the relay: catch up and sign again');
+  }
   // Fan-out first: a subscribed requester then holds the record before its request resolves.
-  const text = encodeRelayFrame({ t: 'member', record });
-  for (const subscriber of vault.subscribers) subscriber.sendText(text);
-  if (record.action === 'remove') dropSubscriber(vault, record.subject);
+  adoptMemberRecords(vault, [record]);
   conn.sendFrame({ t: 'done', id });
+}
+
+/** Applies stored member records (this node's or another node's) to the cache and fans them out. */
+export function adoptMemberRecords(vault: VaultState, records: readonly WireMemberRecord[]): void {
+  for (const record of records) {
+    if (record.index !== vault.records.length) continue; // already held
+    const next = applyMemberRecord(vault.members, record, true);
+    if (typeof next === 'string') throw new Error(`stored member record does not apply: ${next}`);
+    vault.members = next;
+    vault.records.push(record); // appended in place: a long log is not copied per record
+    const text = encodeRelayFrame({ t: 'member', record });
+    for (const subscriber of vault.subscribers) subscriber.sendText(text);
+    if (record.action === 'remove') dropSubscriber(vault, record.subject);
+  }
 }
 
 /** A record freezing a writer's counter must not freeze it below an envelope the relay already accepted. */
@@ -121,10 +144,10 @@ function checkGrant(ctx: RelayContext, record: WireMemberRecord, wire: WireGrant
 }
 
 /** The key grants addressed to this device, for vaults it is still a member of. */
-export function listGrants(ctx: RelayContext, conn: Connection, id: number): void {
+export async function listGrants(ctx: RelayContext, conn: Connection, id: number): Promise<void> {
   const items = [];
-  for (const grant of ctx.store.grantsFor(asBuffer(conn.device))) {
-    const vault = ctx.vaults.get(grant.vault);
+  for (const grant of await ctx.store.grantsFor(asBuffer(conn.device))) {
+    const vault = await ctx.vaults.get(grant.vault);
     // Only grants whose recipient is still a member: a removed device gets nothing new.
     if (vault && roleOf(vault.members, conn.device) && equalBytes(decodeGrant(grant).recipient, conn.device)) {
       items.push({ grant, members: vault.records });

@@ -1,7 +1,10 @@
 // The relay's WebSocket server: one challenge per connection, every frame size-capped and
 // schema-checked, every failure answered with a numbered error while other connections carry on.
+// Plain HTTP also answers GET /healthz (ready only when the database answers) and GET /metrics.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { errorCodes } from '../shared/sync/codes';
@@ -9,25 +12,39 @@ import { systemClock } from '../shared/sync/ports';
 import { resolvePublicUrl, type RelayConfig } from './config';
 import { acceptConnection, createGuard, refuse, type ConnectionRuntime, type RelaySocket } from './connection';
 import { createRelayContext } from './context';
-import { openRelayStore } from './store';
+import { errorMessage, logEvent } from './log';
+import { createRelayMetrics, type RelayMetrics } from './metrics';
+import { openConfiguredStore } from './open-store';
+import { followRemoteChanges } from './remote-changes';
+import type { RelayStore } from './store';
 
 /** A running relay; `publicUrl` is the address devices must have signed (see RelayConfig). */
 export type RelayServer = Readonly<{ host: string; port: number; publicUrl: string; close: () => Promise<void> }>;
 
 const heartbeatMs = 30_000;
+/** How often a node re-reads the positions of its cached vaults (covers a lost notification). */
+const resyncMs = 2_000;
+/** How long a graceful shutdown waits for clients to close before cutting them off. */
+const drainMs = 5_000;
 
 /** Opens the store and starts listening; resolves once the port is bound. */
 export async function startRelay(config: RelayConfig): Promise<RelayServer> {
-  const store = openRelayStore(config.dataDir, config.durability);
-  const ctx = createRelayContext(store, config.limits);
-  const http = createServer((_request, response) => {
-    response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');
-  });
+  const store = await openConfiguredStore(config);
+  let wss: WebSocketServer | null = null;
+  const metrics = createRelayMetrics(store, () => wss?.clients.size ?? 0);
+  const ctx = createRelayContext(store, config.limits, Date.now, { observeCommit: metrics.observeCommit });
+  const logError = (error: unknown) => logEvent('remote-change-failed', { error: errorMessage(error) }, 'error');
+  const stopFollowing = store.kind === 'postgres' ? followRemoteChanges(ctx, resyncMs, logError) : () => undefined;
+  const handle = (request: IncomingMessage, response: ServerResponse) =>
+    void answerHttp(store, metrics, request, response);
+  const http = config.tls
+    ? createTlsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handle)
+    : createServer(handle);
   // Frames up to twice the limit are read and answered with error 1002; beyond that ws closes with 1009.
   // Any web page the user visits can open a WebSocket to a local relay; only the app's own
   // origin (and clients that are not browsers, which send no Origin) get through the handshake.
   const allowedOrigins = new Set(config.allowedOrigins);
-  const wss = new WebSocketServer({
+  wss = new WebSocketServer({
     server: http,
     maxPayload: config.maxFrameBytes * 2,
     verifyClient: ({ req }: { req: IncomingMessage }) => {
@@ -51,13 +68,16 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
       publicUrl,
       guard,
       runtime: systemRuntime,
+      onError: (request, error) => logEvent('request-failed', { request, error: errorMessage(error) }, 'error'),
+      onErrorSent: metrics.countError,
     });
     ws.on('error', () => undefined); // oversized or invalid WebSocket frames: ws closes the socket itself
     ws.on('close', events.onClose);
     ws.on('message', (data, isBinary) => events.onMessage(bytesOf(data), isBinary));
   });
+  const server = wss;
   const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
+    for (const ws of server.clients) {
       if (!alive.get(ws)) ws.terminate();
       else {
         alive.set(ws, false);
@@ -75,13 +95,54 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
     publicUrl,
     close: async () => {
       clearInterval(heartbeat);
-      ctx.queue.flushNow();
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      store.close();
+      stopFollowing();
+      await drain(server, http, () => ctx.queue.flushNow());
+      await store.close();
     },
   };
+}
+
+/**
+ * Graceful shutdown: no new connections; requests already received finish (their commits are
+ * flushed and acknowledged); then every client is closed with 1001 (going away) and reconnects —
+ * to another node, with several — and whoever has not closed after `drainMs` is cut off.
+ */
+async function drain(wss: WebSocketServer, http: Server, flush: () => Promise<void>): Promise<void> {
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+  await new Promise((resolve) => setImmediate(resolve));
+  await flush();
+  const clients = [...wss.clients];
+  const gone = Promise.all(clients.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))));
+  for (const ws of clients) ws.close(1001, 'relay shutting down');
+  const timer = setTimeout(() => {
+    for (const ws of wss.clients) ws.terminate();
+  }, drainMs);
+  await gone;
+  clearTimeout(timer);
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  await closed;
+}
+
+async function answerHttp(
+  store: RelayStore,
+  metrics: RelayMetrics,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const path = (request.url ?? '/').split('?')[0];
+  if (request.method === 'GET' && path === '/healthz') {
+    const ready = await store.ping().then(
+      () => true,
+      () => false,
+    );
+    const body = JSON.stringify({ ready, database: store.kind });
+    return void response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(body);
+  }
+  if (request.method === 'GET' && path === '/metrics') {
+    const text = await metrics.registry.metrics();
+    return void response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+  }
+  response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');
 }
 
 function listen(http: Server, port: number, host: string): Promise<void> {

@@ -1,9 +1,7 @@
-// The relay's SQLite store. It holds only what the relay may see: vault ids, public keys, counters,
-// sequence numbers, signatures, nonces and ciphertext. WAL mode; every acknowledgement follows a
-// committed transaction (see RelayConfig.durability for the fsync level).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// The relay's storage seam. The handlers see only this asynchronous interface; two implementations
+// sit behind it: SQLite (relay/sqlite-store.ts, the embedded default, one process) and PostgreSQL
+// (relay/pg-store.ts, several relay processes on one database). The store holds only what the relay
+// may see: vault ids, public keys, counters, sequence numbers, signatures, nonces and ciphertext.
 import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
 
 /** An envelope row: binary fields as stored. */
@@ -20,174 +18,89 @@ export type StoredEnvelope = Readonly<{
   sig: Uint8Array;
 }>;
 
+/** An envelope that passed the checks and waits for its sequence number (the store assigns it). */
+export type NewEnvelope = Omit<StoredEnvelope, 'seq'>;
+
 /** A snapshot row. */
 export type StoredSnapshot = Omit<StoredEnvelope, 'counter' | 'members'>;
 
-// The hot path (storing an envelope) touches two B-tree pages: the envelope row and its
-// (vault, author, counter) index. A vault's head and its authors' last counters are derived from the
-// envelopes; `authors` only keeps the counters of envelopes pruned behind a snapshot.
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS vaults (vault TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS members (vault TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (vault, idx));
-CREATE TABLE IF NOT EXISTS authors (
-  vault TEXT NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (vault, author)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS envelopes (
-  vault TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL,
-  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, members INTEGER, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_author ON envelopes (vault, author, counter);
--- A device's stored bytes are summed once per process (quotas.ts): by index, not a table scan.
-CREATE INDEX IF NOT EXISTS envelopes_of_author ON envelopes (author);
-CREATE TABLE IF NOT EXISTS snapshots (
-  vault TEXT PRIMARY KEY, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL,
-  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS grants (
-  vault TEXT NOT NULL, recipient BLOB NOT NULL, epoch INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (vault, recipient, epoch));
-`;
-
-/** The relay's persistent state; every mutating method is one transaction. */
-export type RelayStore = Readonly<{
-  /** The committed head of a vault, or undefined if it is not registered. */
-  headOf: (vault: string) => number | undefined;
-  memberRecords: (vault: string) => WireMemberRecord[];
-  authorCounters: (vault: string) => { author: Buffer; counter: number }[];
-  envelopesAfter: (vault: string, seq: number) => IterableIterator<StoredEnvelope>;
-  envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
-  snapshotOf: (vault: string) => StoredSnapshot | undefined;
-  grantsFor: (recipient: Uint8Array) => WireGrant[];
-  /** How many vaults a device created (signed the genesis of), for its quota. */
-  vaultsCreatedBy: (deviceKey: string) => number;
-  /** Ciphertext bytes a device's envelopes and snapshots hold on this relay now, for its quota. */
-  bytesStoredBy: (author: Uint8Array) => number;
-  /** Registers a vault with its genesis record. */
-  registerVault: (vault: string, genesis: WireMemberRecord, now: number) => void;
-  /** Appends a member record and, if given, stores a key grant, atomically. */
-  appendMember: (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => void;
-  /** Stores a batch of envelopes (seq already assigned) in one transaction; heads are derived from them, not stored. */
-  appendEnvelopes: (envelopes: readonly StoredEnvelope[]) => void;
-  /** Replaces a vault's snapshot and prunes the envelopes it covers. */
-  storeSnapshot: (snap: StoredSnapshot) => void;
-  close: () => void;
+/** Everything the vault cache loads about a vault. */
+export type StoredVault = Readonly<{
+  head: number;
+  records: WireMemberRecord[];
+  counters: { author: Buffer; counter: number }[];
+  snapshotSeq: number;
 }>;
 
-/** Opens (creating if needed) the relay database in `dataDir`. */
-export function openRelayStore(dataDir: string, durability: 'full' | 'normal'): RelayStore {
-  mkdirSync(dataDir, { recursive: true });
-  return openRelayDatabase(join(dataDir, 'relay.sqlite3'), durability, dataDir);
-}
+/** The committed positions of a vault, for catching up with changes other relay nodes made. */
+export type VaultPositions = Readonly<{ vault: string; head: number; members: number; snapshotSeq: number }>;
 
-/** Opens the relay database at `file`; `':memory:'` gives a private in-memory one (in-process simulations). */
-export function openRelayDatabase(file: string, durability: 'full' | 'normal', dataDir = file): RelayStore {
-  const db = new Database(file);
-  // Exclusive: a second relay on the same data dir fails at start instead of corrupting the caches.
-  db.pragma('locking_mode = EXCLUSIVE');
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    db.exec(schema);
-    migrate(db);
-  } catch (error) {
-    db.close();
-    const busy = error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
-    throw busy ? new Error(`another relay process is using ${dataDir}; stop it or pick another --data-dir`) : error;
-  }
-  return storeOver(db, prepareStatements(db));
-}
+/** What a subscription catching up from `from` is sent: the snapshot (if it covers `from`) and the envelopes after it. */
+export type CatchUp = Readonly<{ snap: StoredSnapshot | null; envelopes: StoredEnvelope[] }>;
 
-/** Schema 2 (protocol v3): envelopes keep the member-log position they were written under. */
-function migrate(db: Database.Database): void {
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(envelopes)').all();
-  if (!columns.some((column) => column.name === 'members')) db.exec('ALTER TABLE envelopes ADD COLUMN members INTEGER');
-  db.prepare("INSERT INTO meta (key, value) VALUES ('schema', '2') ON CONFLICT (key) DO UPDATE SET value = '2'").run();
-}
+/**
+ * Outcome of a group commit: each envelope's sequence number, in order; or, when another relay node
+ * changed the member log of some vaults since their envelopes were checked, those vaults (nothing stored).
+ */
+export type AppendResult = Readonly<{ ok: true; seqs: readonly number[] } | { ok: false; stale: readonly string[] }>;
 
-function prepareStatements(db: Database.Database) {
-  return {
-    vault: db.prepare<[string], { vault: string }>('SELECT vault FROM vaults WHERE vault = ?'),
-    lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM envelopes WHERE vault = ?'),
-    insertVault: db.prepare('INSERT INTO vaults (vault, created_at) VALUES (?, ?)'),
-    members: db.prepare<[string], { record: string }>('SELECT record FROM members WHERE vault = ? ORDER BY idx'),
-    insertMember: db.prepare('INSERT INTO members (vault, idx, record) VALUES (?, ?, ?)'),
-    authors: db.prepare<[string, string], { author: Buffer; counter: number }>(
-      `SELECT author, MAX(counter) AS counter FROM (
-         SELECT author, counter FROM authors WHERE vault = ?
-         UNION ALL SELECT author, MAX(counter) FROM envelopes WHERE vault = ? GROUP BY author)
-       GROUP BY author`,
-    ),
-    keepPrunedCounters: db.prepare(
-      `INSERT INTO authors (vault, author, counter)
-       SELECT vault, author, MAX(counter) FROM envelopes WHERE vault = ? AND seq <= ? GROUP BY author
-       ON CONFLICT (vault, author) DO UPDATE SET counter = MAX(counter, excluded.counter)`,
-    ),
-    insertEnvelope: db.prepare(
-      'INSERT INTO envelopes (vault, seq, epoch, author, counter, members, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    envelopesAfter: db.prepare<[string, number], StoredEnvelope>(
-      'SELECT vault, seq, epoch, author, counter, members, nonce, ciphertext, sig FROM envelopes WHERE vault = ? AND seq > ? ORDER BY seq',
-    ),
-    envelopeByCounter: db.prepare<[string, Uint8Array, number], { seq: number; sig: Buffer }>(
-      'SELECT seq, sig FROM envelopes WHERE vault = ? AND author = ? AND counter = ?',
-    ),
-    snapshot: db.prepare<[string], StoredSnapshot>(
-      'SELECT vault, seq, epoch, author, nonce, ciphertext, sig FROM snapshots WHERE vault = ?',
-    ),
-    upsertSnapshot: db.prepare(
-      `INSERT INTO snapshots (vault, seq, epoch, author, nonce, ciphertext, sig) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (vault) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, author = excluded.author,
-       nonce = excluded.nonce, ciphertext = excluded.ciphertext, sig = excluded.sig`,
-    ),
-    prune: db.prepare('DELETE FROM envelopes WHERE vault = ? AND seq <= ?'),
-    upsertGrant: db.prepare(
-      'INSERT INTO grants (vault, recipient, epoch, body) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body',
-    ),
-    vaultsCreatedBy: db.prepare<[string], { count: number }>(
-      "SELECT COUNT(*) AS count FROM members WHERE idx = 0 AND json_extract(record, '$.signer') = ?",
-    ),
-    bytesStoredBy: db.prepare<[Uint8Array, Uint8Array], { bytes: number | null }>(
-      `SELECT (SELECT SUM(length(ciphertext)) FROM envelopes WHERE author = ?)
-            + COALESCE((SELECT SUM(length(ciphertext)) FROM snapshots WHERE author = ?), 0) AS bytes`,
-    ),
-    grantsFor: db.prepare<[Uint8Array], { body: string }>(
-      'SELECT body FROM grants WHERE recipient = ? ORDER BY vault, epoch',
-    ),
-  };
-}
+/** A change another relay node committed (PostgreSQL only); `resync` after a lost notification channel. */
+export type RemoteChange = Readonly<
+  | { kind: 'env'; vault: string; head: number }
+  | { kind: 'member'; vault: string }
+  | { kind: 'snap'; vault: string; seq: number }
+  | { kind: 'resync' }
+>;
 
-// The members are documented once, on `RelayStore`.
-function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements>): RelayStore {
-  return {
-    headOf: (vault: string): number | undefined =>
-      q.vault.get(vault) ? Math.max(q.lastSeq.get(vault)?.seq ?? 0, q.snapshot.get(vault)?.seq ?? 0) : undefined,
-    memberRecords: (vault: string): WireMemberRecord[] =>
-      q.members.all(vault).map((row) => JSON.parse(row.record) as WireMemberRecord),
-    authorCounters: (vault: string) => q.authors.all(vault, vault),
-    envelopesAfter: (vault: string, seq: number) => q.envelopesAfter.iterate(vault, seq),
-    envelopeByCounter: (vault: string, author: Uint8Array, counter: number) =>
-      q.envelopeByCounter.get(vault, author, counter),
-    snapshotOf: (vault: string) => q.snapshot.get(vault),
-    grantsFor: (recipient: Uint8Array) => q.grantsFor.all(recipient).map((row) => JSON.parse(row.body) as WireGrant),
-    vaultsCreatedBy: (deviceKey: string) => q.vaultsCreatedBy.get(deviceKey)?.count ?? 0,
-    bytesStoredBy: (author: Uint8Array) => q.bytesStoredBy.get(author, author)?.bytes ?? 0,
-
-    registerVault: db.transaction((vault: string, genesis: WireMemberRecord, now: number) => {
-      q.insertVault.run(vault, now);
-      q.insertMember.run(vault, genesis.index, JSON.stringify(genesis));
-    }),
-    appendMember: db.transaction(
-      (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => {
-        q.insertMember.run(record.vault, record.index, JSON.stringify(record));
-        if (grant) q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
-      },
-    ),
-    appendEnvelopes: db.transaction((envelopes: readonly StoredEnvelope[]) => {
-      for (const e of envelopes)
-        q.insertEnvelope.run(e.vault, e.seq, e.epoch, e.author, e.counter, e.members, e.nonce, e.ciphertext, e.sig);
-    }),
-    storeSnapshot: db.transaction((snap: StoredSnapshot) => {
-      q.upsertSnapshot.run(snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig);
-      q.keepPrunedCounters.run(snap.vault, snap.seq);
-      q.prune.run(snap.vault, snap.seq);
-    }),
-    close: () => db.close(),
-  };
-}
+/** The relay's persistent state; every mutating method is one transaction, acknowledged only once committed. */
+export type RelayStore = Readonly<{
+  /** `sqlite` or `postgres`, for logs and metrics. */
+  kind: 'sqlite' | 'postgres';
+  /** A vault's committed head, members, counters and snapshot position; undefined if it is not registered. */
+  loadVault: (vault: string) => Promise<StoredVault | undefined>;
+  /** The member records of a vault from index `from` on. */
+  memberRecords: (vault: string, from: number) => Promise<WireMemberRecord[]>;
+  /** The author counters of a vault (the highest per author, pruned envelopes included). */
+  authorCounters: (vault: string) => Promise<{ author: Buffer; counter: number }[]>;
+  /** Envelopes with `after < seq ≤ upTo`, in order. */
+  envelopesAfter: (vault: string, after: number, upTo: number) => Promise<StoredEnvelope[]>;
+  /** The snapshot covering `from` (if newer) and the envelopes after it up to `upTo`, read consistently. */
+  catchUp: (vault: string, from: number, upTo: number) => Promise<CatchUp>;
+  envelopeByCounter: (
+    vault: string,
+    author: Uint8Array,
+    counter: number,
+  ) => Promise<{ seq: number; sig: Buffer } | undefined>;
+  snapshotOf: (vault: string) => Promise<StoredSnapshot | undefined>;
+  grantsFor: (recipient: Uint8Array) => Promise<WireGrant[]>;
+  /** How many vaults a device created (signed the genesis of), for its quota. */
+  vaultsCreatedBy: (deviceKey: string) => Promise<number>;
+  /** Ciphertext bytes a device's envelopes and snapshots hold on this relay now, for its quota. */
+  bytesStoredBy: (author: Uint8Array) => Promise<number>;
+  /** Registers a vault with its genesis record; false when the vault id is already registered. */
+  registerVault: (vault: string, genesis: WireMemberRecord, now: number) => Promise<boolean>;
+  /**
+   * Appends a member record (at its index) and, if given, stores a key grant, atomically. False when
+   * the index is taken or (a record with `last`) the relay holds a higher counter of its subject.
+   */
+  appendMember: (
+    record: WireMemberRecord,
+    grant: { recipient: Uint8Array; body: WireGrant } | null,
+  ) => Promise<boolean>;
+  /**
+   * Stores a group of envelopes in one transaction, assigning each the next sequence number of its
+   * vault. `members`: the member-log length each vault's envelopes were checked against.
+   */
+  appendEnvelopes: (envelopes: readonly NewEnvelope[], members: ReadonlyMap<string, number>) => Promise<AppendResult>;
+  /** Replaces a vault's snapshot and prunes the envelopes it covers; false when a newer one is stored. */
+  storeSnapshot: (snap: StoredSnapshot) => Promise<boolean>;
+  /** The committed positions of `vaults`. */
+  positions: (vaults: readonly string[]) => Promise<VaultPositions[]>;
+  /** Calls `listener` with every change other relay nodes commit (never for SQLite: one process). */
+  watch: (listener: (change: RemoteChange) => void) => void;
+  /** Connections of the database pool (PostgreSQL), null for SQLite. */
+  poolStats: () => Readonly<{ total: number; idle: number; waiting: number }> | null;
+  /** Resolves when the database answers a trivial query. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}>;

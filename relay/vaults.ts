@@ -1,17 +1,29 @@
-// In-memory state of the vaults this relay has touched: committed head, member state, last accepted
-// counter per author and live subscribers. Loaded from the store on first use; the store stays the
-// truth (the process holds the database exclusively, so the cache cannot go stale behind its back).
+// In-memory state of the vaults this relay has touched: the head fanned out so far, member state,
+// last accepted counter per author and live subscribers. Loaded from the store on first use; the
+// store stays the truth. With SQLite this process holds the database exclusively; with PostgreSQL
+// other relay nodes change it too, and relay/remote-changes.ts brings the cache up to date.
 import { replayMemberLog, type MemberState } from '../shared/sync/members';
 import type { WireMemberRecord } from '../shared/sync/wire-records';
-import type { RelayStore } from './store';
+import type { RelayStore, StoredVault } from './store';
 
-/** A connection as far as vault fan-out is concerned. */
-export type Subscriber = Readonly<{ deviceKey: string; sendText: (text: string) => void }>;
+/** A connection's subscription to one vault, as far as fan-out is concerned. */
+export type Subscriber = Readonly<{
+  /** The connection it belongs to (the publisher of an envelope is not sent its own envelope). */
+  owner: object;
+  deviceKey: string;
+  /** Sends a frame; `seq` is set for envelope frames. */
+  sendText: (text: string, seq?: number) => void;
+  /** Closes the connection (its client reconnects and catches up). */
+  close: (code: number, reason: string) => void;
+}>;
+
+/** A committed envelope waiting for its turn in the fan-out (relay/fanout.ts). */
+export type PendingFanout = Readonly<{ text: string; origin: object | null; after?: () => void }>;
 
 /** Cached state of one vault. */
 export type VaultState = {
   readonly id: string;
-  /** Highest committed sequence number. */
+  /** Highest sequence number fanned out here; every envelope up to it is committed. */
   head: number;
   members: MemberState;
   records: WireMemberRecord[];
@@ -19,13 +31,31 @@ export type VaultState = {
   counters: Map<string, number>;
   snapshotSeq: number;
   readonly subscribers: Set<Subscriber>;
+  /** Committed envelopes not yet fanned out (a gap before them is being read from the store). */
+  readonly pending: Map<number, PendingFanout>;
+  /** The highest committed sequence number this node has heard of (from its commits or other nodes). */
+  known: number;
+  /**
+   * This node's envelopes whose commit has not answered yet (`author:counter`): a catch-up that reads
+   * one of them from the table stops there, so it goes out as its sender's ack, in its place.
+   */
+  readonly inFlight: Set<string>;
 };
+
+/** The `inFlight` key of an envelope. */
+export const inFlightKey = (author: string, counter: number) => `${author}:${counter}`;
 
 /** Replays a stored member log (its signatures were checked when it was stored), in linear time. */
 export function replayMembers(vault: string, records: readonly WireMemberRecord[]): MemberState {
   const state = replayMemberLog(vault, records);
   if (typeof state === 'string') throw new Error(`stored member log of ${vault} is inconsistent: ${state}`);
   return state;
+}
+
+function countersOf(rows: StoredVault['counters']): Map<string, number> {
+  const counters = new Map<string, number>();
+  for (const row of rows) counters.set(row.author.toString('base64'), row.counter);
+  return counters;
 }
 
 /**
@@ -35,6 +65,8 @@ export function replayMembers(vault: string, records: readonly WireMemberRecord[
 export function createVaultCache(store: RelayStore, maxCached = 10_000) {
   // Map order is use order: a hit moves the vault to the end.
   const vaults = new Map<string, VaultState>();
+  // One load per vault at a time: two connections asking at once get the same state object.
+  const loading = new Map<string, Promise<VaultState | undefined>>();
 
   function touch(state: VaultState): VaultState {
     vaults.delete(state.id);
@@ -46,24 +78,24 @@ export function createVaultCache(store: RelayStore, maxCached = 10_000) {
   function makeRoom(): void {
     for (const [id, state] of vaults) {
       if (vaults.size < maxCached) return;
-      if (state.subscribers.size === 0) vaults.delete(id);
+      if (state.subscribers.size === 0 && state.pending.size === 0 && state.inFlight.size === 0) vaults.delete(id);
     }
   }
 
-  function load(id: string): VaultState | undefined {
-    const head = store.headOf(id);
-    if (head === undefined) return undefined;
-    const records = store.memberRecords(id);
-    const counters = new Map<string, number>();
-    for (const row of store.authorCounters(id)) counters.set(row.author.toString('base64'), row.counter);
+  async function load(id: string): Promise<VaultState | undefined> {
+    const stored = await store.loadVault(id);
+    if (!stored) return undefined;
     const state: VaultState = {
       id,
-      head,
-      members: replayMembers(id, records),
-      records,
-      counters,
-      snapshotSeq: store.snapshotOf(id)?.seq ?? 0,
+      head: stored.head,
+      known: stored.head,
+      members: replayMembers(id, stored.records),
+      records: stored.records,
+      counters: countersOf(stored.counters),
+      snapshotSeq: stored.snapshotSeq,
       subscribers: new Set(),
+      pending: new Map(),
+      inFlight: new Set(),
     };
     makeRoom();
     vaults.set(id, state);
@@ -72,23 +104,40 @@ export function createVaultCache(store: RelayStore, maxCached = 10_000) {
 
   return {
     /** The vault's state, loading it on first use; undefined when the vault is not registered. */
-    get: (id: string): VaultState | undefined => {
+    get: (id: string): VaultState | undefined | Promise<VaultState | undefined> => {
       const cached = vaults.get(id);
-      return cached ? touch(cached) : load(id);
+      if (cached) return touch(cached);
+      const inFlight = loading.get(id);
+      if (inFlight) return inFlight;
+      const loaded = load(id).finally(() => loading.delete(id));
+      loading.set(id, loaded);
+      return loaded;
     },
+    /** The cached state of a vault, without loading it. */
+    peek: (id: string): VaultState | undefined => vaults.get(id),
+    /** Every cached vault. */
+    cached: (): IterableIterator<VaultState> => vaults.values(),
     /** How many vaults are held in memory. */
     size: () => vaults.size,
-    /** Forgets a vault's cached state after a failed commit, so it is reloaded from the store. */
-    reload: (id: string): VaultState | undefined => {
-      const old = vaults.get(id);
-      vaults.delete(id);
-      const fresh = load(id);
-      if (fresh && old) for (const subscriber of old.subscribers) fresh.subscribers.add(subscriber);
-      return fresh;
+    /**
+     * Re-reads a vault's members and counters from the store, in place (subscribers and the fan-out
+     * position stay): after a failed commit its cached counters had counted the envelope.
+     */
+    refresh: async (state: VaultState): Promise<void> => {
+      const stored = await store.loadVault(state.id);
+      if (!stored) return;
+      state.records = stored.records;
+      state.members = replayMembers(state.id, stored.records);
+      state.counters = countersOf(stored.counters);
+      state.snapshotSeq = Math.max(state.snapshotSeq, stored.snapshotSeq);
+      state.known = Math.max(state.known, stored.head);
     },
-    /** Removes a closed connection from every vault it subscribed to. */
-    unsubscribe: (subscriber: Subscriber, ids: Iterable<string>) => {
-      for (const id of ids) vaults.get(id)?.subscribers.delete(subscriber);
+    /** Removes a closed connection's subscriptions from every vault it subscribed to. */
+    unsubscribe: (owner: object, ids: Iterable<string>) => {
+      for (const id of ids) {
+        const subscribers = vaults.get(id)?.subscribers;
+        for (const subscriber of subscribers ?? []) if (subscriber.owner === owner) subscribers?.delete(subscriber);
+      }
     },
   };
 }

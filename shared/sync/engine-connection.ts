@@ -23,6 +23,8 @@ export type RetrySettings = Readonly<{ initialMs: number; maxMs: number; timeout
 /** Keeps one engine connected; every callback from an older connection is ignored by its generation. */
 export class EngineConnection {
   private attempt = 0;
+  /** Failed or lost connections so far: picks the relay address to try (relayUrl, then each fallback in turn). */
+  private failovers = 0;
   private generation = 0;
   private inbound: Promise<void> = Promise.resolve();
   private cancelRetry: (() => void) | null = null;
@@ -56,7 +58,7 @@ export class EngineConnection {
     let session: RelayConnection;
     try {
       session = await openRelayConnection({
-        url: core.options.relayUrl,
+        url: this.relayUrl(),
         connect: core.options.connect,
         signer: core.options.device,
         clock: core.options.clock,
@@ -65,6 +67,7 @@ export class EngineConnection {
         onClose: () => this.onDisconnect(gen),
       });
     } catch (error) {
+      this.failovers++;
       this.reportHandshakeFailure(error);
       if (gen === this.generation) this.scheduleReconnect();
       return;
@@ -104,9 +107,15 @@ export class EngineConnection {
     this.cancelRetry = core.options.clock.schedule(Math.round(base * jitter), () => void this.connect());
   }
 
+  private relayUrl(): string {
+    const urls = [this.core.options.relayUrl, ...(this.core.options.fallbackRelayUrls ?? [])];
+    return urls[this.failovers % urls.length] ?? this.core.options.relayUrl;
+  }
+
   private onDisconnect(gen: number): void {
     if (gen !== this.generation) return;
     this.generation++;
+    this.failovers++;
     const core = this.core;
     core.session = null;
     core.outbox.connectionLost();

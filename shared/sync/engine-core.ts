@@ -36,6 +36,8 @@ export type SyncEngineOptions = Readonly<{
   device: DeviceSigner;
   verify: VerifySignature;
   relayUrl: string;
+  /** More nodes of the same relay service (one database): after a failed or lost connection the next address is tried, in turn. */
+  fallbackRelayUrls?: readonly string[];
   connect: ConnectSocket;
   random: RandomBytes;
   clock: Clock;

@@ -86,13 +86,16 @@ export async function startLinkedClients(input: {
   extra: number;
   connectFor?: (id: string) => ConnectSocket;
   options?: Partial<SyncEngineOptions>;
+  /** The relay nodes a client dials, in failover order (default: `relayUrl` alone). */
+  relayUrlsFor?: (id: string) => readonly string[];
 }): Promise<RestartableClient[]> {
   const make = (id: string, device: TestDevice, members: readonly WireMemberRecord[]): RestartableClient => {
     const doc = new Y.Doc();
     const storage = createMemorySyncStorage();
+    const [relayUrl = input.relayUrl, ...fallbackRelayUrls] = input.relayUrlsFor?.(id) ?? [];
     const build = () =>
       createTestClient({
-        relayUrl: input.relayUrl,
+        relayUrl,
         vaultId: input.vault.vaultId,
         vaultKey: input.vault.vaultKey,
         device,
@@ -100,7 +103,7 @@ export async function startLinkedClients(input: {
         storage,
         doc,
         connect: input.connectFor?.(id) ?? connectNodeSocket,
-        ...(input.options ? { options: input.options } : {}),
+        options: { ...input.options, fallbackRelayUrls },
       });
     const entry: RestartableClient = {
       id,

@@ -6,13 +6,15 @@ import { createVault } from '../../../shared/sync/link';
 import type { WireEnvelope } from '../../../shared/sync/wire-records';
 import { createTestDevice, nodeRandom } from './harness';
 import { createCommitQueue, type AcceptedEnvelope } from '../../../relay/commit-queue';
-import { openRelayStore, type RelayStore } from '../../../relay/store';
+import { createFanout } from '../../../relay/fanout';
+import { openRelayStore } from '../../../relay/sqlite-store';
+import type { RelayStore } from '../../../relay/store';
 import { createVaultCache, type VaultState } from '../../../relay/vaults';
 
 const dirs: string[] = [];
 const stores: RelayStore[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,11 +28,12 @@ async function relayWithVaults(count: number) {
     Array.from({ length: count }, async () => {
       const device = createTestDevice();
       const vault = await createVault(device, nodeRandom);
-      store.registerVault(vault.vaultId, vault.genesis, 0);
-      return { device, state: vaults.get(vault.vaultId) as VaultState };
+      await store.registerVault(vault.vaultId, vault.genesis, 0);
+      return { device, state: (await vaults.get(vault.vaultId)) as VaultState };
     }),
   );
-  return { store, vaults, owners, queue: createCommitQueue(store, vaults) };
+  const fanout = createFanout(store, () => undefined);
+  return { store, vaults, owners, queue: createCommitQueue(store, vaults, fanout) };
 }
 
 type Outcome = { seq?: number; failed?: unknown };
@@ -40,6 +43,7 @@ function accepted(state: VaultState, author: Uint8Array, counter: number, outcom
   return {
     vault: state,
     wire: { counter } as unknown as WireEnvelope,
+    origin: null,
     row: { vault: state.id, epoch: 0, author, counter, members: 1, nonce: bytes, ciphertext: bytes, sig: bytes },
     onCommitted: (seq) => (outcome.seq = seq),
     onFailed: (error) => (outcome.failed = error),
@@ -52,7 +56,7 @@ test('a row that breaks the store fails alone; the rest of its group commits, in
   if (!victim) throw new Error('no vault');
   const first: Outcome = {};
   queue.push(accepted(victim.state, victim.device.publicKey, 1, first));
-  queue.flushNow();
+  await queue.flushNow();
   expect(first).toEqual({ seq: 1 });
 
   // The same (vault, author, counter) again, in a group with 20 other vaults' envelopes and a
@@ -63,13 +67,13 @@ test('a row that breaks the store fails alone; the rest of its group commits, in
   queue.push(accepted(victim.state, victim.device.publicKey, 1, duplicate));
   others.forEach((o, i) => queue.push(accepted(o.state, o.device.publicKey, 1, honest[i] as Outcome)));
   queue.push(accepted(victim.state, victim.device.publicKey, 2, after));
-  queue.flushNow();
+  await queue.flushNow();
 
   expect(duplicate.failed).toBeInstanceOf(Error);
   expect(honest).toEqual(others.map(() => ({ seq: 1 })));
   expect(after).toEqual({ seq: 2 });
-  expect(store.headOf(victim.state.id)).toBe(2);
-  for (const o of others) expect(store.headOf(o.state.id)).toBe(1);
+  expect((await store.loadVault(victim.state.id))?.head).toBe(2);
+  for (const o of others) expect((await store.loadVault(o.state.id))?.head).toBe(1);
 });
 
 test('the vault cache stays bounded, keeps subscribed vaults, and reloads a dropped one from the store', async () => {
@@ -81,18 +85,18 @@ test('the vault cache stays bounded, keeps subscribed vaults, and reloads a drop
   const ids = await Promise.all(
     Array.from({ length: 10 }, async () => {
       const vault = await createVault(createTestDevice(), nodeRandom);
-      store.registerVault(vault.vaultId, vault.genesis, 0);
+      await store.registerVault(vault.vaultId, vault.genesis, 0);
       return vault.vaultId;
     }),
   );
-  const subscriber = { deviceKey: 'k', sendText: () => undefined };
-  vaults.get(ids[0] as string)?.subscribers.add(subscriber);
+  const subscriber = { owner: {}, deviceKey: 'k', sendText: () => undefined, close: () => undefined };
+  (await vaults.get(ids[0] as string))?.subscribers.add(subscriber);
   for (const id of ids) {
-    expect(vaults.get(id)?.id).toBe(id);
+    expect((await vaults.get(id))?.id).toBe(id);
     expect(vaults.size()).toBeLessThanOrEqual(3);
   }
   // The subscribed vault was never dropped: it is the same object its subscriber is attached to.
-  expect(vaults.get(ids[0] as string)?.subscribers.has(subscriber)).toBe(true);
+  expect((await vaults.get(ids[0] as string))?.subscribers.has(subscriber)).toBe(true);
   // A dropped vault comes back from the store with its members.
-  expect(vaults.get(ids[5] as string)?.records).toHaveLength(1);
+  expect((await vaults.get(ids[5] as string))?.records).toHaveLength(1);
 });

@@ -11,6 +11,7 @@ import {
   nodeRandom,
   openRawSession,
   readVault,
+  relaysUsePostgres,
   removeDataDir,
   startRelayProcess,
   withTimeout,
@@ -138,6 +139,22 @@ test('after a snapshot pruned the log and a SIGKILL, head and replay floors surv
   first.session.close();
 });
 
-test('a second relay on the same data dir refuses to start instead of sharing it', async () => {
-  await expect(startRelayProcess({ dataDir: relay.dataDir })).rejects.toThrow(/another relay process is using/);
-});
+// SQLite is one process's file; PostgreSQL is made to be shared by several relay nodes.
+if (relaysUsePostgres()) {
+  test('a second relay on the same database serves the same vault (a second node)', async () => {
+    const second = await startRelayProcess({ database: relay.database ?? '' });
+    try {
+      const first = await readVault(relay.url, vault.owner, vault.vaultId);
+      const other = await readVault(second.url, vault.owner, vault.vaultId);
+      expect(other.head).toBe(first.head);
+      expect(other.envs.map((e) => e.seq)).toEqual(first.envs.map((e) => e.seq));
+    } finally {
+      await second.kill();
+      removeDataDir(second);
+    }
+  });
+} else {
+  test('a second relay on the same data dir refuses to start instead of sharing it', async () => {
+    await expect(startRelayProcess({ dataDir: relay.dataDir })).rejects.toThrow(/another relay process is using/);
+  });
+}

@@ -20,31 +20,61 @@ import { createMemorySyncStorage, type SyncStorage } from '../../../shared/sync/
 import type { WireMemberRecord } from '../../../shared/sync/wire-records';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import type { RelayFrame } from '../../../shared/sync/wire-frames';
+import { createDatabaseAt } from '../../support/postgres';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
 /** A relay child process. */
 export type RelayProcess = {
   readonly dataDir: string;
+  /** The PostgreSQL database the relay stores in; null: SQLite in `dataDir`. */
+  readonly database: string | null;
   port: number;
   /** The loopback address to connect to. */
   url: string;
   /** The public URL the relay announced (devices must have signed it). */
   publicUrl: string;
   child: ChildProcess;
+  /** Every line the relay wrote to stdout (structured JSON logs), across restarts. */
+  readonly output: string[];
   /** Kills the process with `signal` and waits for it to exit. */
   kill: (signal?: NodeJS.Signals) => Promise<void>;
   /** Starts the relay again on the same data dir and port. */
   restart: () => Promise<void>;
 };
 
-/** Spawns a relay on a free port with a fresh (or given) data dir. */
+let postgresAdminUrl: string | null = null;
+
+/**
+ * Makes every relay started from now on store in PostgreSQL, each in a fresh database of the cluster
+ * at `adminUrl` (the `relay-postgres` test project runs the sync suites this way).
+ */
+export function storeRelaysInPostgres(adminUrl: string): void {
+  postgresAdminUrl = adminUrl;
+}
+
+/** Whether relays started now store in PostgreSQL. */
+export const relaysUsePostgres = () => postgresAdminUrl !== null;
+
+/**
+ * Spawns a relay on a free port with a fresh (or given) data dir — or, in the `relay-postgres`
+ * project, a fresh (or given) PostgreSQL database.
+ */
 export async function startRelayProcess(
-  options: { dataDir?: string; args?: readonly string[] } = {},
+  options: { dataDir?: string; database?: string | null; args?: readonly string[] } = {},
 ): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'regvault-relay-'));
+  // `database: null` asks for SQLite even in the relay-postgres project.
+  const database =
+    options.database !== undefined
+      ? options.database
+      : postgresAdminUrl === null
+        ? null
+        : await createDatabaseAt(postgresAdminUrl);
   const relay: RelayProcess = {
     dataDir,
+    database,
+    output: [],
     port: 0,
     url: '',
     publicUrl: '',
@@ -72,10 +102,15 @@ process.once('exit', () => {
 });
 
 async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts', '--data-dir', relay.dataDir, ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const store = relay.database === null ? [] : ['--database', relay.database];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'relay/main.ts', '--data-dir', relay.dataDir, ...store, ...args],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   relay.child = child;
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -87,6 +122,7 @@ async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise
     const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${stderr}`)));
     lines.on('line', (line) => {
+      relay.output.push(line);
       const event = JSON.parse(line) as { event: string; port?: number; publicUrl?: string };
       if (event.event === 'listening' && event.port) {
         clearTimeout(timer);
@@ -248,10 +284,12 @@ export async function readVault(url: string, device: DeviceSigner, vault: string
   let head = -1;
   let done: () => void = () => undefined;
   const complete = new Promise<void>((resolve) => (done = resolve));
+  let snapSeq = from;
   const raw = await openRawSession(url, device, (frame) => {
     if (frame.t === 'subscribed') head = frame.head;
+    if (frame.t === 'snap') snapSeq = frame.snap.seq;
     if (frame.t === 'env') envs.push(frame);
-    if (head >= 0 && (head === from || envs.at(-1)?.seq === head)) done();
+    if (head >= 0 && (envs.at(-1)?.seq ?? snapSeq) === head) done();
   });
   const answer = await raw.session.request({ t: 'subscribe', vault, from });
   if (answer.t !== 'subscribed') throw new Error(`unexpected ${answer.t}`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { openRelayDatabase } from '../../../relay/store';
+import { openRelayDatabase } from '../../../relay/sqlite-store';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { encodeEnvelopeHeader } from '../../../shared/sync/canonical';
 import { errorCodes } from '../../../shared/sync/codes';

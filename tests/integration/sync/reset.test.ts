@@ -1,31 +1,27 @@
 // "Reset sync state" after a fatal error: a relay restored from an old backup makes a device stop with a
 // rollback (4001); resetting its sync cursor (what the app's "Reset sync…" does) reconnects it, keeps its
 // data and unsent edits, and sends them again, so a device that catches up later sees everything.
-import { cpSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes } from '../../../shared/sync/codes';
 import { resetSyncCursor } from '../../../shared/sync/storage';
 import { createTestVault, startLinkedClients } from './clients';
 import { removeDataDir, startRelayProcess, waitForDoc, waitForStatus, waitSynced, type RelayProcess } from './harness';
+import { backUpRelay, removeBackup, restoreRelay } from './relay-backup';
 
 let relay: RelayProcess;
-const backup = () => `${relay.dataDir}-backup`;
 beforeAll(async () => {
   relay = await startRelayProcess();
 });
 afterAll(async () => {
   await relay.kill();
   removeDataDir(relay);
-  rmSync(backup(), { recursive: true, force: true });
+  removeBackup(relay);
 });
 
 async function restartFrom(copy: 'take-backup' | 'restore-backup'): Promise<void> {
   await relay.kill('SIGTERM');
-  if (copy === 'take-backup') cpSync(relay.dataDir, backup(), { recursive: true });
-  else {
-    rmSync(relay.dataDir, { recursive: true, force: true });
-    cpSync(backup(), relay.dataDir, { recursive: true });
-  }
+  if (copy === 'take-backup') await backUpRelay(relay);
+  else await restoreRelay(relay);
   await relay.restart();
 }
 

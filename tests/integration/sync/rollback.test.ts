@@ -1,10 +1,10 @@
 // A relay restored from an older backup serves an older head than a device has verified: the device
 // detects the rollback (4001), stops syncing with it, and keeps its data and queued edits.
-import { cpSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { errorCodes } from '../../../shared/sync/codes';
 import { createTestVault, startLinkedClients } from './clients';
 import { removeDataDir, startRelayProcess, waitForStatus, waitSynced, type RelayProcess } from './harness';
+import { backUpRelay, removeBackup, restoreRelay } from './relay-backup';
 
 let relay: RelayProcess;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay.kill();
   removeDataDir(relay);
-  rmSync(`${relay.dataDir}-backup`, { recursive: true, force: true });
+  removeBackup(relay);
 });
 
 test('a relay serving an older head than verified is reported as a rollback', async () => {
@@ -25,15 +25,14 @@ test('a relay serving an older head than verified is reported as a rollback', as
   await waitSynced(a.client.engine);
 
   await relay.kill('SIGTERM');
-  cpSync(relay.dataDir, `${relay.dataDir}-backup`, { recursive: true });
+  await backUpRelay(relay);
   await relay.restart();
   for (let i = 0; i < 5; i++) ops.push([`after-${i}`]);
   await waitSynced(a.client.engine);
   const verified = a.client.engine.head();
 
   await relay.kill('SIGTERM');
-  rmSync(relay.dataDir, { recursive: true, force: true });
-  cpSync(`${relay.dataDir}-backup`, relay.dataDir, { recursive: true });
+  await restoreRelay(relay);
   await relay.restart();
   ops.push(['while-rolled-back']);
 

@@ -4,7 +4,7 @@
 // counter a device used is still queued on it, stored on the relay, or accepted by the relay with its
 // commit still to run (an envelope sealed again after a "already stored" answer leaves the queue then).
 import type { RelayContext } from '../../../relay/context';
-import type { RelayStore } from '../../../relay/store';
+import type { SqliteStore } from '../../../relay/sqlite-store';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import type { SimReplica } from './sim-devices';
 
@@ -24,8 +24,12 @@ type RelayLog = Readonly<{
 }>;
 
 /** Reads the relay's log of `vault`; returns a problem, or the counters it holds per author. */
-function readRelayLog(ctx: RelayContext, vault: string, commitsPending: boolean): RelayLog | string {
-  const store: RelayStore = ctx.store;
+function readRelayLog(
+  store: SqliteStore,
+  ctx: RelayContext,
+  vault: string,
+  commitsPending: boolean,
+): RelayLog | string {
   const head = store.headOf(vault) ?? 0;
   const snapshotSeq = store.snapshotOf(vault)?.seq ?? 0;
   const byAuthor = new Map<string, Set<number>>();
@@ -50,20 +54,20 @@ function readRelayLog(ctx: RelayContext, vault: string, commitsPending: boolean)
       covered.set(key, remaining.length ? Math.min(...remaining) - 1 : counter);
     }
   }
-  const accepted = (author: string) => (commitsPending ? (ctx.vaults.get(vault)?.counters.get(author) ?? 0) : 0);
+  const accepted = (author: string) => (commitsPending ? (ctx.vaults.peek(vault)?.counters.get(author) ?? 0) : 0);
   return { byAuthor, covered, accepted };
 }
 
 /** Checks every invariant; returns the first one broken, or null. */
 export function checkWorld(
   state: InvariantState,
-  relay: Readonly<{ ctx: RelayContext; commitsPending: boolean }>,
+  relay: Readonly<{ store: SqliteStore; ctx: RelayContext; commitsPending: boolean }>,
   vault: string,
   replicas: readonly SimReplica[],
 ): string | null {
-  const log = readRelayLog(relay.ctx, vault, relay.commitsPending);
+  const log = readRelayLog(relay.store, relay.ctx, vault, relay.commitsPending);
   if (typeof log === 'string') return log;
-  const relayHead = relay.ctx.store.headOf(vault) ?? 0;
+  const relayHead = relay.store.headOf(vault) ?? 0;
   for (const replica of replicas) {
     const problem = checkReplica(state, replica, relayHead, log);
     if (problem) return `${replica.device.id}: ${problem}`;

@@ -4,7 +4,7 @@
 import { acceptConnection, createGuard, type ConnectionEvents, type RelaySocket } from '../../../relay/connection';
 import { createRelayContext, type RelayContext } from '../../../relay/context';
 import { defaultLimits } from '../../../relay/limits';
-import { openRelayDatabase, type RelayStore } from '../../../relay/store';
+import { asyncStoreOver, openRelayDatabase, type SqliteStore } from '../../../relay/sqlite-store';
 import type { ConnectSocket, SocketHandlers } from '../../../shared/sync/ports';
 import { checkRelayUrl } from '../../../shared/sync/relay-url';
 import type { Prng } from '../prng';
@@ -19,7 +19,8 @@ export const commitChannel = 'relay:commit';
 
 /** A relay running in this process over an in-memory database. */
 export type SimRelay = Readonly<{
-  store: RelayStore;
+  /** The store's synchronous SQLite API, for the checks between steps. */
+  store: SqliteStore;
   ctx: RelayContext;
   /** The socket factory a device with this id passes to its engine. */
   connectAs: (deviceId: string) => ConnectSocket;
@@ -33,9 +34,9 @@ export type SimRelay = Readonly<{
 /** Starts a relay whose timers, randomness and commits are the simulation's. */
 export function createSimRelay(scheduler: Scheduler, clock: FakeClock, prng: Prng): SimRelay {
   const store = openRelayDatabase(':memory:', 'normal');
-  const ctx = createRelayContext(store, defaultLimits, clock.now, (flush) =>
-    scheduler.post(commitChannel, 'flush', flush),
-  );
+  const ctx = createRelayContext(asyncStoreOver(store), defaultLimits, clock.now, {
+    defer: (flush) => scheduler.post(commitChannel, 'flush', flush),
+  });
   const publicUrl = checkRelayUrl(simRelayUrl);
   if (!publicUrl.ok) throw new Error(publicUrl.error.message);
   const settings = {

@@ -56,7 +56,12 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
   const relayHead = () => relay.store.headOf(vault.vaultId) ?? 0;
   const check = () => {
     const commitsPending = scheduler.busy().includes(commitChannel);
-    const problem = checkWorld(invariants, { ctx: relay.ctx, commitsPending }, vault.vaultId, replicas);
+    const problem = checkWorld(
+      invariants,
+      { store: relay.store, ctx: relay.ctx, commitsPending },
+      vault.vaultId,
+      replicas,
+    );
     if (problem) throw new Error(`${problem}\nlast steps:\n${scheduler.trace().slice(-15).join('\n')}`);
   };
   const driver = createDriver(scheduler, clock, options.checkEveryStep === false ? () => undefined : check);
