@@ -87,12 +87,15 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
   // The envelopes up to `seq` were pruned behind a snapshot another node stored: subscribers resubscribe.
   function skipPruned(vault: VaultState, seq: number): void {
     vault.head = Math.max(vault.head, seq);
+    // Subscribers are sent away first: an ack of this node's own commit behind the pruned envelopes
+    // would reach a client that never saw them (a gap, 4002, fatal); unanswered, the client resends,
+    // hears "already stored" and finds its envelope in the catch-up, as after any lost ack.
+    onGap(vault);
     for (const [pendingSeq, item] of vault.pending) {
       if (pendingSeq > vault.head) continue;
       vault.pending.delete(pendingSeq);
       item.after?.();
     }
-    onGap(vault);
     drain(vault);
   }
 

@@ -67,9 +67,13 @@ export class EngineConnection {
         onClose: () => this.onDisconnect(gen),
       });
     } catch (error) {
-      this.failovers++;
       this.reportHandshakeFailure(error);
-      if (gen === this.generation) this.scheduleReconnect();
+      // A socket that closed during the handshake was already counted (and retried) by onDisconnect:
+      // counting it twice would skip the next address, and with two addresses never leave the first.
+      if (gen === this.generation) {
+        this.failovers++;
+        this.scheduleReconnect();
+      }
       return;
     }
     if (gen !== this.generation) return session.close();

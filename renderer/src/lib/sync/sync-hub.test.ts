@@ -131,4 +131,20 @@ describe('sync hub', () => {
     await b.hub.forget(vault.id);
     valueOf(await b.session.deleteVault(vault.id));
   });
+
+  it('fails over to another relay address of the vault when the first cannot be reached; a bad one is refused', async () => {
+    const a = await device();
+    const vault = valueOf(await a.session.createVault('Failover'));
+    await a.hub.start();
+    expect(
+      await a.hub.configure(vault.id, { relayUrl: suite.relay().url, enabled: true, fallbackRelayUrls: ['http://x'] }),
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Other relay address http:\/\/x: /) } });
+    // Nothing listens on port 1: the engine moves on to the next address and syncs there.
+    const down = 'ws://127.0.0.1:1';
+    const settings = { relayUrl: down, enabled: true, fallbackRelayUrls: [suite.relay().url] };
+    expect(await a.hub.configure(vault.id, settings)).toEqual(ok(undefined));
+    await a.waitFor(vault.id, 'Synced');
+    const stored = valueOf(await a.session.syncState(vault.id));
+    expect(await stored.settings()).toEqual(settings);
+  });
 });

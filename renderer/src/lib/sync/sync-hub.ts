@@ -292,6 +292,7 @@ export class SyncHub {
         device,
         verify: this.ports.verify,
         relayUrl: settings.relayUrl,
+        ...(settings.fallbackRelayUrls?.length ? { fallbackRelayUrls: settings.fallbackRelayUrls } : {}),
         connect: this.ports.connect,
         random: this.ports.random,
         clock: this.ports.clock,

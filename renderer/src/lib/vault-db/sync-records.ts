@@ -11,8 +11,14 @@ import { memberRecordSchema, envelopeSchema, type WireEnvelope } from '../../../
 // the engine's cursor (member log, counters, state vector) and its queue of envelopes not yet acknowledged.
 // They are record kinds of `shared/crypto/seal` ('sync-settings', 'sync-cursor', 'sync-pending').
 
-/** Where a vault syncs, and whether it does. */
-export type SyncSettings = Readonly<{ relayUrl: string; enabled: boolean }>;
+/**
+ * Where a vault syncs, and whether it does. `fallbackRelayUrls`: more nodes of the same relay service (one
+ * PostgreSQL database, docs/relay.md), tried in turn when the current one cannot be reached.
+ */
+export type SyncSettings = Readonly<{ relayUrl: string; enabled: boolean; fallbackRelayUrls?: readonly string[] }>;
+
+/** How many other relay addresses a vault may list. */
+export const MAX_FALLBACK_RELAYS = 8;
 
 /** The relay a new vault is pointed at until the user changes it (`npm run relay`'s default). */
 export const DEFAULT_RELAY_URL = 'ws://127.0.0.1:8787';
@@ -34,7 +40,11 @@ const relayUrlSchema = z
       return false;
     }
   });
-const settingsSchema = z.object({ relayUrl: relayUrlSchema, enabled: z.boolean() });
+const settingsSchema = z.object({
+  relayUrl: relayUrlSchema,
+  enabled: z.boolean(),
+  fallbackRelayUrls: z.array(relayUrlSchema).max(MAX_FALLBACK_RELAYS).optional(),
+});
 
 /**
  * Checks settings before they are stored; `invalid-settings` says what to fix. Stricter than what is
@@ -44,6 +54,13 @@ const settingsSchema = z.object({ relayUrl: relayUrlSchema, enabled: z.boolean()
 export function checkSyncSettings(settings: SyncSettings): Result<SyncSettings, Failure<'invalid-settings'>> {
   const relayUrl = checkRelayUrl(String(settings.relayUrl));
   if (!relayUrl.ok) return fail('invalid-settings', relayUrl.error.message);
+  const others = settings.fallbackRelayUrls ?? [];
+  if (others.length > MAX_FALLBACK_RELAYS)
+    return fail('invalid-settings', `List at most ${MAX_FALLBACK_RELAYS} other relay addresses.`);
+  for (const other of others) {
+    const checked = checkRelayUrl(String(other));
+    if (!checked.ok) return fail('invalid-settings', `Other relay address ${String(other)}: ${checked.error.message}`);
+  }
   const parsed = settingsSchema.safeParse(settings);
   if (!parsed.success) return fail('invalid-settings', 'Sync settings are a relay address and an on/off switch.');
   return ok(parsed.data);
