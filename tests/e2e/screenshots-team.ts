@@ -33,7 +33,7 @@ async function accept(page: Page, code: string): Promise<void> {
   await new SyncPage(page).expectStatus('Synced', 30_000);
 }
 
-/** Writes members.png, invite-member.png, invitation.png and viewer-list.png into `out`. */
+/** Writes members.png, invite-member.png, invitation.png, viewer-list.png and activity.png into `out`. */
 export async function shootTeam(out: string): Promise<void> {
   const apps = await Promise.all(['Alice', 'Bob', 'Carol'].map(open));
   const [alice, bob, carol] = apps;
@@ -68,6 +68,11 @@ export async function shootTeam(out: string): Promise<void> {
     await expect(viewerList.row('GitHub Packages')).toBeVisible({ timeout: 15_000 });
     await carol.page.mouse.move(0, 0);
     await carol.page.screenshot({ path: join(out, 'viewer-list.png') });
+
+    await carol.page.getByRole('button', { name: 'Activity' }).click();
+    const activity = carol.page.getByRole('dialog', { name: 'Activity' });
+    await expect(activity).toContainText('Alice added You as Viewer', { timeout: 15_000 });
+    await carol.page.screenshot({ path: join(out, 'activity.png') });
   } finally {
     for (const app of apps) await app.close();
     await relay.kill();

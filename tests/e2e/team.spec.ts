@@ -123,4 +123,21 @@ test('an admin invites an Editor and a Viewer; roles, names and renames reach ev
   await expect(carol.vault.addButton).toHaveCount(0);
   await expect(carol.vault.row('After restart').getByRole('button', { name: 'Edit' })).toHaveCount(0);
   await expect(bob.vault.row('After restart').getByRole('button', { name: 'Delete' })).toBeVisible();
+
+  // Activity lists each step by name, also for the Viewer who joined later: it travels in the vault and
+  // every app checked each item against the signed change (and member changes against the member log).
+  await carol.app.page.getByRole('button', { name: 'Activity' }).click();
+  const activity = carol.app.page.getByRole('dialog', { name: 'Activity' }).getByRole('list', { name: 'Activity' });
+  for (const line of [
+    'Alice added after.example.com',
+    'Bob deleted before.example.com',
+    'Alice changed the role of Bob from Editor to Manager',
+    'Bob added bob.example.com',
+    'Alice added You as Viewer',
+    'Alice added Bob as Editor',
+    'Alice added before.example.com',
+  ])
+    await expect(activity).toContainText(line, { timeout: 15_000 });
+  await expect(activity.getByRole('listitem').first()).toContainText('Alice added after.example.com');
+  await expect(activity).not.toContainText('-secret');
 });
