@@ -83,6 +83,14 @@ test('skopeo logs in through credHelpers only while unlocked and only for a serv
     'true',
   );
   expect((await skopeoListTags(registry.host, authfile, binDir)).output).toMatch(loggedIn);
+
+  // Each request is in the vault's Activity, as this device's own (which registry, when; never the secret).
+  await app.page.getByRole('button', { name: 'Activity' }).click();
+  const requests = app.page.getByRole('dialog', { name: 'Activity' }).getByRole('list', { name: 'Docker requests' });
+  await expect(requests.getByRole('listitem').first()).toContainText(
+    `Docker got the ${registry.host} login from this device`,
+  );
+  await expect(requests).not.toContainText(password);
 });
 
 test('Install command-line helper, then "Use Regvault for these registries" through a reviewed plan: skopeo logs in with no secret in config.json', async () => {
