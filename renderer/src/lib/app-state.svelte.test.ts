@@ -23,7 +23,8 @@ type Listener = (payload: unknown) => void;
 let listeners: Map<string, Set<Listener>>;
 let clipboardClears: number;
 
-// The bridge events AppState subscribes to (power:suspend, power:lock-screen) and the clipboard wipe on lock.
+// The bridge events AppState subscribes to (power:suspend, power:lock-screen), the clipboard wipe on lock
+// and the reminders' channel.
 function fakeWindow() {
   listeners = new Map();
   clipboardClears = 0;
@@ -35,6 +36,8 @@ function fakeWindow() {
       return () => set.delete(listener);
     },
     clipboard: { clearSecret: () => Promise.resolve(void clipboardClears++) },
+    // The session's reminders (issue #17) report a badge count and may ask for a notification.
+    reminder: { notify: () => Promise.resolve(), badge: () => Promise.resolve() },
   };
   return Object.assign(new EventTarget(), {
     regvault,
