@@ -134,7 +134,19 @@ export class TeamState {
       void this.adoptName(vaultId, doc);
     };
     doc.on('update', onUpdate);
-    this.watched.set(vaultId, { doc, stop: () => doc.off('update', onUpdate) });
+    // Rights are known only once the engine verified the member log (at start it may not have): the card
+    // and an admin's shared vault name are written again when the log changes (each only if missing).
+    const offMembers = engine.onMembers(() => {
+      this.refresh(vaultId, engine);
+      this.writeOwn(vaultId, doc, engine);
+    });
+    this.watched.set(vaultId, {
+      doc,
+      stop: () => {
+        doc.off('update', onUpdate);
+        offMembers();
+      },
+    });
     this.refresh(vaultId, engine);
     this.writeOwn(vaultId, doc, engine);
     await this.adoptName(vaultId, doc);
