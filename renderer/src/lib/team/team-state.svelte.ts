@@ -152,12 +152,15 @@ export class TeamState {
     await this.adoptName(vaultId, doc);
   }
 
-  // This device's card, and (an admin) the vault's shared name when none was written yet.
+  // This device's card, and the vault's shared name when none was written yet — by the device that created
+  // the vault only: a device that received it holds a placeholder name ("Linked vault") and, before it
+  // caught up, no shared name either; writing its own would race the creator's and could win.
   private writeOwn(vaultId: string, doc: Y.Doc, engine: SyncEngine): void {
     const rights = this.rightsIn(vaultId);
     const { name, person } = this.session.settings;
     if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now(), rights.admin);
-    if (rights.admin && readVaultName(doc) === undefined) {
+    const creator = engine.memberEvents()[0]?.signer === this.me;
+    if (creator && rights.admin && readVaultName(doc) === undefined) {
       const local = this.localName(vaultId);
       void local.then((value) => value && writeVaultName(doc, value));
     }
