@@ -83,6 +83,7 @@ export class VaultView {
   readonly docker = new DockerComparison(() => this.list.entries);
   private open: OpenVault | null = null;
   private writing = 0;
+  private listReads = 0;
   private unobserve: (() => void) | null = null;
 
   constructor(
@@ -115,7 +116,11 @@ export class VaultView {
 
   /** Reads the vault list again; a failure is also shown in `error`. */
   async refreshVaults(): Promise<Result<void, VaultFailure>> {
+    // Reads can finish out of order (a received vault's list, then its shared name): only the latest
+    // read is shown, or an older list could put back a name the vault no longer has.
+    const read = ++this.listReads;
     const listed = await this.session.listVaults();
+    if (read !== this.listReads) return ok(undefined);
     if (!listed.ok) {
       this.error = listed.error.message;
       return listed;

@@ -134,18 +134,33 @@ export class TeamState {
       void this.adoptName(vaultId, doc);
     };
     doc.on('update', onUpdate);
-    this.watched.set(vaultId, { doc, stop: () => doc.off('update', onUpdate) });
+    // Rights are known only once the engine verified the member log (at start it may not have): the card
+    // and an admin's shared vault name are written again when the log changes (each only if missing).
+    const offMembers = engine.onMembers(() => {
+      this.refresh(vaultId, engine);
+      this.writeOwn(vaultId, doc, engine);
+    });
+    this.watched.set(vaultId, {
+      doc,
+      stop: () => {
+        doc.off('update', onUpdate);
+        offMembers();
+      },
+    });
     this.refresh(vaultId, engine);
     this.writeOwn(vaultId, doc, engine);
     await this.adoptName(vaultId, doc);
   }
 
-  // This device's card, and (an admin) the vault's shared name when none was written yet.
+  // This device's card, and the vault's shared name when none was written yet — by the device that created
+  // the vault only: a device that received it holds a placeholder name ("Linked vault") and, before it
+  // caught up, no shared name either; writing its own would race the creator's and could win.
   private writeOwn(vaultId: string, doc: Y.Doc, engine: SyncEngine): void {
     const rights = this.rightsIn(vaultId);
     const { name, person } = this.session.settings;
     if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now(), rights.admin);
-    if (rights.admin && readVaultName(doc) === undefined) {
+    const creator = engine.memberEvents()[0]?.signer === this.me;
+    if (creator && rights.admin && readVaultName(doc) === undefined) {
       const local = this.localName(vaultId);
       void local.then((value) => value && writeVaultName(doc, value));
     }
