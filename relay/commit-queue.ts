@@ -4,10 +4,21 @@
 // commit one after another: a later group never overtakes an earlier one (an author's counters must
 // rise with the sequence numbers).
 import { encodeRelayFrame } from '../shared/sync/wire-frames';
+import type { ErrorCode } from '../shared/sync/codes';
 import type { WireEnvelope } from '../shared/sync/wire-records';
 import type { Fanout } from './fanout';
 import type { AppendResult, NewEnvelope, RelayStore } from './store';
 import { inFlightKey, type VaultCache, type VaultState } from './vaults';
+
+type AppendRefusal = Extract<AppendResult, { ok: false }>;
+
+/** Attempts of a group whose member log another node keeps changing, before its senders are told to retry. */
+const maxAttempts = 4;
+
+/** Why an accepted envelope was not stored. */
+export type CommitFailure = Readonly<
+  { kind: 'refused'; code: ErrorCode; message: string } | { kind: 'replayed' } | { kind: 'error'; error: unknown }
+>;
 
 /** An envelope that passed every check and waits for its commit. */
 export type AcceptedEnvelope = Readonly<{
@@ -16,11 +27,19 @@ export type AcceptedEnvelope = Readonly<{
   row: NewEnvelope;
   /** The publishing connection: it is acknowledged instead of being sent its own envelope. */
   origin: object | null;
+  /** Checks it again against the vault's member log (another node changed it): null if still allowed. */
+  recheck: () => Readonly<{ code: ErrorCode; message: string }> | null;
   /** Called after the commit, in sequence order, once the envelope went out to the other subscribers. */
   onCommitted: (seq: number) => void;
-  /** Called when it was not stored; `stale`: another relay node changed the vault's member log meanwhile. */
-  onFailed: (error: unknown, stale: boolean) => void;
+  /**
+   * Called when it was not stored: `refused` by the check against a member log another node changed,
+   * `replayed` (the store holds this counter of its author or a higher one: another node stored it), or an `error`.
+   */
+  onFailed: (failure: CommitFailure) => void;
 }>;
+
+/** Brings a vault's member log up to date from the store (another node changed it); subscribers hear of it. */
+export type CatchUpMembers = (vault: VaultState) => Promise<void>;
 
 /** Runs a callback later; the relay passes `setImmediate`, a simulation its own scheduler. */
 export type Defer = (callback: () => void) => void;
@@ -35,13 +54,22 @@ export function createCommitQueue(
   fanout: Fanout,
   defer: Defer = setImmediate,
   observe: CommitObserver = () => undefined,
+  catchUpMembers: CatchUpMembers = (vault) => vaults.refresh(vault),
 ) {
   let batch: AcceptedEnvelope[] = [];
   let scheduled = false;
   let running: Promise<void> = Promise.resolve();
 
+  // The member-log length each envelope was last checked against: a commit compares it with the stored
+  // one, so an envelope checked before this node caught up with another node's records is checked again.
+  const checkedAt = new WeakMap<AcceptedEnvelope, number>();
+
   async function append(items: readonly AcceptedEnvelope[]): Promise<AppendResult> {
-    const members = new Map(items.map((item) => [item.vault.id, item.vault.records.length]));
+    const members = new Map<string, number>();
+    for (const item of items) {
+      const at = checkedAt.get(item) ?? 0;
+      members.set(item.vault.id, Math.min(members.get(item.vault.id) ?? at, at));
+    }
     const started = performance.now();
     try {
       const result = await store.appendEnvelopes(
@@ -67,46 +95,56 @@ export function createCommitQueue(
     }
   }
 
-  function fail(item: AcceptedEnvelope, error: unknown, stale: boolean): void {
+  function fail(item: AcceptedEnvelope, failure: CommitFailure): void {
     item.vault.inFlight.delete(keyOf(item));
-    item.onFailed(error, stale);
+    item.onFailed(failure);
+    // A catch-up read that stopped at this (author, counter), stored by another node, resumes.
+    fanout.resume(item.vault);
   }
 
-  // Another node changed the member log of these vaults after their envelopes were checked: nothing
-  // of theirs is stored; their state is re-read and their senders retry (checked against the new log).
-  async function refuseStale(items: readonly AcceptedEnvelope[], stale: ReadonlySet<string>) {
-    const hit = items.filter((item) => stale.has(item.vault.id));
-    await Promise.all([...new Set(hit.map((item) => item.vault))].map((vault) => vaults.refresh(vault)));
-    for (const item of hit) fail(item, new Error('member log changed'), true);
-    return items.filter((item) => !stale.has(item.vault.id));
+  // The store refused the group and stored nothing: envelopes whose counter another node stored leave
+  // it; where another node changed the member log, the log is re-read and each envelope checked again.
+  // The rest is retried at once, in the group's order, so an author's counters keep rising with the
+  // sequence numbers. After `maxAttempts` (or a refusal naming nothing) they fail: their senders retry.
+  async function settle(items: readonly AcceptedEnvelope[], result: AppendRefusal, lastAttempt: boolean) {
+    const replayed = new Set(result.replayed.map((i) => items[i]));
+    const stale = new Set(result.stale);
+    const hopeless = lastAttempt || (replayed.size === 0 && stale.size === 0);
+    const staleVaults = [...new Set(items.map((item) => item.vault))].filter((vault) => stale.has(vault.id));
+    if (!hopeless) await Promise.all(staleVaults.map(catchUpMembers));
+    return items.filter((item) => {
+      if (replayed.has(item)) return void fail(item, { kind: 'replayed' });
+      if (hopeless) return void fail(item, { kind: 'error', error: new Error('the vault keeps changing') });
+      if (!stale.has(item.vault.id)) return true;
+      const refused = item.recheck();
+      if (refused) return void fail(item, { kind: 'refused', ...refused });
+      checkedAt.set(item, item.vault.records.length);
+      return true;
+    });
   }
 
-  // One transaction for the whole group; if it fails, each envelope is committed alone, so a bad
-  // row (whatever got past the checks) fails by itself and never takes other vaults' envelopes
-  // with it. A failed one's vault is re-read afterwards: its cached counters had counted the envelope.
-  async function commitGroup(group: readonly AcceptedEnvelope[]): Promise<void> {
+  // One transaction for the whole group. If it throws, each envelope is committed alone, so a bad row
+  // (whatever got past the checks) fails by itself and never takes other vaults' envelopes with it;
+  // a failed one's vault is re-read afterwards.
+  async function commitGroup(group: readonly AcceptedEnvelope[], alone = false): Promise<void> {
     let items = group;
-    try {
-      const result = await append(items);
-      if (result.ok) return committed(items, result.seqs);
-      items = await refuseStale(items, new Set(result.stale));
-      const retried = await append(items);
-      if (retried.ok) return committed(items, retried.seqs);
-    } catch {
-      // committed one by one below
-    }
-    const failed = new Set<VaultState>();
-    for (const item of items) {
+    for (let attempt = 1; items.length > 0; attempt++) {
+      let result: AppendResult;
       try {
-        const result = await append([item]);
-        if (result.ok) committed([item], result.seqs);
-        else await refuseStale([item], new Set(result.stale));
+        result = await append(items);
       } catch (error) {
-        fail(item, error, false);
-        failed.add(item.vault);
+        if (!alone) for (const item of items) await commitGroup([item], true);
+        else await failAlone(items, error);
+        return;
       }
+      if (result.ok) return committed(items, result.seqs);
+      items = await settle(items, result, attempt >= maxAttempts);
     }
-    await Promise.all([...failed].map((vault) => vaults.refresh(vault)));
+  }
+
+  async function failAlone(items: readonly AcceptedEnvelope[], error: unknown): Promise<void> {
+    for (const item of items) fail(item, { kind: 'error', error });
+    await Promise.all([...new Set(items.map((item) => item.vault))].map((vault) => vaults.refresh(vault)));
   }
 
   function flush(): void {
@@ -123,7 +161,9 @@ export function createCommitQueue(
   }
 
   return {
+    /** Queues an envelope just checked against its vault's cached member log. */
     push: (item: AcceptedEnvelope) => {
+      checkedAt.set(item, item.vault.records.length);
       batch.push(item);
       if (!scheduled) {
         scheduled = true;

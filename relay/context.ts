@@ -1,7 +1,13 @@
 // What every request handler shares: the relay's state and one authenticated connection.
 import type { ErrorCode } from '../shared/sync/codes';
 import type { RelayFrame } from '../shared/sync/wire-frames';
-import { createCommitQueue, type CommitObserver, type CommitQueue, type Defer } from './commit-queue';
+import {
+  createCommitQueue,
+  type CatchUpMembers,
+  type CommitObserver,
+  type CommitQueue,
+  type Defer,
+} from './commit-queue';
 import { createEd25519Verifier } from './ed25519';
 import { createFanout, type Fanout, type OnGap } from './fanout';
 import type { RelayLimits } from './limits';
@@ -21,8 +27,11 @@ export type RelayContext = Readonly<{
   bytes: ByteQuota;
 }>;
 
-/** Optional hooks of a relay context: the commit deferral and commit metrics. */
-export type ContextHooks = Readonly<{ defer?: Defer; observeCommit?: CommitObserver }>;
+/**
+ * Optional hooks of a relay context: the commit deferral, commit metrics, and how a vault's member log
+ * catches up with the store when a commit finds another node changed it (relay/remote-changes.ts).
+ */
+export type ContextHooks = Readonly<{ defer?: Defer; observeCommit?: CommitObserver; catchUpMembers?: CatchUpMembers }>;
 
 /** Builds the handlers' context over an open store: wall clock `now`, commits deferred through `defer`. */
 export function createRelayContext(
@@ -37,7 +46,7 @@ export function createRelayContext(
     store,
     vaults,
     fanout,
-    queue: createCommitQueue(store, vaults, fanout, hooks.defer, hooks.observeCommit),
+    queue: createCommitQueue(store, vaults, fanout, hooks.defer, hooks.observeCommit, hooks.catchUpMembers),
     verify: createEd25519Verifier(),
     now,
     quotas: limits.quotas,

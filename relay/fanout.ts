@@ -107,6 +107,8 @@ export function createFanout(store: RelayStore, onGap: OnGap) {
       vault.pending.set(seq, item);
       drain(vault);
     },
+    /** Resumes a catch-up that stopped at an envelope this node was committing too (its commit failed). */
+    resume: (vault: VaultState): void => drain(vault),
     /** Another node committed up to `head`: reads and fans out what this node has not sent yet. */
     heard: (vault: VaultState, head: number): void => {
       // Also when nothing new is heard: a catch-up that stopped early (an error, rows not visible yet) resumes.

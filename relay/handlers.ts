@@ -10,7 +10,7 @@ import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapsh
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
 import { asBuffer, type Connection, type RelayContext } from './context';
-import { authorize, listGrants, register } from './member-handlers';
+import { adoptMemberRecords, authorize, listGrants, register } from './member-handlers';
 import { listInvitations, openInvitation, postDecline, postJoin } from './invitation-handlers';
 import { subscribe } from './subscribe';
 import type { VaultState } from './vaults';
@@ -80,6 +80,9 @@ async function answerOldCounter(
 async function publish(ctx: RelayContext, conn: Connection, id: number, wire: WireEnvelope): Promise<void> {
   const vault = await ctx.vaults.get(wire.vault);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
+  // Written under member records another relay node stored and this one has not heard of yet: read them first.
+  if ((wire.members ?? 0) > vault.records.length)
+    adoptMemberRecords(vault, await ctx.store.memberRecords(vault.id, vault.records.length));
   const refused = checkWriter(vault, conn, wire);
   if (refused) return conn.sendError(id, ...refused);
   if (wire.counter <= (vault.counters.get(wire.author) ?? 0)) return answerOldCounter(ctx, conn, id, vault, wire);
@@ -104,9 +107,13 @@ async function publish(ctx: RelayContext, conn: Connection, id: number, wire: Wi
       ciphertext: asBuffer(env.ciphertext),
       sig: asBuffer(env.sig),
     },
+    recheck: () => {
+      const refused = checkWriter(vault, conn, wire);
+      return refused && { code: refused[0], message: refused[1] };
+    },
     onCommitted: (seq) => conn.sendFrame({ t: 'ack', id, seq, dup: false }),
-    onFailed: (_error, stale) => {
-      if (stale) return conn.sendError(id, errorCodes.internal, 'the vault changed on the relay; retry');
+    onFailed: (failure) => {
+      if (failure.kind === 'refused') return conn.sendError(id, failure.code, failure.message);
       // Another node may have stored the very same envelope (a client that failed over resent it).
       answerOldCounter(ctx, conn, id, vault, wire).catch(() =>
         conn.sendError(id, errorCodes.internal, 'the relay could not store the envelope; retry later'),

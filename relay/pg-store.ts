@@ -261,6 +261,30 @@ async function highestCounter(client: pg.PoolClient, vault: string, subject: str
   return rows[0]?.counter ?? 0;
 }
 
+/**
+ * The indexes of envelopes whose counter is not above the highest their author has stored in the vault
+ * (pruned ones included) or an earlier one of the group. Read under the vaults' row locks: a node's
+ * cached counters may lag what other nodes stored, the database does not.
+ */
+async function replayedCounters(client: pg.PoolClient, envelopes: readonly NewEnvelope[]): Promise<number[]> {
+  const { rows } = await client.query<{ vault: string; author: Buffer; counter: number | null }>(
+    `SELECT v.vault, v.author, GREATEST(
+       (SELECT MAX(counter) FROM envelopes e WHERE e.vault = v.vault AND e.author = v.author),
+       (SELECT counter FROM authors a WHERE a.vault = v.vault AND a.author = v.author)) AS counter
+     FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::bytea[]) AS pair (vault, author)) AS v`,
+    [envelopes.map((e) => e.vault), envelopes.map((e) => e.author)],
+  );
+  const key = (vault: string, author: Uint8Array) => `${vault} ${Buffer.from(author).toString('base64')}`;
+  const highest = new Map(rows.map((row) => [key(row.vault, row.author), row.counter ?? 0]));
+  const replayed: number[] = [];
+  envelopes.forEach((e, i) => {
+    const k = key(e.vault, e.author);
+    if (e.counter <= (highest.get(k) ?? 0)) replayed.push(i);
+    else highest.set(k, e.counter);
+  });
+  return replayed;
+}
+
 /** One group commit: locks the vaults' rows (in id order: no deadlock between nodes), numbers, inserts, notifies. */
 async function appendGroup(
   client: pg.PoolClient,
@@ -275,7 +299,9 @@ async function appendGroup(
   );
   const heads = new Map(locked.rows.map((row) => [row.vault, row.head]));
   const stale = locked.rows.filter((row) => members.get(row.vault) !== row.members).map((row) => row.vault);
-  if (stale.length > 0) return { ok: false, stale };
+  if (stale.length > 0) return { ok: false, stale, replayed: [] };
+  const replayed = await replayedCounters(client, envelopes);
+  if (replayed.length > 0) return { ok: false, stale: [], replayed };
   const seqs = envelopes.map((e) => {
     const seq = (heads.get(e.vault) ?? 0) + 1;
     heads.set(e.vault, seq);

@@ -5,7 +5,7 @@
 import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { RelayContext } from './context';
 import { adoptMemberRecords } from './member-handlers';
-import type { RemoteChange, VaultPositions } from './store';
+import type { RelayStore, RemoteChange, VaultPositions } from './store';
 import type { VaultState } from './vaults';
 
 /** Follows other nodes' changes; returns a function that stops the periodic resync. */
@@ -23,12 +23,12 @@ async function applyChange(ctx: RelayContext, change: RemoteChange): Promise<voi
   if (!vault) return; // not cached here: loaded fresh from the store when next used
   if (change.kind === 'env') return ctx.fanout.heard(vault, change.head);
   if (change.kind === 'snap') return adoptSnapshot(vault, change.seq);
-  await adoptMembers(ctx, vault);
+  await catchUpMembers(ctx.store, vault);
 }
 
-async function adoptMembers(ctx: RelayContext, vault: VaultState): Promise<void> {
-  const records = await ctx.store.memberRecords(vault.id, vault.records.length);
-  adoptMemberRecords(vault, records);
+/** Reads the member records other nodes appended to a cached vault and applies them (subscribers hear of each). */
+export async function catchUpMembers(store: RelayStore, vault: VaultState): Promise<void> {
+  adoptMemberRecords(vault, await store.memberRecords(vault.id, vault.records.length));
 }
 
 function adoptSnapshot(vault: VaultState, seq: number): void {
@@ -48,7 +48,7 @@ async function resync(ctx: RelayContext): Promise<void> {
 async function catchUpWith(ctx: RelayContext, position: VaultPositions): Promise<void> {
   const vault = ctx.vaults.peek(position.vault);
   if (!vault) return;
-  if (position.members > vault.records.length) await adoptMembers(ctx, vault);
+  if (position.members > vault.records.length) await catchUpMembers(ctx.store, vault);
   adoptSnapshot(vault, position.snapshotSeq);
   ctx.fanout.heard(vault, position.head);
 }

@@ -15,7 +15,7 @@ import { createRelayContext } from './context';
 import { errorMessage, logEvent } from './log';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import { openConfiguredStore } from './open-store';
-import { followRemoteChanges } from './remote-changes';
+import { catchUpMembers, followRemoteChanges } from './remote-changes';
 import type { RelayStore } from './store';
 
 /** A running relay; `publicUrl` is the address devices must have signed (see RelayConfig). */
@@ -32,7 +32,10 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   const store = await openConfiguredStore(config);
   let wss: WebSocketServer | null = null;
   const metrics = createRelayMetrics(store, () => wss?.clients.size ?? 0);
-  const ctx = createRelayContext(store, config.limits, Date.now, { observeCommit: metrics.observeCommit });
+  const ctx = createRelayContext(store, config.limits, Date.now, {
+    observeCommit: metrics.observeCommit,
+    catchUpMembers: (vault) => catchUpMembers(store, vault),
+  });
   const logError = (error: unknown) => logEvent('remote-change-failed', { error: errorMessage(error) }, 'error');
   const stopFollowing = store.kind === 'postgres' ? followRemoteChanges(ctx, resyncMs, logError) : () => undefined;
   const handle = (request: IncomingMessage, response: ServerResponse) =>

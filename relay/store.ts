@@ -39,10 +39,14 @@ export type VaultPositions = Readonly<{ vault: string; head: number; members: nu
 export type CatchUp = Readonly<{ snap: StoredSnapshot | null; envelopes: StoredEnvelope[] }>;
 
 /**
- * Outcome of a group commit: each envelope's sequence number, in order; or, when another relay node
- * changed the member log of some vaults since their envelopes were checked, those vaults (nothing stored).
+ * Outcome of a group commit: each envelope's sequence number, in order; or nothing stored, because
+ * another relay node changed the member log of some vaults since their envelopes were checked
+ * (`stale`), or already holds the counter of some envelopes' authors or a higher one (`replayed`:
+ * their indexes; a client that failed over resent an envelope the node it left had stored).
  */
-export type AppendResult = Readonly<{ ok: true; seqs: readonly number[] } | { ok: false; stale: readonly string[] }>;
+export type AppendResult = Readonly<
+  { ok: true; seqs: readonly number[] } | { ok: false; stale: readonly string[]; replayed: readonly number[] }
+>;
 
 /** A change another relay node committed (PostgreSQL only); `resync` after a lost notification channel. */
 export type RemoteChange = Readonly<

@@ -121,14 +121,16 @@ export function createVaultCache(store: RelayStore, maxCached = 10_000) {
     size: () => vaults.size,
     /**
      * Re-reads a vault's members and counters from the store, in place (subscribers and the fan-out
-     * position stay): after a failed commit its cached counters had counted the envelope.
+     * position stay), after a failed commit.
      */
     refresh: async (state: VaultState): Promise<void> => {
       const stored = await store.loadVault(state.id);
       if (!stored) return;
       state.records = stored.records;
       state.members = replayMembers(state.id, stored.records);
-      state.counters = countersOf(stored.counters);
+      // Never lowered: a counter accepted here and still queued must keep refusing a lower one.
+      for (const [author, counter] of countersOf(stored.counters))
+        if ((state.counters.get(author) ?? 0) < counter) state.counters.set(author, counter);
       state.snapshotSeq = Math.max(state.snapshotSeq, stored.snapshotSeq);
       state.known = Math.max(state.known, stored.head);
     },

@@ -1,7 +1,8 @@
 // Write access across relay nodes. Node B checked a writer's envelope against its cached member log
 // while node A committed that writer's removal, and B never heard of it (a notification lost or late:
 // B here follows no changes at all). B's commit must still refuse the envelope: the commit locks the
-// vault's row and compares the member-log length it checked against with the stored one.
+// vault's row and compares the member-log length it checked against with the stored one; B then reads
+// the records it missed and checks the envelope again.
 import { expect, inject, test } from 'vitest';
 import { encodeUtf8 } from '../../../shared/crypto/bytes';
 import { sealEnvelope } from '../../../shared/sync/envelope';
@@ -9,7 +10,9 @@ import { applyMemberRecord, emptyMemberState, signMemberRecord, type MemberState
 import { createRelayContext } from '../../../relay/context';
 import { defaultLimits } from '../../../relay/limits';
 import { openPgStore } from '../../../relay/pg-store';
-import { asBuffer } from '../../../relay/context';
+import { catchUpMembers } from '../../../relay/remote-changes';
+import { errorCodes } from '../../../shared/sync/codes';
+import { deliveries, publishOf, recordingConnection, request } from './in-process';
 import { createDatabaseAt } from '../../support/postgres';
 import { createTestVault } from '../sync/clients';
 import { createTestDevice, nodeRandom } from '../sync/harness';
@@ -36,7 +39,9 @@ test('an envelope checked against a member log another node changed meanwhile is
     expect(await storeA.appendMember(add, null)).toBe(true);
 
     // Node B loads the vault: the writer may write.
-    const nodeB = createRelayContext(storeB, defaultLimits);
+    const nodeB = createRelayContext(storeB, defaultLimits, Date.now, {
+      catchUpMembers: (vault) => catchUpMembers(storeB, vault),
+    });
     const cached = await nodeB.vaults.get(vault.vaultId);
     if (!cached) throw new Error('vault not loaded');
     expect(cached.records).toHaveLength(2);
@@ -59,28 +64,13 @@ test('an envelope checked against a member log another node changed meanwhile is
       signer: writer,
       random: nodeRandom,
     });
-    const outcome = await new Promise<{ seq?: number; stale?: boolean }>((resolve) => {
-      nodeB.queue.push({
-        vault: cached,
-        wire: { counter: 1 } as never,
-        origin: null,
-        row: {
-          vault: vault.vaultId,
-          epoch: env.epoch,
-          author: asBuffer(env.author),
-          counter: 1,
-          members: 2,
-          nonce: asBuffer(env.nonce),
-          ciphertext: asBuffer(env.ciphertext),
-          sig: asBuffer(env.sig),
-        },
-        onCommitted: (seq) => resolve({ seq }),
-        onFailed: (_error, stale) => resolve({ stale }),
-      });
-    });
-    expect(outcome).toEqual({ stale: true });
+    const { conn, frames } = recordingConnection(writer);
+    await request({ store: storeB, ctx: nodeB }, conn, publishOf(1, env));
+    await nodeB.queue.flushNow();
+    // Checked again against the log the commit found: the writer was removed.
+    expect(deliveries(frames)).toEqual([`error ${errorCodes.notAWriter}`]);
     expect(await storeA.envelopesAfter(vault.vaultId, 0, 10)).toEqual([]);
-    // B re-read the log: the writer's next attempt is refused by the ordinary check.
+    // B read the record it had missed: the writer's next attempt is refused by the ordinary check.
     expect(cached.records).toHaveLength(3);
   } finally {
     await storeA.close();

@@ -45,8 +45,9 @@ function accepted(state: VaultState, author: Uint8Array, counter: number, outcom
     wire: { counter } as unknown as WireEnvelope,
     origin: null,
     row: { vault: state.id, epoch: 0, author, counter, members: 1, nonce: bytes, ciphertext: bytes, sig: bytes },
+    recheck: () => null,
     onCommitted: (seq) => (outcome.seq = seq),
-    onFailed: (error) => (outcome.failed = error),
+    onFailed: (failure) => (outcome.failed = failure),
   };
 }
 
@@ -69,7 +70,7 @@ test('a row that breaks the store fails alone; the rest of its group commits, in
   queue.push(accepted(victim.state, victim.device.publicKey, 2, after));
   await queue.flushNow();
 
-  expect(duplicate.failed).toBeInstanceOf(Error);
+  expect(duplicate.failed).toMatchObject({ kind: 'error', error: expect.any(Error) as unknown });
   expect(honest).toEqual(others.map(() => ({ seq: 1 })));
   expect(after).toEqual({ seq: 2 });
   expect((await store.loadVault(victim.state.id))?.head).toBe(2);
