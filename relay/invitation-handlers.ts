@@ -7,16 +7,16 @@ import { encodeDeclineMessage, encodeJoinMessage } from '../shared/sync/invitati
 import type { WireDecline, WireJoinRequest } from '../shared/sync/invitation-wire';
 import { roleOf } from '../shared/sync/members';
 import type { Connection, RelayContext } from './context';
-import { InvitationMailbox, type MailboxRefusal } from './invitation-mailbox';
+import { createInvitationMailbox, type InvitationMailbox, type MailboxRefusal } from './invitation-mailbox';
 
-// One mailbox per relay context, made on first use (the context's shape stays as it is).
+// One mailbox per relay context, made on first use (the context's shape stays as it is); its slots live in the store.
 const mailboxes = new WeakMap<RelayContext, InvitationMailbox>();
 
 /** The context's mailbox. */
 export function mailboxOf(ctx: RelayContext): InvitationMailbox {
   let mailbox = mailboxes.get(ctx);
   if (!mailbox) {
-    mailbox = new InvitationMailbox(ctx.now);
+    mailbox = createInvitationMailbox(ctx.store, ctx.now);
     mailboxes.set(ctx, mailbox);
   }
   return mailbox;
@@ -50,32 +50,32 @@ export async function openInvitation(
   const admin = await isAdmin(ctx, conn, frame.vault);
   if (admin === 'unknown') return conn.sendError(frame.id, errorCodes.unknownVault, 'unknown vault');
   if (!admin) return conn.sendError(frame.id, errorCodes.notAnAdmin, 'only an admin may invite');
-  const refused = mailboxOf(ctx).open(frame.vault, frame.invitation, frame.expiresAt);
+  const refused = await mailboxOf(ctx).open(frame.vault, frame.invitation, frame.expiresAt);
   if (refused) return sendRefusal(conn, frame.id, refused);
   conn.sendFrame({ t: 'done', id: frame.id });
 }
 
 /** The invitee posts its join request: for its own device key, signed with the invitation's key. */
-export function postJoin(ctx: RelayContext, conn: Connection, id: number, request: WireJoinRequest): void {
+export async function postJoin(ctx: RelayContext, conn: Connection, id: number, request: WireJoinRequest) {
   if (request.device !== conn.deviceKey)
     return conn.sendError(id, errorCodes.authorMismatch, 'a join request is for the device that sends it');
   const mailbox = mailboxOf(ctx);
-  if (mailbox.vaultOf(request.invitation) === undefined) return sendRefusal(conn, id, 'unknown');
+  if ((await mailbox.vaultOf(request.invitation)) === undefined) return sendRefusal(conn, id, 'unknown');
   if (!ctx.verify(decodeBase64(request.sig), encodeJoinMessage(request), decodeBase64(request.invitation)))
     return conn.sendError(id, errorCodes.badSignature, 'the join request is not signed with the invitation key');
-  const refused = mailbox.join(request);
+  const refused = await mailbox.join(request);
   if (refused) return sendRefusal(conn, id, refused);
   conn.sendFrame({ t: 'done', id });
 }
 
 /** The invitee declines, signed with the invitation's key. */
-export function postDecline(ctx: RelayContext, conn: Connection, id: number, decline: WireDecline): void {
+export async function postDecline(ctx: RelayContext, conn: Connection, id: number, decline: WireDecline) {
   const mailbox = mailboxOf(ctx);
-  if (mailbox.vaultOf(decline.invitation) === undefined) return sendRefusal(conn, id, 'unknown');
+  if ((await mailbox.vaultOf(decline.invitation)) === undefined) return sendRefusal(conn, id, 'unknown');
   const message = encodeDeclineMessage(decline.invitation);
   if (!ctx.verify(decodeBase64(decline.sig), message, decodeBase64(decline.invitation)))
     return conn.sendError(id, errorCodes.badSignature, 'the decline is not signed with the invitation key');
-  const refused = mailbox.decline(decline.invitation);
+  const refused = await mailbox.decline(decline.invitation);
   if (refused) return sendRefusal(conn, id, refused);
   conn.sendFrame({ t: 'done', id });
 }
@@ -86,6 +86,6 @@ export async function listInvitations(ctx: RelayContext, conn: Connection, id: n
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (roleOf(vault.members, conn.device) !== 'admin')
     return conn.sendError(id, errorCodes.notAnAdmin, 'only an admin may list invitations');
-  const items = mailboxOf(ctx).list(vaultId, (device) => vault.members.roles.has(device));
+  const items = await mailboxOf(ctx).list(vaultId, (device) => vault.members.roles.has(device));
   conn.sendFrame({ t: 'invitation-list', id, items });
 }

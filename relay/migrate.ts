@@ -1,6 +1,6 @@
 // `relay migrate-from-sqlite <file> --database <url>`: copies a stopped SQLite relay's data into an
 // empty PostgreSQL database, in one transaction, with the same sequence numbers, counters, member
-// logs, snapshots and grants — clients connected to the old relay continue without noticing.
+// logs, snapshots, grants and open invitations — clients connected to the old relay continue without noticing.
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { WireMemberRecord } from '../shared/sync/wire-records';
@@ -13,6 +13,7 @@ export type MigrationReport = Readonly<{
   envelopes: number;
   snapshots: number;
   grants: number;
+  invitations: number;
 }>;
 
 type Row = Record<string, unknown>;
@@ -80,12 +81,18 @@ async function copyAll(db: Database.Database, client: pg.Client): Promise<Migrat
   await copyRows(client, 'snapshots', ['vault', 'seq', 'epoch', 'author', 'nonce', 'ciphertext', 'sig'], snapshots);
   const grants = all('SELECT vault, recipient, epoch, body FROM grants');
   await copyRows(client, 'grants', ['vault', 'recipient', 'epoch', 'body'], grants);
+  // A file a relay before schema 3 wrote has no invitations (they were kept in memory).
+  const hasInvitations = all("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'invitations'").length > 0;
+  const invitationColumns = ['invitation', 'vault', 'expires_at', 'state', 'request'];
+  const invitations = hasInvitations ? all(`SELECT ${invitationColumns.join(', ')} FROM invitations`) : [];
+  await copyRows(client, 'invitations', invitationColumns, invitations);
   return {
     vaults: vaults.length,
     members: members.length,
     envelopes,
     snapshots: snapshots.length,
     grants: grants.length,
+    invitations: invitations.length,
   };
 }
 

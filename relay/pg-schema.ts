@@ -30,6 +30,11 @@ const migrations: readonly string[] = [
    CREATE TABLE grants (vault text NOT NULL REFERENCES vaults, recipient bytea NOT NULL, epoch integer NOT NULL,
      body text NOT NULL, PRIMARY KEY (vault, recipient, epoch));
    CREATE INDEX grants_by_recipient ON grants (recipient);`,
+  // 2: the invitation mailboxes (kept in each relay's memory before).
+  `CREATE TABLE invitations (invitation text PRIMARY KEY, vault text NOT NULL REFERENCES vaults,
+     expires_at bigint NOT NULL, state text NOT NULL, request text);
+   CREATE INDEX invitations_by_vault ON invitations (vault, expires_at);
+   CREATE INDEX invitations_by_expiry ON invitations (expires_at);`,
 ];
 
 /** The schema version this relay writes. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
+import { invitationSchema, invitationsOver, type SqliteInvitations } from './sqlite-invitations';
 import type {
   CatchUp,
   NewEnvelope,
@@ -41,26 +42,27 @@ CREATE TABLE IF NOT EXISTS grants (
 type GrantRow = { recipient: Uint8Array; body: WireGrant };
 
 /** The SQLite store's synchronous API (the in-process simulation reads it between steps); see RelayStore. */
-export type SqliteStore = Readonly<{
-  headOf: (vault: string) => number | undefined;
-  memberRecords: (vault: string, from?: number) => WireMemberRecord[];
-  authorCounters: (vault: string) => { author: Buffer; counter: number }[];
-  envelopesAfter: (vault: string, after: number, upTo?: number) => IterableIterator<StoredEnvelope>;
-  snapshotOf: (vault: string) => StoredSnapshot | undefined;
-  loadVault: (vault: string) => StoredVault | undefined;
-  catchUp: (vault: string, from: number, upTo: number) => CatchUp;
-  envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
-  grantsFor: (recipient: Uint8Array) => WireGrant[];
-  vaultsCreatedBy: (deviceKey: string) => number;
-  bytesStoredBy: (author: Uint8Array) => number;
-  positions: (vaults: readonly string[]) => VaultPositions[];
-  registerVault: (vault: string, genesis: WireMemberRecord, now: number) => boolean;
-  appendMember: (record: WireMemberRecord, grant: GrantRow | null) => boolean;
-  /** Stores the envelopes, each with the next sequence number of its vault; returns those numbers. */
-  appendEnvelopes: (envelopes: readonly NewEnvelope[]) => number[];
-  storeSnapshot: (snap: StoredSnapshot) => boolean;
-  close: () => void;
-}>;
+export type SqliteStore = SqliteInvitations &
+  Readonly<{
+    headOf: (vault: string) => number | undefined;
+    memberRecords: (vault: string, from?: number) => WireMemberRecord[];
+    authorCounters: (vault: string) => { author: Buffer; counter: number }[];
+    envelopesAfter: (vault: string, after: number, upTo?: number) => IterableIterator<StoredEnvelope>;
+    snapshotOf: (vault: string) => StoredSnapshot | undefined;
+    loadVault: (vault: string) => StoredVault | undefined;
+    catchUp: (vault: string, from: number, upTo: number) => CatchUp;
+    envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
+    grantsFor: (recipient: Uint8Array) => WireGrant[];
+    vaultsCreatedBy: (deviceKey: string) => number;
+    bytesStoredBy: (author: Uint8Array) => number;
+    positions: (vaults: readonly string[]) => VaultPositions[];
+    registerVault: (vault: string, genesis: WireMemberRecord, now: number) => boolean;
+    appendMember: (record: WireMemberRecord, grant: GrantRow | null) => boolean;
+    /** Stores the envelopes, each with the next sequence number of its vault; returns those numbers. */
+    appendEnvelopes: (envelopes: readonly NewEnvelope[]) => number[];
+    storeSnapshot: (snap: StoredSnapshot) => boolean;
+    close: () => void;
+  }>;
 
 /** Opens (creating if needed) the relay database in `dataDir`, behind the asynchronous seam. */
 export function openRelayStore(dataDir: string, durability: 'full' | 'normal'): RelayStore {
@@ -113,6 +115,12 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
     appendMember: wrap(store.appendMember),
     // One process holds the file exclusively: the member log cannot change behind the checks.
     appendEnvelopes: wrap((rows: readonly NewEnvelope[]) => ({ ok: true as const, seqs: store.appendEnvelopes(rows) })),
+    openInvitation: wrap(store.openInvitation),
+    changeInvitation: <T>(...args: Parameters<SqliteInvitations['changeInvitation']>) =>
+      wrap(() => store.changeInvitation(...args) as T)(),
+    invitationById: wrap(store.invitationById),
+    invitationsOf: wrap(store.invitationsOf),
+    dropInvitations: wrap(store.dropInvitations),
     storeSnapshot: wrap(store.storeSnapshot),
     positions: wrap(store.positions),
     watch: () => undefined,
@@ -122,11 +130,26 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
   };
 }
 
-/** Schema 2 (protocol v3): envelopes keep the member-log position they were written under. */
+/** The schema version this relay writes (`meta.schema`). */
+const sqliteSchemaVersion = 3;
+
+/**
+ * Schema 2 (protocol v3): envelopes keep the member-log position they were written under. Schema 3: the
+ * invitation mailboxes. A database written by a newer relay is refused.
+ */
 function migrate(db: Database.Database): void {
+  const stored = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
+  if (Number(stored?.value ?? 0) > sqliteSchemaVersion) {
+    throw new Error(
+      `the relay database has schema ${stored?.value}; this relay knows up to ${sqliteSchemaVersion}: update it`,
+    );
+  }
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(envelopes)').all();
   if (!columns.some((column) => column.name === 'members')) db.exec('ALTER TABLE envelopes ADD COLUMN members INTEGER');
-  db.prepare("INSERT INTO meta (key, value) VALUES ('schema', '2') ON CONFLICT (key) DO UPDATE SET value = '2'").run();
+  db.exec(invitationSchema);
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  ).run(String(sqliteSchemaVersion));
 }
 
 function prepareStatements(db: Database.Database) {
@@ -195,6 +218,7 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
   const envelopesAfter = (vault: string, after: number, upTo = Number.MAX_SAFE_INTEGER) =>
     q.envelopesAfter.iterate(vault, after, upTo);
   return {
+    ...invitationsOver(db),
     headOf,
     memberRecords,
     authorCounters,

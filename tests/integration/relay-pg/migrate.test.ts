@@ -49,6 +49,7 @@ test('a SQLite relay migrated into PostgreSQL serves the same log; its devices c
     members: 2,
     snapshots: 1,
     grants: 1,
+    invitations: 0,
   });
 
   // On the old address: the devices signed it, and nothing tells them the store changed.

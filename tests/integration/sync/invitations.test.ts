@@ -156,6 +156,29 @@ test('a join request is for the device that sends it, and an invitation takes on
   expect(failureOf(await sendDecline(reach(mallory), signDecline(invitation))).number).toBe(errorCodes.invitationUsed);
 });
 
+test('an open invitation survives a relay restart: the invitee joins afterwards and the admin sees it', async () => {
+  const invitation = await invite('reader');
+  const restart = async () => {
+    await relay().kill();
+    await relay().restart();
+  };
+  await restart();
+  const dave = createTestDevice();
+  // Before the mailbox was stored, the restart voided it: 2010 "no such invitation".
+  valueOf(await sendJoinRequest(reach(dave), joinAs(dave, invitation, 'Dave')));
+  await restart();
+  const listed = valueOf(await fetchInvitations(reach(vault.owner), vault.vaultId));
+  const item = listed.find((i) => i.invitation === invitationId(invitation.secret));
+  expect(item?.state).toBe('joined');
+  if (!item?.request) throw new Error('no join request listed');
+  expect(openJoinRequest(invitation, item.request)).toEqual({ name: 'Dave', person: 'p-1' });
+  // Still one device per invitation after the restarts.
+  const mallory = createTestDevice();
+  expect(failureOf(await sendJoinRequest(reach(mallory), joinAs(mallory, invitation))).number).toBe(
+    errorCodes.invitationUsed,
+  );
+});
+
 test('a decline reaches the admin; only admins invite and list; a vault cannot be flooded with invitations', async () => {
   const invitation = await invite();
   const carol = createTestDevice();

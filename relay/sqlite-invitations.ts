@@ -1,0 +1,99 @@
+// The invitation mailboxes in the SQLite store (see InvitationStore): one row per invitation. One relay
+// process holds the file, so each call, one synchronous transaction, is atomic.
+import type Database from 'better-sqlite3';
+import type { WireJoinRequest } from '../shared/sync/invitation-wire';
+import type { InvitationChange, InvitationSlot } from './store';
+
+/** Schema 3: the invitation mailboxes (they were kept in memory before). */
+export const invitationSchema = `
+CREATE TABLE IF NOT EXISTS invitations (
+  invitation TEXT PRIMARY KEY, vault TEXT NOT NULL, expires_at INTEGER NOT NULL, state TEXT NOT NULL, request TEXT)
+  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS invitations_by_vault ON invitations (vault, expires_at);
+CREATE INDEX IF NOT EXISTS invitations_by_expiry ON invitations (expires_at);
+`;
+
+type Row = {
+  invitation: string;
+  vault: string;
+  expires_at: number;
+  state: InvitationSlot['state'];
+  request: string | null;
+};
+
+const slotOf = (row: Row): InvitationSlot => ({
+  invitation: row.invitation,
+  vault: row.vault,
+  expiresAt: row.expires_at,
+  state: row.state,
+  request: row.request === null ? null : (JSON.parse(row.request) as WireJoinRequest),
+});
+
+const columns = 'invitation, vault, expires_at, state, request';
+
+/** The SQLite store's invitation calls: InvitationStore, synchronous. */
+export type SqliteInvitations = Readonly<{
+  openInvitation: (
+    slot: InvitationSlot,
+    now: number,
+    limits: Readonly<{ perVault: number; total: number }>,
+  ) => InvitationSlot | 'too-many' | null;
+  changeInvitation: <T>(
+    invitation: string,
+    now: number,
+    change: (slot: InvitationSlot | undefined) => InvitationChange<T>,
+  ) => T;
+  invitationById: (invitation: string, now: number) => InvitationSlot | undefined;
+  invitationsOf: (vault: string, now: number) => InvitationSlot[];
+  dropInvitations: (invitations: readonly string[]) => void;
+}>;
+
+/** The synchronous InvitationStore over an open relay database (its schema includes `invitationSchema`). */
+export function invitationsOver(db: Database.Database): SqliteInvitations {
+  const q = {
+    sweep: db.prepare('DELETE FROM invitations WHERE expires_at <= ?'),
+    byId: db.prepare<[string, number], Row>(
+      `SELECT ${columns} FROM invitations WHERE invitation = ? AND expires_at > ?`,
+    ),
+    ofVault: db.prepare<[string, number], Row>(
+      `SELECT ${columns} FROM invitations WHERE vault = ? AND expires_at > ? ORDER BY expires_at, invitation`,
+    ),
+    countVault: db.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM invitations WHERE vault = ?'),
+    countAll: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM invitations'),
+    insert: db.prepare(`INSERT INTO invitations (${columns}) VALUES (?, ?, ?, ?, ?)`),
+    update: db.prepare('UPDATE invitations SET state = ?, request = ? WHERE invitation = ?'),
+    drop: db.prepare('DELETE FROM invitations WHERE invitation = ?'),
+  };
+  const invitationById = (invitation: string, now: number) => {
+    const row = q.byId.get(invitation, now);
+    return row && slotOf(row);
+  };
+  return {
+    openInvitation: db.transaction(
+      (slot: InvitationSlot, now: number, limits: Readonly<{ perVault: number; total: number }>) => {
+        q.sweep.run(now);
+        const held = invitationById(slot.invitation, now);
+        if (held) return held;
+        if ((q.countVault.get(slot.vault)?.count ?? 0) >= limits.perVault) return 'too-many' as const;
+        if ((q.countAll.get()?.count ?? 0) >= limits.total) return 'too-many' as const;
+        q.insert.run(slot.invitation, slot.vault, slot.expiresAt, slot.state, null);
+        return null;
+      },
+    ),
+    changeInvitation: <T>(
+      invitation: string,
+      now: number,
+      change: (slot: InvitationSlot | undefined) => InvitationChange<T>,
+    ): T =>
+      db.transaction(() => {
+        const { next, result } = change(invitationById(invitation, now));
+        if (next) q.update.run(next.state, next.request && JSON.stringify(next.request), invitation);
+        return result;
+      })(),
+    invitationById,
+    invitationsOf: (vault: string, now: number) => q.ofVault.all(vault, now).map(slotOf),
+    dropInvitations: db.transaction((invitations: readonly string[]) => {
+      for (const invitation of invitations) q.drop.run(invitation);
+    }),
+  };
+}
