@@ -88,6 +88,15 @@ export function parseActivityItem(value: unknown): ActivityItem | undefined {
   return item.action === 'member' || item.registries.length === item.entries.length ? item : undefined;
 }
 
+/** Calls `listener` with the activity list now and on every change to it; returns the unsubscribe function. */
+export function watchActivity(doc: Y.Doc, listener: (items: ActivityItem[]) => void): () => void {
+  const activity = getActivityMap(doc);
+  const report = () => listener(readActivity(doc));
+  activity.observe(report);
+  report();
+  return () => activity.unobserve(report);
+}
+
 /** The activity list, newest first (by the time each author gave; ties by id, so every peer lists alike). */
 export function readActivity(doc: Y.Doc): ActivityItem[] {
   const items: (ActivityItem & { id: string })[] = [];

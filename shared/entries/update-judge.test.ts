@@ -133,6 +133,17 @@ describe('judging a member change', () => {
     expect(judgeVaultUpdate({ doc, update: rotation, author: eve, rights: editor })).toBe(
       'lists one entry twice in the activity list',
     );
+    const misnamed = new Y.Doc();
+    Y.applyUpdate(misnamed, Y.encodeStateAsUpdate(doc));
+    const quietRotation = changeBy(misnamed, () => {
+      const secrets = getEntryMap(misnamed, id)?.get(SECRETS_FIELD) as Y.Map<unknown>;
+      secrets.set('v-quiet', { value: 'new', at: 2, by: eve });
+      const item = { action: 'edited', entries: [id], registries: ['ghcr.io'], by: eve, at: 2 };
+      misnamed.getMap(ACTIVITY_MAP).set('quiet-note', item);
+    });
+    expect(judgeVaultUpdate({ doc, update: quietRotation, author: eve, rights: editor })).toBe(
+      'says it edited an entry it rotated',
+    );
     const erased = new Y.Doc();
     Y.applyUpdate(erased, Y.encodeStateAsUpdate(doc));
     const noting = new Y.Doc();

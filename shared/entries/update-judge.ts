@@ -125,9 +125,8 @@ function judgeInsertion(judged: Judged, item: Y.Item): string | null {
 
 /** Overwriting an entry's key drops the entry it held: a removal in all but name. */
 function replacesEntry(doc: Y.Doc, item: Y.Item, key: string): boolean {
-  if (item.origin !== null) return true;
-  const held = (getEntriesMap(doc) as unknown as { _map: Map<string, Y.Item> })._map.get(key);
-  return held !== undefined && !held.deleted;
+  // Y.Map#has is true only for a key whose current item is not deleted.
+  return item.origin !== null || getEntriesMap(doc).has(key);
 }
 
 function judgeSharedMaps(input: JudgeInput, place: Placement, verb: string): string | null {

@@ -52,8 +52,6 @@ export type SyncEngine = Readonly<{
   authorizeDevice: (code: string | PairingInvite, role?: Role) => Promise<Result<string, SyncFailure>>;
   /** Remove a device from the member log (needs a live connection; key rotation is separate). */
   removeDevice: (publicKey: Uint8Array) => Promise<Result<void, SyncFailure>>;
-  /** Give a member another role (needs a live connection; a lowered right carries its last counter). */
-  setRole: (publicKey: Uint8Array, role: Role) => Promise<Result<void, SyncFailure>>;
   /** Resolves once every local change so far is sealed and persisted. */
   flush: () => Promise<void>;
   /** Gives a member another role (needs a live connection and an admin; a lowered right carries `last`). */
@@ -109,8 +107,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }),
     removeDevice: (publicKey) =>
       catchSyncError(() => changeMembers(core, connection, { action: 'remove', subject: publicKey, role: 'reader' })),
-    setRole: (publicKey, role) =>
-      catchSyncError(() => changeMembers(core, connection, { action: 'add', subject: publicKey, role })),
     flush: async () => {
       while (core.sealRun) await core.sealRun;
       await core.writer.idle();

@@ -19,7 +19,7 @@ import {
   type SearchIndex,
   type SearchResult,
 } from '../../../shared/entries';
-import { getActivityMap, readActivity, type ActivityItem } from '../../../shared/entries/activity';
+import { watchActivity, type ActivityItem } from '../../../shared/entries/activity';
 import { nameActor } from './activity-display';
 import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import type { VaultFailure } from '../../../shared/crypto/errors';
@@ -168,10 +168,10 @@ export class VaultView {
   }
 
   /** Members' names by device key (from the vault's name cards), for "Changed by" and Activity. */
-  get names(): Readonly<Record<string, string>> {
+  readonly names = $derived.by((): Readonly<Record<string, string>> => {
     const roster = this.currentId === null ? undefined : this.sync?.team?.rosters[this.currentId];
     return roster ? Object.fromEntries([...roster.people].map(([key, card]) => [key, card.name])) : {};
-  }
+  });
 
   /** Names the author of a change: "You", a member's name, or what is known of the key. */
   nameOf(actor: string): string {
@@ -184,15 +184,9 @@ export class VaultView {
    */
   watchActivity(listener: (items: readonly ActivityItem[]) => void): () => void {
     const doc = this.open?.doc;
-    if (!doc) {
-      listener([]);
-      return () => undefined;
-    }
-    const activity = getActivityMap(doc);
-    const report = () => listener(readActivity(doc));
-    activity.observe(report);
-    report();
-    return () => activity.unobserve(report);
+    if (doc) return watchActivity(doc, listener);
+    listener([]);
+    return () => undefined;
   }
 
   add(input: NewEntryInput): SaveResult {

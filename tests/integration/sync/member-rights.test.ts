@@ -151,7 +151,7 @@ test('a promotion applies from the position it is signed at: a device catching u
   await waitSynced(eve.engine);
   await admin.refusals(1);
 
-  valueOf(await admin.engine.setRole(eve.device.publicKey, 'manager'));
+  valueOf(await admin.engine.changeRole(eve.device.publicKey, 'manager'));
   await roleReached(eve, eve.key, 'manager');
   expect(admin.engine.memberEvents().at(-1)).toMatchObject({ subject: eve.key, role: 'manager', before: 'writer' });
   deleteEntry(eve.doc, second, eve.ctx); // now a manager: applied
@@ -176,7 +176,7 @@ test('a demoted manager cannot name the old position to delete; the relay refuse
   const id = addOne(mallory, 'ghcr.io');
   await waitConverged([admin.doc, mallory.doc, viewer.doc]);
   const position = 3; // genesis and the two links: Mallory was a manager there
-  valueOf(await admin.engine.setRole(mallory.device.publicKey, 'writer'));
+  valueOf(await admin.engine.changeRole(mallory.device.publicKey, 'writer'));
   await mallory.engine.stop();
 
   const raw = await openRawSession(relayOf().url, mallory.device);

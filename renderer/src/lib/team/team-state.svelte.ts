@@ -32,9 +32,6 @@ export type Roster = Readonly<{
 /** Why a role change failed. */
 export type RoleChangeFailure = Failure<'role-change-failed'>;
 
-/** How often the running engines' member lists are compared (a role change arrives as a member record). */
-const MEMBER_POLL_MS = 1000;
-
 type Watched = { doc: Y.Doc; stop: () => void };
 
 /** The session's view of every synced vault's members; owned by the SyncManager. */
@@ -44,7 +41,6 @@ export class TeamState {
   readonly me: string;
   private readonly watched = new SvelteMap<string, Watched>();
   private readonly renamed = new SvelteSet<(vaultId: string) => void>();
-  private cancelPoll: (() => void) | null = null;
   private stopped = false;
 
   constructor(
@@ -54,7 +50,6 @@ export class TeamState {
   ) {
     this.me = encodeBase64(session.identity.signing);
     hub.onStarted((vaultId, engine) => void this.attach(vaultId, engine));
-    this.poll();
   }
 
   /** What this device may do in a vault: its verified role, or everything in a vault only it uses (no roster). */
@@ -108,20 +103,8 @@ export class TeamState {
 
   stop(): void {
     this.stopped = true;
-    this.cancelPoll?.();
     for (const watched of this.watched.values()) watched.stop();
     this.watched.clear();
-  }
-
-  private poll(): void {
-    this.cancelPoll = this.clock.schedule(MEMBER_POLL_MS, () => {
-      if (this.stopped) return;
-      for (const vaultId of this.watched.keys()) {
-        const engine = this.hub.engineOf(vaultId);
-        if (engine) this.refresh(vaultId, engine);
-      }
-      this.poll();
-    });
   }
 
   private async attach(vaultId: string, engine: SyncEngine): Promise<void> {
