@@ -1,31 +1,13 @@
 // The invitation mailboxes in the PostgreSQL store (see InvitationStore): one row per invitation, shared
 // by every relay node, so an admin on one node sees the join request an invitee posted through another.
 import type pg from 'pg';
-import type { WireJoinRequest } from '../shared/sync/invitation-wire';
 import { transaction } from './pg-transaction';
+import { invitationColumns as columns, slotOfRow as slotOf, type InvitationRow as Row } from './invitation-rows';
 import type { InvitationChange, InvitationSlot, InvitationStore } from './store';
 
 // Any constant: the key of the advisory lock under which invitations are opened (the limits count
 // rows across the whole table; opening one is rare).
 const openLock = 0x52564c49;
-
-type Row = {
-  invitation: string;
-  vault: string;
-  expires_at: number;
-  state: InvitationSlot['state'];
-  request: string | null;
-};
-
-const slotOf = (row: Row): InvitationSlot => ({
-  invitation: row.invitation,
-  vault: row.vault,
-  expiresAt: row.expires_at,
-  state: row.state,
-  request: row.request === null ? null : (JSON.parse(row.request) as WireJoinRequest),
-});
-
-const columns = 'invitation, vault, expires_at, state, request';
 
 async function slotById(client: pg.ClientBase | pg.Pool, invitation: string, now: number, lock = '') {
   const { rows } = await client.query<Row>(

@@ -1,7 +1,7 @@
 // The invitation mailboxes in the SQLite store (see InvitationStore): one row per invitation. One relay
 // process holds the file, so each call, one synchronous transaction, is atomic.
 import type Database from 'better-sqlite3';
-import type { WireJoinRequest } from '../shared/sync/invitation-wire';
+import { invitationColumns as columns, slotOfRow as slotOf, type InvitationRow as Row } from './invitation-rows';
 import type { InvitationChange, InvitationSlot } from './store';
 
 /** Schema 3: the invitation mailboxes (they were kept in memory before). */
@@ -12,24 +12,6 @@ CREATE TABLE IF NOT EXISTS invitations (
 CREATE INDEX IF NOT EXISTS invitations_by_vault ON invitations (vault, expires_at);
 CREATE INDEX IF NOT EXISTS invitations_by_expiry ON invitations (expires_at);
 `;
-
-type Row = {
-  invitation: string;
-  vault: string;
-  expires_at: number;
-  state: InvitationSlot['state'];
-  request: string | null;
-};
-
-const slotOf = (row: Row): InvitationSlot => ({
-  invitation: row.invitation,
-  vault: row.vault,
-  expiresAt: row.expires_at,
-  state: row.state,
-  request: row.request === null ? null : (JSON.parse(row.request) as WireJoinRequest),
-});
-
-const columns = 'invitation, vault, expires_at, state, request';
 
 /** The SQLite store's invitation calls: InvitationStore, synchronous. */
 export type SqliteInvitations = Readonly<{
