@@ -102,20 +102,27 @@ function readsOver(pool: pg.Pool) {
         `SELECT ${envelopeColumns} FROM envelopes WHERE vault = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
         [vault, after, upTo],
       ),
-    // One snapshot of the database: a snapshot stored meanwhile cannot prune envelopes out from under the read.
-    catchUp: (vault: string, from: number, upTo: number) =>
+    // One snapshot of the database: a snapshot stored meanwhile cannot prune envelopes out from under the
+    // read, and the head is the committed one (this node's fan-out may not have reached it yet).
+    catchUp: (vault: string, from: number) =>
       transaction(
         pool,
         async (client) => {
+          const position = (
+            await client.query<{ head: number; members: number }>('SELECT head, members FROM vaults WHERE vault = $1', [
+              vault,
+            ])
+          ).rows[0] ?? { head: 0, members: 0 };
+          const { head, members } = position;
           const stored = (
             await client.query<StoredSnapshot>(`SELECT ${snapshotColumns} FROM snapshots WHERE vault = $1`, [vault])
           ).rows[0];
-          const snap = stored && stored.seq > from && from < upTo ? stored : null;
+          const snap = stored && stored.seq > from && from < head ? stored : null;
           const envelopes = await client.query<StoredEnvelope>(
             `SELECT ${envelopeColumns} FROM envelopes WHERE vault = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
-            [vault, snap ? snap.seq : from, upTo],
+            [vault, snap ? snap.seq : from, head],
           );
-          return { snap, envelopes: envelopes.rows };
+          return { head, members, snap, envelopes: envelopes.rows };
         },
         'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       ),

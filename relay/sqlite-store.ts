@@ -50,7 +50,7 @@ export type SqliteStore = SqliteInvitations &
     envelopesAfter: (vault: string, after: number, upTo?: number) => IterableIterator<StoredEnvelope>;
     snapshotOf: (vault: string) => StoredSnapshot | undefined;
     loadVault: (vault: string) => StoredVault | undefined;
-    catchUp: (vault: string, from: number, upTo: number) => CatchUp;
+    catchUp: (vault: string, from: number) => CatchUp;
     envelopeByCounter: (vault: string, author: Uint8Array, counter: number) => { seq: number; sig: Buffer } | undefined;
     grantsFor: (recipient: Uint8Array) => WireGrant[];
     vaultsCreatedBy: (deviceKey: string) => number;
@@ -230,10 +230,12 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
       const records = memberRecords(vault);
       return { head, records, counters: authorCounters(vault), snapshotSeq: snapshotOf(vault)?.seq ?? 0 };
     },
-    catchUp: (vault: string, from: number, upTo: number) => {
+    catchUp: (vault: string, from: number) => {
+      const head = headOf(vault) ?? 0;
       const stored = snapshotOf(vault);
-      const snap = stored && stored.seq > from && from < upTo ? stored : null;
-      return { snap, envelopes: [...envelopesAfter(vault, snap ? snap.seq : from, upTo)] };
+      const snap = stored && stored.seq > from && from < head ? stored : null;
+      const envelopes = from < head ? [...envelopesAfter(vault, snap ? snap.seq : from, head)] : [];
+      return { head, members: q.memberCount.get(vault)?.count ?? 0, snap, envelopes };
     },
     envelopeByCounter: (vault: string, author: Uint8Array, counter: number) =>
       q.envelopeByCounter.get(vault, author, counter),

@@ -36,8 +36,16 @@ export type StoredVault = Readonly<{
 /** The committed positions of a vault, for catching up with changes other relay nodes made. */
 export type VaultPositions = Readonly<{ vault: string; head: number; members: number; snapshotSeq: number }>;
 
-/** What a subscription catching up from `from` is sent: the snapshot (if it covers `from`) and the envelopes after it. */
-export type CatchUp = Readonly<{ snap: StoredSnapshot | null; envelopes: StoredEnvelope[] }>;
+/**
+ * What a subscription catching up from `from` is sent, read consistently: the committed head and
+ * member-log length, the snapshot (if it covers `from`) and the envelopes after it up to the head.
+ */
+export type CatchUp = Readonly<{
+  head: number;
+  members: number;
+  snap: StoredSnapshot | null;
+  envelopes: StoredEnvelope[];
+}>;
 
 /**
  * Outcome of a group commit: each envelope's sequence number, in order; or nothing stored, because
@@ -110,8 +118,8 @@ export type RelayStore = InvitationStore &
     authorCounters: (vault: string) => Promise<{ author: Buffer; counter: number }[]>;
     /** Envelopes with `after < seq ≤ upTo`, in order. */
     envelopesAfter: (vault: string, after: number, upTo: number) => Promise<StoredEnvelope[]>;
-    /** The snapshot covering `from` (if newer) and the envelopes after it up to `upTo`, read consistently. */
-    catchUp: (vault: string, from: number, upTo: number) => Promise<CatchUp>;
+    /** The committed head, the snapshot covering `from` (if newer) and the envelopes after it, read consistently. */
+    catchUp: (vault: string, from: number) => Promise<CatchUp>;
     envelopeByCounter: (
       vault: string,
       author: Uint8Array,

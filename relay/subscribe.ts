@@ -8,6 +8,8 @@ import { roleOf } from '../shared/sync/members';
 import { encodeSnapshot } from '../shared/sync/snapshot';
 import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { Connection, RelayContext } from './context';
+import { adoptMemberRecords } from './member-handlers';
+import type { CatchUp } from './store';
 import type { Subscriber, VaultState } from './vaults';
 
 /** Subscribes the connection to a vault and catches it up from `from`. */
@@ -21,27 +23,21 @@ export async function subscribe(
 ): Promise<void> {
   const vault = await ctx.vaults.get(vaultId);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
+  // Added through another relay node that this one has not heard from yet: read the log before refusing.
+  if (!roleOf(vault.members, conn.device)) await catchUpMembers(ctx, vault);
   if (!roleOf(vault.members, conn.device))
     return conn.sendError(id, errorCodes.notAMember, 'this device is not a member of the vault');
-  // Same turn as the answer below: every later frame of this vault reaches the held-back subscription.
+  // Registered before the catch-up is read: every later frame of this vault reaches the held-back subscription.
   ctx.vaults.unsubscribe(conn, [vaultId]);
   const held = holdBack(conn);
   vault.subscribers.add(held.subscriber);
   conn.subscriptions.add(vaultId);
-  const head = vault.head;
-  conn.sendFrame({
-    t: 'subscribed',
-    id,
-    vault: vaultId,
-    head,
-    snapshotSeq: vault.snapshotSeq,
-    // Only what the client does not hold yet: a reconnect of a long-lived vault sends no log at all.
-    members: vault.records.slice(Math.min(knownMembers, vault.records.length)),
-    membersFrom: Math.min(knownMembers, vault.records.length),
-    memberCount: vault.records.length,
-  });
   try {
-    held.release(await sendCatchUp(ctx, conn, vault, from, head));
+    const caught = await ctx.store.catchUp(vault.id, from);
+    // Member records another relay node stored and this one has not heard of: the catch-up may need them.
+    if (caught.members > vault.records.length) await catchUpMembers(ctx, vault);
+    answer(conn, id, vault, knownMembers, caught.head);
+    held.release(sendCatchUp(conn, caught));
   } catch (error) {
     vault.subscribers.delete(held.subscriber);
     conn.close(1011, 'catch-up failed; reconnect');
@@ -49,26 +45,33 @@ export async function subscribe(
   }
 }
 
-/** Sends the snapshot (if it covers `from`) and the stored envelopes up to `head`; returns the last sequence sent. */
-async function sendCatchUp(
-  ctx: RelayContext,
-  conn: Connection,
-  vault: VaultState,
-  from: number,
-  head: number,
-): Promise<number> {
-  if (from >= head && vault.snapshotSeq <= from) return from;
-  const { snap, envelopes } = await ctx.store.catchUp(vault.id, from, head);
-  let sent = from;
-  if (snap) {
-    conn.sendFrame({ t: 'snap', snap: encodeSnapshot(snap) });
-    sent = snap.seq;
-  }
-  for (const row of envelopes) {
-    conn.sendText(encodeRelayFrame({ t: 'env', seq: row.seq, env: encodeEnvelope(row) }));
-    sent = row.seq;
-  }
-  return sent;
+/**
+ * The answer names the committed head, read with the catch-up: this node's fan-out may lag behind
+ * another node's commits (a client that failed over from there must not see a lower head: 4001).
+ */
+function answer(conn: Connection, id: number, vault: VaultState, knownMembers: number, head: number): void {
+  conn.sendFrame({
+    t: 'subscribed',
+    id,
+    vault: vault.id,
+    head,
+    snapshotSeq: vault.snapshotSeq,
+    // Only what the client does not hold yet: a reconnect of a long-lived vault sends no log at all.
+    members: vault.records.slice(Math.min(knownMembers, vault.records.length)),
+    membersFrom: Math.min(knownMembers, vault.records.length),
+    memberCount: vault.records.length,
+  });
+}
+
+/** Sends the snapshot (if it covers the subscriber's position) and the stored envelopes; returns the last sequence sent. */
+function sendCatchUp(conn: Connection, { head, snap, envelopes }: CatchUp): number {
+  if (snap) conn.sendFrame({ t: 'snap', snap: encodeSnapshot(snap) });
+  for (const row of envelopes) conn.sendText(encodeRelayFrame({ t: 'env', seq: row.seq, env: encodeEnvelope(row) }));
+  return head;
+}
+
+async function catchUpMembers(ctx: RelayContext, vault: VaultState): Promise<void> {
+  adoptMemberRecords(vault, await ctx.store.memberRecords(vault.id, vault.records.length));
 }
 
 /** A subscriber that holds frames back until `release`, then forwards them (envelopes up to `sent` dropped). */

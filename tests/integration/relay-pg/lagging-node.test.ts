@@ -120,3 +120,33 @@ test("another node's commit lands between this node's commit and its fan-out, it
   expect(deliveries(publisher.frames)).toEqual(['env 1', 'ack 2']);
   expect(deliveries(watcher.frames)).toEqual(['env 1', 'env 2']);
 });
+
+test('a client failing over to a node whose fan-out lags is answered with the committed head, members and envelopes', async () => {
+  const [a, b] = await twoNodes();
+  const { vault, devices, addWriter } = await vaultWith(a.store, ['writer']);
+  const [writer] = devices;
+  if (!writer) throw new Error('no writer');
+  // B loaded the vault before anything below; it hears nothing afterwards.
+  await b.ctx.vaults.get(vault.vaultId);
+  const env = await sealFor(vault, writer, 1, 2);
+  expect(await a.store.appendEnvelopes([rowOf(env)], new Map([[vault.vaultId, 2]]))).toEqual({ ok: true, seqs: [1] });
+  await addWriter(a.store);
+
+  // The owner saw seq 1 and 3 member records through node A, then failed over to B.
+  const ahead = recordingConnection(vault.owner);
+  await request(b, ahead.conn, { t: 'subscribe', id: 1, vault: vault.vaultId, from: 1, members: 3 });
+  // Before: B answered with its own fan-out position (head 0, 2 records): the device reported a rollback (4001).
+  expect(ahead.frames[0]).toMatchObject({ t: 'subscribed', head: 1, memberCount: 3, membersFrom: 3, members: [] });
+  expect(deliveries(ahead.frames)).toEqual([]);
+
+  // A device catching up from the start gets the envelope B has not fanned out yet, once.
+  const fresh = recordingConnection(writer);
+  await request(b, fresh.conn, { t: 'subscribe', id: 1, vault: vault.vaultId, from: 0, members: 2 });
+  expect(fresh.frames[0]).toMatchObject({ t: 'subscribed', head: 1, memberCount: 3 });
+  const cached = b.ctx.vaults.peek(vault.vaultId);
+  if (!cached) throw new Error('not cached');
+  b.ctx.fanout.heard(cached, 1);
+  await until(() => cached.head === 1);
+  expect(deliveries(fresh.frames)).toEqual(['env 1']);
+  expect(deliveries(ahead.frames)).toEqual([]);
+});
