@@ -20,13 +20,15 @@ export const notify = (client: pg.PoolClient, notices: readonly ChangeNotice[]) 
  * cached counters may lag what other nodes stored, the database does not.
  */
 async function replayedCounters(client: pg.PoolClient, envelopes: readonly NewEnvelope[]): Promise<number[]> {
-  const { rows } = await client.query<{ vault: string; author: Buffer; counter: number | null }>(
-    `SELECT v.vault, v.author, GREATEST(
+  // Prepared once per connection (named): it runs with every group commit.
+  const { rows } = await client.query<{ vault: string; author: Buffer; counter: number | null }>({
+    name: 'regvault-replayed-counters',
+    text: `SELECT v.vault, v.author, GREATEST(
        (SELECT MAX(counter) FROM envelopes e WHERE e.vault = v.vault AND e.author = v.author),
        (SELECT counter FROM authors a WHERE a.vault = v.vault AND a.author = v.author)) AS counter
      FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::bytea[]) AS pair (vault, author)) AS v`,
-    [envelopes.map((e) => e.vault), envelopes.map((e) => e.author)],
-  );
+    values: [envelopes.map((e) => e.vault), envelopes.map((e) => e.author)],
+  });
   const key = (vault: string, author: Uint8Array) => `${vault} ${Buffer.from(author).toString('base64')}`;
   const highest = new Map(rows.map((row) => [key(row.vault, row.author), row.counter ?? 0]));
   const replayed: number[] = [];
