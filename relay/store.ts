@@ -63,6 +63,12 @@ export type RelayStore = Readonly<{
   registerVault: (vault: string, genesis: WireMemberRecord, now: number) => void;
   /** Appends a member record and, if given, stores a key grant, atomically. */
   appendMember: (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => void;
+  /** A key rotation in one transaction: member records, the new epoch's grants and, if given, a snapshot under it. */
+  appendRotation: (
+    records: readonly WireMemberRecord[],
+    grants: readonly { recipient: Uint8Array; body: WireGrant }[],
+    snap: StoredSnapshot | null,
+  ) => void;
   /** Stores a batch of envelopes (seq already assigned) in one transaction; heads are derived from them, not stored. */
   appendEnvelopes: (envelopes: readonly StoredEnvelope[]) => void;
   /** Replaces a vault's snapshot and prunes the envelopes it covers. */
@@ -177,6 +183,22 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
       (record: WireMemberRecord, grant: { recipient: Uint8Array; body: WireGrant } | null) => {
         q.insertMember.run(record.vault, record.index, JSON.stringify(record));
         if (grant) q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
+      },
+    ),
+    appendRotation: db.transaction(
+      (
+        records: readonly WireMemberRecord[],
+        grants: readonly { recipient: Uint8Array; body: WireGrant }[],
+        snap: StoredSnapshot | null,
+      ) => {
+        for (const record of records) q.insertMember.run(record.vault, record.index, JSON.stringify(record));
+        for (const grant of grants)
+          q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
+        if (snap) {
+          q.upsertSnapshot.run(snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig);
+          q.keepPrunedCounters.run(snap.vault, snap.seq);
+          q.prune.run(snap.vault, snap.seq);
+        }
       },
     ),
     appendEnvelopes: db.transaction((envelopes: readonly StoredEnvelope[]) => {
