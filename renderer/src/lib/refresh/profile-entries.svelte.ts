@@ -55,13 +55,12 @@ export class ProfileEntries {
 
   /** An entry of a vault, as it is now. */
   byId(vaultId: string, entryId: string): Entry | undefined {
-    if (vaultId === this.view.currentId && this.view.byId(entryId)) return this.view.byId(entryId);
-    return this.others.get(vaultId)?.byId(entryId);
+    return this.shown(vaultId, entryId) ?? this.others.get(vaultId)?.byId(entryId);
   }
 
   /** Saves a patch of an entry in its vault: the open vault's Edit, or the same edit of another vault's document. */
   edit(vaultId: string, entryId: string, patch: EntryPatch): SaveResult {
-    if (vaultId === this.view.currentId && this.view.byId(entryId)) return this.view.edit(entryId, patch);
+    if (this.shown(vaultId, entryId)) return this.view.edit(entryId, patch);
     const other = this.others.get(vaultId);
     return other ? other.edit(entryId, patch) : fail('locked', 'The vault is not open.');
   }
@@ -69,6 +68,11 @@ export class ProfileEntries {
   /** Where a vault's login checks run and store their verdicts. */
   checksOf(vaultId: string): EntryChecks | undefined {
     return vaultId === this.view.currentId ? this.view.checks : this.others.get(vaultId)?.checks;
+  }
+
+  // The entry as the open vault's view holds it (undefined while another vault, or none, is open).
+  private shown(vaultId: string, entryId: string): Entry | undefined {
+    return vaultId === this.view.currentId ? this.view.byId(entryId) : undefined;
   }
 
   private collect(): VaultEntries[] {

@@ -87,11 +87,9 @@ export class Reminders {
       const refreshed = (entry: Entry) => this.refresher.dueAt(entry, vaultId) !== undefined;
       for (const reminder of dueReminders(entries, now, refreshed)) this.show(reminder, vaultId);
     }
-    const next = nextChangeAt(
-      vaults.flatMap(({ entries }) => entries),
-      now,
-    );
-    if (next !== undefined) this.timer = setTimeout(() => this.evaluate(), Math.min(next - now, 2 ** 31 - 1));
+    const nexts = vaults.map(({ entries }) => nextChangeAt(entries, now) ?? Infinity);
+    const next = Math.min(Infinity, ...nexts);
+    if (next !== Infinity) this.timer = setTimeout(() => this.evaluate(), Math.min(next - now, 2 ** 31 - 1));
   }
 
   private onRefreshFailed(entry: Entry, failure: RefreshFailure, vaultId: string): void {
