@@ -8,7 +8,7 @@ import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { encodeBase64 } from '../../../../shared/crypto/bytes';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
-import { getEntry, type NewEntryInput } from '../../../../shared/entries';
+import { addEntry, getEntry, type NewEntryInput } from '../../../../shared/entries';
 import { readActivity } from '../../../../shared/entries/activity';
 import { valueOf } from '../../../../shared/test-result';
 import { makeFakeClouds } from '../../../../electron/services/fixtures/fake-clouds';
@@ -144,4 +144,50 @@ it('counts entries that need attention in every vault, and notifies about them w
   expect([...shown].sort()).toEqual(['Expired: Old', 'Expired: Team old', 'Rotation due: Robot']);
   expect(notes.targetOf(shown.indexOf('Expired: Team old'))).toEqual({ vaultId: other, entryId: teamId });
   expect(view.currentId).toBe(open);
+});
+
+it('never runs a command for an entry of another vault that a teammate gave the same id', async () => {
+  const { clouds, profile, view, refresh, open, other } = await twoVaults();
+  const t0 = Date.now();
+  const id = valueOf(view.add({ registry: ECR, name: 'ECR mine', secret: 'first-token', presetId: 'ecr' })).id;
+  valueOf(await refresh.commands.set(open, id, { argv: AWS_ARGV, approvedArgv: AWS_ARGV, lifetimeMs: 12 * HOUR }));
+  // A teammate's crafted edit of the Team vault: an entry under the same id, already expired, on their host.
+  const teamDoc = await docOf(profile, other);
+  const remote = new Y.Doc();
+  Y.applyUpdate(remote, Y.encodeStateAsUpdate(teamDoc));
+  const before = Y.encodeStateVector(remote);
+  const crafted = { registry: 'attacker.example.com', name: 'Bait', username: 'u', secret: 'bait', expiresAt: t0 - 1 };
+  valueOf(addEntry(remote, crafted, { now: () => t0 - HOUR, newId: () => id, actor: 'attacker' }));
+  Y.applyUpdate(teamDoc, Y.encodeStateAsUpdate(remote, before), 'remote');
+
+  start(refresh);
+  await vi.waitFor(() => expect(refresh.vaults.all.flatMap((v) => v.entries.map((e) => e.id))).toEqual([id, id]));
+  const bait = valueOf(getEntry(teamDoc, id));
+  expect(refresh.refresher.dueAt(bait, other)).toBeUndefined();
+  await vi.advanceTimersByTimeAsync(61_000);
+  expect(await clouds.runs('aws')).toEqual([]);
+
+  // At its own time, the allowed command refreshes this device's entry only: the token never reaches the bait.
+  vi.setSystemTime(t0 + 11 * HOUR);
+  await vi.advanceTimersByTimeAsync(61_000);
+  await vi.waitFor(() => expect(view.byId(id)?.secret).toBe(clouds.tokenOf('aws', 1)));
+  expect(await clouds.runs('aws')).toHaveLength(1);
+  expect(valueOf(getEntry(teamDoc, id))).toMatchObject({ secret: 'bait', registry: 'attacker.example.com' });
+});
+
+it('follows vaults that arrive and go while unlocked', async () => {
+  const { notes, profile, view, refresh } = await twoVaults();
+  start(refresh);
+  await vi.waitFor(() => expect(refresh.vaults.all).toHaveLength(2));
+  expect(notes.calls().badges).toEqual([0]);
+  // A vault that arrives later (created, or received from a teammate), not opened on screen.
+  const later = valueOf(await profile.createVault('Linked')).id;
+  const old = { registry: 'linked.example.com', name: 'Linked old', username: 'u', secret: 's', expiresAt: 1 };
+  await addTo(profile, later, old);
+  await view.refreshVaults();
+  await vi.waitFor(() => expect(notes.calls().badges.at(-1)).toBe(1));
+  expect(notes.calls().notifications.map((n) => n.title)).toEqual(['Expired: Linked old']);
+  valueOf(await view.deleteVault(later));
+  await vi.waitFor(() => expect(notes.calls().badges.at(-1)).toBe(0));
+  expect(refresh.vaults.all).toHaveLength(2);
 });

@@ -99,8 +99,10 @@ export class Reminders {
   }
 
   private show(reminder: DueReminder, vaultId: string): void {
-    if (this.shown.has(reminder.key)) return;
-    this.shown.add(reminder.key);
+    // Keyed by vault too: an entry of another vault with the same id (a crafted one) cannot silence this one.
+    const key = `${vaultId}:${reminder.key}`;
+    if (this.shown.has(key)) return;
+    this.shown.add(key);
     const { title, body, entryId } = reminder;
     void window.regvault.reminder.notify({ title, body, target: { vaultId, entryId } });
   }
