@@ -58,6 +58,16 @@ async function later(ms: number): Promise<void> {
 
 const basic = (secret: string) => Buffer.from(`AWS:${secret}`).toString('base64');
 
+/** Writes an entry of the open vault to Docker config through the Docker config screen (plan, then apply). */
+async function writeToDocker(name: string): Promise<void> {
+  const docker = new DockerConfigPage(app.page);
+  await docker.open();
+  await docker.choose(name);
+  await docker.review();
+  await docker.apply();
+  expect(await dockerAuth()).toBe(basic(firstToken));
+}
+
 test('the scheduled refresh rotates the token: Test login is OK and the new secret reaches Docker config', async () => {
   const form = await vault.openAddForm();
   await vault.fill(form, { preset: 'Amazon ECR', registry: registry.host, password: firstToken, name: 'ECR local' });
@@ -74,12 +84,7 @@ test('the scheduled refresh rotates the token: Test login is OK and the new secr
   await vault.testLogin('ECR local');
   await expect(vault.badge('ECR local', 'Login OK')).toBeVisible();
 
-  const docker = new DockerConfigPage(app.page);
-  await docker.open();
-  await docker.choose('ECR local');
-  await docker.review();
-  await docker.apply();
-  expect(await dockerAuth()).toBe(basic(firstToken));
+  await writeToDocker('ECR local');
   await session.openVaults();
   expect(await clouds.runs('aws')).toEqual([]);
 
@@ -197,12 +202,7 @@ test('a token in a vault that is not open is refreshed on schedule, and that vau
     password: 'o',
     expires: '2020-01-01T09:30',
   });
-  const docker = new DockerConfigPage(app.page);
-  await docker.open();
-  await docker.choose('ECR team');
-  await docker.review();
-  await docker.apply();
-  expect(await dockerAuth()).toBe(basic(firstToken));
+  await writeToDocker('ECR team');
 
   // The other vault is open from here on: the Team vault's entries are still counted and refreshed.
   await session.openVaults();

@@ -7,28 +7,17 @@ import { flushSync } from 'svelte';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { encodeBase64 } from '../../../../shared/crypto/bytes';
-import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { addEntry, getEntry, type NewEntryInput } from '../../../../shared/entries';
 import { readActivity } from '../../../../shared/entries/activity';
 import { valueOf } from '../../../../shared/test-result';
-import { makeFakeClouds } from '../../../../electron/services/fixtures/fake-clouds';
-import {
-  makeDockerTestEnv,
-  readConfigObject,
-  removeDockerTestEnvs,
-} from '../../../../electron/services/fixtures/docker-config-env';
-import { recordingNotifier } from '../../../../electron/services/fixtures/recording-notifier';
-import { installMainBridge } from '../../../../tests/support/main-bridge';
+import { readConfigObject, removeDockerTestEnvs } from '../../../../electron/services/fixtures/docker-config-env';
+import { AWS_ARGV, ECR, HOUR, refreshProfile } from '../../../../tests/support/refresh-profile';
 import { toCredential } from '../docker-config-display';
-import { VaultStore, type UnlockedProfile } from '../vault-db';
+import type { UnlockedProfile } from '../vault-db';
 import { VaultView } from '../vault-view.svelte';
-import { RefreshSession } from './refresh-session.svelte';
+import type { RefreshSession } from './refresh-session.svelte';
 
-const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
-const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const AWS_ARGV = ['aws', 'ecr', 'get-login-password', '--region', 'eu-west-1'];
 const cleanups: (() => unknown)[] = [];
 afterAll(removeDockerTestEnvs);
 afterEach(async () => {
@@ -39,21 +28,10 @@ afterEach(async () => {
 /** A profile with two vaults, the first one open; the clock (Date and timers, not IndexedDB's) is fake. */
 async function twoVaults() {
   vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
-  const testEnv = await makeDockerTestEnv();
-  const clouds = await makeFakeClouds(testEnv.root);
-  const notes = recordingNotifier();
-  const bridge = installMainBridge({ ...testEnv, env: { ...testEnv.env, PATH: clouds.path } }, notes.notifier);
-  cleanups.push(bridge.uninstall);
-  const store = new VaultStore({ dbName: `all-vaults-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  cleanups.push(() => store.close());
-  const profile = valueOf(await store.createProfile('correct horse battery staple'));
-  const open = valueOf(await profile.createVault('Personal')).id;
-  const other = valueOf(await profile.createVault('Team')).id;
-  const view = new VaultView(profile);
-  await view.load();
-  expect(view.currentId).toBe(open);
-  const refresh = new RefreshSession(profile, view);
-  return { testEnv, clouds, notes, sent: bridge.sent, profile, view, refresh, open, other };
+  const made = await refreshProfile(['Personal', 'Team'], cleanups);
+  const [open = '', other = ''] = made.vaultIds;
+  expect(made.view.currentId).toBe(open);
+  return { ...made, open, other };
 }
 
 /** Adds an entry straight into a vault's document, as this device's Edit would (the view shows another vault). */
