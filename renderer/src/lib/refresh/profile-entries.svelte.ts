@@ -26,7 +26,7 @@ export class ProfileEntries {
   private draining = false;
   private stopped = false;
 
-  /** Every readable vault's entries; the open vault's before it was read in the background as well. */
+  /** Every readable vault's entries; a vault not read yet is missing until it is. */
   readonly all: readonly VaultEntries[] = $derived.by(() => this.collect());
 
   constructor(
@@ -98,7 +98,7 @@ export class ProfileEntries {
     void this.drain();
   }
 
-  /** Reads the queued vaults one at a time (sync may have opened them already: then this costs nothing). */
+  /** Reads the queued vaults one at a time (a synced vault's document is open already: only its entries are decoded). */
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
