@@ -11,6 +11,8 @@ import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames'
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
 import { asBuffer, type Connection, type RelayContext } from './context';
 import { adoptMemberRecords, authorize, listGrants, register } from './member-handlers';
+import { rotate } from './rotation-handlers';
+import { currentEpoch, epochAt } from '../shared/sync/epochs';
 import { listInvitations, openInvitation, postDecline, postJoin } from './invitation-handlers';
 import { subscribe } from './subscribe';
 import type { VaultState } from './vaults';
@@ -23,6 +25,8 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
       return register(ctx, conn, frame.id, frame.record);
     case 'authorize':
       return authorize(ctx, conn, frame.id, frame.record, frame.grant);
+    case 'rotate':
+      return rotate(ctx, conn, frame);
     case 'subscribe':
       return subscribe(ctx, conn, frame.id, frame.vault, frame.from, frame.members ?? 0);
     case 'publish':
@@ -47,7 +51,7 @@ function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [
   // A v2 envelope still queued on a device when it upgraded: as v2 accepted it, from an admin only.
   if (wire.members === undefined) {
     if (firstRoleOf(vault.members, wire.author) === 'admin' && roleOf(vault.members, conn.device) === 'admin')
-      return null;
+      return checkEpoch(vault, wire.epoch, 1);
     return [errorCodes.malformedFrame, 'an envelope names its member-log position (protocol v3)'];
   }
   // Judged as every peer judges it (members.ts standingAt): at the position it names, capped by any
@@ -56,6 +60,16 @@ function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [
   if ('refused' in standing)
     return [errorCodes.notAWriter, `this device may not write that envelope: ${standing.refused}`];
   if (!canWrite(standing.role)) return [errorCodes.notAWriter, 'this device may not write to the vault'];
+  return checkEpoch(vault, wire.epoch, wire.members);
+}
+
+/** An envelope is sealed under the epoch in force at its position, and only the newest epoch is accepted now. */
+function checkEpoch(vault: VaultState, epoch: number, position: number): [ErrorCode, string] | null {
+  const current = currentEpoch(vault.members);
+  if (epoch < current)
+    return [errorCodes.staleEpoch, `the vault key changed (epoch ${current}): fetch the new key and seal again`];
+  if (epoch !== epochAt(vault.members, position))
+    return [errorCodes.malformedFrame, `epoch ${epoch} is not the one in force at member-log position ${position}`];
   return null;
 }
 
@@ -130,6 +144,12 @@ async function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: W
   // A snapshot replaces everything before it (and prunes it here): only an admin's is stored.
   if (roleOf(vault.members, conn.device) !== 'admin')
     return conn.sendError(id, errorCodes.notAnAdmin, "only an admin's snapshot is stored");
+  if (wire.epoch !== currentEpoch(vault.members))
+    return conn.sendError(
+      id,
+      errorCodes.staleEpoch,
+      `a snapshot is sealed under the current epoch ${currentEpoch(vault.members)}`,
+    );
   if (wire.seq > vault.head)
     return conn.sendError(id, errorCodes.unknownSequence, `sequence ${wire.seq} is beyond the head ${vault.head}`);
   if (wire.seq < vault.snapshotSeq || (wire.seq === vault.snapshotSeq && !(await replacesFormerAdmin(ctx, vault))))

@@ -65,8 +65,12 @@ export async function authorize(
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   if (record.signer !== conn.deviceKey)
     return conn.sendError(id, errorCodes.authorMismatch, 'the record must be signed by this device');
-  if (roleOf(vault.members, conn.device) !== 'admin')
+  // Any member may leave (remove itself); every other change is an admin's.
+  const leaving = record.action === 'remove' && record.subject === conn.deviceKey;
+  if (roleOf(vault.members, conn.device) !== 'admin' && !(leaving && roleOf(vault.members, conn.device)))
     return conn.sendError(id, errorCodes.notAnAdmin, 'only an admin may change members');
+  if (record.action === 'rotate')
+    return conn.sendError(id, errorCodes.badRecord, 'a key rotation goes with its grants (rotate request)');
   if (vault.records.length >= ctx.quotas.membersPerVault) {
     return conn.sendError(
       id,
@@ -112,7 +116,7 @@ export function adoptMemberRecords(vault: VaultState, records: readonly WireMemb
 }
 
 /** A record freezing a writer's counter must not freeze it below an envelope the relay already accepted. */
-function checkFrozenCounter(vault: VaultState, record: WireMemberRecord): string | null {
+export function checkFrozenCounter(vault: VaultState, record: WireMemberRecord): string | null {
   if (record.last === undefined) return null;
   const accepted = vault.counters.get(record.subject) ?? 0;
   return accepted > record.last
@@ -120,7 +124,8 @@ function checkFrozenCounter(vault: VaultState, record: WireMemberRecord): string
     : null;
 }
 
-function dropSubscriber(vault: VaultState, deviceKey: string): void {
+/** Drops a removed device's subscriptions to the vault, telling it why (2003). */
+export function dropSubscriber(vault: VaultState, deviceKey: string): void {
   const gone = encodeRelayFrame({
     t: 'error',
     id: null,

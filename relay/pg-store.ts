@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
-import { listenForChanges } from './pg-listener';
+import { listenForChanges, type ChangeNotice } from './pg-listener';
 import { notify } from './pg-append';
 import { appendGroup } from './pg-append';
 import { invitationsOver } from './pg-invitations';
@@ -203,6 +203,44 @@ function writesOver(pool: pg.Pool, node: string) {
           return true;
         }),
       ),
+    appendRotation: (
+      records: readonly WireMemberRecord[],
+      grants: readonly { recipient: Uint8Array; body: WireGrant }[],
+      snap: StoredSnapshot | null,
+    ) =>
+      orRefused(
+        transaction(pool, async (client) => {
+          const [first] = records;
+          if (!first) return false;
+          // Locks the vault row: the log grows at exactly this index, the snapshot covers exactly the head.
+          const locked = await client.query<{ head: number }>(
+            'UPDATE vaults SET members = members + $3 WHERE vault = $1 AND members = $2 RETURNING head',
+            [first.vault, first.index, records.length],
+          );
+          const head = locked.rows[0]?.head;
+          if (head === undefined) return false;
+          if (snap && snap.seq !== head) throw refused;
+          for (const record of records)
+            await client.query('INSERT INTO members (vault, idx, record) VALUES ($1, $2, $3)', [
+              record.vault,
+              record.index,
+              JSON.stringify(record),
+            ]);
+          for (const grant of grants)
+            await client.query(
+              `INSERT INTO grants (vault, recipient, epoch, body) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (vault, recipient, epoch) DO UPDATE SET body = excluded.body`,
+              [grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body)],
+            );
+          const notices: ChangeNotice[] = [{ n: node, k: 'member', v: first.vault }];
+          if (snap) {
+            await replaceSnapshot(client, snap);
+            notices.push({ n: node, k: 'snap', v: snap.vault, s: snap.seq });
+          }
+          await notify(client, notices);
+          return true;
+        }),
+      ),
     appendEnvelopes: (envelopes: readonly NewEnvelope[], members: ReadonlyMap<string, number>) =>
       transaction(pool, (client) => appendGroup(client, node, envelopes, members)),
     storeSnapshot: (snap: StoredSnapshot) =>
@@ -212,24 +250,29 @@ function writesOver(pool: pg.Pool, node: string) {
           [snap.vault],
         );
         if ((locked.rows[0]?.snapshot_seq ?? Infinity) > snap.seq) return false;
-        await client.query(
-          `INSERT INTO snapshots (${snapshotColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (vault) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, author = excluded.author,
-           nonce = excluded.nonce, ciphertext = excluded.ciphertext, sig = excluded.sig`,
-          [snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig],
-        );
-        await client.query(
-          `INSERT INTO authors (vault, author, counter)
-           SELECT vault, author, MAX(counter) FROM envelopes WHERE vault = $1 AND seq <= $2 GROUP BY vault, author
-           ON CONFLICT (vault, author) DO UPDATE SET counter = GREATEST(authors.counter, excluded.counter)`,
-          [snap.vault, snap.seq],
-        );
-        await client.query('DELETE FROM envelopes WHERE vault = $1 AND seq <= $2', [snap.vault, snap.seq]);
-        await client.query('UPDATE vaults SET snapshot_seq = $2 WHERE vault = $1', [snap.vault, snap.seq]);
+        await replaceSnapshot(client, snap);
         await notify(client, [{ n: node, k: 'snap', v: snap.vault, s: snap.seq }]);
         return true;
       }),
   };
+}
+
+/** Stores `snap` in place of the vault's snapshot and prunes the envelopes it covers (keeping their counters). */
+async function replaceSnapshot(client: pg.PoolClient, snap: StoredSnapshot): Promise<void> {
+  await client.query(
+    `INSERT INTO snapshots (${snapshotColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (vault) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, author = excluded.author,
+     nonce = excluded.nonce, ciphertext = excluded.ciphertext, sig = excluded.sig`,
+    [snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig],
+  );
+  await client.query(
+    `INSERT INTO authors (vault, author, counter)
+     SELECT vault, author, MAX(counter) FROM envelopes WHERE vault = $1 AND seq <= $2 GROUP BY vault, author
+     ON CONFLICT (vault, author) DO UPDATE SET counter = GREATEST(authors.counter, excluded.counter)`,
+    [snap.vault, snap.seq],
+  );
+  await client.query('DELETE FROM envelopes WHERE vault = $1 AND seq <= $2', [snap.vault, snap.seq]);
+  await client.query('UPDATE vaults SET snapshot_seq = $2 WHERE vault = $1', [snap.vault, snap.seq]);
 }
 
 /** Thrown inside a transaction to roll it back and answer false. */

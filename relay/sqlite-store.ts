@@ -58,6 +58,11 @@ export type SqliteStore = SqliteInvitations &
     positions: (vaults: readonly string[]) => VaultPositions[];
     registerVault: (vault: string, genesis: WireMemberRecord, now: number) => boolean;
     appendMember: (record: WireMemberRecord, grant: GrantRow | null) => boolean;
+    appendRotation: (
+      records: readonly WireMemberRecord[],
+      grants: readonly GrantRow[],
+      snap: StoredSnapshot | null,
+    ) => boolean;
     /** Stores the envelopes, each with the next sequence number of its vault; returns those numbers. */
     appendEnvelopes: (envelopes: readonly NewEnvelope[]) => number[];
     storeSnapshot: (snap: StoredSnapshot) => boolean;
@@ -113,6 +118,7 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
     bytesStoredBy: wrap(store.bytesStoredBy),
     registerVault: wrap(store.registerVault),
     appendMember: wrap(store.appendMember),
+    appendRotation: wrap(store.appendRotation),
     // One process holds the file exclusively: the member log cannot change behind the checks.
     appendEnvelopes: wrap((rows: readonly NewEnvelope[]) => ({ ok: true as const, seqs: store.appendEnvelopes(rows) })),
     openInvitation: wrap(store.openInvitation),
@@ -260,6 +266,22 @@ function storeOver(db: Database.Database, q: ReturnType<typeof prepareStatements
       if (grant) q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
       return true;
     }),
+    appendRotation: db.transaction(
+      (records: readonly WireMemberRecord[], grants: readonly GrantRow[], snap: StoredSnapshot | null): boolean => {
+        const [first] = records;
+        if (!first || (q.memberCount.get(first.vault)?.count ?? 0) !== first.index) return false;
+        if (snap && snap.seq !== headOf(snap.vault)) return false;
+        for (const record of records) q.insertMember.run(record.vault, record.index, JSON.stringify(record));
+        for (const grant of grants)
+          q.upsertGrant.run(grant.body.vault, grant.recipient, grant.body.epoch, JSON.stringify(grant.body));
+        if (snap) {
+          q.upsertSnapshot.run(snap.vault, snap.seq, snap.epoch, snap.author, snap.nonce, snap.ciphertext, snap.sig);
+          q.keepPrunedCounters.run(snap.vault, snap.seq);
+          q.prune.run(snap.vault, snap.seq);
+        }
+        return true;
+      },
+    ),
     appendEnvelopes: db.transaction((envelopes: readonly NewEnvelope[]): number[] => {
       const heads = new Map<string, number>();
       return envelopes.map((e) => {

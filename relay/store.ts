@@ -142,6 +142,16 @@ export type RelayStore = InvitationStore &
       grant: { recipient: Uint8Array; body: WireGrant } | null,
     ) => Promise<boolean>;
     /**
+     * A key rotation (protocol v4) in one transaction: member records (the first at its index), the new
+     * epoch's grants and, if given, a snapshot under it at the committed head (pruning what it covers).
+     * False when the member log or the head moved meanwhile (another relay node): nothing is stored.
+     */
+    appendRotation: (
+      records: readonly WireMemberRecord[],
+      grants: readonly { recipient: Uint8Array; body: WireGrant }[],
+      snap: StoredSnapshot | null,
+    ) => Promise<boolean>;
+    /**
      * Stores a group of envelopes in one transaction, assigning each the next sequence number of its
      * vault. `members`: the member-log length each vault's envelopes were checked against.
      */

@@ -18,6 +18,9 @@ export const domains = {
   memberHash: 'regvault/v1/member-hash',
   grant: 'regvault/v1/grant',
   grantKey: 'regvault/v1/grant-key',
+  /** Protocol v4: a grant's box holds the key of its epoch and every older one (a key ring). */
+  grantRing: 'regvault/v4/grant-ring',
+  epochKey: 'regvault/v4/epoch-key',
 } as const;
 
 const domainBytes = new Map<string, Uint8Array>();
@@ -78,7 +81,8 @@ export type MemberFields = Readonly<{
   vault: string;
   index: number;
   prev: Uint8Array;
-  action: 'add' | 'remove';
+  action: 'add' | 'remove' | 'rotate';
+  /** The member added, changed or removed; on a `rotate` record, the commitment to the new epoch key. */
   subject: Uint8Array;
   role: Role;
   signer: Uint8Array;
@@ -87,6 +91,7 @@ export type MemberFields = Readonly<{
 }>;
 
 const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3, manager: 4 };
+const actionByte: Readonly<Record<MemberFields['action'], number>> = { add: 1, remove: 2, rotate: 3 };
 
 /** Bytes signed for a member record. */
 export function encodeMemberMessage(fields: MemberFields): Uint8Array {
@@ -95,7 +100,7 @@ export function encodeMemberMessage(fields: MemberFields): Uint8Array {
     lengthPrefixed(encodeUtf8(fields.vault)),
     encodeU32(fields.index),
     fields.prev,
-    Uint8Array.of(fields.action === 'add' ? 1 : 2),
+    Uint8Array.of(actionByte[fields.action]),
     fields.subject,
     Uint8Array.of(roleByte[fields.role]),
     fields.signer,
@@ -139,4 +144,16 @@ export function encodeGrantMessage(fields: GrantFields): Uint8Array {
 /** Header sealed inside a grant's box in front of the vault key, binding the key to vault, epoch and recipient. */
 export function encodeGrantKeyHeader(vault: string, epoch: number, recipient: Uint8Array): Uint8Array {
   return concatBytes([domain(domains.grantKey), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), recipient]);
+}
+
+/** Header sealed in a v4 grant's box in front of its key ring, binding it to vault, epoch and recipient. */
+export function encodeGrantRingHeader(vault: string, epoch: number, recipient: Uint8Array): Uint8Array {
+  return concatBytes([domain(domains.grantRing), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), recipient]);
+}
+
+/** What a `rotate` member record commits to: SHA-512 over vault, epoch and the new key, cut to 32 bytes. */
+export function encodeEpochKeyCommitment(vault: string, epoch: number, key: Uint8Array): Uint8Array {
+  return nacl
+    .hash(concatBytes([domain(domains.epochKey), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), key]))
+    .slice(0, 32);
 }

@@ -26,6 +26,7 @@ export const errorCodes = {
   quotaExceeded: 2009,
   unknownInvitation: 2010,
   invitationUsed: 2011,
+  staleEpoch: 2012,
   badSignature: 3001,
   replayedCounter: 3002,
   unknownSequence: 3003,

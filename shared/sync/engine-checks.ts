@@ -4,6 +4,7 @@
 import { errorCodes, syncError, type SyncError } from './codes';
 import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { verifyEnvelope, type Envelope } from './envelope';
+import { currentEpoch, epochAt } from './epochs';
 import { canWrite, firstRoleOf, mayAuthor, standingAt } from './members';
 import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
 import type { Role, WireEnvelope } from './wire-records';
@@ -26,8 +27,9 @@ export async function checkEnvelope(
   if (!canWrite(standing.role)) return { error: forged('envelope author had no write access at that position') };
   if (wire.counter <= core.position.counterOf(wire.author)) return { error: forged('replayed envelope counter') };
   if (!(await verifyEnvelope(env, core.options.verify))) return { error: forged('bad envelope signature') };
-  if (wire.epoch !== core.options.vaultKey.epoch)
-    return { error: syncError(errorCodes.unknownEpoch, `key epoch ${wire.epoch} is unknown here`) };
+  // Sealed under the epoch in force at the position it names (the relay checks the same).
+  if (wire.epoch !== epochAt(core.memberState, wire.members ?? 1))
+    return { error: forged(`envelope epoch ${wire.epoch} is not the one in force at its position`) };
   return standing;
 }
 
@@ -50,8 +52,8 @@ export async function checkSnapshot(core: EngineCore, snap: Snapshot, author: st
   if (snap.vault !== core.options.vaultId) return forged('snapshot for another vault');
   if (core.memberState.roles.get(author) !== 'admin') return forged('snapshot author is not an admin');
   if (!(await verifySnapshot(snap, core.options.verify))) return forged('bad snapshot signature');
-  if (snap.epoch !== core.options.vaultKey.epoch) {
-    return syncError(errorCodes.unknownEpoch, `snapshot uses key epoch ${snap.epoch}`);
+  if (snap.epoch > currentEpoch(core.memberState)) {
+    return syncError(errorCodes.unknownEpoch, `snapshot uses key epoch ${snap.epoch}, beyond the member log's`);
   }
   return null;
 }

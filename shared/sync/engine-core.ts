@@ -1,14 +1,14 @@
 // The mutable state one sync engine shares between its parts (connection, inbound frames, local
 // updates), and the status derived from it.
 import type * as Y from 'yjs';
-import { encodeBase64 } from '../crypto/bytes';
+import { decodeBase64, encodeBase64 } from '../crypto/bytes';
 import { errorCodes, syncError, type SyncError } from './codes';
 import type { VaultKey } from './envelope';
 import { emptyMemberState, verifyMemberLog, type MemberState } from './members';
 import { Outbox } from './engine-outbox';
 import { PhaseMachine } from './engine-phase';
 import { Position } from './engine-position';
-import type { Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
+import type { BoxKeyPair, Clock, ConnectSocket, DeviceSigner, RandomBytes, VerifySignature } from './ports';
 import type { RelayConnection } from './relay-connection';
 import {
   createStorageWriter,
@@ -31,9 +31,12 @@ export type SyncEngineOptions = Readonly<{
   /** The vault's document; the engine applies remote updates with `engine.origin` and seals every other update. */
   doc: Y.Doc;
   vaultId: string;
+  /** The vault key this device was given (a later epoch's key is fetched from its grant, epoch-keys.ts). */
   vaultKey: VaultKey;
   /** This device's Ed25519 identity (its public key authors envelopes). */
   device: DeviceSigner;
+  /** This device's X25519 keys, to open the grants of new key epochs (without them a rotation stops sync). */
+  boxKeys?: BoxKeyPair;
   verify: VerifySignature;
   relayUrl: string;
   /** More nodes of the same relay service (one database): after a failed or lost connection the next address is tried, in turn. */
@@ -79,6 +82,10 @@ export type EngineCore = {
   readonly position: Position;
   members: readonly WireMemberRecord[];
   memberState: MemberState;
+  /** The vault keys held, by epoch (engine-epochs.ts). */
+  readonly keys: Map<number, Uint8Array>;
+  /** A grant fetch in progress, shared by everyone who needs a key. */
+  fetchingKeys: Promise<void> | null;
   /** Counter, pending envelopes, in-flight publishes, unsealed updates; changed only through its methods. */
   readonly outbox: Outbox;
   /** The sequence number of an envelope that failed its checks once and is being fetched again. */
@@ -127,6 +134,7 @@ export function currentCursor(core: EngineCore): SyncCursor {
     authors: core.position.counters(),
     members: core.members,
     vector: core.position.vector,
+    keys: storedKeys(core),
   };
 }
 
@@ -162,6 +170,8 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     position: new Position(),
     members: [],
     memberState: emptyMemberState(options.vaultId),
+    keys: new Map([[options.vaultKey.epoch, options.vaultKey.key]]),
+    fetchingKeys: null,
     outbox: new Outbox(),
     refetching: null,
     resyncing: false,
@@ -182,6 +192,7 @@ export function createCore(options: SyncEngineOptions): EngineCore {
 export async function restoreCore(core: EngineCore, stored: StoredSyncState): Promise<void> {
   const cursor = stored.cursor;
   core.position.restore(cursor);
+  restoreKeys(core, cursor?.keys);
   const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);
   const state = await verifyMemberLog(core.options.vaultId, records, core.options.verify);
   core.outbox.restore(cursor?.counter ?? 0, stored.pending);
@@ -192,4 +203,17 @@ export async function restoreCore(core: EngineCore, stored: StoredSyncState): Pr
   core.members = records;
   core.memberState = state;
   core.outbox.restore(cursor?.counter ?? 0, stored.pending);
+}
+
+/** The epoch keys to persist with the cursor (base64 by epoch; the host seals the cursor at rest). */
+function storedKeys(core: EngineCore): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [epoch, key] of core.keys)
+    if (epoch !== core.options.vaultKey.epoch) keys[String(epoch)] = encodeBase64(key);
+  return keys;
+}
+
+/** Restores epoch keys persisted with the cursor. */
+function restoreKeys(core: EngineCore, stored: Readonly<Record<string, string>> | undefined): void {
+  for (const [epoch, key] of Object.entries(stored ?? {})) core.keys.set(Number(epoch), decodeBase64(key));
 }

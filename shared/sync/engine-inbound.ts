@@ -3,7 +3,7 @@
 // numbers must be contiguous and never go back.
 import * as Y from 'yjs';
 import { decodeBase64 } from '../crypto/bytes';
-import { errorCodes, syncError, type ErrorCode } from './codes';
+import { errorCodes, syncError, type ErrorCode, type SyncError } from './codes';
 import {
   acceptDelivery,
   checkEnvelope,
@@ -13,7 +13,9 @@ import {
   rejectDelivery,
 } from './engine-checks';
 import { currentCursor, failFatally, publishMembers, publishStatus, type EngineCore } from './engine-core';
-import { maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
+import { adoptCurrentEpoch, maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
+import { ensureKey } from './engine-epochs';
+import { currentEpoch } from './epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
 import { decodeSnapshot, openSnapshot } from './snapshot';
@@ -80,9 +82,11 @@ async function handleSubscribed(core: EngineCore, frame: Extract<RelayFrame, { t
   // Stopped while the log was being verified: a stopped engine never catches up.
   if (core.phase.is('stopped')) return;
   const grew = records.length !== core.members.length;
+  const rotated = currentEpoch(state) !== currentEpoch(core.memberState);
   core.members = records;
   core.memberState = state;
   if (grew) publishMembers(core);
+  if (rotated) await adoptCurrentEpoch(core);
   core.resyncing = false;
   core.transient = null;
   core.catchUpTarget = head;
@@ -114,7 +118,10 @@ async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<voi
   }
   const problem = await checkSnapshot(core, snap, wire.author);
   if (problem) return failFatally(core, problem);
-  const content = openSnapshot(snap, core.options.vaultKey);
+  const key = await ensureKey(core, snap.epoch);
+  if (!key)
+    return failFatally(core, syncError(errorCodes.unknownEpoch, `no key of epoch ${snap.epoch} reached this device`));
+  const content = openSnapshot(snap, key);
   if (!content) return failFatally(core, syncError(errorCodes.decryptFailed, 'snapshot does not decrypt'));
   const badCounters = checkSnapshotCounters(core, content);
   if (badCounters) return failFatally(core, badCounters);
@@ -133,14 +140,11 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
   }
   const env = decodeEnvelope(wire);
   const checked = await checkEnvelope(core, wire, env);
-  const update = 'error' in checked ? null : openEnvelope(env, core.options.vaultKey);
+  const key = 'error' in checked ? undefined : await ensureKey(core, wire.epoch);
+  const update = key ? openEnvelope(env, key) : null;
   // The head stays before a failed envelope: it is fetched again, or syncing stops there.
   if (!update || 'error' in checked) {
-    return rejectDelivery(
-      core,
-      seq,
-      'error' in checked ? checked.error : syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`),
-    );
+    return rejectDelivery(core, seq, 'error' in checked ? checked.error : undeliverable(seq, wire.epoch, key));
   }
   acceptDelivery(core, seq);
   core.position.applied(seq, wire.author, wire.counter);
@@ -154,6 +158,12 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
     if (core.outbox.confirmedByCatchUp(wire.counter)) void core.writer.commit({ remove: [wire.counter] });
   }
   afterApplied(core);
+}
+
+function undeliverable(seq: number, epoch: number, key: unknown): SyncError {
+  return key
+    ? syncError(errorCodes.decryptFailed, `envelope ${seq} does not decrypt`)
+    : syncError(errorCodes.unknownEpoch, `no key of epoch ${epoch} reached this device (envelope ${seq})`);
 }
 
 function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): void {
@@ -188,6 +198,7 @@ async function handleMember(core: EngineCore, record: WireMemberRecord): Promise
   core.members = [...core.members, record];
   publishMembers(core);
   await core.writer.commit({ cursor: currentCursor(core) });
+  if (record.action === 'rotate') await adoptCurrentEpoch(core);
 }
 
 function handleError(core: EngineCore, id: number | null, code: ErrorCode, message: string): void {
@@ -197,6 +208,8 @@ function handleError(core: EngineCore, id: number | null, code: ErrorCode, messa
     if (counter === undefined) return;
     // The relay says it holds this counter of ours: unproven until a catch-up serves it back.
     if (code === errorCodes.replayedCounter) return resendUnconfirmed(core, counter);
+    // Refused as sealed under an old key: the rotation's record is on its way; sealed again once adopted.
+    if (code === errorCodes.staleEpoch) return;
   }
   core.transient = syncError(code, message);
   publishStatus(core);

@@ -6,18 +6,18 @@ import { currentCursor, publishStatus, type EngineCore } from './engine-core';
 import type { SealBatch } from './engine-outbox';
 import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './envelope';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
+import { ensureKey, keyOf, sealingKey } from './engine-epochs';
+import { currentEpoch } from './epochs';
+
+/** Thrown by a seal when the log's current epoch has no key here yet: the batch waits for it. */
+class KeyPending extends Error {}
 
 /** Queues a local Yjs update for sealing (the doc's `update` handler; remote updates are skipped by origin). */
 export function queueLocalUpdate(core: EngineCore, update: Uint8Array, origin: unknown): void {
   if (origin === core.origin) return;
   core.outbox.queueUpdate(update);
   publishStatus(core);
-  if (!core.outbox.sealing) {
-    const run: Promise<void> = drainLocalUpdates(core).finally(() => {
-      if (core.sealRun === run) core.sealRun = null;
-    });
-    core.sealRun = run;
-  }
+  resumeSealing(core);
 }
 
 /** Seals queued updates (merged while a previous seal was running), persists them, then sends them if live. */
@@ -29,7 +29,13 @@ export async function drainLocalUpdates(core: EngineCore): Promise<void> {
         await sealBatch(core, batch);
       } catch (error) {
         core.outbox.returnBatch(batch);
-        core.transient = syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
+        core.transient =
+          error instanceof KeyPending
+            ? syncError(
+                errorCodes.unknownEpoch,
+                `the vault key changed; waiting for the new key (epoch ${error.message})`,
+              )
+            : syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
         break;
       }
     }
@@ -44,10 +50,12 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
   // envelope then covers nothing that is neither queued nor received.
   const vector = Y.encodeStateVector(core.options.doc);
   const update = updates.length === 1 && updates[0] ? updates[0] : Y.mergeUpdates(updates);
+  const vaultKey = sealingKey(core);
+  if (!vaultKey) throw new KeyPending(String(currentEpoch(core.memberState)));
   const counter = core.outbox.nextCounter();
   const env = await sealEnvelope({
     vault: core.options.vaultId,
-    vaultKey: core.options.vaultKey,
+    vaultKey,
     counter,
     members: core.members.length,
     update,
@@ -71,7 +79,8 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
 export function resendUnconfirmed(core: EngineCore, counter: number): void {
   const wire = core.outbox.pendingEnvelope(counter);
   if (!wire) return;
-  const update = openEnvelope(decodeEnvelope(wire), core.options.vaultKey);
+  const key = keyOf(core, wire.epoch);
+  const update = key ? openEnvelope(decodeEnvelope(wire), key) : null;
   const decision = core.outbox.supersede(counter, update !== null);
   if (decision === 'ignore') return;
   if (decision === 'refuse' || !update) {
@@ -91,7 +100,8 @@ export function resendUnconfirmed(core: EngineCore, counter: number): void {
 export function sendPending(core: EngineCore): void {
   const session = core.session;
   if (!session || !core.phase.is('live')) return;
-  for (const wire of core.outbox.unsent()) {
+  // Envelopes of an older epoch are sealed again under the new key first (adoptCurrentEpoch).
+  for (const wire of core.outbox.unsent(currentEpoch(core.memberState))) {
     // Frames are ASCII JSON, so string length is byte length; 512 bytes cover the other fields.
     if (wire.ciphertext.length + 512 > session.maxFrameBytes) {
       core.transient = syncError(
@@ -131,12 +141,14 @@ export async function writeSnapshot(core: EngineCore): Promise<void> {
   if (core.snapshotting || !core.phase.is('live') || !session || core.position.head === 0) return;
   // Only an admin's snapshot is stored and trusted (it replaces everything before it).
   if (core.memberState.roles.get(core.me) !== 'admin') return;
+  const vaultKey = sealingKey(core);
+  if (!vaultKey) return;
   core.snapshotting = true;
   try {
     const seq = core.position.head;
     const snap = await sealSnapshot({
       vault: core.options.vaultId,
-      vaultKey: core.options.vaultKey,
+      vaultKey,
       seq,
       content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
       signer: core.options.device,
@@ -152,4 +164,41 @@ export async function writeSnapshot(core: EngineCore): Promise<void> {
   } finally {
     core.snapshotting = false;
   }
+}
+
+/**
+ * The log moved to a newer epoch (a member was removed): get its key, then seal the queued envelopes of
+ * older epochs again under it — their updates, merged, under a new counter; they leave the queue in the
+ * same storage commit — so an offline member's edits are never lost to a rotation. Until the key arrives
+ * nothing new is sealed (local edits wait, unsealed; the state vector recovers them after a restart).
+ */
+export async function adoptCurrentEpoch(core: EngineCore): Promise<void> {
+  const epoch = currentEpoch(core.memberState);
+  const key = await ensureKey(core, epoch);
+  if (!key) {
+    core.transient = syncError(
+      errorCodes.unknownEpoch,
+      `the vault key changed (epoch ${epoch}) and no admin has sealed the new one to this device yet`,
+    );
+    return publishStatus(core);
+  }
+  const stale = [];
+  for (const wire of core.outbox.stale(epoch)) {
+    const old = keyOf(core, wire.epoch);
+    const update = old ? openEnvelope(decodeEnvelope(wire), old) : null;
+    if (update && core.outbox.supersedeStale(wire.counter)) stale.push(update);
+  }
+  if (core.transient?.code === errorCodes.unknownEpoch || core.transient?.code === errorCodes.staleEpoch)
+    core.transient = null;
+  for (const update of stale) core.outbox.queueUpdate(update);
+  resumeSealing(core);
+}
+
+/** Starts the seal loop if updates wait unsealed and none is running. */
+function resumeSealing(core: EngineCore): void {
+  if (core.outbox.sealing || core.outbox.allSealed) return publishStatus(core);
+  const run: Promise<void> = drainLocalUpdates(core).finally(() => {
+    if (core.sealRun === run) core.sealRun = null;
+  });
+  core.sealRun = run;
 }

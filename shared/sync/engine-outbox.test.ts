@@ -3,7 +3,16 @@ import { IllegalCounter, Outbox } from './engine-outbox';
 import type { WireEnvelope } from './wire-records';
 
 function envelope(counter: number): WireEnvelope {
-  return { v: 1, vault: 'v', author: 'me', counter, nonce: 'n', ciphertext: 'c', sig: 's' } as unknown as WireEnvelope;
+  return {
+    v: 1,
+    vault: 'v',
+    epoch: 0,
+    author: 'me',
+    counter,
+    nonce: 'n',
+    ciphertext: 'c',
+    sig: 's',
+  } as unknown as WireEnvelope;
 }
 
 function sealNext(outbox: Outbox, replaced: readonly number[] = []): WireEnvelope {
@@ -44,13 +53,26 @@ describe('Outbox', () => {
   it('sends each pending envelope once per connection, in counter order, and resends after a drop', () => {
     const outbox = new Outbox();
     const [a, b] = [sealNext(outbox), sealNext(outbox)];
-    expect(outbox.unsent()).toEqual([a, b]);
+    expect(outbox.unsent(0)).toEqual([a, b]);
     outbox.sent(10, a.counter);
-    expect(outbox.unsent()).toEqual([b]);
+    expect(outbox.unsent(0)).toEqual([b]);
     expect(outbox.oldestInFlight()).toBe(10);
     outbox.connectionLost();
     expect(outbox.oldestInFlight()).toBeUndefined();
-    expect(outbox.unsent()).toEqual([a, b]);
+    expect(outbox.unsent(0)).toEqual([a, b]);
+  });
+
+  it('after a key rotation, envelopes of the old epoch are not sent but sealed again, each once', () => {
+    const outbox = new Outbox();
+    const [a, b] = [sealNext(outbox), sealNext(outbox)];
+    expect(outbox.unsent(1)).toEqual([]);
+    expect(outbox.stale(1)).toEqual([a, b]);
+    expect(outbox.supersedeStale(a.counter)).toBe(true);
+    expect(outbox.supersedeStale(a.counter)).toBe(false);
+    expect(outbox.stale(1)).toEqual([b]);
+    expect(outbox.unsent(0)).toEqual([b]);
+    outbox.queueUpdate(new Uint8Array([1]));
+    expect(outbox.takeBatch()?.replaced).toEqual([a.counter]);
   });
 
   it('an ack delivers its envelope; an answer to an unknown request is no publish', () => {

@@ -91,10 +91,28 @@ export class Outbox {
     this.#pending.set(wire.counter, wire);
   }
 
-  /** The pending envelopes not yet sent on the current connection, in counter order. */
-  unsent(): WireEnvelope[] {
+  /** The pending envelopes of `epoch` not yet sent on the current connection, in counter order. */
+  unsent(epoch: number): WireEnvelope[] {
     const inFlight = new Set(this.#inFlight.values());
-    return [...this.#pending.values()].filter((wire) => !inFlight.has(wire.counter));
+    return [...this.#pending.values()].filter(
+      (wire) => !inFlight.has(wire.counter) && wire.epoch === epoch && !this.#superseded.includes(wire.counter),
+    );
+  }
+
+  /** Pending envelopes sealed under an epoch before `epoch`, not yet being sealed again. */
+  stale(epoch: number): WireEnvelope[] {
+    return [...this.#pending.values()].filter((wire) => wire.epoch < epoch && !this.#superseded.includes(wire.counter));
+  }
+
+  /**
+   * Pending `counter` is to be sealed again under a newer epoch's key (the relay refuses older epochs after
+   * a rotation; if it was stored just before, a catch-up serves it back and the copy applies idempotently): its
+   * update is queued by the caller. False if it is not pending.
+   */
+  supersedeStale(counter: number): boolean {
+    if (!this.#pending.has(counter) || this.#superseded.includes(counter)) return false;
+    this.#superseded.push(counter);
+    return true;
   }
 
   /** The pending envelope under `counter`, if any. */

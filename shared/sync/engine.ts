@@ -16,8 +16,18 @@ import {
 } from './engine-core';
 import { queueLocalUpdate, recoverUnqueuedUpdates, writeSnapshot } from './engine-local';
 import { sealKeyGrant } from './grants';
-import { lowersRightsOf, signMemberRecord, type MemberChange } from './members';
+import { signMemberRecord, type MemberChange } from './members';
 import { encodeBase64 } from '../crypto/bytes';
+import { currentEpoch, removedSinceRotation } from './epochs';
+import { sealingKey } from './engine-epochs';
+import {
+  leaveVault,
+  requireLive,
+  rotateVaultKey,
+  withFrozenCounter,
+  type RotationInput,
+  type RotationReport,
+} from './engine-rotation';
 import { listMemberEvents, type MemberEvent } from './member-events';
 import { decodePairingCode, pairingFingerprint, type PairingInvite } from './pairing';
 import type { Role } from './wire-records';
@@ -56,6 +66,17 @@ export type SyncEngine = Readonly<{
   flush: () => Promise<void>;
   /** Gives a member another role (needs a live connection and an admin; a lowered right carries `last`). */
   changeRole: (publicKey: Uint8Array, role: Role) => Promise<Result<void, SyncFailure>>;
+  /**
+   * Removes devices (none: only a new key, after someone left) and moves the vault to a new key epoch in
+   * one signed step; `recipients` are the remaining devices' keys (engine-rotation.ts). Live admins only.
+   */
+  rotateKey: (input: RotationInput) => Promise<Result<RotationReport, SyncFailure>>;
+  /** This device leaves the vault: it signs its own removal (any member; needs a live connection). */
+  leave: () => Promise<Result<void, SyncFailure>>;
+  /** Devices removed since the last key rotation (someone left): an admin should rotate. */
+  pendingRotation: () => readonly string[];
+  /** The key epoch in force (how many times the vault key changed). */
+  epoch: () => number;
 }>;
 
 /** Creates the engine; nothing happens until `start()`. */
@@ -113,6 +134,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     changeRole: (publicKey, role) =>
       catchSyncError(() => changeMembers(core, connection, { action: 'add', subject: publicKey, role })),
+    rotateKey: (input) => catchSyncError(() => rotateVaultKey(core, connection, input)),
+    leave: () => catchSyncError(() => leaveVault(core, connection)),
+    pendingRotation: () => removedSinceRotation(core.memberState),
+    epoch: () => currentEpoch(core.memberState),
   };
 }
 
@@ -140,13 +165,6 @@ function readPairingCode(code: string, now: number): PairingInvite {
   }
 }
 
-/** A change that takes a right away (write or delete) carries the subject's last counter this device verified. */
-function withFrozenCounter(core: EngineCore, change: MemberChange): MemberChange {
-  const subject = encodeBase64(change.subject);
-  if (!lowersRightsOf(core.memberState, change, subject)) return change;
-  return { ...change, last: core.position.counterOf(subject) };
-}
-
 /** Signs a member record (and, when linking, the key grant with its pairing proof) and has the relay append it. */
 async function changeMembers(
   core: EngineCore,
@@ -154,29 +172,39 @@ async function changeMembers(
   change: MemberChange,
   invite?: PairingInvite,
 ): Promise<void> {
-  const session = core.session;
-  if (!session || !core.phase.is('live')) {
-    throw new SyncProtocolError(
-      errorCodes.notConnected,
-      'Connect to the relay first: linking needs a live connection.',
-    );
-  }
+  requireLive(core, change.action === 'add' && invite ? 'linking' : 'changing members');
   const { options } = core;
   const revokedAdmin = core.memberState.roles.get(encodeBase64(change.subject)) === 'admin' && change.role !== 'admin';
-  const record = await signMemberRecord(core.memberState, withFrozenCounter(core, change), options.device);
+  const record = await signMemberRecord(
+    core.memberState,
+    withFrozenCounter(core, core.memberState, change),
+    options.device,
+  );
   const grant = invite
     ? await sealKeyGrant({
         vault: options.vaultId,
-        vaultKey: options.vaultKey,
+        vaultKey: sealingKeyOrThrow(core),
+        ring: core.keys,
         recipient: invite.identity,
         signer: options.device,
         random: options.random,
         pairingSecret: invite.secret,
       })
     : undefined;
-  await session.request(grant ? { t: 'authorize', record, grant } : { t: 'authorize', record });
+  await core.session?.request(grant ? { t: 'authorize', record, grant } : { t: 'authorize', record });
   // The relay sent the record back before answering; let it reach the member state.
   await connection.drained();
   // A snapshot the former admin wrote is no longer trusted: replace it with this admin's.
   if (revokedAdmin) await writeSnapshot(core);
+}
+
+/** The current epoch's key; linking a device while it has not arrived yet would grant an old key. */
+function sealingKeyOrThrow(core: EngineCore) {
+  const key = sealingKey(core);
+  if (!key)
+    throw new SyncProtocolError(
+      errorCodes.unknownEpoch,
+      'The vault key changed and has not reached this device yet: try again in a moment.',
+    );
+  return key;
 }

@@ -4,8 +4,9 @@
 // from a one-time key), signing the grant and proving the pairing secret, so the relay stores
 // something it can neither open nor forge, and the receiver can tell it was meant for it.
 import nacl from 'tweetnacl';
-import { concatBytes, decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
-import { encodeGrantKeyHeader, encodeGrantMessage, type GrantFields } from './canonical';
+import { concatBytes, decodeBase64, encodeBase64, encodeU32, equalBytes } from '../crypto/bytes';
+import { encodeGrantKeyHeader, encodeGrantMessage, encodeGrantRingHeader, type GrantFields } from './canonical';
+import { matchesCommitment, type KeyRing } from './epochs';
 import type { VaultKey } from './envelope';
 import { roleOf, type MemberState } from './members';
 import { provePairing } from './pairing';
@@ -20,21 +21,34 @@ export type DeviceIdentity = Readonly<{ signing: Uint8Array; box: Uint8Array }>;
 export type SealKeyGrantInput = Readonly<{
   vault: string;
   vaultKey: VaultKey;
+  /** The older epochs' keys the recipient also gets (so it can read what was written under them). */
+  ring?: KeyRing;
   recipient: DeviceIdentity;
   signer: DeviceSigner;
   random: RandomBytes;
-  /** The secret of the recipient's pairing code: the grant then proves it was made from that code. */
-  pairingSecret: Uint8Array;
+  /** The secret of the recipient's pairing code: the grant then proves it was made from that code (not on rotation grants). */
+  pairingSecret?: Uint8Array;
 }>;
+
+/** A grant's box: the v4 header, then the grant's own epoch key and every older one as `u32 epoch ‖ key`. */
+function encodeRingPlaintext(input: SealKeyGrantInput): Uint8Array {
+  const { vaultKey, ring } = input;
+  const older = [...(ring ?? new Map<number, Uint8Array>())].filter(([epoch]) => epoch < vaultKey.epoch);
+  const parts = [
+    encodeGrantRingHeader(input.vault, vaultKey.epoch, input.recipient.signing),
+    encodeU32(older.length + 1),
+    encodeU32(vaultKey.epoch),
+    vaultKey.key,
+  ];
+  for (const [epoch, key] of older) parts.push(encodeU32(epoch), key);
+  return concatBytes(parts);
+}
 
 /** Seals the vault key to a device's X25519 key, signs the grant and attaches the pairing proof. */
 export async function sealKeyGrant(input: SealKeyGrantInput): Promise<WireGrant> {
   const ephemeral = nacl.box.keyPair.fromSecretKey(input.random(nacl.box.secretKeyLength));
   const nonce = input.random(nacl.box.nonceLength);
-  const plain = concatBytes([
-    encodeGrantKeyHeader(input.vault, input.vaultKey.epoch, input.recipient.signing),
-    input.vaultKey.key,
-  ]);
+  const plain = encodeRingPlaintext(input);
   const box = nacl.box(plain, nonce, input.recipient.box, ephemeral.secretKey);
   plain.fill(0);
   ephemeral.secretKey.fill(0);
@@ -59,7 +73,7 @@ export async function sealKeyGrant(input: SealKeyGrantInput): Promise<WireGrant>
     box: encodeBase64(fields.box),
     signer: encodeBase64(fields.signer),
     sig: encodeBase64(sig),
-    pairing: provePairing(input.pairingSecret, fields),
+    ...(input.pairingSecret ? { pairing: provePairing(input.pairingSecret, fields) } : {}),
   };
 }
 
@@ -89,11 +103,23 @@ export type OpenKeyGrantInput = Readonly<{
 
 /** Why a key grant was refused. */
 export type GrantRefusal = Failure<
-  'other-vault' | 'other-recipient' | 'signer-not-admin' | 'bad-signature' | 'undecryptable' | 'bad-header'
+  | 'other-vault'
+  | 'other-recipient'
+  | 'signer-not-admin'
+  | 'bad-signature'
+  | 'undecryptable'
+  | 'bad-header'
+  | 'wrong-key'
 >;
 
-/** Verifies a grant (addressed to this device, signed by an admin of the verified member log) and opens the key. */
-export async function openKeyGrant(input: OpenKeyGrantInput): Promise<Result<VaultKey, GrantRefusal>> {
+/** An opened grant: the key of its epoch and the whole ring it carries (that key included). */
+export type OpenedGrant = VaultKey & Readonly<{ ring: KeyRing }>;
+
+/**
+ * Verifies a grant (addressed to this device, signed by an admin of the verified member log) and opens its
+ * keys; every key of an epoch the log rotated to must be the one its `rotate` record committed to.
+ */
+export async function openKeyGrant(input: OpenKeyGrantInput): Promise<Result<OpenedGrant, GrantRefusal>> {
   const grant = decodeGrant(input.grant);
   if (grant.vault !== input.members.vault) return fail('other-vault', 'grant is for another vault');
   if (!equalBytes(grant.recipient, input.device) || !equalBytes(grant.recipientBox, input.boxKeys.publicKey)) {
@@ -107,10 +133,32 @@ export async function openKeyGrant(input: OpenKeyGrantInput): Promise<Result<Vau
   }
   const plain = nacl.box.open(grant.box, grant.nonce, grant.ephemeral, input.boxKeys.secretKey);
   if (!plain) return fail('undecryptable', 'grant does not decrypt');
-  const header = encodeGrantKeyHeader(grant.vault, grant.epoch, grant.recipient);
-  const key = plain.slice(header.length);
-  const headerOk = equalBytes(plain.subarray(0, header.length), header) && key.length === nacl.secretbox.keyLength;
+  const ring = readGrantPlaintext(plain, grant);
   plain.fill(0);
-  if (!headerOk) return fail('bad-header', 'grant header does not match');
-  return ok({ epoch: grant.epoch, key });
+  if (!ring) return fail('bad-header', 'grant header does not match');
+  for (const [epoch, key] of ring) {
+    if (!matchesCommitment(input.members, epoch, key))
+      return fail('wrong-key', `the grant's key for epoch ${epoch} is not the one the member log committed to`);
+  }
+  const key = ring.get(grant.epoch);
+  return key ? ok({ epoch: grant.epoch, key, ring }) : fail('bad-header', 'grant holds no key of its epoch');
+}
+
+/** The key ring in a grant's box: the v4 layout, or a v1 grant's single key. Null when the header does not match. */
+function readGrantPlaintext(plain: Uint8Array, grant: GrantFields): Map<number, Uint8Array> | null {
+  const keyLength = nacl.secretbox.keyLength;
+  const v1 = encodeGrantKeyHeader(grant.vault, grant.epoch, grant.recipient);
+  if (plain.length === v1.length + keyLength && equalBytes(plain.subarray(0, v1.length), v1)) {
+    return new Map([[grant.epoch, plain.slice(v1.length)]]);
+  }
+  const header = encodeGrantRingHeader(grant.vault, grant.epoch, grant.recipient);
+  if (plain.length < header.length + 4 || !equalBytes(plain.subarray(0, header.length), header)) return null;
+  const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+  const count = view.getUint32(header.length);
+  if (plain.length !== header.length + 4 + count * (4 + keyLength)) return null;
+  const ring = new Map<number, Uint8Array>();
+  for (let i = 0, at = header.length + 4; i < count; i += 1, at += 4 + keyLength) {
+    ring.set(view.getUint32(at), plain.slice(at + 4, at + 4 + keyLength));
+  }
+  return ring.size === count ? ring : null;
 }

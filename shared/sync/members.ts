@@ -19,7 +19,12 @@ export type MemberState = Readonly<{
   frozen: ReadonlyMap<string, number>;
   /** Every key's role changes in log order, to judge an envelope at the position it names. */
   timeline: ReadonlyMap<string, readonly RoleChange[]>;
+  /** The `rotate` records in log order: epoch `e` (from 1) began at `rotations[e − 1]` (epochs.ts). */
+  rotations: readonly Rotation[];
 }>;
+
+/** A key rotation: the record's index, its signer and the commitment to the new epoch's key. */
+export type Rotation = Readonly<{ index: number; signer: string; commitment: Uint8Array }>;
 
 /** One change of a key's role: at record `index` it became `role` (undefined: removed); `last` if it lost a right. */
 export type RoleChange = Readonly<{ index: number; role: Role | undefined; last?: number }>;
@@ -28,7 +33,7 @@ const zeroHash = new Uint8Array(32);
 
 /** The state before the genesis record of `vault`. */
 export function emptyMemberState(vault: string): MemberState {
-  return { vault, length: 0, head: zeroHash, roles: new Map(), frozen: new Map(), timeline: new Map() };
+  return { vault, length: 0, head: zeroHash, roles: new Map(), frozen: new Map(), timeline: new Map(), rotations: [] };
 }
 
 /** Decodes a wire member record into the fields its signature covers, plus the signature. */
@@ -169,6 +174,7 @@ function replayRecords(
     roles: new Map(state.roles),
     frozen: new Map(state.frozen),
     timeline: new Map(state.timeline),
+    rotations: [...state.rotations],
   };
   for (const { wire, valid } of records) {
     const next = applyRecord(current, wire, valid, true);
@@ -197,14 +203,11 @@ function applyRecord(
   if (record.index !== state.length) return `expected record ${state.length}, got ${record.index}`;
   if (!equalBytes(record.prev, state.head)) return 'record does not chain to the previous one';
   if (!signatureValid) return 'bad record signature';
+  const refused = checkSigner(state, record);
+  if (refused) return refused;
+  const head = hashMemberRecord(record, record.sig);
+  if (record.action === 'rotate') return { ...rotated(state, record, inPlace), length: state.length + 1, head };
   const subject = encodeBase64(record.subject);
-  if (state.length === 0) {
-    if (record.action !== 'add' || record.role !== 'admin' || !equalBytes(record.subject, record.signer)) {
-      return 'genesis must add its signer as admin';
-    }
-  } else if (state.roles.get(encodeBase64(record.signer)) !== 'admin') {
-    return 'signer is not an admin';
-  }
   const frozen = nextFrozen(state, record, subject, inPlace);
   if (typeof frozen === 'string') return frozen;
   const roles = inPlace ? (state.roles as Map<string, Role>) : new Map(state.roles);
@@ -214,9 +217,36 @@ function applyRecord(
   // Only a record that takes an admin away can leave the vault without one.
   if (before === 'admin' && roles.get(subject) !== 'admin' && !hasAdmin(roles))
     return 'a vault keeps at least one admin';
-  const head = hashMemberRecord(record, record.sig);
   const timeline = nextTimeline(state, record, subject, roles.get(subject), inPlace);
-  return { vault: state.vault, length: state.length + 1, head, roles, frozen, timeline };
+  return { ...state, length: state.length + 1, head, roles, frozen, timeline };
+}
+
+/**
+ * Why the record's signer may not sign it, or null: the genesis adds its own signer as admin; later
+ * records are signed by an admin, except that any member may remove itself (leaving a vault).
+ */
+function checkSigner(state: MemberState, record: MemberFields): string | null {
+  if (state.length === 0) {
+    const genesis = record.action === 'add' && record.role === 'admin' && equalBytes(record.subject, record.signer);
+    return genesis ? null : 'genesis must add its signer as admin';
+  }
+  const signer = state.roles.get(encodeBase64(record.signer));
+  if (record.action === 'rotate') {
+    if (signer !== 'admin') return 'signer is not an admin';
+    return record.role === 'admin' && record.last === undefined
+      ? null
+      : 'a rotate record names the admin role and no counter';
+  }
+  if (signer === 'admin') return null;
+  const leaving = record.action === 'remove' && equalBytes(record.subject, record.signer) && signer !== undefined;
+  return leaving ? null : 'signer is not an admin';
+}
+
+function rotated(state: MemberState, record: MemberFields, inPlace: boolean): MemberState {
+  const rotation: Rotation = { index: record.index, signer: encodeBase64(record.signer), commitment: record.subject };
+  if (!inPlace) return { ...state, rotations: [...state.rotations, rotation] };
+  (state.rotations as Rotation[]).push(rotation);
+  return state;
 }
 
 function nextTimeline(
@@ -261,7 +291,12 @@ export async function extendMemberLog(
 }
 
 /** What a new member record says (`last`: the subject's last counter, when the change takes a right away). */
-export type MemberChange = Readonly<{ action: 'add' | 'remove'; subject: Uint8Array; role: Role; last?: number }>;
+export type MemberChange = Readonly<{
+  action: 'add' | 'remove' | 'rotate';
+  subject: Uint8Array;
+  role: Role;
+  last?: number;
+}>;
 
 /** Signs the next record of a log (the signer must be an admin of `state`, or the subject of a genesis). */
 export async function signMemberRecord(

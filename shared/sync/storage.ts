@@ -1,6 +1,7 @@
 // What the engine persists per vault, through an injected store (IndexedDB in the renderer, memory in
 // tests): its position on the relay, its counters, the verified member log and the sealed envelopes
-// not yet acknowledged. Everything stored is public or ciphertext; the vault key is never stored here.
+// not yet acknowledged, and the vault keys of epochs after the one the host gave it (a host must seal the
+// cursor at rest, as the app does; the memory store of tests keeps it in the clear).
 import type { WireEnvelope, WireMemberRecord } from './wire-records';
 
 /** The engine's position and bookkeeping for one vault. */
@@ -17,6 +18,8 @@ export type SyncCursor = Readonly<{
   members: readonly WireMemberRecord[];
   /** Yjs state vector of everything already sealed into pending envelopes or received (crash recovery). */
   vector: Uint8Array | null;
+  /** Vault keys of later epochs, base64 by epoch, fetched from this device's grants (protocol v4). */
+  keys?: Readonly<Record<string, string>>;
 }>;
 
 /**

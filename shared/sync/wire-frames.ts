@@ -44,6 +44,17 @@ export const authorizeFrameSchema = z.strictObject({
   grant: grantSchema.optional(),
 });
 /**
+ * Client → relay (an admin): removes devices and rotates the vault key in one step — the `remove` records,
+ * then one `rotate` record; the new epoch's key sealed to remaining devices; optionally a snapshot under it.
+ */
+export const rotateFrameSchema = z.strictObject({
+  t: z.literal('rotate'),
+  id: requestId,
+  records: z.array(memberRecordSchema).min(1).max(257),
+  grants: z.array(grantSchema).max(5000),
+  snap: snapshotSchema.optional(),
+});
+/**
  * Client → relay: streams a vault from sequence `from` (exclusive), then live. `members`: how many
  * member records the client already verified; the relay sends only the ones after them.
  */
@@ -85,6 +96,7 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   authFrameSchema,
   registerFrameSchema,
   authorizeFrameSchema,
+  rotateFrameSchema,
   subscribeFrameSchema,
   publishFrameSchema,
   snapshotFrameSchema,

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** Protocol version spoken by this code; `hello` and `auth` carry it. */
-export const protocolVersion = 3;
+export const protocolVersion = 4;
 
 const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -104,7 +104,7 @@ export const memberRecordSchema = z.strictObject({
   vault: vaultIdSchema,
   index: z.number().int().min(0).max(0xffffffff),
   prev: fixedBase64Schema(32),
-  action: z.enum(['add', 'remove']),
+  action: z.enum(['add', 'remove', 'rotate']),
   subject: publicKeySchema,
   role: roleSchema,
   signer: publicKeySchema,

@@ -200,6 +200,7 @@ export function createTestClient(input: {
     vaultId: input.vaultId,
     vaultKey: input.vaultKey,
     device,
+    boxKeys: device.boxKeys,
     verify: nodeVerify,
     relayUrl: input.relayUrl,
     connect: input.connect ?? connectNodeSocket,

@@ -90,6 +90,7 @@ const cursorSchema = z.object({
   authors: z.record(z.string(), z.number().int().min(0)),
   members: z.array(memberRecordSchema),
   vector: z.string().nullable(),
+  keys: z.record(z.string().regex(/^\d+$/), z.string()).optional(),
 });
 
 /** Seals the engine's cursor (the state vector travels as base64 inside the JSON). */
