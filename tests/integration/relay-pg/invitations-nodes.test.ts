@@ -17,11 +17,10 @@ import {
   sendJoinRequest,
   type RelayReach,
 } from '../../../shared/sync/invitation-client';
-import { pullKeyGrants } from '../../../shared/sync/link';
 import { systemClock } from '../../../shared/sync/ports';
 import { failureOf, valueOf } from '../../../shared/test-result';
-import { createTestVault, startLinkedClients } from '../sync/clients';
-import { connectNodeSocket, createTestDevice, nodeRandom, nodeVerify, type TestDevice } from '../sync/harness';
+import { completeInvitation, createTestVault, startLinkedClients } from '../sync/clients';
+import { connectNodeSocket, createTestDevice, nodeRandom, type TestDevice } from '../sync/harness';
 import { useRelayNodes } from './nodes';
 
 const nodes = useRelayNodes(2);
@@ -72,26 +71,8 @@ test('admin on node A, invitee on node B: the invitation completes and the vault
       failureOf(await sendJoinRequest(reach(a.url, mallory), sealJoinRequest(invitation, other, nodeRandom))).number,
     ).toBe(errorCodes.invitationUsed);
 
-    const pairing = invitationPairing(invitation);
-    const identity = { signing: bob.publicKey, box: bob.boxKeys.publicKey };
-    valueOf(
-      await admin.client.engine.authorizeDevice(
-        { identity, secret: pairing.secret, expiresAt: pairing.expiresAt },
-        'writer',
-      ),
-    );
-    const pulled = valueOf(
-      await pullKeyGrants({
-        relayUrl: b.url,
-        connect: connectNodeSocket,
-        device: bob,
-        boxKeys: bob.boxKeys,
-        verify: nodeVerify,
-        clock: systemClock,
-        pairings: [pairing],
-      }),
-    );
-    expect(pulled.vaults.map((v) => v.vaultId)).toEqual([vault.vaultId]);
+    const vaults = await completeInvitation(admin.client, b.url, bob, invitationPairing(invitation), 'writer');
+    expect(vaults).toEqual([vault.vaultId]);
     // Completed: listed through B too, the invitation is gone (its device is a member).
     const after = valueOf(await fetchInvitations(reach(b.url, vault.owner), vault.vaultId));
     expect(after.map((i) => i.invitation)).not.toContain(id);

@@ -160,3 +160,30 @@ export function waitConverged(docs: readonly Y.Doc[], timeoutMs = 30_000): Promi
     check();
   });
 }
+
+/**
+ * An invitee's device accepted by an admin: the admin's engine authorizes it with the invitation's
+ * pairing, then the device pulls its grants from `relayUrl` (as its app does) and returns the vault ids.
+ */
+export async function completeInvitation(
+  admin: TestClient,
+  relayUrl: string,
+  device: TestDevice,
+  pairing: Readonly<{ id: string; secret: Uint8Array; expiresAt: number }>,
+  role: Role,
+): Promise<string[]> {
+  const identity = { signing: device.publicKey, box: device.boxKeys.publicKey };
+  valueOf(await admin.engine.authorizeDevice({ identity, secret: pairing.secret, expiresAt: pairing.expiresAt }, role));
+  const pulled = valueOf(
+    await pullKeyGrants({
+      relayUrl,
+      connect: connectNodeSocket,
+      device,
+      boxKeys: device.boxKeys,
+      verify: nodeVerify,
+      clock: systemClock,
+      pairings: [pairing],
+    }),
+  );
+  return pulled.vaults.map((v) => v.vaultId);
+}

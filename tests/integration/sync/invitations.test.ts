@@ -24,12 +24,17 @@ import {
   sendJoinRequest,
   type RelayReach,
 } from '../../../shared/sync/invitation-client';
-import { pullKeyGrants } from '../../../shared/sync/link';
 import { systemClock } from '../../../shared/sync/ports';
 import type { Role } from '../../../shared/sync/wire-records';
 import { failureOf, valueOf } from '../../../shared/test-result';
-import { createTestVault, startLinkedClients, type RestartableClient, type TestVault } from './clients';
-import { connectNodeSocket, createTestDevice, nodeRandom, nodeVerify, type TestDevice } from './harness';
+import {
+  completeInvitation,
+  createTestVault,
+  startLinkedClients,
+  type RestartableClient,
+  type TestVault,
+} from './clients';
+import { connectNodeSocket, createTestDevice, nodeRandom, type TestDevice } from './harness';
 import { useRelay } from './use-relay';
 
 const relay = useRelay();
@@ -95,26 +100,8 @@ test('the invitee joins with the secret, the admin completes the pairing, and th
   expect(item?.state).toBe('joined');
   if (!item?.request) throw new Error('no join request listed');
   expect(openJoinRequest(invitation, item.request)).toEqual({ name: 'Bob', person: 'p-1' });
-  const pairing = invitationPairing(invitation);
-  const identity = { signing: bob.publicKey, box: bob.boxKeys.publicKey };
-  valueOf(
-    await admin.client.engine.authorizeDevice(
-      { identity, secret: pairing.secret, expiresAt: pairing.expiresAt },
-      'writer',
-    ),
-  );
-  const pulled = valueOf(
-    await pullKeyGrants({
-      relayUrl: relay().url,
-      connect: connectNodeSocket,
-      device: bob,
-      boxKeys: bob.boxKeys,
-      verify: nodeVerify,
-      clock: systemClock,
-      pairings: [pairing],
-    }),
-  );
-  expect(pulled.vaults.map((v) => v.vaultId)).toEqual([vault.vaultId]);
+  const vaults = await completeInvitation(admin.client, relay().url, bob, invitationPairing(invitation), 'writer');
+  expect(vaults).toEqual([vault.vaultId]);
   expect(admin.client.engine.members()).toContainEqual({ publicKey: encodeBase64(bob.publicKey), role: 'writer' });
   // Completed: the joined device is a member, so the mailbox no longer lists it.
   const after = valueOf(await fetchInvitations(reach(vault.owner), vault.vaultId));
