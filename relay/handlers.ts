@@ -8,7 +8,7 @@ import { canWrite, firstRoleOf, roleOf, standingAt } from '../shared/sync/member
 import { decodeSnapshot, encodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
-import { asBuffer, type Connection, type RelayContext } from './context';
+import { asBuffer, snapshotRow, type Connection, type RelayContext } from './context';
 import { authorize, listGrants, register } from './member-handlers';
 import { rotate } from './rotation-handlers';
 import { currentEpoch, epochAt } from '../shared/sync/epochs';
@@ -177,14 +177,7 @@ function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: WireSna
     return conn.sendError(id, errorCodes.badSignature, 'bad snapshot signature');
   }
   if (!ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length)) return sendOverQuota(ctx, conn, id);
-  const row = {
-    ...snap,
-    author: asBuffer(snap.author),
-    nonce: asBuffer(snap.nonce),
-    ciphertext: asBuffer(snap.ciphertext),
-    sig: asBuffer(snap.sig),
-  };
-  ctx.store.storeSnapshot(row);
+  ctx.store.storeSnapshot(snapshotRow(snap));
   vault.snapshotSeq = wire.seq;
   conn.sendFrame({ t: 'done', id });
   const text = encodeRelayFrame({ t: 'snapshotted', vault: vault.id, seq: wire.seq });
