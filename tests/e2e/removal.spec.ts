@@ -21,7 +21,11 @@ test.afterEach(async () => {
 
 test('remove the Viewer, rotation flags and the filter, then the Editor leaves and the admin rotates by itself', async () => {
   test.setTimeout(300_000);
-  const [alice, bob, carol] = await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => startPerson(apps, name)));
+  const [alice, bob, carol] = await Promise.all([
+    startPerson(apps, 'Alice'),
+    startPerson(apps, 'Bob'),
+    startPerson(apps, 'Carol'),
+  ]);
   relay = await startRelayProcess({
     args: ['--allowed-origins', [alice, bob, carol].map((p) => p.app.origin).join(',')],
   });

@@ -5,6 +5,7 @@
 // A member may leave: its device signs its own removal and the vault is deleted here. A live admin's app
 // that sees someone left (engine.pendingRotation) rotates by itself; when two admins do it at once the
 // relay takes one, and the other finds nothing left to do.
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { decodeBase64 } from '../../../../shared/crypto/bytes';
 import { recordMemberActivity } from '../../../../shared/entries/activity';
 import { getEntriesMap } from '../../../../shared/entries/entry-doc';
@@ -39,8 +40,8 @@ export class MemberRemoval {
   notices = $state.raw<Readonly<Record<string, string>>>({});
   /** Told after leaving: the vault is gone from the list, so this lives outside it. */
   left = $state<string | null>(null);
-  private readonly rotating = new Set<string>();
-  private readonly failures = new Map<string, number>();
+  private readonly rotating = new SvelteSet<string>();
+  private readonly failures = new SvelteMap<string, number>();
   private stopped = false;
 
   constructor(
