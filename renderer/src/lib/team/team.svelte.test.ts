@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { expect, test, vi } from 'vitest';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
-import { readPeople, readVaultName, writeVaultName } from '../../../../shared/team/people';
+import { readPeople, readVaultName, writeCard, writeVaultName } from '../../../../shared/team/people';
 import { valueOf } from '../../../../shared/test-result';
 import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
 import { SyncManager } from '../sync/sync-manager.svelte';
@@ -212,6 +212,16 @@ test('removing the Viewer: a new key, every entry flagged with its name; the Edi
   );
   expect(valueOf(getEntry(aliceDoc, ids[1] ?? '')).rotationRecommended?.reason).toBe('Carol had access');
 
+  // A member who could put its own box key in another member's card would receive that member's next key.
+  // Bob (an Editor) tries it on a card; every peer refuses the change, so the cards an admin's app reads
+  // recipients from keep the real key. (Bob's later edits never apply anywhere: his client is cut off.)
+  const carolCard = readPeople(bobDoc).get(carol.sync.team.me);
+  if (!carolCard) throw new Error("Bob's document holds no card for Carol");
+  writeCard(bobDoc, carol.sync.team.me, { ...carolCard, box: encodeBase64(bob.session.identity.exchange) });
+  await vi.waitFor(() => expect(alice.sync.refusedIn(vault.id)).toHaveLength(1), waitLong);
+  expect(alice.sync.refusedIn(vault.id)[0]?.reason).toMatch(/another member's name card/);
+  expect(readPeople(aliceDoc).get(carol.sync.team.me)?.box).toBe(encodeBase64(carol.session.identity.exchange));
+
   // Bob leaves: the vault is deleted on his device, and Alice's app moves to a new key by itself.
   const forget = async (id: string) => {
     await bob.sync.forget(id);
@@ -229,7 +239,27 @@ test('removing the Viewer: a new key, every entry flagged with its name; the Edi
     item.action === 'member' ? [alice.sync.memberEvents(vault.id)[item.record]?.action] : [],
   );
   expect(said.filter((action) => action === 'rotate')).toHaveLength(2);
-  for (const member of [alice]) expect(member.sync.refusedIn(vault.id)).toEqual([]);
+  expect(alice.sync.refusedIn(vault.id)).toHaveLength(1);
+});
+
+test("an admin's own linked device carries its box key, and the admin removes it alone (a lost laptop)", async () => {
+  const [alice, laptop] = await Promise.all([device('Alice'), device('Alice')]);
+  const vault = valueOf(await alice.session.createVault('Personal'));
+  valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  valueOf(await alice.sync.link(vault.id, laptop.sync.startPairing().code));
+  expect(valueOf(await laptop.sync.receive(suite.relay().url)).imported).toHaveLength(1);
+  const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;
+  // The card the admin wrote from the pairing code holds the laptop's box key.
+  expect(readPeople(aliceDoc).get(laptop.sync.team.me)?.box).toBe(encodeBase64(laptop.session.identity.exchange));
+  await vi.waitFor(() => expect(describeIndicator(laptop.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  const removed = valueOf(await alice.sync.removal.removeDevice(vault.id, laptop.sync.team.me));
+  expect(removed).toMatchObject({ epoch: 1, unreached: 0 });
+  expect(alice.sync.team.rosters[vault.id]?.members.map((m) => m.publicKey)).toEqual([alice.sync.team.me]);
+  await vi.waitFor(
+    () => expect(laptop.sync.removal.removalIn(vault.id)).toMatchObject({ by: alice.sync.team.me }),
+    waitLong,
+  );
 });
 
 test('leaving as the only admin is refused with what to do; removing this device asks to leave instead', async () => {
