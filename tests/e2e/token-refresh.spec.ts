@@ -58,6 +58,16 @@ async function later(ms: number): Promise<void> {
 
 const basic = (secret: string) => Buffer.from(`AWS:${secret}`).toString('base64');
 
+/** Writes an entry of the open vault to Docker config through the Docker config screen (plan, then apply). */
+async function writeToDocker(name: string): Promise<void> {
+  const docker = new DockerConfigPage(app.page);
+  await docker.open();
+  await docker.choose(name);
+  await docker.review();
+  await docker.apply();
+  expect(await dockerAuth()).toBe(basic(firstToken));
+}
+
 test('the scheduled refresh rotates the token: Test login is OK and the new secret reaches Docker config', async () => {
   const form = await vault.openAddForm();
   await vault.fill(form, { preset: 'Amazon ECR', registry: registry.host, password: firstToken, name: 'ECR local' });
@@ -74,12 +84,7 @@ test('the scheduled refresh rotates the token: Test login is OK and the new secr
   await vault.testLogin('ECR local');
   await expect(vault.badge('ECR local', 'Login OK')).toBeVisible();
 
-  const docker = new DockerConfigPage(app.page);
-  await docker.open();
-  await docker.choose('ECR local');
-  await docker.review();
-  await docker.apply();
-  expect(await dockerAuth()).toBe(basic(firstToken));
+  await writeToDocker('ECR local');
   await session.openVaults();
   expect(await clouds.runs('aws')).toEqual([]);
 
@@ -179,4 +184,44 @@ test('reminders: an expiring entry notifies once, counts in the title and badge,
   });
   await expect(app.page).toHaveTitle('Regvault (3 need attention)');
   expect((await app.mainCalls()).notifications).toHaveLength(3);
+});
+
+test('a token in a vault that is not open is refreshed on schedule, and that vault counts in the title', async () => {
+  await vault.newVault('Team');
+  const form = await vault.openAddForm();
+  await vault.fill(form, { preset: 'Amazon ECR', registry: registry.host, password: firstToken, name: 'ECR team' });
+  await vault.field(form, 'Refresh command').fill(command);
+  await form.getByRole('button', { name: 'Allow this command' }).click();
+  await form.getByRole('button', { name: 'Add Registry' }).click();
+  await expect(form).toBeHidden();
+  await vault.addRegistry({
+    preset: 'Private / self-hosted registry',
+    registry: 'registry.example.com:5000',
+    name: 'Team old',
+    username: 'old',
+    password: 'o',
+    expires: '2020-01-01T09:30',
+  });
+  await writeToDocker('ECR team');
+
+  // The other vault is open from here on: the Team vault's entries are still counted and refreshed.
+  await session.openVaults();
+  await vault.switchVault('Personal');
+  await expect(vault.rows).toHaveCount(0);
+  await expect(app.page).toHaveTitle('Regvault (1 needs attention)');
+  await expect.poll(async () => (await app.mainCalls()).badges.at(-1)).toBe(1);
+
+  await later(11 * HOUR);
+  await expect.poll(async () => (await clouds.runs('aws')).length, { timeout: 20_000 }).toBe(1);
+  const newToken = clouds.tokenOf('aws', 1);
+  await expect.poll(dockerAuth, { timeout: 20_000 }).toBe(basic(newToken));
+  await expect(vault.vaultSelect.locator('option:checked')).toHaveText('Personal');
+  await expect(vault.rows).toHaveCount(0);
+
+  // Saved in the Team vault, with its automatic login check against the rotated registry.
+  await vault.switchVault('Team');
+  expect(await vault.revealedPassword('ECR team')).toBe(newToken);
+  await expect(vault.row('ECR team')).toContainText('Expires in 12 h');
+  await expect(vault.badge('ECR team', 'Login OK')).toBeVisible();
+  await expect(app.page).toHaveTitle('Regvault (1 needs attention)');
 });

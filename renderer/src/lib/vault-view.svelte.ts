@@ -51,6 +51,11 @@ export const CLOCK_TICK_MS = 60_000;
 /** What deleting a vault needs of sync: stopping the vault's engine before its data goes. */
 export type SyncStopper = Pick<SyncManager, 'forget'> & Partial<Pick<SyncManager, 'team'>>;
 
+/** How this device writes entries: the clock, random ids, and its signing key as the actor ("Changed by"). */
+export function sessionEntryContext(session: Pick<UnlockedProfile, 'identity'>): EntryContext {
+  return { now: () => Date.now(), newId: () => crypto.randomUUID(), actor: encodeBase64(session.identity.signing) };
+}
+
 /**
  * The open vault's state: the vault list, the open vault's entries (kept decoded from its Yjs
  * document, one changed entry at a time), the search and the entry operations. One per unlocked session,
@@ -96,11 +101,7 @@ export class VaultView {
     private readonly sync: SyncStopper | null = null,
     // The actor is this device's signing key, as its envelopes are signed: peers refuse a change whose
     // createdBy/updatedBy names anyone else (shared/entries/update-judge.ts).
-    private readonly ctx: EntryContext = {
-      now: () => Date.now(),
-      newId: () => crypto.randomUUID(),
-      actor: encodeBase64(session.identity.signing),
-    },
+    private readonly ctx: EntryContext = sessionEntryContext(session),
   ) {}
 
   get current(): VaultSummary | undefined {
@@ -228,10 +229,10 @@ export class VaultView {
     return this.mutate((doc) => resolveSecretConflict(doc, id, versionId, this.ctx), 'edit');
   }
 
-  /** What this device may do in the open vault (its verified role in a team vault; everything otherwise). */
-  rights(): Rights {
+  /** What this device may do in the open vault, or in `vaultId` (its verified role in a team vault; everything otherwise). */
+  rights(vaultId: string | null = this.currentId): Rights {
     const team = this.sync?.team;
-    return team && this.currentId !== null ? team.rightsIn(this.currentId) : rightsOf('admin');
+    return team && vaultId !== null ? team.rightsIn(vaultId) : rightsOf('admin');
   }
 
   /** Re-evaluates status badges every minute; returns the function that stops it. */

@@ -4,6 +4,7 @@ import type { Entry } from '../../../../shared/entries';
 import { ok, type Result } from '../../../../shared/result';
 import type { VaultFailure } from '../../../../shared/crypto/errors';
 import type { VaultView } from '../vault-view.svelte';
+import type { ProfileEntries } from './profile-entries.svelte';
 import type { SettingsHolder } from './refresh-commands.svelte';
 import {
   attentionCount,
@@ -21,7 +22,8 @@ const NOTIFIED_FAILURES: readonly string[] = ['command-not-found', 'command-fail
 /**
  * Reminders that reach the user (issue #17): desktop notifications through main before a token expires, when
  * a rotation is due and when a refresh fails (each once per credential); the window title and the badge
- * count of entries that need attention; and a notification's click, which opens its entry.
+ * count of entries that need attention; and a notification's click, which opens its entry. All of it covers
+ * every vault of the unlocked profile (ProfileEntries), not only the open one.
  */
 export class Reminders {
   /** Notifications on or off (this device's sealed settings). */
@@ -34,6 +36,7 @@ export class Reminders {
 
   constructor(
     private readonly view: VaultView,
+    private readonly vaults: ProfileEntries,
     private readonly refresher: TokenRefresher,
     private readonly session: SettingsHolder,
     private readonly now: () => number = () => Date.now(),
@@ -41,17 +44,19 @@ export class Reminders {
     this.enabled = session.settings.reminders !== false;
   }
 
-  /** Watches the open vault and the clock; returns the function that stops and clears the badge. */
+  /** Watches every vault and the clock; returns the function that stops and clears the badge. */
   start(): () => void {
     const stopEffect = $effect.root(() => {
       $effect(() => {
-        void this.view.list;
+        void this.vaults.all;
         void this.refresher.commands.list;
         void this.enabled;
         untrack(() => this.evaluate());
       });
     });
-    const stopFailures = this.refresher.onFailure((entry, failure) => this.onRefreshFailed(entry, failure));
+    const stopFailures = this.refresher.onFailure((entry, failure, vaultId) =>
+      this.onRefreshFailed(entry, failure, vaultId),
+    );
     const stopOpen = window.regvault.on('reminder:open', (target) => void this.open(target.vaultId, target.entryId));
     // Timers stand still while the machine sleeps: badges and reminders are also looked at every minute.
     const tick = setInterval(() => this.evaluate(), 60_000);
@@ -76,24 +81,28 @@ export class Reminders {
   private evaluate(): void {
     clearTimeout(this.timer);
     const now = this.now();
-    const entries = this.view.list.entries;
-    this.setCount(attentionCount(entries, now));
-    const refreshed = (entry: Entry) => this.refresher.dueAt(entry) !== undefined;
-    if (this.enabled) for (const reminder of dueReminders(entries, now, refreshed)) this.show(reminder);
-    const next = nextChangeAt(entries, now);
-    if (next !== undefined) this.timer = setTimeout(() => this.evaluate(), Math.min(next - now, 2 ** 31 - 1));
+    const vaults = this.vaults.all;
+    this.setCount(vaults.reduce((sum, { entries }) => sum + attentionCount(entries, now), 0));
+    for (const { vaultId, entries } of this.enabled ? vaults : []) {
+      const refreshed = (entry: Entry) => this.refresher.dueAt(entry, vaultId) !== undefined;
+      for (const reminder of dueReminders(entries, now, refreshed)) this.show(reminder, vaultId);
+    }
+    const nexts = vaults.map(({ entries }) => nextChangeAt(entries, now) ?? Infinity);
+    const next = Math.min(Infinity, ...nexts);
+    if (next !== Infinity) this.timer = setTimeout(() => this.evaluate(), Math.min(next - now, 2 ** 31 - 1));
   }
 
-  private onRefreshFailed(entry: Entry, failure: RefreshFailure): void {
+  private onRefreshFailed(entry: Entry, failure: RefreshFailure, vaultId: string): void {
     if (this.enabled && NOTIFIED_FAILURES.includes(failure.code)) {
-      this.show(refreshFailedReminder(entry, failure.message, failure.at));
+      this.show(refreshFailedReminder(entry, failure.message, failure.at), vaultId);
     }
   }
 
-  private show(reminder: DueReminder): void {
-    const vaultId = this.view.currentId;
-    if (vaultId === null || this.shown.has(reminder.key)) return;
-    this.shown.add(reminder.key);
+  private show(reminder: DueReminder, vaultId: string): void {
+    // Keyed by vault too: an entry of another vault with the same id (a crafted one) cannot silence this one.
+    const key = `${vaultId}:${reminder.key}`;
+    if (this.shown.has(key)) return;
+    this.shown.add(key);
     const { title, body, entryId } = reminder;
     void window.regvault.reminder.notify({ title, body, target: { vaultId, entryId } });
   }

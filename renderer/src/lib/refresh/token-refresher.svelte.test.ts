@@ -5,48 +5,22 @@ import 'fake-indexeddb/auto';
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { getEntriesMap } from '../../../../shared/entries';
 import { valueOf } from '../../../../shared/test-result';
-import { makeFakeClouds, type FakeClouds } from '../../../../electron/services/fixtures/fake-clouds';
-import { makeDockerTestEnv, removeDockerTestEnvs } from '../../../../electron/services/fixtures/docker-config-env';
-import { recordingNotifier } from '../../../../electron/services/fixtures/recording-notifier';
-import { installMainBridge } from '../../../../tests/support/main-bridge';
-import { VaultStore } from '../vault-db';
-import { VaultView } from '../vault-view.svelte';
-import { RefreshSession } from './refresh-session.svelte';
+import { removeDockerTestEnvs } from '../../../../electron/services/fixtures/docker-config-env';
+import { AWS_ARGV, ECR, HOUR, refreshProfile } from '../../../../tests/support/refresh-profile';
+import type { VaultView } from '../vault-view.svelte';
 
-const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
-const HOUR = 3_600_000;
-const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const AWS_ARGV = ['aws', 'ecr', 'get-login-password', '--region', 'eu-west-1'];
 const cleanups: (() => unknown)[] = [];
 afterAll(removeDockerTestEnvs);
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function session(): Promise<{
-  view: VaultView;
-  refresh: RefreshSession;
-  clouds: FakeClouds;
-  sent: { channel: string }[];
-  notes: ReturnType<typeof recordingNotifier>;
-}> {
-  const testEnv = await makeDockerTestEnv();
-  const clouds = await makeFakeClouds(testEnv.root);
-  const notes = recordingNotifier();
-  const bridge = installMainBridge({ ...testEnv, env: { ...testEnv.env, PATH: clouds.path } }, notes.notifier);
-  cleanups.push(bridge.uninstall);
-  const store = new VaultStore({ dbName: `refresh-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  cleanups.push(() => store.close());
-  const profile = valueOf(await store.createProfile('correct horse battery staple'));
-  valueOf(await profile.createVault('Personal'));
-  const view = new VaultView(profile);
-  await view.load();
-  const refresh = new RefreshSession(profile, view);
-  cleanups.push(refresh.start());
-  return { view, refresh, clouds, sent: bridge.sent, notes };
+async function session() {
+  const made = await refreshProfile(['Personal'], cleanups);
+  cleanups.push(made.refresh.start());
+  return made;
 }
 
 function addEcr(view: VaultView): string {

@@ -4,6 +4,7 @@ import { isApproved, refreshDueAt, type RefreshCommand } from '../../../../share
 import { failWith, ok, type Err, type Failure, type Result } from '../../../../shared/result';
 import { toCredential } from '../docker-config-display';
 import type { VaultView } from '../vault-view.svelte';
+import type { ProfileEntries } from './profile-entries.svelte';
 import type { RefreshCommands } from './refresh-commands.svelte';
 
 /** Why a refresh did not happen or did not succeed. */
@@ -21,8 +22,8 @@ export type RefreshFailureCode =
 /** A failed refresh as the row shows it: what to do, and the command's stderr with secrets removed. */
 export type RefreshFailure = Failure<RefreshFailureCode> & Readonly<{ stderr?: string; at: number }>;
 
-/** What the refresher tells the reminders: a refresh failed (for a notification). */
-export type RefreshListener = (entry: Entry, failure: RefreshFailure) => void;
+/** What the refresher tells the reminders: a refresh of an entry of `vaultId` failed (for a notification). */
+export type RefreshListener = (entry: Entry, failure: RefreshFailure, vaultId: string) => void;
 
 /** After a failed scheduled refresh, try again this much later (not in a loop). */
 export const RETRY_AFTER_MS = 10 * 60_000;
@@ -43,10 +44,11 @@ function lifetimeOf(entry: Entry, command: RefreshCommand): number | undefined {
 }
 
 /**
- * Refreshes short-lived tokens of the open vault (issue #17): on "Refresh now" and, while unlocked, at 90 % of
- * a token's life. Only commands stored on this device and allowed here run (RefreshCommands); a token is saved
- * as a normal edit (VaultView.edit), then the login check runs and Docker config is updated where Regvault
- * wrote the registry. Commands never come from the vault document.
+ * Refreshes short-lived tokens (issue #17): on "Refresh now" and, while unlocked, at 90 % of a token's life —
+ * in every vault of the profile, not only the open one (ProfileEntries). Only commands stored on this device
+ * and allowed here run (RefreshCommands); a token is saved as a normal edit of its own vault, then the login
+ * check runs and Docker config is updated where Regvault wrote the registry. Commands never come from a vault
+ * document.
  */
 export class TokenRefresher {
   readonly running = new SvelteSet<string>();
@@ -58,13 +60,13 @@ export class TokenRefresher {
 
   constructor(
     private readonly view: VaultView,
+    private readonly vaults: ProfileEntries,
     readonly commands: RefreshCommands,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** The open vault's command for an entry, if this device has one. */
-  commandOf(entryId: string): RefreshCommand | undefined {
-    const vaultId = this.view.currentId;
+  /** This device's command for an entry of the open vault (or of `vaultId`), if it has one. */
+  commandOf(entryId: string, vaultId: string | null = this.view.currentId): RefreshCommand | undefined {
     return vaultId === null ? undefined : this.commands.get(vaultId, entryId);
   }
 
@@ -75,24 +77,24 @@ export class TokenRefresher {
   }
 
   /** Runs the entry's command now and saves the token it prints; the failure (also kept for the row) or the entry. */
-  async refresh(entryId: string): Promise<Result<Entry, RefreshFailure>> {
-    const vaultId = this.view.currentId;
-    const command = this.commandOf(entryId);
+  async refresh(entryId: string, vaultId: string | null = this.view.currentId): Promise<Result<Entry, RefreshFailure>> {
+    const command = this.commandOf(entryId, vaultId);
     const at = this.now();
     if (vaultId === null || command === undefined) {
-      return this.settle(entryId, failure('no-command', 'This entry has no refresh command on this device.', at));
+      const none = failure('no-command', 'This entry has no refresh command on this device.', at);
+      return this.settle(vaultId, entryId, none);
     }
-    if (this.running.has(entryId))
-      return this.settle(entryId, failure('unexpected', 'A refresh is already running.', at));
-    const entry = this.view.byId(entryId);
+    const settle = (result: RefreshFailure) => this.settle(vaultId, entryId, result);
+    if (this.running.has(entryId)) return settle(failure('unexpected', 'A refresh is already running.', at));
+    const entry = this.vaults.byId(vaultId, entryId);
     if (entry !== undefined && command.registry !== undefined && entry.registry !== command.registry) {
       const message = `This command was allowed for ${command.registry}, but the entry now names ${entry.registry}: Edit the entry and allow it again.`;
-      return this.settle(entryId, failure('not-approved', message, at));
+      return settle(failure('not-approved', message, at));
     }
     if (!isApproved(command)) {
       const message =
         'This command has not been allowed on this device: Edit the entry and choose "Allow this command".';
-      return this.settle(entryId, failure('not-approved', message, at));
+      return settle(failure('not-approved', message, at));
     }
     this.running.add(entryId);
     try {
@@ -113,21 +115,25 @@ export class TokenRefresher {
       const { code, message } = run.error;
       const stderr = (run.error as { stderr?: unknown }).stderr;
       const known = KNOWN_RUN_CODES.includes(code) ? (code as RefreshFailureCode) : 'unexpected';
-      return this.settle(entryId, failure(known, message, at, typeof stderr === 'string' ? stderr : undefined));
+      const stderrText = typeof stderr === 'string' ? stderr : undefined;
+      return this.settle(vaultId, entryId, failure(known, message, at, stderrText));
     }
-    const entry = this.view.currentId === vaultId ? this.view.byId(entryId) : undefined;
+    const entry = this.vaults.byId(vaultId, entryId);
     // Changed while the command ran (a remote edit of the registry): the token goes nowhere else.
-    if (entry === undefined || (command.registry !== undefined && entry.registry !== command.registry))
-      return this.settle(entryId, failure('entry-gone', 'The entry was deleted or changed, or its vault closed.', at));
+    if (entry === undefined || (command.registry !== undefined && entry.registry !== command.registry)) {
+      const gone = failure('entry-gone', 'The entry was deleted or changed, or its vault closed.', at);
+      return this.settle(vaultId, entryId, gone);
+    }
     const lifetime = lifetimeOf(entry, command);
-    const saved = this.view.edit(entryId, {
+    // Saved in the entry's own vault, whichever vault is open now.
+    const saved = this.vaults.edit(vaultId, entryId, {
       secret: run.value.token,
       ...(lifetime !== undefined ? { expiresAt: at + lifetime } : {}),
     });
-    if (!saved.ok) return this.settle(entryId, failure('save-failed', saved.error.message, at));
+    if (!saved.ok) return this.settle(vaultId, entryId, failure('save-failed', saved.error.message, at));
     this.retryAt.delete(entryId);
     this.clear(entryId);
-    await Promise.all([this.view.checks.test(saved.value), this.updateDockerConfig(saved.value)]);
+    await Promise.all([this.vaults.checksOf(vaultId)?.test(saved.value), this.updateDockerConfig(saved.value)]);
     return ok(saved.value);
   }
 
@@ -142,11 +148,12 @@ export class TokenRefresher {
   }
 
   /** Keeps the failure for the row (and the retry delay) and tells the listeners. */
-  private settle(entryId: string, result: RefreshFailure): Err<RefreshFailure> {
+  private settle(vaultId: string | null, entryId: string, result: RefreshFailure): Err<RefreshFailure> {
     this.failures = { ...this.failures, [entryId]: result };
     this.retryAt.set(entryId, result.at + RETRY_AFTER_MS);
-    const entry = this.view.byId(entryId);
-    if (entry !== undefined) for (const listener of this.listeners) listener(entry, result);
+    const entry = vaultId === null ? undefined : this.vaults.byId(vaultId, entryId);
+    if (entry !== undefined && vaultId !== null)
+      for (const listener of this.listeners) listener(entry, result, vaultId);
     return failWith(result);
   }
 
@@ -160,20 +167,21 @@ export class TokenRefresher {
     this.failures = Object.fromEntries(Object.entries(this.failures).filter(([id]) => id !== entryId));
   }
 
-  /** When the entry's token is next refreshed by itself, or undefined (no allowed command, no expiry). */
-  dueAt(entry: Entry): number | undefined {
-    const command = this.commandOf(entry.id);
-    if (!isApproved(command) || entry.expiresAt === undefined) return undefined;
+  /** When the entry (of the open vault, or of `vaultId`) is next refreshed by itself, or undefined (no allowed command, no expiry). */
+  dueAt(entry: Entry, vaultId: string | null = this.view.currentId): number | undefined {
+    if (entry.expiresAt === undefined) return undefined;
+    const command = this.commandOf(entry.id, vaultId);
+    if (!isApproved(command)) return undefined;
     if (command.registry !== undefined && command.registry !== entry.registry) return undefined;
     const due = refreshDueAt(entry.secretUpdatedAt, entry.expiresAt);
     return Math.max(due, this.retryAt.get(entry.id) ?? 0);
   }
 
-  /** Keeps one timer set for the earliest due refresh of the open vault; returns the function that stops it. */
+  /** Keeps one timer set for the earliest due refresh of every vault; returns the function that stops it. */
   start(): () => void {
     const stop = $effect.root(() => {
       $effect(() => {
-        void this.view.list;
+        void this.vaults.all;
         void this.commands.list;
         void this.failures;
         this.arm();
@@ -190,23 +198,31 @@ export class TokenRefresher {
 
   private arm(): void {
     clearTimeout(this.timer);
-    // A refresh under way is not due again (its entry changes, or waits to retry, when it ends).
-    const dues = this.view.list.entries
-      .filter((e) => !this.running.has(e.id))
-      .map((e) => this.dueAt(e))
-      .filter((at): at is number => at !== undefined);
-    if (dues.length === 0) return;
-    const wait = Math.min(Math.max(0, Math.min(...dues) - this.now()), 2 ** 31 - 1);
+    const next = this.earliestDue();
+    if (next === undefined) return;
+    const wait = Math.min(Math.max(0, next - this.now()), 2 ** 31 - 1);
     this.timer = setTimeout(() => void this.refreshDue(), wait);
   }
 
-  /** Refreshes every entry whose time has come, one after another. */
+  private earliestDue(): number | undefined {
+    let next: number | undefined;
+    for (const { vaultId, entries } of this.vaults.all) {
+      for (const entry of entries) {
+        // A refresh under way is not due again (its entry changes, or waits to retry, when it ends).
+        const due = this.running.has(entry.id) ? undefined : this.dueAt(entry, vaultId);
+        if (due !== undefined && (next === undefined || due < next)) next = due;
+      }
+    }
+    return next;
+  }
+
+  /** Refreshes every entry whose time has come, in every vault, one after another. */
   private async refreshDue(): Promise<void> {
     const now = this.now();
-    for (const entry of this.view.list.entries) {
-      const due = this.dueAt(entry);
-      if (due !== undefined && due <= now && !this.running.has(entry.id)) await this.refresh(entry.id);
-    }
+    const due = this.vaults.all.flatMap(({ vaultId, entries }) =>
+      entries.filter((e) => (this.dueAt(e, vaultId) ?? Infinity) <= now).map((e) => ({ vaultId, id: e.id })),
+    );
+    for (const { vaultId, id } of due) if (!this.running.has(id)) await this.refresh(id, vaultId);
     this.arm();
   }
 }
