@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
+import { startRelayProcess, type RelayProcess } from '../integration/sync/harness';
 import type { Regvault } from './harness';
 import { sampleEntry } from './registry-samples';
-import { joinVault, startPerson } from './team-people';
+import { closeTeam, joinVault, startPerson } from './team-people';
 
 // Issue #14 with three browsers and a real relay: the admin removes the Viewer (who stops receiving and is
 // told), every entry is flagged "Rotation recommended" with her name, the Editor rotates one secret (its
@@ -13,9 +13,7 @@ let relay: RelayProcess | undefined;
 const apps: Regvault[] = [];
 
 test.afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-  await relay?.kill();
-  if (relay) removeDataDir(relay);
+  await closeTeam(apps, relay);
   relay = undefined;
 });
 

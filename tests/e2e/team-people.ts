@@ -1,6 +1,7 @@
 // People of the team end-to-end tests: each one a browser of their own (separate IndexedDB) with a
 // profile named after them, and the way an invitee joins through the UI.
 import { expect } from '@playwright/test';
+import { removeDataDir, type RelayProcess } from '../integration/sync/harness';
 import { launchRegvault, type Regvault } from './harness';
 import { SessionPage } from './pages/session-page';
 import { SyncPage } from './pages/sync-page';
@@ -43,4 +44,11 @@ export async function joinVault(
   await dialog.getByRole('button', { name: 'Done' }).click();
   await invitee.vault.switchVault(vaultName);
   await invitee.sync.expectStatus('Synced', 30_000);
+}
+
+/** After a test: closes every app, then kills the relay and removes its data. */
+export async function closeTeam(apps: Regvault[], relay: RelayProcess | undefined): Promise<void> {
+  for (const app of apps.splice(0)) await app.close();
+  await relay?.kill();
+  if (relay) removeDataDir(relay);
 }

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
+import { startRelayProcess, type RelayProcess } from '../integration/sync/harness';
 import type { Regvault } from './harness';
 import { sampleEntry } from './registry-samples';
-import { joinVault as join, startPerson } from './team-people';
+import { closeTeam, joinVault as join, startPerson } from './team-people';
 
 // Three people = three browsers (separate IndexedDB) and one real relay process: an admin shares a
 // vault with an Editor and a Viewer through invitations, and the UI follows each one's role.
@@ -15,9 +15,7 @@ const person = (name: string) => startPerson(apps, name);
 const entry = sampleEntry;
 
 test.afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-  await relay?.kill();
-  if (relay) removeDataDir(relay);
+  await closeTeam(apps, relay);
   relay = undefined;
 });
 
