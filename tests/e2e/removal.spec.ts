@@ -42,6 +42,9 @@ test('remove the Viewer, rotation flags and the filter, then the Editor leaves a
   // The confirmation says what happens; Esc cancels and changes nothing.
   let members = await alice.team.openMembers();
   await expect(alice.team.person(members, 'Alice').getByRole('button', { name: 'Remove member' })).toHaveCount(0);
+  // One device (a lost laptop) can go alone; this device cannot remove itself (it leaves instead).
+  await expect(alice.team.person(members, 'Bob').getByRole('button', { name: 'Remove device' })).toHaveCount(1);
+  await expect(alice.team.person(members, 'Alice').getByRole('button', { name: 'Remove device' })).toHaveCount(0);
   await alice.team.person(members, 'Carol').getByRole('button', { name: 'Remove member' }).click();
   let confirm = alice.team.dialog('Remove member');
   await expect(confirm).toContainText('will lose access to everything written to this vault from now on');

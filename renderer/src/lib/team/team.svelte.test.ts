@@ -281,8 +281,61 @@ test('leaving as the only admin is refused with what to do; removing this device
     ok: false,
     error: { message: 'To remove this device, choose Leave vault.' },
   });
+  // Offline, removing says what to do first.
+  const away = valueOf(await alice.session.createVault('Away'));
+  valueOf(await alice.sync.configure(away.id, { relayUrl: 'ws://127.0.0.1:9/', enabled: true }));
+  await vi.waitFor(() => expect(alice.sync.team.rosters[away.id]).toBeDefined(), waitLong);
+  expect(await alice.sync.removal.removePerson(away.id, [bob.sync.team.me])).toMatchObject({
+    ok: false,
+    error: { message: expect.stringContaining('Connect to the relay first') as unknown },
+  });
   // A non-admin cannot remove anyone: the engine refuses before anything is signed.
   const refused = await bob.sync.removal.removePerson(vault.id, [alice.sync.team.me]);
   expect(refused).toMatchObject({ ok: false, error: { code: 'removal-failed' } });
   expect(alice.sync.memberEvents(vault.id).some((e) => e.action === 'remove')).toBe(false);
+});
+
+test('two admins see the same member leave: both apps rotate by themselves, the relay takes one step, entries are flagged once', async () => {
+  const [alice, dave, bob] = await Promise.all([device('Alice'), device('Dave'), device('Bob')]);
+  const vault = valueOf(await alice.session.createVault('Production'));
+  valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;
+  const ctx = createManualContext(alice.sync.team.me, Date.now(), 'a');
+  const id = valueOf(addEntry(aliceDoc, { registry: 'one.example.com', username: 'ci', secret: 'one-1' }, ctx)).id;
+  const invite = async (member: Device, role: 'admin' | 'writer', label: string) => {
+    const code = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production')).code;
+    await join(member, code, `Alice invites you to 'Production' as ${label}`);
+    await vi.waitFor(() => expect(describeIndicator(member.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  };
+  await invite(dave, 'admin', 'Admin');
+  await invite(bob, 'writer', 'Editor');
+  await vi.waitFor(() => expect(dave.sync.team.rosters[vault.id]?.members).toHaveLength(3), waitLong);
+
+  const forget = async (vaultId: string) => {
+    await bob.sync.forget(vaultId);
+    return bob.session.deleteVault(vaultId);
+  };
+  valueOf(await bob.sync.removal.leaveVault(vault.id, 'Production', forget));
+  const daveDoc = valueOf(await dave.session.openVault(vault.id)).doc;
+  for (const [admin, doc] of [
+    [alice, aliceDoc],
+    [dave, daveDoc],
+  ] as const)
+    await vi.waitFor(() => {
+      expect(admin.sync.memberEvents(vault.id).filter((e) => e.action === 'rotate')).toHaveLength(1);
+      expect(valueOf(getEntry(doc, id)).rotationRecommended?.reason).toBe('Bob had access');
+    }, waitLong);
+  // One step, noted once in Activity by whichever admin's app made it; nobody refused anything.
+  const notes = readActivity(aliceDoc).filter((item) => item.action === 'member');
+  await vi.waitFor(
+    () => expect(readActivity(daveDoc).filter((item) => item.action === 'member')).toHaveLength(notes.length),
+    waitLong,
+  );
+  const rotations = notes.filter((item) => alice.sync.memberEvents(vault.id)[item.record]?.action === 'rotate');
+  expect(rotations).toHaveLength(1);
+  for (const admin of [alice, dave]) {
+    expect(admin.sync.refusedIn(vault.id)).toEqual([]);
+    expect(admin.sync.removal.notices[vault.id]).toBeUndefined();
+  }
 });
