@@ -12,7 +12,8 @@ import { createEd25519Verifier } from './ed25519';
 import { createFanout, type Fanout, type OnGap } from './fanout';
 import type { RelayLimits } from './limits';
 import { createByteQuota, type ByteQuota, type Quotas } from './quotas';
-import type { RelayStore } from './store';
+import type { RelayStore, StoredSnapshot } from './store';
+import type { Snapshot } from '../shared/sync/snapshot';
 import { createVaultCache, type Subscriber, type VaultCache } from './vaults';
 
 /** What the handlers share. */
@@ -74,3 +75,14 @@ export type Connection = Readonly<{
 
 /** Bytes as a Buffer over the same memory (what SQLite binds as a BLOB). */
 export const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** A decoded snapshot as the store keeps it (binary fields as Buffers). */
+export function snapshotRow(snap: Snapshot): StoredSnapshot {
+  return {
+    ...snap,
+    author: asBuffer(snap.author),
+    nonce: asBuffer(snap.nonce),
+    ciphertext: asBuffer(snap.ciphertext),
+    sig: asBuffer(snap.sig),
+  };
+}

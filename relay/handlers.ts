@@ -9,7 +9,7 @@ import { canWrite, firstRoleOf, roleOf, standingAt } from '../shared/sync/member
 import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
-import { asBuffer, type Connection, type RelayContext } from './context';
+import { asBuffer, snapshotRow, type Connection, type RelayContext } from './context';
 import { adoptMemberRecords, authorize, listGrants, register } from './member-handlers';
 import { rotate } from './rotation-handlers';
 import { currentEpoch, epochAt } from '../shared/sync/epochs';
@@ -159,14 +159,7 @@ async function snapshot(ctx: RelayContext, conn: Connection, id: number, wire: W
     return conn.sendError(id, errorCodes.badSignature, 'bad snapshot signature');
   }
   if (!(await ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length))) return sendOverQuota(ctx, conn, id);
-  const row = {
-    ...snap,
-    author: asBuffer(snap.author),
-    nonce: asBuffer(snap.nonce),
-    ciphertext: asBuffer(snap.ciphertext),
-    sig: asBuffer(snap.sig),
-  };
-  if (!(await ctx.store.storeSnapshot(row)))
+  if (!(await ctx.store.storeSnapshot(snapshotRow(snap))))
     return conn.sendError(id, errorCodes.staleSnapshot, 'a newer snapshot is stored');
   vault.snapshotSeq = Math.max(vault.snapshotSeq, wire.seq);
   conn.sendFrame({ t: 'done', id });

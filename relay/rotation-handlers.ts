@@ -16,7 +16,7 @@ import {
 import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame } from '../shared/sync/wire-frames';
 import type { WireGrant, WireMemberRecord, WireSnapshot } from '../shared/sync/wire-records';
-import { asBuffer, type Connection, type RelayContext } from './context';
+import { asBuffer, snapshotRow, type Connection, type RelayContext } from './context';
 import { checkFrozenCounter, dropSubscriber } from './member-handlers';
 import type { StoredSnapshot } from './store';
 import type { VaultState } from './vaults';
@@ -142,12 +142,5 @@ async function checkRotationSnapshot(
     return { refused: [errorCodes.badSignature, 'bad snapshot signature'] };
   if (!(await ctx.bytes.take(conn.deviceKey, conn.device, snap.ciphertext.length)))
     return { refused: [errorCodes.quotaExceeded, "this device's storage quota here is used up"] };
-  const row = {
-    ...snap,
-    author: asBuffer(snap.author),
-    nonce: asBuffer(snap.nonce),
-    ciphertext: asBuffer(snap.ciphertext),
-    sig: asBuffer(snap.sig),
-  };
-  return { row };
+  return { row: snapshotRow(snap) };
 }

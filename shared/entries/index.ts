@@ -57,6 +57,7 @@ export {
   entryBadges,
   entryStatus,
   expiresSoonWindow,
+  needsRotation,
   rotationDueAt,
   type EntryBadge,
 } from './status';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from './entry';
-import { describeBadge, entryBadges, entryStatus, expiresSoonWindow, rotationDueAt } from './status';
+import { describeBadge, entryBadges, entryStatus, expiresSoonWindow, needsRotation, rotationDueAt } from './status';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -75,6 +75,14 @@ describe('entryStatus', () => {
     });
     expect(entryStatus(passed, T0)).toEqual(['check-ok']);
     expect(entryStatus(passed, T0 + DAY * 10)).toEqual(['expired']);
+  });
+
+  it('"Needs rotation": a rotation flag, or a rotation that is due; nothing else', () => {
+    expect(needsRotation(makeEntry({ rotationRecommended: { reason: 'Carol had access', at: T0 } }), T0)).toBe(true);
+    const scheduled = makeEntry({ rotateEveryDays: 90, secretUpdatedAt: T0 });
+    expect(needsRotation(scheduled, T0 + 90 * DAY - 1)).toBe(false);
+    expect(needsRotation(scheduled, T0 + 90 * DAY)).toBe(true);
+    expect(needsRotation(makeEntry({ expiresAt: T0 }), T0 + DAY)).toBe(false);
   });
 
   it('has a label for every badge', () => {

@@ -58,6 +58,12 @@ export function entryStatus(entry: Entry, now: number): readonly EntryBadge[] {
   return entryBadges.filter((badge) => badges.has(badge));
 }
 
+/** Whether an entry's secret should be changed: flagged "Rotation recommended", or its rotation is due at `now`. */
+export function needsRotation(entry: Entry, now: number): boolean {
+  const dueAt = rotationDueAt(entry);
+  return entry.rotationRecommended !== undefined || (dueAt !== undefined && now >= dueAt);
+}
+
 const BADGE_LABELS: Readonly<Record<EntryBadge, string>> = {
   expired: 'Expired',
   'expires-soon': 'Expires soon',

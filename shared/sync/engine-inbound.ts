@@ -14,7 +14,7 @@ import {
 } from './engine-checks';
 import { currentCursor, failFatally, publishMembers, publishStatus, type EngineCore } from './engine-core';
 import { adoptCurrentEpoch, maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
-import { ensureKey } from './engine-epochs';
+import { ensureKey, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
@@ -86,7 +86,8 @@ async function handleSubscribed(core: EngineCore, frame: Extract<RelayFrame, { t
   core.members = records;
   core.memberState = state;
   if (grew) publishMembers(core);
-  if (rotated) await adoptCurrentEpoch(core);
+  // Also when the key of the current epoch is missing (a crash between saving the log and its key).
+  if (rotated || !sealingKey(core)) await adoptCurrentEpoch(core);
   core.resyncing = false;
   core.transient = null;
   core.catchUpTarget = head;

@@ -4,7 +4,8 @@ import * as Y from 'yjs';
 import { errorCodes, syncError } from './codes';
 import { currentCursor, publishStatus, type EngineCore } from './engine-core';
 import type { SealBatch } from './engine-outbox';
-import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from './envelope';
+import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope, type VaultKey } from './envelope';
+import type { WireSnapshot } from './wire-records';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
 import { ensureKey, keyOf, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
@@ -146,15 +147,7 @@ export async function writeSnapshot(core: EngineCore): Promise<void> {
   core.snapshotting = true;
   try {
     const seq = core.position.head;
-    const snap = await sealSnapshot({
-      vault: core.options.vaultId,
-      vaultKey,
-      seq,
-      content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
-      signer: core.options.device,
-      random: core.options.random,
-    });
-    const wire = encodeSnapshot(snap);
+    const wire = await sealDocumentSnapshot(core, vaultKey, seq);
     if (wire.ciphertext.length + 512 > session.maxFrameBytes) return;
     await session.request({ t: 'snapshot', snap: wire });
     core.position.snapshotStored(seq);
@@ -201,4 +194,17 @@ function resumeSealing(core: EngineCore): void {
     if (core.sealRun === run) core.sealRun = null;
   });
   core.sealRun = run;
+}
+
+/** This device's whole document and the replay floors, sealed as a snapshot covering `seq` under `vaultKey`. */
+export async function sealDocumentSnapshot(core: EngineCore, vaultKey: VaultKey, seq: number): Promise<WireSnapshot> {
+  const snap = await sealSnapshot({
+    vault: core.options.vaultId,
+    vaultKey,
+    seq,
+    content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
+    signer: core.options.device,
+    random: core.options.random,
+  });
+  return encodeSnapshot(snap);
 }

@@ -2,7 +2,6 @@
 // signed step the relay stores in one transaction: the `remove` records, a `rotate` record committing to
 // a fresh key, that key (with every older one) sealed to each remaining device, and a snapshot under it,
 // so everything written from then on is unreadable with the keys the removed devices hold.
-import * as Y from 'yjs';
 import { encodeBase64 } from '../crypto/bytes';
 import { errorCodes, SyncProtocolError } from './codes';
 import { computeStatus, currentCursor, type EngineCore } from './engine-core';
@@ -10,7 +9,7 @@ import type { EngineConnection } from './engine-connection';
 import { commitEpochKey, currentEpoch, removedSinceRotation } from './epochs';
 import { sealKeyGrant, type DeviceIdentity } from './grants';
 import { applyMemberRecord, lowersRightsOf, signMemberRecord, type MemberChange, type MemberState } from './members';
-import { encodeSnapshot, sealSnapshot } from './snapshot';
+import { sealDocumentSnapshot } from './engine-local';
 import type { WireGrant, WireMemberRecord, WireSnapshot } from './wire-records';
 
 /** Who to remove (none: only rotate, after someone left) and the box keys of the devices that remain. */
@@ -187,15 +186,7 @@ async function sealRotationSnapshot(
 ): Promise<WireSnapshot | null> {
   const seq = core.position.head;
   if (seq === 0) return null;
-  const snap = await sealSnapshot({
-    vault: core.options.vaultId,
-    vaultKey,
-    seq,
-    content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
-    signer: core.options.device,
-    random: core.options.random,
-  });
-  const wire = encodeSnapshot(snap);
+  const wire = await sealDocumentSnapshot(core, vaultKey, seq);
   const room = core.session ? core.session.maxFrameBytes : 0;
   // Too big for one frame: the rotation goes without it (older envelopes stay under their epoch's key).
   return wire.ciphertext.length + 4096 > room ? null : wire;

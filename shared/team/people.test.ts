@@ -1,11 +1,13 @@
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
+import { encodeBase64 } from '../crypto/bytes';
 import {
   ensureOwnCard,
   groupMembers,
   PEOPLE_MAP,
   readPeople,
   readVaultName,
+  recipientsOf,
   writeCard,
   writeVaultName,
 } from './people';
@@ -56,4 +58,28 @@ test('members group by person under the card name, strongest role first shown, y
     ['Alice', 'admin', 2, false],
     ['Unnamed device', 'reader', 1, false],
   ]);
+});
+
+test('a card carries its box key: written when missing or changed, and read back as a recipient', () => {
+  const doc = new Y.Doc();
+  const signing = new Uint8Array(32).fill(1);
+  const box = new Uint8Array(32).fill(2);
+  const me = encodeBase64(signing);
+  writeCard(doc, me, { name: 'Bob', person: 'p-b', since: 5, addedBy: 'key-a' });
+  // An older card without a box key gets one; the same key again writes nothing.
+  expect(ensureOwnCard(doc, me, { name: 'Bob', person: 'p-b', box: encodeBase64(box) }, 10, false)).toBe(true);
+  expect(ensureOwnCard(doc, me, { name: 'Bob', person: 'p-b', box: encodeBase64(box) }, 11, false)).toBe(false);
+  expect(readPeople(doc).get(me)).toEqual({
+    name: 'Bob',
+    person: 'p-b',
+    since: 5,
+    addedBy: 'key-a',
+    box: encodeBase64(box),
+  });
+  // Members without a card, without a box key or with a malformed one are left out (the engine reports them).
+  const other = encodeBase64(new Uint8Array(32).fill(3));
+  const bad = encodeBase64(new Uint8Array(32).fill(4));
+  writeCard(doc, other, { name: 'Carol', person: 'p-c' });
+  writeCard(doc, bad, { name: 'Dave', person: 'p-d', box: 'AAAA' });
+  expect(recipientsOf(doc, [me, other, bad, 'no-card'])).toEqual([{ signing, box }]);
 });

@@ -1,11 +1,15 @@
 // Who is behind the keys of a vault, kept inside its encrypted document (the relay sees keys only).
-// Root map `people`: device signing key (base64, the envelope author) → name card `{ name, person }`;
+// Root map `people`: device signing key (base64, the envelope author) → name card `{ name, person, box? }`;
 // `person` is a random per-profile id, so one person's devices group under their name. A device
 // writes only its own card, except that an admin writes the card of a device it adds (the invitee's
-// name from its join request, or its own name for a device of its own). Root map `vault`: `name`,
-// written by admins only. Roles are never read from here: the verified member log is the authority.
+// name from its join request, or its own name for a device of its own). `box` is the device's X25519
+// public key: a removal seals the next vault key to it (protocol.md §7c); the judge's card rule is what
+// keeps a relay or another member from putting its own key there. Root map `vault`: `name`, written by
+// admins only. Roles are never read from here: the verified member log is the authority.
 import type * as Y from 'yjs';
 import { z } from 'zod';
+import { decodeBase64 } from '../crypto/bytes';
+import type { DeviceIdentity } from '../sync/grants';
 import type { Role } from '../sync/wire-records';
 
 // The root maps' names are the judge's, so what is written here is what every peer checks.
@@ -21,6 +25,8 @@ const cardSchema = z.object({
   since: z.number().int().min(0).optional(),
   /** The key of the admin device that added it. */
   addedBy: z.string().max(64).optional(),
+  /** The device's X25519 public key (base64 of 32 bytes), to seal new vault keys to it. */
+  box: z.string().max(64).optional(),
 });
 
 /** One device's name card. */
@@ -42,21 +48,52 @@ export function writeCard(doc: Y.Doc, deviceKey: string, card: PersonCard): void
 }
 
 /**
- * Writes this device's own card when its name changed, or when it has none and `create` (an admin: the
- * vault's creator, or a device of an admin's own; a device an admin invited gets its card from that admin,
- * and writing one itself could race it). Keeps the person id, time and adder. Returns whether it wrote.
+ * Writes this device's own card when its name or box key changed (or its card has no box key yet), or
+ * when it has none and `create` (an admin: the vault's creator, or a device of an admin's own; a device
+ * an admin invited gets its card from that admin, and writing one itself could race it). Keeps the person
+ * id, time and adder. Returns whether it wrote.
  */
 export function ensureOwnCard(
   doc: Y.Doc,
   me: string,
-  mine: Readonly<{ name: string; person: string }>,
+  mine: Readonly<{ name: string; person: string; box?: string }>,
   now: number,
   create: boolean,
 ): boolean {
   const held = readPeople(doc).get(me);
-  if (held?.name === mine.name || (!held && !create)) return false;
-  writeCard(doc, me, held ? { ...held, name: mine.name } : { name: mine.name, person: mine.person, since: now });
+  if (!held && !create) return false;
+  const box = mine.box === undefined ? {} : { box: mine.box };
+  if (held?.name === mine.name && (mine.box === undefined || held.box === mine.box)) return false;
+  const card = held
+    ? { ...held, name: mine.name, ...box }
+    : { name: mine.name, person: mine.person, since: now, ...box };
+  writeCard(doc, me, card);
   return true;
+}
+
+/**
+ * The remaining devices a new vault key can be sealed to: each of `memberKeys` whose card holds a
+ * well-formed box key (the others are left out; the engine reports them as unreached).
+ */
+export function recipientsOf(doc: Y.Doc, memberKeys: readonly string[]): DeviceIdentity[] {
+  const people = readPeople(doc);
+  const recipients: DeviceIdentity[] = [];
+  for (const key of memberKeys) {
+    const box = decodeKey(people.get(key)?.box);
+    const signing = decodeKey(key);
+    if (box && signing) recipients.push({ signing, box });
+  }
+  return recipients;
+}
+
+function decodeKey(text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const bytes = decodeBase64(text);
+    return bytes.length === 32 ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The vault's shared name, if an admin wrote one. */

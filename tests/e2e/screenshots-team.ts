@@ -33,7 +33,27 @@ async function accept(page: Page, code: string): Promise<void> {
   await new SyncPage(page).expectStatus('Synced', 30_000);
 }
 
-/** Writes members.png, invite-member.png, invitation.png, viewer-list.png and activity.png into `out`. */
+/** Issue #14: the admin removes Carol (removal-confirmation.png), then the flagged list (rotation-badge.png). */
+async function shootRemoval(page: Page, out: string): Promise<void> {
+  const team = new TeamPage(page);
+  const members = await team.openMembers();
+  await team.person(members, 'Carol').getByRole('button', { name: 'Remove member' }).click();
+  const confirm = team.dialog('Remove member');
+  await expect(confirm).toContainText('cannot be taken back');
+  await page.screenshot({ path: join(out, 'removal-confirmation.png') });
+  await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+  await confirm.getByRole('button', { name: 'Done' }).click({ timeout: 30_000 });
+  await team.dialog('Members').getByRole('button', { name: 'Done' }).click();
+  const vault = new VaultPage(page);
+  await expect(vault.badge('GitHub Packages', 'Rotation recommended')).toBeVisible({ timeout: 15_000 });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(out, 'rotation-badge.png') });
+}
+
+/**
+ * Writes members.png, invite-member.png, invitation.png, viewer-list.png, activity.png, removal-confirmation.png
+ * and rotation-badge.png into `out`.
+ */
 export async function shootTeam(out: string): Promise<void> {
   const apps = await Promise.all(['Alice', 'Bob', 'Carol'].map(open));
   const [alice, bob, carol] = apps;
@@ -73,6 +93,7 @@ export async function shootTeam(out: string): Promise<void> {
     const activity = carol.page.getByRole('dialog', { name: 'Activity' });
     await expect(activity).toContainText('Alice added You as Viewer', { timeout: 15_000 });
     await carol.page.screenshot({ path: join(out, 'activity.png') });
+    await shootRemoval(alice.page, out);
   } finally {
     for (const app of apps) await app.close();
     await relay.kill();

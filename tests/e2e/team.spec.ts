@@ -1,11 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { removeDataDir, startRelayProcess, type RelayProcess } from '../integration/sync/harness';
-import { launchRegvault, type Regvault } from './harness';
-import { SessionPage } from './pages/session-page';
-import { SyncPage } from './pages/sync-page';
-import { TeamPage } from './pages/team-page';
-import { VaultPage } from './pages/vault-page';
+import { startRelayProcess, type RelayProcess } from '../integration/sync/harness';
+import type { Regvault } from './harness';
 import { sampleEntry } from './registry-samples';
+import { closeTeam, joinVault as join, startPerson } from './team-people';
 
 // Three people = three browsers (separate IndexedDB) and one real relay process: an admin shares a
 // vault with an Editor and a Viewer through invitations, and the UI follows each one's role.
@@ -13,38 +10,14 @@ import { sampleEntry } from './registry-samples';
 let relay: RelayProcess | undefined;
 const apps: Regvault[] = [];
 
-type Person = Readonly<{ app: Regvault; vault: VaultPage; sync: SyncPage; team: TeamPage; session: SessionPage }>;
-
-async function person(name: string): Promise<Person> {
-  const app = await launchRegvault();
-  apps.push(app);
-  const session = new SessionPage(app.page);
-  await session.createVault(undefined, name);
-  return { app, session, vault: new VaultPage(app.page), sync: new SyncPage(app.page), team: new TeamPage(app.page) };
-}
+const person = (name: string) => startPerson(apps, name);
 
 const entry = sampleEntry;
 
 test.afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-  await relay?.kill();
-  if (relay) removeDataDir(relay);
+  await closeTeam(apps, relay);
   relay = undefined;
 });
-
-async function join(invitee: Person, invitation: { code: string; fingerprint: string }, sentence: string) {
-  const dialog = await invitee.team.openInvitation(invitation.code);
-  await expect(dialog).toContainText(sentence);
-  // Both people compare the fingerprint before accepting.
-  await expect(dialog).toContainText(invitation.fingerprint);
-  await dialog.getByRole('button', { name: 'Accept' }).click();
-  await expect(dialog.getByRole('status')).toContainText(/Joined: 'Production' is in your vault list/, {
-    timeout: 30_000,
-  });
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  await invitee.vault.switchVault('Production');
-  await invitee.sync.expectStatus('Synced', 30_000);
-}
 
 test('an admin invites an Editor and a Viewer; roles, names and renames reach everyone and survive restarts', async () => {
   test.setTimeout(300_000);

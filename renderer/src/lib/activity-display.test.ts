@@ -4,6 +4,7 @@ import {
   describeActivity,
   describeActivityList,
   describeChangedBy,
+  describeMemberEvent,
   describeRefused,
   nameActor,
 } from './activity-display';
@@ -71,9 +72,29 @@ describe('activity in words', () => {
       event(1, 'bob-key', 'add', 'writer'),
       event(2, 'bob-key', 'add', 'manager', 'writer'),
       event(3, 'bob-key', 'remove', 'writer'),
+      {
+        index: 4,
+        signer: 'alice-key',
+        subject: 'commitment',
+        action: 'rotate' as const,
+        role: 'admin' as const,
+        before: undefined,
+        epoch: 1,
+      },
+      {
+        index: 5,
+        signer: 'carol-key',
+        subject: 'carol-key',
+        action: 'remove' as const,
+        role: 'reader' as const,
+        before: undefined,
+      },
     ];
     const at = (record: number, by = 'alice-key') => ({ action: 'member' as const, record, by, at: record });
-    expect(describeActivityList([at(3), at(2), at(1), at(0), at(1, 'mallory-key')], events, nameOf)).toEqual([
+    const [left] = events.slice(5);
+    if (left) expect(describeMemberEvent(left, nameOf)).toBe('Device carol-ke left');
+    expect(describeActivityList([at(4), at(3), at(2), at(1), at(0), at(1, 'mallory-key')], events, nameOf)).toEqual([
+      { text: 'Alice changed the vault key', at: 4 },
       { text: 'Alice removed Device bob-key', at: 3 },
       { text: 'Alice changed the role of Device bob-key from Editor to Manager', at: 2 },
       { text: 'Alice added Device bob-key as Editor', at: 1 },

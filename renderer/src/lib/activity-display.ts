@@ -46,7 +46,8 @@ export function describeMemberEvent(event: MemberEvent, nameOf: NameOf): string 
   const who = nameOf(event.signer);
   const whom = nameOf(event.subject);
   if (event.index === 0) return `${who} created the vault`;
-  if (event.action === 'remove') return `${who} removed ${whom}`;
+  if (event.action === 'rotate') return `${who} changed the vault key`;
+  if (event.action === 'remove') return event.signer === event.subject ? `${who} left` : `${who} removed ${whom}`;
   if (event.before === undefined) return `${who} added ${whom} as ${ROLE_LABELS[event.role]}`;
   return `${who} changed the role of ${whom} from ${ROLE_LABELS[event.before]} to ${ROLE_LABELS[event.role]}`;
 }

@@ -43,15 +43,19 @@ export class DockerComparison {
    * window regains focus (the user may have run `docker login` meanwhile). Returns the stop function.
    */
   watch(): () => void {
+    let stopped = false;
     const stopEffect = $effect.root(() => {
       $effect(() => {
         void this.entries();
-        untrack(() => void this.compare());
+        // After the list has painted: hashing and sending 10,000 entries must not hold back the first rows
+        // after unlock (issue #12); the badges follow a frame later.
+        untrack(() => afterPaint(() => !stopped && void this.compare()));
       });
     });
     const onFocus = () => void this.compare();
     window.addEventListener('focus', onFocus);
     return () => {
+      stopped = true;
       stopEffect();
       window.removeEventListener('focus', onFocus);
     };
@@ -80,4 +84,10 @@ export class DockerComparison {
     this.states = statesOf(result.value);
     cache.keepOnly(entries.map((entry) => entry.id));
   }
+}
+
+/** Runs `task` once the next frame has been painted (a timer after the frame callback). */
+function afterPaint(task: () => unknown): void {
+  const frame = globalThis.requestAnimationFrame ?? ((callback: () => void) => setTimeout(callback, 0));
+  frame(() => setTimeout(task, 0));
 }

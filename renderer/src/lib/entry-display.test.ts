@@ -40,6 +40,14 @@ describe('badgeViews', () => {
     expect(expired[0]?.title).toContain('regenerate the authorization token');
   });
 
+  it('shows a rotation flag with its reason next to the badge', () => {
+    const { entry, now } = ecrEntry();
+    const flagged = { ...entry, rotationRecommended: { reason: 'Carol had access', at: now } };
+    const badge = toRowView(flagged, now).badges.find((b) => b.key === 'rotation-recommended');
+    expect(badge).toMatchObject({ label: 'Rotation recommended', note: 'Carol had access', tone: 'warn' });
+    expect(toRowView(entry, now).badges.some((b) => b.note !== undefined)).toBe(false);
+  });
+
   it('explains a failed check with the check message, and has no badge for a plain entry', () => {
     const ctx = createManualContext('alice');
     const doc = new Y.Doc();

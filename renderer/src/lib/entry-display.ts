@@ -15,6 +15,8 @@ export type BadgeView = Readonly<{
   label: string;
   tone: BadgeTone;
   title: string;
+  /** Shown next to the badge (a rotation flag's reason: "Carol had access"). */
+  note?: string;
 }>;
 
 /** What the row says about the login check: never checked, passed, or failed with the reason and what to do. */
@@ -120,11 +122,13 @@ function toCheckView(entry: Entry, now: number): CheckView {
 
 /** The row's badges, most urgent first; a future expiry not yet "soon" is shown as "Expires in …". */
 function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
+  const reason = entry.rotationRecommended?.reason;
   const views: BadgeView[] = entryStatus(entry, now).map((badge) => ({
     key: badge,
     label: describeBadge(badge),
     tone: TONES[badge],
     title: explainBadge(entry, badge),
+    ...(badge === 'rotation-recommended' && reason ? { note: reason } : {}),
   }));
   const { expiresAt } = entry;
   if (expiresAt !== undefined && !views.some((v) => v.key === 'expired' || v.key === 'expires-soon')) {

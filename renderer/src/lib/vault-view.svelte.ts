@@ -3,6 +3,7 @@ import {
   addEntry,
   deleteEntry,
   editEntry,
+  needsRotation,
   recordCheck,
   resolveConflict,
   resolveSecretConflict,
@@ -74,9 +75,13 @@ export class VaultView {
   // The last search, not reactive: the next keystroke narrows it instead of scanning every entry again.
   private lastSearch: SearchResult | undefined;
   private search = $derived.by(() => (this.lastSearch = searchIndex(this.index, this.query, this.lastSearch)));
-  /** The entries matching the search, in list order. */
-  visible = $derived(this.search.entries);
-  searching = $derived(this.query.trim() !== '');
+  /** The "Needs rotation" filter: only entries flagged "Rotation recommended" or due for rotation. */
+  needsRotation = $state(false);
+  /** The entries matching the search (and the filter), in list order. */
+  visible = $derived(
+    this.needsRotation ? this.search.entries.filter((e) => needsRotation(e, this.now)) : this.search.entries,
+  );
+  searching = $derived(this.query.trim() !== '' || this.needsRotation);
   /** The time status badges are computed against; ticks while `startClock` runs. */
   now = $state(Date.now());
   save = $state<SaveState>({ kind: 'idle' });
@@ -134,6 +139,7 @@ export class VaultView {
     this.close();
     this.currentId = id;
     this.query = '';
+    this.needsRotation = false;
     this.loading = true;
     try {
       const opened = await this.session.openVault(id);

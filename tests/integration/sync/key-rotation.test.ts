@@ -9,6 +9,7 @@ import { decodeBase64, encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { openEnvelope, type Envelope } from '../../../shared/sync/envelope';
 import { openSnapshot, type Snapshot } from '../../../shared/sync/snapshot';
+import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import { valueOf } from '../../../shared/test-result';
 import { createPrng } from '../../support/prng';
 import { createTestVault, linkDevice, startLinkedClients, waitConverged, type RestartableClient } from './clients';
@@ -27,6 +28,15 @@ const relayOf = useRelay();
 
 const identityOf = (device: TestDevice) => ({ signing: device.publicKey, box: device.boxKeys.publicKey });
 const entries = (doc: Y.Doc) => doc.getMap<string>('entries');
+
+/** Resolves once the client's verified member log is at `epoch`. */
+function waitEpoch(client: TestClient, epoch: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => client.engine.epoch() === epoch && resolve();
+    client.engine.onMembers(check);
+    check();
+  });
+}
 
 /** A device linked with `role` and started, on the test vault. */
 async function startMember(
@@ -160,7 +170,7 @@ test("an offline member's queued edits are sealed again under the new key and no
   const vault = await createTestVault();
   const [owner] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 0 });
   if (!owner) throw new Error('owner missing');
-  const storage = (await import('../../../shared/sync/storage')).createMemorySyncStorage();
+  const storage = createMemorySyncStorage();
   const device = createTestDevice();
   const members = await linkDevice(relayOf().url, owner.client, device, 'writer');
   const doc = new Y.Doc();
@@ -275,6 +285,35 @@ test('a removal cut off by a relay crash is done once: retried after the restart
   await waitForDoc(peer.client.doc, () => entries(peer.client.doc).has('after'));
   expect(peer.client.engine.epoch()).toBe(1);
   expect(entries(gone.doc).has('after')).toBe(false);
+  await gone.engine.stop();
+  await owner.stop();
+  await peer.stop();
+});
+
+test('a device that saved the rotated log but not its key (a crash between the two) fetches it at the next start', async () => {
+  const vault = await createTestVault();
+  const [owner, peer] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 1 });
+  if (!owner || !peer) throw new Error('clients missing');
+  const gone = await startMember(owner.client, vault, 'reader');
+  valueOf(
+    await owner.client.engine.rotateKey({
+      remove: [gone.device.publicKey],
+      recipients: [identityOf(peer.client.device)],
+    }),
+  );
+  await waitEpoch(peer.client, 1);
+  await waitSynced(peer.client.engine);
+  await peer.stop();
+  const storage = peer.client.storage as ReturnType<typeof createMemorySyncStorage>;
+  const saved = storage.peek();
+  if (!saved.cursor) throw new Error('the peer saved no cursor');
+  expect(saved.cursor.members.length).toBe(5);
+  await storage.commit({ cursor: { ...saved.cursor, keys: {} } });
+  await peer.restart();
+  await waitSynced(peer.client.engine);
+  entries(peer.client.doc).set('after-restart', 'sealed under epoch 1');
+  await waitForDoc(owner.client.doc, () => entries(owner.client.doc).has('after-restart'));
+  expect(storage.peek().cursor?.keys?.['1']).toBe(ownerKeyOf(owner) && encodeBase64(ownerKeyOf(owner)));
   await gone.engine.stop();
   await owner.stop();
   await peer.stop();

@@ -290,6 +290,7 @@ export class SyncHub {
         vaultId,
         vaultKey: state.vaultKey,
         device,
+        boxKeys: this.session.boxKeys(),
         verify: this.ports.verify,
         relayUrl: settings.relayUrl,
         ...(settings.fallbackRelayUrls?.length ? { fallbackRelayUrls: settings.fallbackRelayUrls } : {}),

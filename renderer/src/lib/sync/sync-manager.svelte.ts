@@ -11,6 +11,7 @@ import type { Role } from '../../../../shared/sync/wire-records';
 import { TeamState } from '../team/team-state.svelte';
 import { InviteDesk } from '../team/invite-desk.svelte';
 import { JoinDesk } from '../team/join-desk.svelte';
+import { MemberRemoval } from '../team/member-removal.svelte';
 
 /** The browser's ports; reconnects back off from 0.5 s up to 10 s, so a restarted relay is found soon. */
 export const browserSyncPorts: SyncPorts = {
@@ -31,6 +32,8 @@ export class SyncManager {
   readonly invites: InviteDesk;
   /** Invitations this device accepted or declined. */
   readonly joins: JoinDesk;
+  /** Removing members, leaving, and the rotation after someone left. */
+  readonly removal: MemberRemoval;
   private readonly hub: SyncHub;
 
   constructor(session: UnlockedProfile, ports: SyncPorts = browserSyncPorts) {
@@ -43,6 +46,7 @@ export class SyncManager {
     this.team = new TeamState(session, this.hub, ports.clock);
     this.invites = new InviteDesk(session, this, ports);
     this.joins = new JoinDesk(session, this, ports);
+    this.removal = new MemberRemoval(session, this.hub, this.team, ports.clock);
   }
 
   /** A vault's sync view (sync off until its settings were read). */
@@ -73,6 +77,7 @@ export class SyncManager {
     this.team.stop();
     this.invites.stop();
     this.joins.stop();
+    this.removal.stop();
     return this.hub.stop();
   }
 

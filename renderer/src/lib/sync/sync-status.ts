@@ -65,7 +65,8 @@ const sentences: Partial<Record<number, string>> = {
     'The relay served a change that fails its signature or membership checks: sync stopped and nothing of it was applied. Use another relay, or reset sync.',
   [errorCodes.badMemberLog]: "The relay's member list does not match what this device verified: sync stopped.",
   [errorCodes.authFailed]: "Unauthorized: the relay refused this device's key.",
-  [errorCodes.notAMember]: 'Unauthorized: this device is not a member of the vault. Link it again from another device.',
+  [errorCodes.notAMember]:
+    'Unauthorized: this device is not a member of the vault (an admin removed it, or it left). Ask an admin to invite you again, or link it again from another device.',
   [errorCodes.notAWriter]: 'Unauthorized: this device may not write to this vault.',
   [errorCodes.unknownVault]:
     'The relay does not know this vault. Link this device again from a device that syncs it to this relay.',

@@ -156,7 +156,8 @@ export class InviteDesk {
     if (!added.ok) return this.update(item.invitation, { state: 'pending', message: added.error.message });
     const doc = this.sync.team.docOf(invitation.vaultId);
     const since = this.ports.clock.now();
-    if (doc) writeCard(doc, item.request.device, { ...card, since, addedBy: this.sync.team.me });
+    const box = item.request.box;
+    if (doc) writeCard(doc, item.request.device, { ...card, since, addedBy: this.sync.team.me, box });
     this.update(item.invitation, { state: 'added' });
   }
 

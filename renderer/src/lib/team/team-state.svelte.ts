@@ -52,10 +52,14 @@ export class TeamState {
     hub.onStarted((vaultId, engine) => void this.attach(vaultId, engine));
   }
 
-  /** What this device may do in a vault: its verified role, or everything in a vault only it uses (no roster). */
+  /**
+   * What this device may do in a vault: its verified role, everything in a vault only it uses (no roster),
+   * and nothing more than reading once it was removed (a roster without it).
+   */
   rightsIn(vaultId: string): Rights {
-    const role = this.rosters[vaultId]?.members.find((m) => m.publicKey === this.me)?.role;
-    return rightsOf(role ?? 'admin');
+    const members = this.rosters[vaultId]?.members ?? [];
+    const role = members.find((m) => m.publicKey === this.me)?.role;
+    return rightsOf(role ?? (members.length > 0 ? 'reader' : 'admin'));
   }
 
   /** Calls `listener` when a vault arrived or its local name became the shared one; returns the unsubscribe. */
@@ -92,7 +96,7 @@ export class TeamState {
     const doc = this.docOf(vaultId);
     const { name, person } = this.session.settings;
     if (typeof invite === 'string' || !doc || !name || !person || !this.rightsIn(vaultId).admin) return;
-    const card = { name, person, since: this.clock.now(), addedBy: this.me };
+    const card = { name, person, since: this.clock.now(), addedBy: this.me, box: encodeBase64(invite.identity.box) };
     writeCard(doc, encodeBase64(invite.identity.signing), card);
   }
 
@@ -141,7 +145,9 @@ export class TeamState {
   private writeOwn(vaultId: string, doc: Y.Doc, engine: SyncEngine): void {
     const rights = this.rightsIn(vaultId);
     const { name, person } = this.session.settings;
-    if (rights.write && name && person) ensureOwnCard(doc, this.me, { name, person }, this.clock.now(), rights.admin);
+    const box = encodeBase64(this.session.identity.exchange);
+    if (rights.write && name && person)
+      ensureOwnCard(doc, this.me, { name, person, box }, this.clock.now(), rights.admin);
     const creator = engine.memberEvents()[0]?.signer === this.me;
     if (creator && rights.admin && readVaultName(doc) === undefined) {
       const local = this.localName(vaultId);

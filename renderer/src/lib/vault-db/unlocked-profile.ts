@@ -5,7 +5,7 @@ import type { Result } from '../../../../shared/result';
 import type { VaultKey } from '../../../../shared/sync/envelope';
 import { encodePairingCode, type Pairing } from '../../../../shared/sync/pairing';
 import { pullKeyGrants, type PulledGrants, type PullKeyGrantsInput } from '../../../../shared/sync/link';
-import type { DeviceSigner } from '../../../../shared/sync/ports';
+import type { BoxKeyPair, DeviceSigner } from '../../../../shared/sync/ports';
 import type { SyncFailure } from '../../../../shared/sync/codes';
 import { importEd25519Signer } from '../sync/browser-ports';
 import { PROFILE_ROW_ID } from './db';
@@ -77,6 +77,14 @@ export class UnlockedProfile {
   pairingCode(pairing: Pairing): string {
     const { identity } = this;
     return encodePairingCode({ signing: identity.signing, box: identity.exchange }, pairing);
+  }
+
+  /**
+   * This device's X25519 key pair, for a sync engine to open the grants of new key epochs. The arrays are the
+   * session's own: locking wipes them (engines stop on lock first).
+   */
+  boxKeys(): BoxKeyPair {
+    return this.requireKeys().identity.exchange;
   }
 
   /** Fetches and opens the vault keys other devices sealed to this one; the exchange key stays in the session. */
