@@ -2,6 +2,7 @@
 // with the removed device's real keys and the relay's whole database, an offline member's queued edits,
 // two admins removing at once (seeded orders) and a removal cut off by a relay crash.
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -20,6 +21,7 @@ import {
   waitForDoc,
   waitSynced,
   type TestClient,
+  type RelayProcess,
   type TestDevice,
 } from './harness';
 import { useRelay } from './use-relay';
@@ -69,18 +71,40 @@ type Row = {
   sig: Buffer;
 };
 
-/** Every envelope and the snapshot of `vault` in the relay's database file (the relay is stopped). */
-function dumpRelay(
-  dataDir: string,
-  vault: string,
-): { envelopes: Row[]; snapshot: Omit<Row, 'counter' | 'members'> | undefined } {
-  const db = new Database(join(dataDir, 'relay.sqlite3'), { readonly: true });
+type Dump = { envelopes: Row[]; snapshot: Omit<Row, 'counter' | 'members'> | undefined };
+
+/** Every envelope and the snapshot of `vault` in the relay's database: its SQLite file (relay stopped) or PostgreSQL. */
+async function dumpRelay(relay: RelayProcess, vault: string): Promise<Dump> {
+  if (relay.database) return dumpPostgres(relay.database, vault);
+  const db = new Database(join(relay.dataDir, 'relay.sqlite3'), { readonly: true });
   try {
     const envelopes = db.prepare('SELECT * FROM envelopes WHERE vault = ? ORDER BY seq').all(vault) as Row[];
     const snapshot = db.prepare('SELECT * FROM snapshots WHERE vault = ?').get(vault) as Row | undefined;
     return { envelopes, snapshot };
   } finally {
     db.close();
+  }
+}
+
+async function dumpPostgres(url: string, vault: string): Promise<Dump> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // bigint columns come back as text.
+    const number = (row: Record<string, unknown>) => ({
+      ...row,
+      seq: Number(row['seq']),
+      counter: Number(row['counter']),
+    });
+    const envelopes = await client.query('SELECT * FROM envelopes WHERE vault = $1 ORDER BY seq', [vault]);
+    const snapshot = await client.query('SELECT * FROM snapshots WHERE vault = $1', [vault]);
+    const snap = snapshot.rows[0] as Record<string, unknown> | undefined;
+    return {
+      envelopes: envelopes.rows.map((row: Record<string, unknown>) => number(row) as Row),
+      snapshot: snap ? (number(snap) as Row) : undefined,
+    };
+  } finally {
+    await client.end();
   }
 }
 
@@ -131,7 +155,7 @@ test('a removed device, with its real keys and the relay database, opens nothing
 
   // Its keys: the one it was granted (epoch 0). Try them on everything the relay stores.
   await relayOf().kill();
-  const dump = dumpRelay(relayOf().dataDir, vault.vaultId);
+  const dump = await dumpRelay(relayOf(), vault.vaultId);
   await relayOf().restart();
   const removedKeys = [vault.vaultKey];
   const newer = dump.envelopes.filter((row) => row.epoch >= 1);
