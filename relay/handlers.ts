@@ -5,7 +5,8 @@
 import { equalBytes } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { decodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
-import { canWrite, firstRoleOf, roleOf, standingAt } from '../shared/sync/members';
+import { canWrite, roleOf } from '../shared/sync/members';
+import { firstRoleOf, standingAt } from '../shared/sync/member-standing';
 import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';

@@ -5,7 +5,8 @@ import { errorCodes, syncError, type SyncError } from './codes';
 import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { verifyEnvelope, type Envelope } from './envelope';
 import { currentEpoch, epochAt } from './epochs';
-import { canWrite, firstRoleOf, mayAuthor, standingAt } from './members';
+import { canWrite } from './members';
+import { firstRoleOf, mayAuthor, standingAt } from './member-standing';
 import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
 import type { Role, WireEnvelope } from './wire-records';
 

@@ -11,7 +11,11 @@ import { ensureKey, keyOf, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 
 /** Thrown by a seal when the log's current epoch has no key here yet: the batch waits for it. */
-class KeyPending extends Error {}
+class KeyPending extends Error {
+  constructor(readonly epoch: number) {
+    super(`the vault key changed; waiting for the new key (epoch ${epoch})`);
+  }
+}
 
 /** Queues a local Yjs update for sealing (the doc's `update` handler; remote updates are skipped by origin). */
 export function queueLocalUpdate(core: EngineCore, update: Uint8Array, origin: unknown): void {
@@ -32,10 +36,7 @@ export async function drainLocalUpdates(core: EngineCore): Promise<void> {
         core.outbox.returnBatch(batch);
         core.transient =
           error instanceof KeyPending
-            ? syncError(
-                errorCodes.unknownEpoch,
-                `the vault key changed; waiting for the new key (epoch ${error.message})`,
-              )
+            ? syncError(errorCodes.unknownEpoch, error.message)
             : syncError(errorCodes.internal, `could not seal a local change: ${String(error)}`);
         break;
       }
@@ -52,7 +53,7 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
   const vector = Y.encodeStateVector(core.options.doc);
   const update = updates.length === 1 && updates[0] ? updates[0] : Y.mergeUpdates(updates);
   const vaultKey = sealingKey(core);
-  if (!vaultKey) throw new KeyPending(String(currentEpoch(core.memberState)));
+  if (!vaultKey) throw new KeyPending(currentEpoch(core.memberState));
   const counter = core.outbox.nextCounter();
   const env = await sealEnvelope({
     vault: core.options.vaultId,

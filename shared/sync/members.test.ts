@@ -9,13 +9,12 @@ import {
   createGenesisRecord,
   emptyMemberState,
   encodeMemberSignedBytes,
-  mayAuthor,
   roleOf,
   signMemberRecord,
-  standingAt,
   verifyMemberLog,
   type MemberState,
 } from './members';
+import { mayAuthor, standingAt } from './member-standing';
 
 const vault = 'vault-members-000000';
 

@@ -36,16 +36,13 @@ export function inviteOf(device: TestDevice): PairingInvite {
   return { identity: { signing: device.publicKey, box: device.boxKeys.publicKey }, secret, expiresAt };
 }
 
-/** Links a new device through a live admin engine and returns the member log its grant came with. */
-export async function linkDevice(
+/** The device pulls its key grants from `relayUrl` with one pairing it started, as its app does. */
+async function pullGrantsOf(
   relayUrl: string,
-  admin: TestClient,
   device: TestDevice,
-  role: Role = 'admin',
-): Promise<readonly WireMemberRecord[]> {
-  const pairing = startPairing(nodeRandom, systemClock.now());
-  valueOf(await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role));
-  const pulled = valueOf(
+  pairing: Parameters<typeof pullKeyGrants>[0]['pairings'][number],
+) {
+  return valueOf(
     await pullKeyGrants({
       relayUrl,
       connect: connectNodeSocket,
@@ -56,6 +53,18 @@ export async function linkDevice(
       pairings: [pairing],
     }),
   );
+}
+
+/** Links a new device through a live admin engine and returns the member log its grant came with. */
+export async function linkDevice(
+  relayUrl: string,
+  admin: TestClient,
+  device: TestDevice,
+  role: Role = 'admin',
+): Promise<readonly WireMemberRecord[]> {
+  const pairing = startPairing(nodeRandom, systemClock.now());
+  valueOf(await admin.engine.authorizeDevice(showPairingCode(device, device.boxKeys, pairing), role));
+  const pulled = await pullGrantsOf(relayUrl, device, pairing);
   const granted = pulled.vaults[0];
   if (!granted) throw new Error(`no grant for the linked device: ${JSON.stringify(pulled.refused)}`);
   return granted.members;
@@ -174,16 +183,6 @@ export async function completeInvitation(
 ): Promise<string[]> {
   const identity = { signing: device.publicKey, box: device.boxKeys.publicKey };
   valueOf(await admin.engine.authorizeDevice({ identity, secret: pairing.secret, expiresAt: pairing.expiresAt }, role));
-  const pulled = valueOf(
-    await pullKeyGrants({
-      relayUrl,
-      connect: connectNodeSocket,
-      device,
-      boxKeys: device.boxKeys,
-      verify: nodeVerify,
-      clock: systemClock,
-      pairings: [pairing],
-    }),
-  );
+  const pulled = await pullGrantsOf(relayUrl, device, pairing);
   return pulled.vaults.map((v) => v.vaultId);
 }

@@ -1,14 +1,11 @@
 // Removing a member moves the vault to a new key epoch (issue #14): tested against real relay processes
 // with the removed device's real keys and the relay's whole database, an offline member's queued edits,
 // two admins removing at once (seeded orders) and a removal cut off by a relay crash.
-import Database from 'better-sqlite3';
-import pg from 'pg';
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { decodeBase64, encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
-import { openEnvelope, type Envelope } from '../../../shared/sync/envelope';
+import { openEnvelope } from '../../../shared/sync/envelope';
 import { openSnapshot, type Snapshot } from '../../../shared/sync/snapshot';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import { valueOf } from '../../../shared/test-result';
@@ -21,9 +18,9 @@ import {
   waitForDoc,
   waitSynced,
   type TestClient,
-  type RelayProcess,
   type TestDevice,
 } from './harness';
+import { asEnvelope, dumpRelay } from './relay-dump';
 import { useRelay } from './use-relay';
 
 const relayOf = useRelay();
@@ -58,67 +55,6 @@ async function startMember(
   await client.engine.start();
   await waitSynced(client.engine);
   return client;
-}
-
-type Row = {
-  seq: number;
-  epoch: number;
-  author: Buffer;
-  counter: number;
-  members: number | null;
-  nonce: Buffer;
-  ciphertext: Buffer;
-  sig: Buffer;
-};
-
-type Dump = { envelopes: Row[]; snapshot: Omit<Row, 'counter' | 'members'> | undefined };
-
-/** Every envelope and the snapshot of `vault` in the relay's database: its SQLite file (relay stopped) or PostgreSQL. */
-async function dumpRelay(relay: RelayProcess, vault: string): Promise<Dump> {
-  if (relay.database) return dumpPostgres(relay.database, vault);
-  const db = new Database(join(relay.dataDir, 'relay.sqlite3'), { readonly: true });
-  try {
-    const envelopes = db.prepare('SELECT * FROM envelopes WHERE vault = ? ORDER BY seq').all(vault) as Row[];
-    const snapshot = db.prepare('SELECT * FROM snapshots WHERE vault = ?').get(vault) as Row | undefined;
-    return { envelopes, snapshot };
-  } finally {
-    db.close();
-  }
-}
-
-async function dumpPostgres(url: string, vault: string): Promise<Dump> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    // bigint columns come back as text.
-    const number = (row: Record<string, unknown>) => ({
-      ...row,
-      seq: Number(row['seq']),
-      counter: Number(row['counter']),
-    });
-    const envelopes = await client.query('SELECT * FROM envelopes WHERE vault = $1 ORDER BY seq', [vault]);
-    const snapshot = await client.query('SELECT * FROM snapshots WHERE vault = $1', [vault]);
-    const snap = snapshot.rows[0] as Record<string, unknown> | undefined;
-    return {
-      envelopes: envelopes.rows.map((row: Record<string, unknown>) => number(row) as Row),
-      snapshot: snap ? (number(snap) as Row) : undefined,
-    };
-  } finally {
-    await client.end();
-  }
-}
-
-function asEnvelope(vault: string, row: Row): Envelope {
-  return {
-    vault,
-    epoch: row.epoch,
-    author: row.author,
-    counter: row.counter,
-    members: row.members,
-    nonce: row.nonce,
-    ciphertext: row.ciphertext,
-    sig: row.sig,
-  };
 }
 
 test('a removed device, with its real keys and the relay database, opens nothing written after its removal', async () => {
