@@ -23,7 +23,9 @@ export type RecordBinding =
   | Readonly<{ kind: 'vault-update' | 'vault-snapshot'; vaultId: string; epoch: number; seq: number }>
   | Readonly<{ kind: 'sync-settings' | 'sync-cursor'; vaultId: string; epoch: number }>
   /** A queued sync envelope; `seq` is the envelope's counter. */
-  | Readonly<{ kind: 'sync-pending'; vaultId: string; epoch: number; seq: number }>;
+  | Readonly<{ kind: 'sync-pending'; vaultId: string; epoch: number; seq: number }>
+  /** The sync engine's log replica (what the judge reads); `seq` is the head it was taken at. */
+  | Readonly<{ kind: 'sync-replica'; vaultId: string; epoch: number; seq: number }>;
 
 /** The kinds of sealed record. */
 export type RecordKind = RecordBinding['kind'];
@@ -32,7 +34,7 @@ export type RecordKind = RecordBinding['kind'];
  * The domain label each kind's subkeys are derived under. Part of the stored format: a label never changes.
  * The sync kinds (a vault's relay settings, engine cursor and queue) were sealed by the renderer's own copy
  * of this construction under their own label before they became kinds here; they keep it, so stores written
- * then open unchanged (tests/fixtures/store-v1.json).
+ * then open unchanged.
  */
 const DOMAIN_OF: Readonly<Record<RecordKind, string>> = {
   'master-key': 'regvault/record/v1',
@@ -45,6 +47,7 @@ const DOMAIN_OF: Readonly<Record<RecordKind, string>> = {
   'sync-settings': 'regvault/sync-record/v1',
   'sync-cursor': 'regvault/sync-record/v1',
   'sync-pending': 'regvault/sync-record/v1',
+  'sync-replica': 'regvault/sync-record/v1',
 };
 
 /** A sealed record as stored: format byte, 24-byte random nonce, secretbox ciphertext. */
@@ -74,6 +77,7 @@ export function subjectOf(binding: RecordBinding): DamagedSubject {
     case 'sync-settings':
     case 'sync-cursor':
     case 'sync-pending':
+    case 'sync-replica':
       return { what: 'vault-sync', vaultId: binding.vaultId };
   }
 }

@@ -2,7 +2,7 @@
  * A vault's activity list (issue #13): who added, edited, rotated or deleted which entries, and when.
  * Each change adds its own item to the root map `activity` (under a fresh id: items are independent, so
  * one refused item never drags the author's later ones down with it) in the same transaction, signed with the
- * envelope that carries the change. Peers do not take the item's word for it: `update-judge.ts` derives
+ * envelope that carries the change. Peers do not take the item's word for it: `change-judge.ts` derives
  * what the update really does to each entry and refuses an envelope whose items do not say exactly that
  * (a missing, extra or wrong item), or name anyone but the envelope's author. So the list is what every
  * peer verified, synced to every member, newcomers included. Secrets never appear in it.
@@ -14,8 +14,11 @@ import type { EntryContext } from './entry';
 /** The root map of activity items (fresh id → item). */
 export const ACTIVITY_MAP = 'activity';
 
-/** What a change did to entries: listed from the weakest, a later kind covers the earlier ones. */
-export const ENTRY_ACTIONS = ['edited', 'rotated', 'added', 'deleted'] as const;
+/**
+ * What a change did to entries: listed from the weakest, a later kind covers the earlier ones. `checked`
+ * records a login check's result, `flagged` sets or clears "Rotation recommended".
+ */
+export const ENTRY_ACTIONS = ['checked', 'flagged', 'edited', 'rotated', 'added', 'deleted'] as const;
 
 /** One kind of change to an entry. */
 export type EntryAction = (typeof ENTRY_ACTIONS)[number];

@@ -69,7 +69,7 @@ describe('entrySchema', () => {
         ctx,
       ),
     );
-    valueOf(recordCheck(doc, entry.id, { at: 1, ok: true, code: 'ok', message: 'Logged in' }));
+    valueOf(recordCheck(doc, entry.id, { at: 1, ok: true, code: 'ok', message: 'Logged in' }, ctx));
     const [listed] = listEntries(doc).entries;
     expect(entrySchema.parse(listed)).toEqual(listed);
     expect(entrySchema.safeParse({ ...listed, pipelines: 'build' }).success).toBe(false);
@@ -190,10 +190,10 @@ describe('recordCheck and flagRotation', () => {
       code: 'unauthorized',
       message: 'Check if password/token has expired',
     };
-    valueOf(recordCheck(doc, entry.id, check));
+    valueOf(recordCheck(doc, entry.id, check, ctx));
     expect(valueOf(getEntry(doc, entry.id))).toMatchObject({ lastCheck: check, updatedAt: entry.updatedAt });
-    expect(recordCheck(doc, entry.id, { ...check, at: -1 }).ok).toBe(false);
-    expect(recordCheck(doc, 'missing', check).ok).toBe(false);
+    expect(recordCheck(doc, entry.id, { ...check, at: -1 }, ctx).ok).toBe(false);
+    expect(recordCheck(doc, 'missing', check, ctx).ok).toBe(false);
   });
 
   it('flags every listed entry with the reason and reports ids it did not find', () => {

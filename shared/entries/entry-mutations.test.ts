@@ -190,7 +190,7 @@ describe('editEntry', () => {
   it('a new secret clears the rotation flag and the last check; a new username clears the check', () => {
     const { doc, ctx, add } = setup();
     const entry = add('ghcr.io');
-    valueOf(recordCheck(doc, entry.id, { at: 1, ok: true, code: 'ok', message: 'Logged in' }));
+    valueOf(recordCheck(doc, entry.id, { at: 1, ok: true, code: 'ok', message: 'Logged in' }, ctx));
     valueOf(flagRotation(doc, [entry.id], 'Bob left the team', ctx));
     const renamed = valueOf(editEntry(doc, entry.id, { username: 'carol' }, ctx));
     expect(renamed.lastCheck).toBeUndefined();

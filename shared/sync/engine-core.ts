@@ -17,7 +17,9 @@ import {
   type SyncCursor,
   type SyncStorage,
 } from './storage';
-import type { Role, WireMemberRecord } from './wire-records';
+import type { WireMemberRecord } from './wire-records';
+import type { ClientIdentity } from './client-ids';
+import { createReplica, type ChangeJudge, type JudgeReplica } from './judge';
 
 /**
  * The engine's status: all local edits stored on the relay, some not yet, not connected, or an error —
@@ -48,11 +50,17 @@ export type SyncEngineOptions = Readonly<{
   /** The member log to start from when storage has none: the genesis of a vault created here, or a pulled grant's log. */
   members?: readonly WireMemberRecord[];
   /**
-   * Judges what a verified envelope's update does (issue #13: deletes need the delete right, authorship
-   * must be the author's own); a refusal skips the envelope on every peer alike. None: no content checks.
+   * Judges what a verified envelope's change does against the log replica (protocol v5: owned client
+   * ids, deletions need the delete right, authorship must be the author's own; for vaults
+   * `judgeVaultChange`); a refusal skips the envelope on every peer alike. Required: there is no
+   * unjudged change. The author runs it too before sealing, so its own refused edits stay local.
    */
-  judge?: UpdateJudge;
-  /** Told about each envelope skipped by `judge`, to show the user (never applied). */
+  judge: ChangeJudge;
+  /** Where the log replica and its judge run (default: in this thread, over `judge`; the app: a worker). */
+  replica?: JudgeReplica;
+  /** The Yjs client ids this device writes the document under (client-ids.ts); the host set the first. */
+  clients: ClientIdentity;
+  /** Told about each change skipped by the judge, to show the user (never applied). */
   onRefused?: (refusal: RefusedChange) => void;
   /** Write a snapshot once this many envelopes accumulated since the last one (default 300). */
   snapshotEvery?: number;
@@ -60,14 +68,18 @@ export type SyncEngineOptions = Readonly<{
   retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
 }>;
 
-/** A verified update to judge: its author (device key, base64) and the role it wrote under. */
-export type JudgeRequest = Readonly<{ doc: Y.Doc; update: Uint8Array; author: string; role: Role }>;
-
-/** Why an update must not be applied, or null. It must decide from the update and the document alone. */
-export type UpdateJudge = (request: JudgeRequest) => string | null;
-
-/** An envelope every peer skips: validly signed by a member, but doing what its author may not. */
-export type RefusedChange = Readonly<{ seq: number; author: string; counter: number; reason: string }>;
+/**
+ * A change every peer skips: validly signed by a member, but doing what its author may not. `own`: this
+ * device's; `local`: refused here before sealing (never sent: the edit stays on this device only, seq 0).
+ */
+export type RefusedChange = Readonly<{
+  seq: number;
+  author: string;
+  counter: number;
+  reason: string;
+  own?: true;
+  local?: true;
+}>;
 
 /** State shared by the engine's modules. */
 export type EngineCore = {
@@ -88,6 +100,10 @@ export type EngineCore = {
   fetchingKeys: Promise<void> | null;
   /** Counter, pending envelopes, in-flight publishes, unsealed updates; changed only through its methods. */
   readonly outbox: Outbox;
+  /** The log replica the judge reads (judge.ts): exactly what the relay's log holds, up to `head`. */
+  readonly replica: JudgeReplica;
+  /** The head the stored replica state was taken at (a checkpoint), to store the next one. */
+  checkpointHead: number;
   /** The sequence number of an envelope that failed its checks once and is being fetched again. */
   refetching: number | null;
   /** Set from a failed envelope until the next subscription: frames of the dropped connection are ignored. */
@@ -173,6 +189,8 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     keys: new Map([[options.vaultKey.epoch, options.vaultKey.key]]),
     fetchingKeys: null,
     outbox: new Outbox(),
+    replica: options.replica ?? createReplica(options.vaultId, options.judge),
+    checkpointHead: 0,
     refetching: null,
     resyncing: false,
     sealRun: null,

@@ -12,11 +12,25 @@ import {
   raiseCounterFloors,
   rejectDelivery,
 } from './engine-checks';
-import { currentCursor, failFatally, publishMembers, publishStatus, type EngineCore } from './engine-core';
+import {
+  currentCursor,
+  failFatally,
+  publishMembers,
+  publishStatus,
+  type EngineCore,
+  type RefusedChange,
+} from './engine-core';
 import { adoptCurrentEpoch, maybeWriteSnapshot, resendUnconfirmed, sendPending } from './engine-local';
 import { ensureKey, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
+import {
+  keepOwnClientId,
+  maybeCheckpoint,
+  moveToFreshClientId,
+  settleAcknowledged,
+  settleDelivered,
+} from './engine-replica';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
 import { decodeSnapshot, openSnapshot } from './snapshot';
 import type { RelayFrame } from './wire-frames';
@@ -104,10 +118,18 @@ function goLive(core: EngineCore): void {
   publishStatus(core);
 }
 
+/** Reports a refused change; when it is this device's own, later edits move to a fresh client id. */
+function refused(core: EngineCore, refusal: RefusedChange): void {
+  const own = refusal.author === core.me;
+  if (own) moveToFreshClientId(core);
+  core.options.onRefused?.(own ? { ...refusal, own } : refusal);
+}
+
 function afterApplied(core: EngineCore): void {
   // The doc now holds nothing unsealed beyond what was received, so the recovery vector may advance.
   if (core.outbox.allSealed) core.position.recordVector(Y.encodeStateVector(core.options.doc));
   void core.writer.commit({ cursor: currentCursor(core) });
+  void maybeCheckpoint(core);
   if (core.phase.is('catching-up') && core.position.head >= core.catchUpTarget) goLive(core);
   publishStatus(core);
 }
@@ -126,7 +148,10 @@ async function handleSnapshot(core: EngineCore, wire: WireSnapshot): Promise<voi
   if (!content) return failFatally(core, syncError(errorCodes.decryptFailed, 'snapshot does not decrypt'));
   const badCounters = checkSnapshotCounters(core, content);
   if (badCounters) return failFatally(core, badCounters);
+  // An admin's snapshot is the log up to its sequence number: the replica takes it as it is.
+  await core.replica.applySnapshot(content.state);
   Y.applyUpdate(core.options.doc, content.state, core.origin);
+  keepOwnClientId(core);
   raiseCounterFloors(core, content);
   core.position.jumpToSnapshot(snap.seq);
   afterApplied(core);
@@ -142,18 +167,21 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
   const env = decodeEnvelope(wire);
   const checked = await checkEnvelope(core, wire, env);
   const key = 'error' in checked ? undefined : await ensureKey(core, wire.epoch);
-  const update = key ? openEnvelope(env, key) : null;
+  const plain = key ? openEnvelope(env, key) : null;
   // The head stays before a failed envelope: it is fetched again, or syncing stops there.
-  if (!update || 'error' in checked) {
+  if (!plain || 'error' in checked) {
     return rejectDelivery(core, seq, 'error' in checked ? checked.error : undeliverable(seq, wire.epoch, key));
   }
   acceptDelivery(core, seq);
   core.position.applied(seq, wire.author, wire.counter);
-  const { doc, judge } = core.options;
   // A member's own fault, provable from its signed envelope: every peer skips it alike and moves on.
-  const reason = checked.legacy ? null : (judge?.({ doc, update, author: wire.author, role: checked.role }) ?? null);
-  if (reason === null) Y.applyUpdate(doc, update, core.origin);
-  else core.options.onRefused?.({ seq, author: wire.author, counter: wire.counter, reason });
+  const { change, reason } = await settleDelivered(core, wire, checked.role, plain);
+  if (reason === null && change) {
+    Y.applyUpdate(core.options.doc, change.update, core.origin);
+    keepOwnClientId(core);
+  } else {
+    refused(core, { seq, author: wire.author, counter: wire.counter, reason: reason ?? 'is not a change' });
+  }
   if (wire.author === core.me) {
     // Our own envelope, served back: now it is delivered (and its counter is never reused).
     if (core.outbox.confirmedByCatchUp(wire.counter)) void core.writer.commit({ remove: [wire.counter] });
@@ -167,7 +195,7 @@ function undeliverable(seq: number, epoch: number, key: unknown): SyncError {
     : syncError(errorCodes.unknownEpoch, `no key of epoch ${epoch} reached this device (envelope ${seq})`);
 }
 
-function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): void {
+async function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): Promise<void> {
   const counter = core.outbox.answered(id);
   if (counter === undefined) return;
   // "Already stored": only a catch-up that served it back proves that; until then it stays pending.
@@ -178,10 +206,15 @@ function handleAck(core: EngineCore, id: number, seq: number, dup: boolean): voi
       syncError(errorCodes.sequenceGap, `expected sequence ${core.position.head + 1}, the relay acked ${seq}`),
     );
   }
+  const wire = core.outbox.pendingEnvelope(counter);
   core.position.applied(seq, core.me, counter);
   core.outbox.acknowledged(counter);
   void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
   publishStatus(core);
+  // In the log now: the replica judges it as every peer does (a refusal means peers skip it too).
+  const reason = wire ? await settleAcknowledged(core, wire) : null;
+  if (reason !== null) refused(core, { seq, author: core.me, counter, reason });
+  void maybeCheckpoint(core);
   void maybeWriteSnapshot(core);
 }
 

@@ -4,10 +4,13 @@ import * as Y from 'yjs';
 import { errorCodes, syncError } from './codes';
 import { currentCursor, publishStatus, type EngineCore } from './engine-core';
 import type { SealBatch } from './engine-outbox';
-import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope, type VaultKey } from './envelope';
+import { encodeEnvelope, sealEnvelope, type VaultKey } from './envelope';
+import { encodeChange } from './change';
+import { ownedClientIds } from './client-ids';
+import { moveToFreshClientId, openChange, proposeChange } from './engine-replica';
 import type { WireSnapshot } from './wire-records';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
-import { ensureKey, keyOf, sealingKey } from './engine-epochs';
+import { ensureKey, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 
 /** Thrown by a seal when the log's current epoch has no key here yet: the batch waits for it. */
@@ -55,12 +58,16 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
   const vaultKey = sealingKey(core);
   if (!vaultKey) throw new KeyPending(currentEpoch(core.memberState));
   const counter = core.outbox.nextCounter();
+  for (const old of replaced) await core.replica.forget(old);
+  // Judged as every peer will judge it; a refused change is never sent (it stays on this device only).
+  const change = await proposeChange(core, counter, update);
+  if (typeof change === 'string') return refuseLocally(core, change, vector, replaced);
   const env = await sealEnvelope({
     vault: core.options.vaultId,
     vaultKey,
     counter,
     members: core.members.length,
-    update,
+    update: encodeChange(change),
     signer: core.options.device,
     random: core.options.random,
   });
@@ -74,6 +81,18 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
 }
 
 /**
+ * This device's own judge refused a change (the same judgement its peers would make): it is not sealed,
+ * the user is told why, and later edits continue on a fresh client id so they do not wait behind it.
+ */
+async function refuseLocally(core: EngineCore, reason: string, vector: Uint8Array, replaced: readonly number[]) {
+  core.position.recordVector(vector);
+  moveToFreshClientId(core);
+  await core.writer.commit({ cursor: currentCursor(core), remove: replaced });
+  core.outbox.drop(replaced);
+  core.options.onRefused?.({ seq: 0, author: core.me, counter: 0, reason, own: true, local: true });
+}
+
+/**
  * The relay answered a pending envelope with "already stored" (`dup`, or 3002) although no catch-up served
  * it back — it may sit in a snapshot, or the relay lies. Yjs updates apply idempotently, so its update is
  * sealed again under a new counter and sent; an envelope already sealed again stays pending with an error.
@@ -81,8 +100,7 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
 export function resendUnconfirmed(core: EngineCore, counter: number): void {
   const wire = core.outbox.pendingEnvelope(counter);
   if (!wire) return;
-  const key = keyOf(core, wire.epoch);
-  const update = key ? openEnvelope(decodeEnvelope(wire), key) : null;
+  const update = openChange(core, wire)?.update ?? null;
   const decision = core.outbox.supersede(counter, update !== null);
   if (decision === 'ignore') return;
   if (decision === 'refuse' || !update) {
@@ -117,16 +135,26 @@ export function sendPending(core: EngineCore): void {
   }
 }
 
-/** Queues whatever the document holds beyond the persisted vector (edits a crash kept out of the queue). */
+/**
+ * Queues what this device wrote beyond the persisted vector (edits a crash kept out of the queue; after a
+ * reset, everything it wrote). Only its own client ids: what others wrote reaches the log through them.
+ */
 export function recoverUnqueuedUpdates(core: EngineCore): void {
-  const doc = core.options.doc;
+  const { doc, vaultId, device, clients } = core.options;
   const vector = core.position.vector;
   const known = vector ? Y.decodeStateVector(vector) : new Map<number, number>();
   const current = Y.decodeStateVector(Y.encodeStateVector(doc));
+  const own = ownedClientIds(vaultId, device.publicKey, clients.generations());
+  // Everything of other clients counts as known, so the encoding below carries only this device's structs.
+  const target = new Map(current);
   let ahead = false;
-  for (const [client, clock] of current) if (clock > (known.get(client) ?? 0)) ahead = true;
+  for (const client of own) {
+    const clock = known.get(client) ?? 0;
+    target.set(client, clock);
+    if ((current.get(client) ?? 0) > clock) ahead = true;
+  }
   if (!ahead) return;
-  queueLocalUpdate(core, vector ? Y.encodeStateAsUpdate(doc, vector) : Y.encodeStateAsUpdate(doc), null);
+  queueLocalUpdate(core, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(target)), null);
 }
 
 /** Writes a snapshot covering `head` when enough envelopes accumulated since the last one. */
@@ -178,8 +206,7 @@ export async function adoptCurrentEpoch(core: EngineCore): Promise<void> {
   }
   const stale = [];
   for (const wire of core.outbox.stale(epoch)) {
-    const old = keyOf(core, wire.epoch);
-    const update = old ? openEnvelope(decodeEnvelope(wire), old) : null;
+    const update = openChange(core, wire)?.update;
     if (update && core.outbox.supersedeStale(wire.counter)) stale.push(update);
   }
   if (core.transient?.code === errorCodes.unknownEpoch || core.transient?.code === errorCodes.staleEpoch)
@@ -197,13 +224,18 @@ function resumeSealing(core: EngineCore): void {
   core.sealRun = run;
 }
 
-/** This device's whole document and the replay floors, sealed as a snapshot covering `seq` under `vaultKey`. */
+/**
+ * The log up to `seq` (the replica's state: never this device's unsent or refused edits) and the replay
+ * floors, sealed as a snapshot covering `seq` under `vaultKey`.
+ */
 export async function sealDocumentSnapshot(core: EngineCore, vaultKey: VaultKey, seq: number): Promise<WireSnapshot> {
+  const counters = core.position.counters();
+  const state = await core.replica.encode();
   const snap = await sealSnapshot({
     vault: core.options.vaultId,
     vaultKey,
     seq,
-    content: { state: Y.encodeStateAsUpdate(core.options.doc), counters: core.position.counters() },
+    content: { state, counters },
     signer: core.options.device,
     random: core.options.random,
   });

@@ -115,6 +115,16 @@ export class Outbox {
     return true;
   }
 
+  /** Envelopes that will never be sent (their change, sealed again, was refused here): they leave the queue. */
+  drop(counters: readonly number[]): void {
+    for (const counter of counters) this.#pending.delete(counter);
+  }
+
+  /** Every pending envelope, in counter order. */
+  allPending(): WireEnvelope[] {
+    return [...this.#pending.values()];
+  }
+
   /** The pending envelope under `counter`, if any. */
   pendingEnvelope(counter: number): WireEnvelope | undefined {
     return this.#pending.get(counter);

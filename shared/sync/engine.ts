@@ -15,6 +15,7 @@ import {
   type SyncStatus,
 } from './engine-core';
 import { queueLocalUpdate, recoverUnqueuedUpdates, writeSnapshot } from './engine-local';
+import { keepOwnClientId, loadReplica, maybeCheckpoint } from './engine-replica';
 import { sealKeyGrant } from './grants';
 import { signMemberRecord, type MemberChange } from './members';
 import { encodeBase64 } from '../crypto/bytes';
@@ -89,7 +90,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     start: async () => {
       if (!core.phase.is('stopped')) return;
       core.phase.enter('offline');
-      await restoreCore(core, await options.storage.load());
+      const stored = await options.storage.load();
+      await restoreCore(core, stored);
+      await loadReplica(core, stored.replica ?? null);
+      keepOwnClientId(core);
       options.doc.on('update', onUpdate);
       recoverUnqueuedUpdates(core);
       publishStatus(core);
@@ -105,6 +109,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await connection.drained();
       // A seal in progress still persists its envelope, so a restarted engine never reuses its counter.
       while (core.sealRun) await core.sealRun;
+      // The replica as of the stored head, so the next start judges against exactly the log again.
+      if (!core.fatal) await maybeCheckpoint(core, true);
       await core.writer.idle();
     },
     status: () => computeStatus(core),

@@ -31,14 +31,25 @@ export function resetSyncCursor(cursor: SyncCursor): SyncCursor {
   return { ...cursor, head: 0, snapshotSeq: 0, authors: {}, vector: null, members: cursor.members.slice(0, 1) };
 }
 
+/**
+ * The log replica's state (judge.ts) at a head: stored with the cursor of that head, so a restarted engine
+ * judges against exactly the log again (sealed at rest by the host, like the cursor).
+ */
+export type ReplicaCheckpoint = Readonly<{ head: number; state: Uint8Array }>;
+
 /** What `SyncStorage.load` returns. */
-export type StoredSyncState = Readonly<{ cursor: SyncCursor | null; pending: readonly WireEnvelope[] }>;
+export type StoredSyncState = Readonly<{
+  cursor: SyncCursor | null;
+  pending: readonly WireEnvelope[];
+  replica?: ReplicaCheckpoint | null;
+}>;
 
 /** One atomic change: the new cursor, envelopes to append to the queue, counters of envelopes to drop. */
 export type SyncStorageChange = Readonly<{
   cursor?: SyncCursor;
   append?: readonly WireEnvelope[];
   remove?: readonly number[];
+  replica?: ReplicaCheckpoint;
 }>;
 
 /** The store the engine writes through; `commit` must apply a change atomically (one IndexedDB transaction). */
@@ -53,10 +64,12 @@ export function createMemorySyncStorage(
 ): SyncStorage & Readonly<{ peek: () => StoredSyncState }> {
   let cursor = initial?.cursor ?? null;
   let pending = [...(initial?.pending ?? [])];
+  let replica = initial?.replica ?? null;
   return {
-    load: () => Promise.resolve({ cursor, pending: [...pending] }),
+    load: () => Promise.resolve({ cursor, pending: [...pending], replica }),
     commit: (change) => {
       if (change.cursor) cursor = change.cursor;
+      if (change.replica) replica = change.replica;
       if (change.append) pending.push(...change.append);
       if (change.remove) {
         const gone = new Set(change.remove);
@@ -64,7 +77,7 @@ export function createMemorySyncStorage(
       }
       return Promise.resolve();
     },
-    peek: () => ({ cursor, pending: [...pending] }),
+    peek: () => ({ cursor, pending: [...pending], replica }),
   };
 }
 
@@ -76,7 +89,8 @@ export type StorageWriter = Readonly<{
 
 /** Wraps a `SyncStorage` so that at most one commit runs at a time and queued changes are merged. */
 export function createStorageWriter(storage: SyncStorage, onError: (error: unknown) => void): StorageWriter {
-  let queued: { cursor?: SyncCursor; append: WireEnvelope[]; remove: Set<number> } | null = null;
+  let queued: { cursor?: SyncCursor; replica?: ReplicaCheckpoint; append: WireEnvelope[]; remove: Set<number> } | null =
+    null;
   let waiters: (() => void)[] = [];
   let running: Promise<void> | null = null;
 
@@ -90,6 +104,7 @@ export function createStorageWriter(storage: SyncStorage, onError: (error: unkno
       try {
         await storage.commit({
           ...(change.cursor ? { cursor: change.cursor } : {}),
+          ...(change.replica ? { replica: change.replica } : {}),
           ...(append.length ? { append } : {}),
           ...(change.remove.size ? { remove: [...change.remove] } : {}),
         });
@@ -106,6 +121,7 @@ export function createStorageWriter(storage: SyncStorage, onError: (error: unkno
       new Promise<void>((resolve) => {
         queued ??= { append: [], remove: new Set() };
         if (change.cursor) queued.cursor = change.cursor;
+        if (change.replica) queued.replica = change.replica;
         if (change.append) queued.append.push(...change.append);
         for (const counter of change.remove ?? []) queued.remove.add(counter);
         waiters.push(resolve);

@@ -12,9 +12,12 @@ import { decodeBase64 } from '../crypto/bytes';
 import type { DeviceIdentity } from '../sync/grants';
 import type { Role } from '../sync/wire-records';
 
-// The root maps' names are the judge's, so what is written here is what every peer checks.
-import { PEOPLE_MAP, VAULT_MAP } from '../entries/update-judge';
-export { PEOPLE_MAP, VAULT_MAP };
+/** The root map of device name cards: device key → `{ name, person, … }` (checked by every peer: change-judge.ts). */
+export const PEOPLE_MAP = 'people';
+
+/** The root map of vault-wide settings written by admins (the vault's name). */
+export const VAULT_MAP = 'vault';
+
 /** Longest display name, in characters. */
 export const MAX_PERSON_NAME = 200;
 
@@ -31,6 +34,12 @@ const cardSchema = z.object({
 
 /** One device's name card. */
 export type PersonCard = Readonly<z.infer<typeof cardSchema>>;
+
+/** Reads a stored name card; undefined when it is not one (peers refuse writing those). */
+export function parseCard(value: unknown): PersonCard | undefined {
+  const parsed = cardSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** The name cards in the document (malformed ones are left out). */
 export function readPeople(doc: Y.Doc): ReadonlyMap<string, PersonCard> {

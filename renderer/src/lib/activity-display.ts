@@ -1,5 +1,5 @@
 // The words of the Activity list and of "Changed by": who (a member's name, or what is known of the key)
-// did what to which registries. Authorship comes from signed, peer-checked data (update-judge.ts).
+// did what to which registries. Authorship comes from signed, peer-checked data (change-judge.ts).
 import type { ActivityItem, EntryAction, EntryActivity } from '../../../shared/entries/activity';
 import type { MemberEvent } from '../../../shared/sync/member-events';
 import type { Role } from '../../../shared/sync/wire-records';
@@ -20,6 +20,8 @@ export function nameActor(actor: string, me: string, names: Readonly<Record<stri
 }
 
 const verbs: Readonly<Record<EntryAction, string>> = {
+  checked: 'recorded a login check of',
+  flagged: 'changed the rotation flag of',
   added: 'added',
   edited: 'edited',
   rotated: 'rotated the secret of',

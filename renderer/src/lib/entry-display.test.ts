@@ -59,7 +59,7 @@ describe('badgeViews', () => {
         ok: false,
         code: 'unauthorized',
         message: 'Check if password/token has expired',
-      }),
+      }, ctx),
     );
     const checked = valueOf(getEntry(doc, plain.id));
     expect(toRowView(checked, ctx.now()).badges).toEqual([
@@ -81,7 +81,7 @@ describe('the login-check line', () => {
     expect(toRowView(entry, ctx.now()).check.kind).toBe('none');
 
     const at = ctx.now();
-    valueOf(recordCheck(doc, entry.id, { at, ok: true, code: 'ok', message: 'Logged in to ghcr.io as u.' }));
+    valueOf(recordCheck(doc, entry.id, { at, ok: true, code: 'ok', message: 'Logged in to ghcr.io as u.' }, ctx));
     const passed = valueOf(getEntry(doc, entry.id));
     expect(toRowView(passed, at + 5 * 60_000).check).toMatchObject({
       kind: 'ok',
@@ -90,7 +90,7 @@ describe('the login-check line', () => {
     });
 
     const message = 'ghcr.io rejected the credentials for u (HTTP 401). Check if password/token has expired.';
-    valueOf(recordCheck(doc, entry.id, { at, ok: false, code: 'unauthorized', message }));
+    valueOf(recordCheck(doc, entry.id, { at, ok: false, code: 'unauthorized', message }, ctx));
     const failed = valueOf(getEntry(doc, entry.id));
     expect(toRowView(failed, at).check).toMatchObject({ kind: 'failed', text: 'checked just now', detail: message });
   });

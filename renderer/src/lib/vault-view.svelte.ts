@@ -100,7 +100,7 @@ export class VaultView {
     private readonly session: UnlockedProfile,
     private readonly sync: SyncStopper | null = null,
     // The actor is this device's signing key, as its envelopes are signed: peers refuse a change whose
-    // createdBy/updatedBy names anyone else (shared/entries/update-judge.ts).
+    // createdBy/updatedBy names anyone else (shared/entries/change-judge.ts).
     private readonly ctx: EntryContext = sessionEntryContext(session),
   ) {}
 
@@ -217,7 +217,7 @@ export class VaultView {
   saveCheck(id: string, check: LastCheck): Result<void> {
     // A Viewer's device writes nothing into a team vault: its check result stays on screen only.
     if (!this.rights().write) return ok(undefined);
-    return this.mutate((doc) => recordCheck(doc, id, check), 'edit');
+    return this.mutate((doc) => recordCheck(doc, id, check, this.ctx), 'edit');
   }
 
   keepOne(keepId: string, dropIds: readonly string[]): Result<void> {

@@ -12,6 +12,8 @@ import type NodeWebSocket from 'ws';
 import * as Y from 'yjs';
 import { createEd25519Verifier } from '../../../relay/ed25519';
 import { createSyncEngine, type SyncEngine } from '../../../shared/sync/engine';
+import { createClientIdentity, type ClientIdentity } from '../../../shared/sync/client-ids';
+import { judgeStructure } from '../../../shared/sync/judge';
 import type { SyncEngineOptions, SyncStatus } from '../../../shared/sync/engine-core';
 import type { VaultKey } from '../../../shared/sync/envelope';
 import type { BoxKeyPair, ConnectSocket, DeviceSigner } from '../../../shared/sync/ports';
@@ -177,6 +179,21 @@ export const nodeRandom = (length: number): Uint8Array => new Uint8Array(randomB
 /** The shared verifier (node:crypto). */
 export const nodeVerify = createEd25519Verifier();
 
+const identities = new WeakMap<Y.Doc, ClientIdentity>();
+
+/**
+ * The client ids a test device writes `doc` under: one identity per document, kept across engines built
+ * over the same document (a restarted client), as the app keeps its generations with the vault.
+ */
+export function clientIdentityOf(doc: Y.Doc, vaultId: string, device: Uint8Array): ClientIdentity {
+  let identity = identities.get(doc);
+  if (!identity) {
+    identity = createClientIdentity(doc, vaultId, device, nodeRandom);
+    identities.set(doc, identity);
+  }
+  return identity;
+}
+
 /** One client: a doc, its engine and its storage. */
 export type TestClient = Readonly<{ doc: Y.Doc; engine: SyncEngine; storage: SyncStorage; device: TestDevice }>;
 
@@ -197,6 +214,8 @@ export function createTestClient(input: {
   const storage = input.storage ?? createMemorySyncStorage();
   const engine = createSyncEngine({
     doc,
+    clients: clientIdentityOf(doc, input.vaultId, device.publicKey),
+    judge: judgeStructure,
     vaultId: input.vaultId,
     vaultKey: input.vaultKey,
     device,

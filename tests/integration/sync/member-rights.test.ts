@@ -8,7 +8,9 @@ import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { addEntry } from '../../../shared/entries/entry-create';
 import { getEntryMap } from '../../../shared/entries/entry-doc';
 import { deleteEntry, editEntry } from '../../../shared/entries/entry-mutations';
-import { judgeMemberUpdate } from '../../../shared/entries/update-judge';
+import { judgeVaultChange } from '../../../shared/entries/change-judge';
+import { encodeChange } from '../../../shared/sync/change';
+import { createReplica } from '../../../shared/sync/judge';
 import { createManualContext, type ManualContext } from '../../../shared/entries/test-context';
 import type { RefusedChange } from '../../../shared/sync/engine-core';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
@@ -34,7 +36,16 @@ const relayOf = useRelay();
 type Peer = TestClient &
   Readonly<{ key: string; refused: RefusedChange[]; ctx: ManualContext; refusals: (count: number) => Promise<void> }>;
 
-function startPeer(vault: TestVault, device: TestDevice, members: Parameters<typeof createTestClient>[0]['members']) {
+/**
+ * A peer. `malicious`: its client skips its own judge (a modified app), so it seals and sends what an
+ * honest client would keep local; every honest peer must refuse it.
+ */
+function startPeer(
+  vault: TestVault,
+  device: TestDevice,
+  members: Parameters<typeof createTestClient>[0]['members'],
+  malicious = false,
+) {
   const refused: RefusedChange[] = [];
   const waiting = new Set<() => void>();
   const client = createTestClient({
@@ -44,7 +55,8 @@ function startPeer(vault: TestVault, device: TestDevice, members: Parameters<typ
     device,
     ...(members ? { members } : {}),
     options: {
-      judge: judgeMemberUpdate,
+      judge: judgeVaultChange,
+      ...(malicious ? { replica: createReplica(vault.vaultId, () => null) } : {}),
       onRefused: (change) => {
         refused.push(change);
         for (const check of waiting) check();
@@ -71,15 +83,16 @@ function startPeer(vault: TestVault, device: TestDevice, members: Parameters<typ
   return { ...client, key, refused, ctx, refusals };
 }
 
-async function team(roles: readonly Role[]) {
+async function team(roles: readonly Role[], malicious: readonly number[] = []) {
   const vault = await createTestVault();
   const admin = startPeer(vault, vault.owner, [vault.genesis]);
   await admin.engine.start();
   await waitSynced(admin.engine);
   const others: Peer[] = [];
-  for (const role of roles) {
+  for (const [index, role] of roles.entries()) {
     const device = createTestDevice();
-    const peer = startPeer(vault, device, await linkDevice(relayOf().url, admin, device, role));
+    const members = await linkDevice(relayOf().url, admin, device, role);
+    const peer = startPeer(vault, device, members, malicious.includes(index));
     await peer.engine.start();
     others.push(peer);
   }
@@ -114,7 +127,7 @@ function roleReached(peer: Peer, key: string, role: Role): Promise<void> {
 const hasEntry = (doc: Y.Doc, id: string) => getEntryMap(doc, id) !== undefined;
 
 test('an editor deleting an entry and forging authorship is refused by every peer; honest edits converge', async () => {
-  const { admin, others } = await team(['writer', 'writer', 'writer', 'reader']);
+  const { admin, others } = await team(['writer', 'writer', 'writer', 'reader'], [0, 1]);
   const [eve, fred, bob, viewer] = others as [Peer, Peer, Peer, Peer];
   const target = addOne(admin, 'ghcr.io');
   await waitConverged([admin.doc, eve.doc, fred.doc, bob.doc, viewer.doc]);
@@ -142,7 +155,7 @@ test('an editor deleting an entry and forging authorship is refused by every pee
 });
 
 test('a promotion applies from the position it is signed at: a device catching up later judges alike', async () => {
-  const { vault, admin, others } = await team(['writer']);
+  const { vault, admin, others } = await team(['writer'], [0]);
   const [eve] = others as [Peer];
   const first = addOne(admin, 'ghcr.io');
   const second = addOne(admin, 'quay.io');
@@ -192,7 +205,7 @@ test('a demoted manager cannot name the old position to delete; the relay refuse
           vaultKey: vault.vaultKey,
           counter,
           members: position,
-          update,
+          update: encodeChange({ generations: [], update }),
           signer: device,
           random: nodeRandom,
         }),
@@ -207,7 +220,7 @@ test('a demoted manager cannot name the old position to delete; the relay refuse
     vaultKey: vault.vaultKey,
     counter: 1,
     members: position,
-    update,
+    update: encodeChange({ generations: [], update }),
     signer: viewer.device,
     random: nodeRandom,
   });

@@ -6,6 +6,8 @@ import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { createEd25519Verifier } from '../../../relay/ed25519';
 import { createSyncEngine, type SyncEngine } from '../../../shared/sync/engine';
+import { createClientIdentity } from '../../../shared/sync/client-ids';
+import { judgeStructure } from '../../../shared/sync/judge';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import type { VaultKey } from '../../../shared/sync/envelope';
 import type { PairingInvite } from '../../../shared/sync/pairing';
@@ -66,7 +68,6 @@ const verify = createEd25519Verifier();
 /** What a replica is built from. */
 export type ReplicaInput = Readonly<{
   device: SimDevice;
-  clientId: number;
   vaultId: string;
   vaultKey: VaultKey;
   members: readonly WireMemberRecord[];
@@ -79,12 +80,15 @@ export type ReplicaInput = Readonly<{
 /** Builds a replica (not started); its engines have the default retry and timeout settings. */
 export function createSimReplica(input: ReplicaInput): SimReplica {
   const doc = new Y.Doc();
-  // Yjs draws client ids at random; a fixed one keeps every update byte-identical across replays.
-  doc.clientID = input.clientId;
+  // Client ids derived from the device key and generations from its seeded stream: every update is
+  // byte-identical across replays, and owned by the device as every peer checks (protocol v5).
+  const clients = createClientIdentity(doc, input.vaultId, input.device.publicKey, input.device.prng.bytes);
   const storage = createMemorySyncStorage();
   const build = () =>
     createSyncEngine({
       doc,
+      clients,
+      judge: judgeStructure,
       vaultId: input.vaultId,
       vaultKey: input.vaultKey,
       device: input.device,

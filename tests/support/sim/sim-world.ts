@@ -68,7 +68,6 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
   const addReplica = async (device: SimDevice) => {
     const replica = createSimReplica({
       device,
-      clientId: 1000 + replicas.length,
       vaultId: vault.vaultId,
       vaultKey: vault.vaultKey,
       // The grant's log as far as the genesis: the rest comes verified from the relay's subscription.

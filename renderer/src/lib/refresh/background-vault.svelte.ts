@@ -53,7 +53,7 @@ export class BackgroundVault {
   /** Stores a login check's verdict (a Viewer's device writes nothing into a team vault). */
   saveCheck(id: string, check: LastCheck): Result<void> {
     if (!this.rights().write) return ok(undefined);
-    return this.mutate('edit', () => recordCheck(this.vault.doc, id, check));
+    return this.mutate('edit', () => recordCheck(this.vault.doc, id, check, this.ctx));
   }
 
   /** Stops following the document (the document itself belongs to the session). */

@@ -3,7 +3,8 @@
 // of pairing a device: authorizing one (on a vault's engine) and, on the new device, showing a one-time
 // pairing code and receiving the vaults granted through it.
 import type { RefusedChange, SyncStatus } from '../../../../shared/sync/engine-core';
-import { judgeMemberUpdate } from '../../../../shared/entries/update-judge';
+import { judgeVaultChange } from '../../../../shared/entries/change-judge';
+import { createReplica, type JudgeReplica } from '../../../../shared/sync/judge';
 import { recordMemberActivity } from '../../../../shared/entries/activity';
 import { encodeBase64 } from '../../../../shared/crypto/bytes';
 import type { MemberEvent } from '../../../../shared/sync/member-events';
@@ -34,6 +35,8 @@ export type SyncPorts = Readonly<{
   random: RandomBytes;
   clock: Clock;
   retry?: Readonly<{ initialMs?: number; maxMs?: number; timeoutMs?: number }>;
+  /** Where each vault's log replica and judge run (the app: a Web Worker); default: in this thread. */
+  replica?: (vaultId: string) => JudgeReplica;
 }>;
 
 /** One vault's sync as the screen shows it. */
@@ -48,7 +51,13 @@ export type ShownPairing = Readonly<{ code: string; expiresAt: number }>;
 /** The view of a vault whose sync was never set up. */
 export const OFF_VIEW: VaultSyncView = { settings: DEFAULT_SYNC_SETTINGS, indicator: { kind: 'off' } };
 
-type Running = Readonly<{ engine: SyncEngine; state: VaultSyncState; detach: () => void; doc: Y.Doc }>;
+type Running = Readonly<{
+  engine: SyncEngine;
+  state: VaultSyncState;
+  detach: () => void;
+  doc: Y.Doc;
+  replica: JudgeReplica | null;
+}>;
 
 /** The per-session owner of every vault's sync engine. */
 export class SyncHub {
@@ -285,6 +294,7 @@ export class SyncHub {
         return this.showError(vaultId, settings, opening.error.message);
       }
       const vault = opening.value;
+      let replica: JudgeReplica | null = null;
       const engine = createSyncEngine({
         doc: vault.doc,
         vaultId,
@@ -298,13 +308,15 @@ export class SyncHub {
         random: this.ports.random,
         clock: this.ports.clock,
         storage: state.storage,
-        judge: judgeMemberUpdate,
+        clients: vault.clients,
+        judge: judgeVaultChange,
+        replica: replica = this.ports.replica?.(vaultId) ?? createReplica(vaultId, judgeVaultChange),
         onRefused: (change) => this.onRefused(vaultId, change),
         ...(this.ports.retry ? { retry: this.ports.retry } : {}),
       });
       await engine.start();
       const detach = this.watch(vaultId, settings, engine, vault);
-      this.running.set(vaultId, { engine, state, detach, doc: vault.doc });
+      this.running.set(vaultId, { engine, state, detach, doc: vault.doc, replica });
       if (this.stopped) return await this.halt(vaultId);
       for (const listener of this.startedListeners) listener(vaultId, engine);
     } catch (error) {
@@ -345,6 +357,7 @@ export class SyncHub {
       await running.engine.stop();
     } finally {
       running.state.wipe();
+      running.replica?.dispose();
     }
   }
 }

@@ -2,6 +2,7 @@ import { systemClock } from '../../../../shared/sync/ports';
 import type { SyncSettings, UnlockedProfile } from '../vault-db';
 import { browserRandom, connectBrowserSocket, createWebCryptoVerifier } from './browser-ports';
 import type { Failure, Result } from '../../../../shared/result';
+import { createWorkerReplica } from './worker-replica';
 import { OFF_VIEW, SyncHub, type LinkFailure, type ShownPairing, type SyncPorts, type VaultSyncView } from './sync-hub';
 import type { Received, ReceiveFailure } from './receive-vaults';
 import type { RefusedChange } from '../../../../shared/sync/engine-core';
@@ -20,6 +21,7 @@ export const browserSyncPorts: SyncPorts = {
   random: browserRandom,
   clock: systemClock,
   retry: { initialMs: 500, maxMs: 10_000 },
+  replica: createWorkerReplica,
 };
 
 /** The screens' view of sync for one unlocked session: each vault's settings and indicator, and the actions. */

@@ -34,10 +34,23 @@ export type UpdateRow = Readonly<{ vaultId: string; seq: number; sealed: SealedR
 export type SnapshotRow = Readonly<{ vaultId: string; seq: number; sealed: SealedRecord }>;
 
 /** A vault's sync settings and engine cursor, each sealed under the vault key (see sync-records.ts). */
-export type SyncStateRow = Readonly<{ vaultId: string; sealedSettings?: SealedRecord; sealedCursor?: SealedRecord }>;
+export type SyncStateRow = Readonly<{
+  vaultId: string;
+  sealedSettings?: SealedRecord;
+  sealedCursor?: SealedRecord;
+  /** The engine's log replica at `replicaHead` (sealed; shared/sync/judge.ts). */
+  sealedReplica?: SealedRecord;
+  replicaHead?: number;
+}>;
 
 /** One sealed envelope of a vault's sync queue (local changes the relay has not acknowledged yet). */
 export type SyncPendingRow = Readonly<{ vaultId: string; counter: number; sealed: SealedRecord }>;
+
+/**
+ * The Yjs generations this device wrote a vault's document under (shared/sync/client-ids.ts): with the
+ * device key they give the client ids every peer lets this device write. Plain numbers, like counters.
+ */
+export type ClientIdsRow = Readonly<{ vaultId: string; generations: readonly number[] }>;
 
 /** The renderer's IndexedDB database. */
 export class RegvaultDb extends Dexie {
@@ -47,6 +60,7 @@ export class RegvaultDb extends Dexie {
   declare snapshots: EntityTable<SnapshotRow, 'vaultId'>;
   declare syncState: EntityTable<SyncStateRow, 'vaultId'>;
   declare syncPending: Table<SyncPendingRow, [string, number]>;
+  declare clientIds: EntityTable<ClientIdsRow, 'vaultId'>;
 
   constructor(name: string = DEFAULT_DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -61,6 +75,8 @@ export class RegvaultDb extends Dexie {
       syncState: 'vaultId',
       syncPending: '[vaultId+counter]',
     });
+    // Protocol v5: the generations of this device's Yjs client ids per vault.
+    this.version(3).stores({ clientIds: 'vaultId' });
   }
 }
 

@@ -29,6 +29,7 @@ function setup(compactEvery = 10) {
       compactEvery,
       report: (p) => reported.push(p),
       repaired: () => repairs++,
+      deviceKey: new Uint8Array(32).fill(7),
     });
     cleanup.push(() => vault.close());
     return vault;

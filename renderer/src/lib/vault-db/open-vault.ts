@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { damagedError, VaultError } from '../../../../shared/crypto/errors';
 import { openRecord, sealRecord, type RecordBinding } from '../../../../shared/crypto/seal';
+import { createClientIdentity, type ClientIdentity } from '../../../../shared/sync/client-ids';
 import { logRange, type RegvaultDb, type SnapshotRow, type UpdateRow } from './db';
 import { toProblem, type StoreProblem } from './problems';
 
@@ -20,6 +21,8 @@ export type OpenVaultContext = Readonly<{
   report: (problem: StoreProblem) => void;
   /** Called after damaged records were discarded by `compact({ discardDamaged: true })`. */
   repaired: () => void;
+  /** This device's signing key: the document is written under client ids derived from it. */
+  deviceKey: Uint8Array;
 }>;
 
 type LogBinding = Extract<RecordBinding, { kind: 'vault-update' | 'vault-snapshot' }>;
@@ -41,6 +44,8 @@ export class OpenVault {
   private writeError: VaultError | null = null;
   private closed = false;
   private readonly onUpdate = (update: Uint8Array) => this.append(update);
+  /** The Yjs client ids this device writes the document under (set before any local edit). */
+  clients!: ClientIdentity;
 
   private constructor(private readonly ctx: OpenVaultContext) {
     this.key = ctx.vaultKey.slice();
@@ -54,8 +59,23 @@ export class OpenVault {
       return [snap, await logRange(ctx.db, ctx.vaultId, (snap?.seq ?? 0) + 1).toArray()] as const;
     });
     vault.replay(snapshot, rows);
+    await vault.claimClientId();
     vault.doc.on('update', vault.onUpdate);
     return vault;
+  }
+
+  // A fresh generation per opening (like Yjs' random client id, but one every peer knows is this device's),
+  // recorded before the first local edit can use it.
+  private async claimClientId(): Promise<void> {
+    const { db, vaultId, deviceKey, random } = this.ctx;
+    const known = (await db.clientIds.get(vaultId))?.generations ?? [];
+    let recorded: Promise<unknown> = Promise.resolve();
+    const record = (generations: readonly number[]) => {
+      recorded = db.clientIds.put({ vaultId, generations: [...generations] });
+      this.enqueue(() => recorded.then(() => undefined));
+    };
+    this.clients = createClientIdentity(this.doc, vaultId, deviceKey, random, known, record);
+    await recorded;
   }
 
   /** The vault's id. */

@@ -1,13 +1,15 @@
 import { wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import type { VaultKey } from '../../../../shared/sync/envelope';
+import { sealRecord, tryOpenRecord } from '../../../../shared/crypto/seal';
 import {
   resetSyncCursor,
+  type ReplicaCheckpoint,
   type StoredSyncState,
   type SyncCursor,
   type SyncStorage,
 } from '../../../../shared/sync/storage';
 import type { WireMemberRecord } from '../../../../shared/sync/wire-records';
-import { pendingRange, type RegvaultDb, type SyncPendingRow } from './db';
+import { pendingRange, type RegvaultDb, type SyncPendingRow, type SyncStateRow } from './db';
 import {
   DEFAULT_SYNC_SETTINGS,
   openCursor,
@@ -124,6 +126,14 @@ export class VaultSyncState {
     await db.syncState.put({ ...row, vaultId, sealedCursor: sealCursor(cursor, this.key, this.binding, random) });
   }
 
+  // A replica that does not open (damaged) is left out: the engine then starts from the document.
+  private openReplica(row: SyncStateRow | undefined): ReplicaCheckpoint | null {
+    if (!row?.sealedReplica || row.replicaHead === undefined) return null;
+    const binding = { ...this.binding, kind: 'sync-replica', seq: row.replicaHead } as const;
+    const state = tryOpenRecord(row.sealedReplica, this.key, binding);
+    return state ? { head: row.replicaHead, state } : null;
+  }
+
   private async load(): Promise<StoredSyncState> {
     const { db, vaultId } = this.ctx;
     return db.transaction('r', db.syncState, db.syncPending, async () => {
@@ -131,7 +141,7 @@ export class VaultSyncState {
       const cursor = row?.sealedCursor ? openCursor(row.sealedCursor, this.key, this.binding) : null;
       const rows = await pendingRange(db, vaultId).toArray();
       const pending = rows.map((r) => openPending(r.sealed, this.key, { ...this.binding, counter: r.counter }));
-      return { cursor, pending };
+      return { cursor, pending, replica: this.openReplica(row) };
     });
   }
 
@@ -142,8 +152,16 @@ export class VaultSyncState {
       counter: env.counter,
       sealed: sealPending(env, this.key, this.binding, random),
     }));
+    const replica = change.replica;
+    const sealedReplica = replica
+      ? sealRecord(replica.state, this.key, { ...this.binding, kind: 'sync-replica', seq: replica.head }, random)
+      : undefined;
     await db.transaction('rw', db.syncState, db.syncPending, async () => {
       if (change.cursor) await this.writeCursor(change.cursor);
+      if (replica && sealedReplica) {
+        const row = await db.syncState.get(vaultId);
+        await db.syncState.put({ ...row, vaultId, sealedReplica, replicaHead: replica.head });
+      }
       if (append.length) await db.syncPending.bulkPut(append);
       if (change.remove?.length)
         await db.syncPending.bulkDelete(change.remove.map((c) => [vaultId, c] as [string, number]));

@@ -241,6 +241,7 @@ export class UnlockedProfile {
       compactEvery: this.ctx.compactEvery,
       report: (problem) => problems.add(problem),
       repaired: () => problems.clearVault(vaultId),
+      deviceKey: this.requireKeys().identity.signing.publicKey,
     });
   }
 

@@ -1,0 +1,107 @@
+// The engine's side of the log replica (judge.ts): what it loads at start, which changes it settles in log
+// order (others' envelopes, this device's own when acknowledged or served back), judging this device's next
+// change before it is sealed, checkpoints, and keeping the document on a client id this device owns.
+import * as Y from 'yjs';
+import { decodeChange, type Change } from './change';
+import { clientIdFor, generationsOf } from './client-ids';
+import { currentCursor, type EngineCore } from './engine-core';
+import { keyOf } from './engine-epochs';
+import { decodeEnvelope, openEnvelope } from './envelope';
+import { canWrite } from './members';
+import { standingAt } from './member-standing';
+import type { Role, WireEnvelope } from './wire-records';
+
+/** How often (in applied envelopes) the replica's state is stored with the cursor, besides at stop. */
+const CHECKPOINT_EVERY = 300;
+
+/**
+ * Loads the replica: the stored checkpoint when it was taken at the stored head (exact); else, for a device
+ * that already synced, its document (exact unless edits were pending or refused when it stopped without
+ * a checkpoint — a crash); an unsynced vault starts empty, as its log is.
+ */
+export async function loadReplica(core: EngineCore, checkpoint: Readonly<{ head: number; state: Uint8Array }> | null) {
+  const head = core.position.head;
+  const state =
+    checkpoint && checkpoint.head === head ? checkpoint.state : head > 0 ? Y.encodeStateAsUpdate(core.options.doc) : null;
+  core.checkpointHead = checkpoint?.head === head ? head : 0;
+  const pending = [];
+  for (const wire of core.outbox.allPending()) {
+    const change = openChange(core, wire);
+    if (change) pending.push({ counter: wire.counter, change });
+  }
+  await core.replica.load(state, pending);
+}
+
+/** Opens one of this device's queued envelopes to its change (null: its epoch's key is not held). */
+export function openChange(core: EngineCore, wire: WireEnvelope): Change | null {
+  const key = keyOf(core, wire.epoch);
+  const plain = key ? openEnvelope(decodeEnvelope(wire), key) : null;
+  return plain ? decodeChange(plain) : null;
+}
+
+/**
+ * Settles a delivered envelope in log order: judged against the replica (applied there if accepted).
+ * Returns the refusal, or null. Own envelopes stop being pending.
+ */
+export async function settleDelivered(core: EngineCore, wire: WireEnvelope, role: Role, plain: Uint8Array) {
+  const change = decodeChange(plain);
+  if (!change) return { change: null, reason: 'is not a change of this protocol version' };
+  const entry = { author: wire.author, role, change };
+  const reason =
+    wire.author === core.me ? await core.replica.settleOwn(wire.counter, entry) : await core.replica.settle(entry);
+  return { change, reason };
+}
+
+/** Settles this device's own envelope `counter` the relay acknowledged (it is in the log now). */
+export async function settleAcknowledged(core: EngineCore, wire: WireEnvelope): Promise<string | null> {
+  const change = openChange(core, wire);
+  if (!change) return null;
+  const role = ownRole(core, wire.counter, wire.members ?? core.members.length);
+  return core.replica.settleOwn(wire.counter, { author: core.me, role, change });
+}
+
+/** This device's role for a change at `counter` written at member-log `position` (reader if it has none). */
+export function ownRole(core: EngineCore, counter: number, position: number): Role {
+  const standing = standingAt(core.memberState, core.me, counter, position);
+  return 'role' in standing ? standing.role : 'reader';
+}
+
+/**
+ * Judges this device's next change before it is sealed, against the replica and its own pending changes,
+ * exactly as its peers will: the change, or why it stays on this device.
+ */
+export async function proposeChange(core: EngineCore, counter: number, update: Uint8Array): Promise<Change | string> {
+  const { options } = core;
+  const role = ownRole(core, counter, core.members.length);
+  if (!canWrite(role)) return 'this device may not change this vault (its role is Viewer)';
+  const used = generationsOf(update, options.vaultId, options.device.publicKey, options.clients.generations());
+  if ('foreign' in used) return 'holds edits written under a Yjs client id this device does not own';
+  const change = { generations: used.generations, update };
+  const reason = await core.replica.propose(counter, { author: core.me, role, change });
+  return reason ?? change;
+}
+
+/**
+ * After a change of this device was refused (here or by the log), or Yjs moved the document to a random
+ * client id (it does when a remote update writes on the current one): continue on a fresh owned id, so later
+ * edits do not wait behind a gap that will never fill.
+ */
+export function moveToFreshClientId(core: EngineCore): void {
+  core.options.clients.advance();
+}
+
+/** Keeps the document on a client id this device owns (call after applying anything remote). */
+export function keepOwnClientId(core: EngineCore): void {
+  const { doc, vaultId, device, clients } = core.options;
+  const current = clients.generations().at(-1);
+  if (current === undefined || doc.clientID !== clientIdFor(vaultId, device.publicKey, current)) clients.advance();
+}
+
+/** Stores the replica's state with the cursor when enough envelopes were applied since the last one (or `force`). */
+export async function maybeCheckpoint(core: EngineCore, force = false): Promise<void> {
+  const head = core.position.head;
+  if (head === core.checkpointHead || (!force && head - core.checkpointHead < CHECKPOINT_EVERY)) return;
+  core.checkpointHead = head;
+  const state = await core.replica.encode();
+  await core.writer.commit({ cursor: currentCursor(core), replica: { head, state } });
+}
