@@ -36,7 +36,7 @@ function member(role: Role) {
 function team(...roles: Role[]) {
   const replica = new ReplicaCore(VAULT, judgeVaultChange);
   const members = roles.map(member);
-  const settle = (from: Member, update: Uint8Array, generations?: number[]) => {
+  const settle = (from: Member, update: Uint8Array, generations?: readonly number[]) => {
     const used = generationsOf(update, VAULT, from.key, from.clients.generations());
     const change = { generations: generations ?? ('generations' in used ? used.generations : []), update };
     const reason = replica.settle({ author: from.author, role: from.role, change });

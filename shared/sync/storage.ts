@@ -66,7 +66,7 @@ export function createMemorySyncStorage(
   let pending = [...(initial?.pending ?? [])];
   let replica = initial?.replica ?? null;
   return {
-    load: () => Promise.resolve({ cursor, pending: [...pending], replica }),
+    load: () => Promise.resolve({ cursor, pending: [...pending], ...(replica ? { replica } : {}) }),
     commit: (change) => {
       if (change.cursor) cursor = change.cursor;
       if (change.replica) replica = change.replica;
@@ -77,7 +77,7 @@ export function createMemorySyncStorage(
       }
       return Promise.resolve();
     },
-    peek: () => ({ cursor, pending: [...pending], replica }),
+    peek: () => ({ cursor, pending: [...pending], ...(replica ? { replica } : {}) }),
   };
 }
 

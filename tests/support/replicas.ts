@@ -17,13 +17,19 @@ export function editDoc(doc: Y.Doc, prng: Prng, tag: string): void {
       }
       entry.set(prng.pick(['username', 'secret', 'notes', 'displayName']), `${tag}-${prng.int(1000)}`);
     }
-    doc.getArray<string>('ops').push([tag]);
+    // A map, as every vault document is (protocol v5 judges only map values): one key per edit.
+    doc.getMap<boolean>('ops').set(tag, true);
   });
 }
 
 /** The test docs' content as JSON with sorted keys (map key order depends on arrival order): `entries` and the `ops` log. */
 export function contentOf(doc: Y.Doc): string {
-  return JSON.stringify({ entries: doc.getMap('entries').toJSON(), ops: doc.getArray('ops').toJSON() }, sortedKeys);
+  return JSON.stringify({ entries: doc.getMap('entries').toJSON(), ops: opsOf(doc) }, sortedKeys);
+}
+
+/** The tags of the edits a test doc holds, sorted. */
+export function opsOf(doc: Y.Doc): string[] {
+  return [...doc.getMap('ops').keys()].sort();
 }
 
 function sortedKeys(_key: string, value: unknown): unknown {

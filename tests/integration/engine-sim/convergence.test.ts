@@ -4,7 +4,7 @@
 // same document with every edit, and the relay's log is contiguous.
 import { afterEach, describe, expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
-import { contentOf, vectorOf } from '../../support/replicas';
+import { contentOf, opsOf, vectorOf } from '../../support/replicas';
 import { runRandomScript } from '../../support/sim/sim-script';
 import { createSimWorld, type SimWorld } from '../../support/sim/sim-world';
 
@@ -24,7 +24,7 @@ describe.each([1, 2, 3, 4, 5, 6])('seed %i', (seed) => {
     const [first, ...others] = world.replicas;
     if (!first) throw new Error('no replica');
     expect(edits).toBeGreaterThan(50);
-    expect(new Set(first.doc.getArray<string>('ops').toArray()).size).toBe(edits);
+    expect(new Set(opsOf(first.doc)).size).toBe(edits);
     for (const replica of others) {
       expect(contentOf(replica.doc)).toBe(contentOf(first.doc));
       expect(vectorOf(replica.doc)).toBe(vectorOf(first.doc));

@@ -5,7 +5,7 @@
 // every step as well.
 import { afterEach, describe, expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
-import { contentOf, editDoc } from '../../support/replicas';
+import { contentOf, editDoc, opsOf } from '../../support/replicas';
 import { createPrng } from '../../support/prng';
 import type { SimReplica } from '../../support/sim/sim-devices';
 import { commitChannel } from '../../support/sim/sim-relay';
@@ -147,5 +147,5 @@ test('reconnected before the commit ran: the relay refuses the resend, the engin
   expect(counters.slice(0, 3)).toEqual([1, 2, 3]);
   expect(counters.length).toBeGreaterThan(3);
   expect(d1.storage.peek().cursor?.counter).toBe(counters.at(-1));
-  expect(d1.doc.getArray('ops').toArray()).toEqual(w.replicas[0]?.doc.getArray('ops').toArray());
+  expect(opsOf(d1.doc)).toEqual(opsOf(w.replicas[0]?.doc ?? d1.doc));
 });

@@ -62,7 +62,7 @@ test('a SQLite relay migrated into PostgreSQL serves the same log; its devices c
     for (let i = 0; i < 10; i++) editDoc(prng.pick(clients).client.doc, prng, `after-${i}`);
     await Promise.all(clients.map((c) => waitSynced(c.client.engine)));
     await waitConverged(clients.map((c) => c.client.doc));
-    for (const c of clients) expect(c.client.doc.getArray('ops').length).toBe(70);
+    for (const c of clients) expect(c.client.doc.getMap('ops').size).toBe(70);
     expect((await readVault(pg.url, vault.owner, vault.vaultId)).head).toBeGreaterThan(before.head);
     for (const c of clients) await c.stop();
   } finally {

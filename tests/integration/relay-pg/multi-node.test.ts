@@ -62,7 +62,7 @@ test.each([11, 12, 13, 14])('seed %i: clients on three nodes converge with every
   const reference = contentOf(owner.client.doc);
   for (const c of clients) {
     expect(contentOf(c.client.doc)).toBe(reference);
-    expect(c.client.doc.getArray('ops').length).toBe(edits);
+    expect(c.client.doc.getMap('ops').size).toBe(edits);
   }
   await expectSameLogOnEveryNode(vault.vaultId, vault.owner);
   for (const c of clients) await c.stop();
@@ -89,7 +89,7 @@ test('a node SIGKILLed mid-stream: its clients fail over, nothing acknowledged i
       clients.map((c) => c.client.doc),
       60_000,
     );
-    for (const c of clients) expect(c.client.doc.getArray('ops').length).toBe(edits);
+    for (const c of clients) expect(c.client.doc.getMap('ops').size).toBe(edits);
     // The client that was on node 1 (c1) now talks to another node, and the log is whole and contiguous.
     const head = await expectSameLogOnEveryNode(vault.vaultId, vault.owner);
     expect(head).toBeGreaterThan(0);

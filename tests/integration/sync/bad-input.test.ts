@@ -40,7 +40,7 @@ let canaryEdits = 0;
 
 function editCanary(): void {
   const c = canaries[canaryEdits % 2];
-  c?.client.doc.getArray('ops').push([`canary-${canaryEdits++}`]);
+  c?.client.doc.getMap<boolean>('ops').set(`canary-${canaryEdits++}`, true);
 }
 
 beforeAll(async () => {
@@ -63,7 +63,7 @@ afterAll(async () => {
     await waitSynced(a.client.engine);
     await waitSynced(b.client.engine);
     await waitConverged([a.client.doc, b.client.doc]);
-    expect(a.client.doc.getArray('ops').length).toBe(canaryEdits);
+    expect(a.client.doc.getMap('ops').size).toBe(canaryEdits);
     expect(contentOf(a.client.doc)).toBe(contentOf(b.client.doc));
   }
   for (const c of canaries) await c.stop();

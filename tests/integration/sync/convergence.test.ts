@@ -23,7 +23,7 @@ import {
   type RelayProcess,
 } from './harness';
 import { createPrng, createSimulatedNetwork } from './network';
-import { editDoc } from '../../support/replicas';
+import { editDoc, opsOf } from '../../support/replicas';
 
 let relay: RelayProcess;
 beforeAll(async () => {
@@ -77,7 +77,7 @@ async function runInterleaving(seed: number): Promise<Run> {
   } catch (error) {
     const states = clients.map(
       (c) =>
-        `${c.id}: ${JSON.stringify(c.client.engine.status())} head ${c.client.engine.head()} ops ${c.client.doc.getArray('ops').length}`,
+        `${c.id}: ${JSON.stringify(c.client.engine.status())} head ${c.client.engine.head()} ops ${c.client.doc.getMap('ops').size}`,
     );
     throw new Error(`${String(error)} (${edits} edits)\n${states.join('\n')}`);
   }
@@ -92,9 +92,9 @@ describe.each([1, 2, 3, 4, 5, 6])('seed %i', (seed) => {
     const reference = contentOf(owner.client.doc);
     for (const c of clients) {
       expect(contentOf(c.client.doc)).toBe(reference);
-      expect(c.client.doc.getArray('ops').length).toBe(edits);
+      expect(c.client.doc.getMap('ops').size).toBe(edits);
     }
-    expect(new Set(owner.client.doc.getArray<string>('ops').toArray()).size).toBe(edits);
+    expect(new Set(opsOf(owner.client.doc)).size).toBe(edits);
 
     const late = createTestDevice();
     const members = await linkDevice(relay.url, owner.client, late);

@@ -33,7 +33,7 @@ test('every frame the relay sends (handshake, catch-up, fan-out, acks, snapshots
     options: { snapshotEvery: 3 },
   });
   for (let i = 0; i < 8; i++) {
-    for (const { id, client } of clients) client.doc.getArray<string>('ops').push([`${id}-${i}`]);
+    for (const { id, client } of clients) client.doc.getMap<boolean>('ops').set(`${id}-${i}`, true);
   }
   await waitConverged(clients.map((c) => c.client.doc));
   for (const { client } of clients) await waitSynced(client.engine);

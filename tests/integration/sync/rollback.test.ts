@@ -20,26 +20,26 @@ test('a relay serving an older head than verified is reported as a rollback', as
   const vault = await createTestVault();
   const [a] = await startLinkedClients({ relayUrl: relay.url, vault, extra: 0 });
   if (!a) throw new Error('client missing');
-  const ops = a.client.doc.getArray<string>('ops');
-  for (let i = 0; i < 5; i++) ops.push([`before-${i}`]);
+  const ops = a.client.doc.getMap<boolean>('ops');
+  for (let i = 0; i < 5; i++) ops.set(`before-${i}`, true);
   await waitSynced(a.client.engine);
 
   await relay.kill('SIGTERM');
   await backUpRelay(relay);
   await relay.restart();
-  for (let i = 0; i < 5; i++) ops.push([`after-${i}`]);
+  for (let i = 0; i < 5; i++) ops.set(`after-${i}`, true);
   await waitSynced(a.client.engine);
   const verified = a.client.engine.head();
 
   await relay.kill('SIGTERM');
   await restoreRelay(relay);
   await relay.restart();
-  ops.push(['while-rolled-back']);
+  ops.set('while-rolled-back', true);
 
   const status = await waitForStatus(a.client.engine, (s) => typeof s === 'object' && 'error' in s);
   expect(status).toMatchObject({ error: { code: errorCodes.rollbackDetected } });
   expect(a.client.engine.head()).toBe(verified);
-  expect(ops.length).toBe(11);
+  expect(ops.size).toBe(11);
   expect(a.client.engine.pendingCount()).toBe(1);
   await a.stop();
 });
