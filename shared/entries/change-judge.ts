@@ -9,7 +9,8 @@
  *   needs the delete right; an entry's `registry` is fixed once it exists (the product page's rule);
  * - `createdBy`, `updatedBy` and a secret version's `by` must name the envelope's author;
  * - the activity items it appends must say exactly what it does to each entry (added, edited, rotated,
- *   deleted, a login check recorded, the rotation flag changed), by whom, naming each entry's registry;
+ *   deleted, a login check recorded, the rotation flag changed — the strongest said of an entry counts,
+ *   as a change may merge several edits), by whom, naming each entry's registry;
  *   nobody removes or rewrites one; member notes are admins' only;
  * - `people` holds each device's own name card: a device writes only its own (admins any), a well-formed
  *   card, and never takes over another person's id;
@@ -177,9 +178,14 @@ function readClaim(judged: Judged, write: MapWrite): string | null {
   if (!claim) return 'appends an activity item that is not one';
   if (claim.by !== judged.author) return 'claims another member in the activity list';
   if (claim.action === 'member') return judged.rights.admin ? null : 'notes a member change without being an admin';
+  // A change that merges several edits (made offline, or while the last one was being sealed) carries an
+  // item for each: what counts for an entry is the strongest thing said of it.
   for (const [index, id] of claim.entries.entries()) {
-    if (judged.said.has(id)) return 'lists one entry twice in the activity list';
-    judged.said.set(id, { action: claim.action, registry: claim.registries[index] ?? '' });
+    const registry = claim.registries[index] ?? '';
+    const before = judged.said.get(id);
+    if (before && before.registry !== registry) return 'names the wrong registry in the activity list';
+    if (!before || ENTRY_ACTIONS.indexOf(claim.action) > ENTRY_ACTIONS.indexOf(before.action))
+      judged.said.set(id, { action: claim.action, registry });
   }
   return null;
 }

@@ -104,6 +104,8 @@ export type EngineCore = {
   readonly replica: JudgeReplica;
   /** The head the stored replica state was taken at (a checkpoint), to store the next one. */
   checkpointHead: number;
+  /** Where this device's refused changes sit: client id → first clock that never reached the log. */
+  readonly localOnly: Map<number, number>;
   /** The sequence number of an envelope that failed its checks once and is being fetched again. */
   refetching: number | null;
   /** Set from a failed envelope until the next subscription: frames of the dropped connection are ignored. */
@@ -151,6 +153,9 @@ export function currentCursor(core: EngineCore): SyncCursor {
     members: core.members,
     vector: core.position.vector,
     keys: storedKeys(core),
+    ...(core.localOnly.size
+      ? { localOnly: Object.fromEntries([...core.localOnly].map(([client, clock]) => [String(client), clock])) }
+      : {}),
   };
 }
 
@@ -191,6 +196,7 @@ export function createCore(options: SyncEngineOptions): EngineCore {
     outbox: new Outbox(),
     replica: options.replica ?? createReplica(options.vaultId, options.judge),
     checkpointHead: 0,
+    localOnly: new Map(),
     refetching: null,
     resyncing: false,
     sealRun: null,
@@ -211,6 +217,7 @@ export async function restoreCore(core: EngineCore, stored: StoredSyncState): Pr
   const cursor = stored.cursor;
   core.position.restore(cursor);
   restoreKeys(core, cursor?.keys);
+  for (const [client, clock] of Object.entries(cursor?.localOnly ?? {})) core.localOnly.set(Number(client), clock);
   const records = cursor?.members.length ? cursor.members : (core.options.members ?? []);
   const state = await verifyMemberLog(core.options.vaultId, records, core.options.verify);
   core.outbox.restore(cursor?.counter ?? 0, stored.pending);

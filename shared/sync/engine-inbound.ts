@@ -25,14 +25,15 @@ import { ensureKey, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
 import {
+  keepLocal,
   keepOwnClientId,
   maybeCheckpoint,
-  moveToFreshClientId,
   settleAcknowledged,
   settleDelivered,
 } from './engine-replica';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
 import { decodeSnapshot, openSnapshot } from './snapshot';
+import type { Change } from './change';
 import type { RelayFrame } from './wire-frames';
 import type { WireEnvelope, WireMemberRecord, WireSnapshot } from './wire-records';
 
@@ -118,10 +119,10 @@ function goLive(core: EngineCore): void {
   publishStatus(core);
 }
 
-/** Reports a refused change; when it is this device's own, later edits move to a fresh client id. */
-function refused(core: EngineCore, refusal: RefusedChange): void {
+/** Reports a refused change; when it is this device's own, it stays local and later edits move past it. */
+function refused(core: EngineCore, refusal: RefusedChange, change: Change | null): void {
   const own = refusal.author === core.me;
-  if (own) moveToFreshClientId(core);
+  if (own) keepLocal(core, change?.update ?? null);
   core.options.onRefused?.(own ? { ...refusal, own } : refusal);
 }
 
@@ -180,7 +181,7 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
     Y.applyUpdate(core.options.doc, change.update, core.origin);
     keepOwnClientId(core);
   } else {
-    refused(core, { seq, author: wire.author, counter: wire.counter, reason: reason ?? 'is not a change' });
+    refused(core, { seq, author: wire.author, counter: wire.counter, reason: reason ?? 'is not a change' }, change);
   }
   if (wire.author === core.me) {
     // Our own envelope, served back: now it is delivered (and its counter is never reused).
@@ -212,8 +213,8 @@ async function handleAck(core: EngineCore, id: number, seq: number, dup: boolean
   void core.writer.commit({ cursor: currentCursor(core), remove: [counter] });
   publishStatus(core);
   // In the log now: the replica judges it as every peer does (a refusal means peers skip it too).
-  const reason = wire ? await settleAcknowledged(core, wire) : null;
-  if (reason !== null) refused(core, { seq, author: core.me, counter, reason });
+  const settled = wire ? await settleAcknowledged(core, wire) : null;
+  if (settled && settled.reason !== null) refused(core, { seq, author: core.me, counter, reason: settled.reason }, settled.change);
   void maybeCheckpoint(core);
   void maybeWriteSnapshot(core);
 }

@@ -7,7 +7,7 @@ import type { SealBatch } from './engine-outbox';
 import { encodeEnvelope, sealEnvelope, type VaultKey } from './envelope';
 import { encodeChange } from './change';
 import { ownedClientIds } from './client-ids';
-import { moveToFreshClientId, openChange, proposeChange } from './engine-replica';
+import { keepLocal, openChange, proposeChange } from './engine-replica';
 import type { WireSnapshot } from './wire-records';
 import { encodeSnapshot, sealSnapshot } from './snapshot';
 import { ensureKey, sealingKey } from './engine-epochs';
@@ -61,7 +61,7 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
   for (const old of replaced) await core.replica.forget(old);
   // Judged as every peer will judge it; a refused change is never sent (it stays on this device only).
   const change = await proposeChange(core, counter, update);
-  if (typeof change === 'string') return refuseLocally(core, change, vector, replaced);
+  if (typeof change === 'string') return refuseLocally(core, change, update, vector, replaced);
   const env = await sealEnvelope({
     vault: core.options.vaultId,
     vaultKey,
@@ -84,9 +84,15 @@ async function sealBatch(core: EngineCore, { updates, replaced }: SealBatch): Pr
  * This device's own judge refused a change (the same judgement its peers would make): it is not sealed,
  * the user is told why, and later edits continue on a fresh client id so they do not wait behind it.
  */
-async function refuseLocally(core: EngineCore, reason: string, vector: Uint8Array, replaced: readonly number[]) {
+async function refuseLocally(
+  core: EngineCore,
+  reason: string,
+  update: Uint8Array,
+  vector: Uint8Array,
+  replaced: readonly number[],
+) {
   core.position.recordVector(vector);
-  moveToFreshClientId(core);
+  keepLocal(core, update);
   await core.writer.commit({ cursor: currentCursor(core), remove: replaced });
   core.outbox.drop(replaced);
   core.options.onRefused?.({ seq: 0, author: core.me, counter: 0, reason, own: true, local: true });

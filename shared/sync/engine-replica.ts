@@ -3,7 +3,8 @@
 // change before it is sealed, checkpoints, and keeping the document on a client id this device owns.
 import * as Y from 'yjs';
 import { decodeChange, type Change } from './change';
-import { clientIdFor, generationsOf } from './client-ids';
+import { clientIdFor, generationsOf, ownedClientIds } from './client-ids';
+import { rebaseOntoLog } from './rebase';
 import { currentCursor, type EngineCore } from './engine-core';
 import { keyOf } from './engine-epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
@@ -53,11 +54,11 @@ export async function settleDelivered(core: EngineCore, wire: WireEnvelope, role
 }
 
 /** Settles this device's own envelope `counter` the relay acknowledged (it is in the log now). */
-export async function settleAcknowledged(core: EngineCore, wire: WireEnvelope): Promise<string | null> {
+export async function settleAcknowledged(core: EngineCore, wire: WireEnvelope) {
   const change = openChange(core, wire);
-  if (!change) return null;
+  if (!change) return { change, reason: null };
   const role = ownRole(core, wire.counter, wire.members ?? core.members.length);
-  return core.replica.settleOwn(wire.counter, { author: core.me, role, change });
+  return { change, reason: await core.replica.settleOwn(wire.counter, { author: core.me, role, change }) };
 }
 
 /** This device's role for a change at `counter` written at member-log `position` (reader if it has none). */
@@ -70,10 +71,11 @@ export function ownRole(core: EngineCore, counter: number, position: number): Ro
  * Judges this device's next change before it is sealed, against the replica and its own pending changes,
  * exactly as its peers will: the change, or why it stays on this device.
  */
-export async function proposeChange(core: EngineCore, counter: number, update: Uint8Array): Promise<Change | string> {
+export async function proposeChange(core: EngineCore, counter: number, local: Uint8Array): Promise<Change | string> {
   const { options } = core;
   const role = ownRole(core, counter, core.members.length);
   if (!canWrite(role)) return 'this device may not change this vault (its role is Viewer)';
+  const update = rebaseOntoLog(options.doc, local, core.localOnly);
   const used = generationsOf(update, options.vaultId, options.device.publicKey, options.clients.generations());
   if ('foreign' in used) return 'holds edits written under a Yjs client id this device does not own';
   const change = { generations: used.generations, update };
@@ -82,11 +84,17 @@ export async function proposeChange(core: EngineCore, counter: number, update: U
 }
 
 /**
- * After a change of this device was refused (here or by the log), or Yjs moved the document to a random
- * client id (it does when a remote update writes on the current one): continue on a fresh owned id, so later
+ * After a change of this device was refused (here or by the log): its items stay on this device only (later
+ * changes are rebased past them, rebase.ts), and the document continues on a fresh owned client id, so later
  * edits do not wait behind a gap that will never fill.
  */
-export function moveToFreshClientId(core: EngineCore): void {
+export function keepLocal(core: EngineCore, update: Uint8Array | null): void {
+  if (update) {
+    const own = ownedClientIds(core.options.vaultId, core.options.device.publicKey, core.options.clients.generations());
+    for (const [client, clock] of Y.parseUpdateMeta(update).from) {
+      if (own.has(client)) core.localOnly.set(client, Math.min(core.localOnly.get(client) ?? clock, clock));
+    }
+  }
   core.options.clients.advance();
 }
 

@@ -20,6 +20,8 @@ export type SyncCursor = Readonly<{
   vector: Uint8Array | null;
   /** Vault keys of later epochs, base64 by epoch, fetched from this device's grants (protocol v4). */
   keys?: Readonly<Record<string, string>>;
+  /** This device's refused changes: per client id, the clock from which its items stay local (rebase.ts). */
+  localOnly?: Readonly<Record<string, number>>;
 }>;
 
 /**

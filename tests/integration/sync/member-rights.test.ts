@@ -4,127 +4,19 @@
 // refuses the same envelopes, reports them, and converges on the honest edits around them.
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { encodeBase64 } from '../../../shared/crypto/bytes';
-import { addEntry } from '../../../shared/entries/entry-create';
-import { getEntryMap } from '../../../shared/entries/entry-doc';
 import { deleteEntry, editEntry } from '../../../shared/entries/entry-mutations';
-import { judgeVaultChange } from '../../../shared/entries/change-judge';
 import { encodeChange } from '../../../shared/sync/change';
-import { createReplica } from '../../../shared/sync/judge';
-import { createManualContext, type ManualContext } from '../../../shared/entries/test-context';
-import type { RefusedChange } from '../../../shared/sync/engine-core';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { errorCodes } from '../../../shared/sync/codes';
 import type { Role } from '../../../shared/sync/wire-records';
 import { valueOf } from '../../../shared/test-result';
-import { contentOf, createTestVault, linkDevice, waitConverged, type TestVault } from './clients';
-import {
-  createTestClient,
-  createTestDevice,
-  nodeRandom,
-  openRawSession,
-  waitForDoc,
-  waitSynced,
-  withTimeout,
-  type TestClient,
-  type TestDevice,
-} from './harness';
+import { contentOf, linkDevice, waitConverged } from './clients';
+import { createTestDevice, nodeRandom, openRawSession, waitForDoc, waitSynced, type TestDevice } from './harness';
+import { addOne, hasEntry, roleReached, startPeer as startPeerAt, startTeam, type Peer } from './team-peers';
 import { useRelay } from './use-relay';
 
 const relayOf = useRelay();
-
-type Peer = TestClient &
-  Readonly<{ key: string; refused: RefusedChange[]; ctx: ManualContext; refusals: (count: number) => Promise<void> }>;
-
-/**
- * A peer. `malicious`: its client skips its own judge (a modified app), so it seals and sends what an
- * honest client would keep local; every honest peer must refuse it.
- */
-function startPeer(
-  vault: TestVault,
-  device: TestDevice,
-  members: Parameters<typeof createTestClient>[0]['members'],
-  malicious = false,
-) {
-  const refused: RefusedChange[] = [];
-  const waiting = new Set<() => void>();
-  const client = createTestClient({
-    relayUrl: relayOf().url,
-    vaultId: vault.vaultId,
-    vaultKey: vault.vaultKey,
-    device,
-    ...(members ? { members } : {}),
-    options: {
-      judge: judgeVaultChange,
-      ...(malicious ? { replica: createReplica(vault.vaultId, () => null) } : {}),
-      onRefused: (change) => {
-        refused.push(change);
-        for (const check of waiting) check();
-      },
-    },
-  });
-  const key = encodeBase64(device.publicKey);
-  // Refusals change no document, so they are awaited through the engine's report, not a document update.
-  const refusals = (count: number) =>
-    withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (refused.length < count) return;
-          waiting.delete(check);
-          resolve();
-        };
-        waiting.add(check);
-        check();
-      }),
-      20_000,
-      `${count} refusals not reported`,
-    );
-  const ctx = createManualContext(key, Date.UTC(2026, 10, 29), key.slice(0, 8));
-  return { ...client, key, refused, ctx, refusals };
-}
-
-async function team(roles: readonly Role[], malicious: readonly number[] = []) {
-  const vault = await createTestVault();
-  const admin = startPeer(vault, vault.owner, [vault.genesis]);
-  await admin.engine.start();
-  await waitSynced(admin.engine);
-  const others: Peer[] = [];
-  for (const [index, role] of roles.entries()) {
-    const device = createTestDevice();
-    const members = await linkDevice(relayOf().url, admin, device, role);
-    const peer = startPeer(vault, device, members, malicious.includes(index));
-    await peer.engine.start();
-    others.push(peer);
-  }
-  await Promise.all(others.map((peer) => waitSynced(peer.engine)));
-  return { vault, admin, others };
-}
-
-function addOne(peer: Peer, registry: string): string {
-  const added = addEntry(peer.doc, { registry, username: 'ci', secret: 'token-1' }, peer.ctx);
-  if (!added.ok) throw new Error(added.error.message);
-  return added.value.id;
-}
-
-/** Resolves once `peer` verified that `key` holds `role` (member records change no document). */
-function roleReached(peer: Peer, key: string, role: Role): Promise<void> {
-  const holds = () => peer.engine.members().some((member) => member.publicKey === key && member.role === role);
-  return withTimeout(
-    new Promise<void>((resolve) => {
-      const settle = () => {
-        if (!holds()) return;
-        off();
-        resolve();
-      };
-      const off = peer.engine.onMembers(settle);
-      settle();
-    }),
-    20_000,
-    `${role} not reached`,
-  );
-}
-
-const hasEntry = (doc: Y.Doc, id: string) => getEntryMap(doc, id) !== undefined;
+const team = (roles: readonly Role[], malicious: readonly number[] = []) => startTeam(relayOf().url, roles, malicious);
 
 test('an editor deleting an entry and forging authorship is refused by every peer; honest edits converge', async () => {
   const { admin, others } = await team(['writer', 'writer', 'writer', 'reader'], [0, 1]);
@@ -174,7 +66,7 @@ test('a promotion applies from the position it is signed at: a device catching u
   // A new member receives the whole member log (Eve a manager) before the envelopes; the first
   // deletion names the position at which she was a writer, so it refuses it too.
   const late = createTestDevice();
-  const newcomer = startPeer(vault, late, await linkDevice(relayOf().url, admin, late, 'reader'));
+  const newcomer = startPeerAt(relayOf().url, vault, late, await linkDevice(relayOf().url, admin, late, 'reader'));
   await newcomer.engine.start();
   await waitSynced(newcomer.engine);
   await newcomer.refusals(1);

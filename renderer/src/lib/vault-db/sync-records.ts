@@ -91,6 +91,7 @@ const cursorSchema = z.object({
   members: z.array(memberRecordSchema),
   vector: z.string().nullable(),
   keys: z.record(z.string().regex(/^\d+$/), z.string()).optional(),
+  localOnly: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)).optional(),
 });
 
 /** Seals the engine's cursor (the state vector travels as base64 inside the JSON). */
