@@ -79,7 +79,8 @@ it('refreshes on schedule a token in a vault that is not open, as an edit of tha
   const saved = valueOf(getEntry(otherDoc, id));
   expect(saved.updatedBy).toBe(encodeBase64(profile.identity.signing));
   expect(saved.expiresAt).toBeGreaterThanOrEqual(t0 + 11 * HOUR + 12 * HOUR);
-  expect(readActivity(otherDoc)[0]).toMatchObject({ action: 'rotated', entries: [id] });
+  // The refresh also records its login check (logged as 'checked'); the rotation is there too.
+  expect(readActivity(otherDoc).find((item) => item.action === 'rotated')).toMatchObject({ entries: [id] });
   // The open vault is neither switched nor written.
   expect(view.currentId).toBe(open);
   expect(Y.encodeStateVector(openDoc)).toEqual(openBefore);

@@ -4,6 +4,9 @@ import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { readPeople, readVaultName, writeCard, writeVaultName } from '../../../../shared/team/people';
 import { valueOf } from '../../../../shared/test-result';
 import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
+import { skippingOwnJudge } from '../../../../tests/integration/sync/team-peers';
+import { judgeVaultChange } from '../../../../shared/entries/change-judge';
+import { createReplica } from '../../../../shared/sync/judge';
 import { SyncManager } from '../sync/sync-manager.svelte';
 import { VaultStore, type UnlockedProfile } from '../vault-db';
 import { saveDisplayName } from './display-name';
@@ -26,11 +29,15 @@ const waitLong = { timeout: 20_000, interval: 50 };
 
 type Device = { session: UnlockedProfile; sync: SyncManager };
 
-async function device(name: string): Promise<Device> {
+/** A person's app; `malicious`: a modified client that sends what its own judge refuses (peers must refuse it). */
+async function device(name: string, malicious = false): Promise<Device> {
   const store = new VaultStore({ dbName: `team-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
   const session = valueOf(await store.createProfile('pw'));
   valueOf(await saveDisplayName(session, name));
-  const sync = new SyncManager(session, nodeSyncPorts);
+  const ports = malicious
+    ? { ...nodeSyncPorts, replica: (id: string) => skippingOwnJudge(createReplica(id, judgeVaultChange)) }
+    : nodeSyncPorts;
+  const sync = new SyncManager(session, ports);
   suite.cleanup.push(async () => {
     await sync.stop();
     await store.close();
@@ -147,7 +154,7 @@ test('someone who copied the code and grants a vault of their own through its pa
 // Issue #14, the app's half: removal through the member list's actions, the flags, leaving, and an admin's
 // app rotating by itself after someone left — three sessions and a real relay.
 test('removing the Viewer: a new key, every entry flagged with its name; the Editor leaves and the admin rotates by itself', async () => {
-  const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
+  const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob', true), device('Carol')]);
   const vault = valueOf(await alice.session.createVault('Production'));
   valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
   await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
@@ -213,8 +220,8 @@ test('removing the Viewer: a new key, every entry flagged with its name; the Edi
   expect(valueOf(getEntry(aliceDoc, ids[1] ?? '')).rotationRecommended?.reason).toBe('Carol had access');
 
   // A member who could put its own box key in another member's card would receive that member's next key.
-  // Bob (an Editor) tries it on a card; every peer refuses the change, so the cards an admin's app reads
-  // recipients from keep the real key. (Bob's later edits never apply anywhere: his client is cut off.)
+  // Bob (an Editor, with a client that skips its own judge) tries it on a card; every peer refuses the
+  // change, so the cards an admin's app reads recipients from keep the real key.
   const carolCard = readPeople(bobDoc).get(carol.sync.team.me);
   if (!carolCard) throw new Error("Bob's document holds no card for Carol");
   writeCard(bobDoc, carol.sync.team.me, { ...carolCard, box: encodeBase64(bob.session.identity.exchange) });

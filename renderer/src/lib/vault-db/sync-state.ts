@@ -141,7 +141,8 @@ export class VaultSyncState {
       const cursor = row?.sealedCursor ? openCursor(row.sealedCursor, this.key, this.binding) : null;
       const rows = await pendingRange(db, vaultId).toArray();
       const pending = rows.map((r) => openPending(r.sealed, this.key, { ...this.binding, counter: r.counter }));
-      return { cursor, pending, replica: this.openReplica(row) };
+      const replica = this.openReplica(row);
+      return { cursor, pending, ...(replica ? { replica } : {}) };
     });
   }
 
