@@ -112,6 +112,13 @@ describe('activity in words', () => {
     expect(describeRefused(refused, nameOf)).toBe(
       'Refused a change by Alice: it deletes an entry without the delete permission.',
     );
+    const mine = { seq: 0, author: 'me-key', counter: 0, reason: 'claims another member in updatedBy' } as const;
+    expect(describeRefused({ ...mine, own: true, local: true }, nameOf)).toBe(
+      'Your change was not sent: it claims another member in updatedBy. It stays on this device only.',
+    );
+    expect(describeRefused({ ...mine, seq: 9, own: true }, nameOf)).toBe(
+      "Your team's apps refused your change: it claims another member in updatedBy. It stays on this device only.",
+    );
     expect(describeChangedBy('me-key', 0, nameOf, () => '29 Nov 2026')).toBe('Changed by You, 29 Nov 2026');
   });
 });

@@ -74,8 +74,10 @@ export function describeActivityList(
   return lines;
 }
 
-/** A change every device refused, in words: who tried what. */
+/** A change every device refused, in words: who tried what (this device's own: that it stays here). */
 export function describeRefused(change: RefusedChange, nameOf: NameOf): string {
+  if (change.local) return `Your change was not sent: it ${change.reason}. It stays on this device only.`;
+  if (change.own) return `Your team's apps refused your change: it ${change.reason}. It stays on this device only.`;
   return `Refused a change by ${nameOf(change.author)}: it ${change.reason}.`;
 }
 
