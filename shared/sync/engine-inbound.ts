@@ -151,7 +151,7 @@ async function handleEnvelope(core: EngineCore, seq: number, wire: WireEnvelope)
   core.position.applied(seq, wire.author, wire.counter);
   const { doc, judge } = core.options;
   // A member's own fault, provable from its signed envelope: every peer skips it alike and moves on.
-  const reason = checked.legacy ? null : (judge?.({ doc, update, author: wire.author, role: checked.role }) ?? null);
+  const reason = judge?.({ doc, update, author: wire.author, role: checked.role }) ?? null;
   if (reason === null) Y.applyUpdate(doc, update, core.origin);
   else core.options.onRefused?.({ seq, author: wire.author, counter: wire.counter, reason });
   if (wire.author === core.me) {
