@@ -9,6 +9,7 @@ import { VaultStore, type UnlockedProfile } from '../vault-db';
 import { saveDisplayName } from './display-name';
 import { previewInvitation } from './join-desk.svelte';
 import { describeIndicator } from '../sync/sync-status';
+import { describeLeftPeople } from './removal-words';
 import { encodeInvitationCode, invitationPairing } from '../../../../shared/sync/invitation';
 import { createTestVault, startLinkedClients } from '../../../../tests/integration/sync/clients';
 import { encodeBase64 } from '../../../../shared/crypto/bytes';
@@ -240,6 +241,40 @@ test('removing the Viewer: a new key, every entry flagged with its name; the Edi
   );
   expect(said.filter((action) => action === 'rotate')).toHaveLength(2);
   expect(alice.sync.refusedIn(vault.id)).toHaveLength(1);
+});
+
+test('someone who left shows as "left, key not changed yet" until an admin changes the key', async () => {
+  const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
+  const vault = valueOf(await alice.session.createVault('Production'));
+  const relayUrl = suite.relay().url;
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  for (const [member, role, label] of [
+    [bob, 'writer', 'Editor'],
+    [carol, 'reader', 'Viewer'],
+  ] as const) {
+    const { code } = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production'));
+    await join(member, code, `Alice invites you to 'Production' as ${label}`);
+  }
+  await vi.waitFor(
+    () => expect(carol.sync.team.rosters[vault.id]?.people.get(bob.sync.team.me)).toBeDefined(),
+    waitLong,
+  );
+  // The only admin is offline: nobody changes the key when Bob leaves.
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: false }));
+  const forget = async (id: string) => {
+    await bob.sync.forget(id);
+    return bob.session.deleteVault(id);
+  };
+  valueOf(await bob.sync.removal.leaveVault(vault.id, 'Production', forget));
+  await vi.waitFor(() => expect(carol.sync.team.rosters[vault.id]?.left).toEqual([bob.sync.team.me]), waitLong);
+  const roster = carol.sync.team.rosters[vault.id];
+  expect(roster && describeLeftPeople(roster.left, roster.people)).toEqual(['Bob: left, key not changed yet']);
+  expect(roster?.members.map((m) => m.publicKey)).not.toContain(bob.sync.team.me);
+  // The admin back online: her app changes the key by itself, and the line goes.
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: true }));
+  await vi.waitFor(() => expect(carol.sync.team.rosters[vault.id]?.left).toEqual([]), waitLong);
+  expect(alice.sync.memberEvents(vault.id).filter((e) => e.action === 'rotate')).toHaveLength(1);
 });
 
 test("an admin's own linked device carries its box key, and the admin removes it alone (a lost laptop)", async () => {
