@@ -1,12 +1,14 @@
 import 'fake-indexeddb/auto';
 import { expect, test, vi } from 'vitest';
-import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { readPeople, readVaultName, writeCard, writeVaultName } from '../../../../shared/team/people';
 import { valueOf } from '../../../../shared/test-result';
-import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
-import { SyncManager } from '../sync/sync-manager.svelte';
-import { VaultStore, type UnlockedProfile } from '../vault-db';
-import { saveDisplayName } from './display-name';
+import { relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
+import {
+  joinInvitation,
+  startSessionDevice,
+  waitLong,
+  type SessionDevice,
+} from '../../../../tests/integration/sync/renderer-sessions';
 import { previewInvitation } from './join-desk.svelte';
 import { describeIndicator } from '../sync/sync-status';
 import { describeLeftPeople } from './removal-words';
@@ -21,32 +23,9 @@ import { createManualContext } from '../../../../shared/entries/test-context';
 // Three sessions of the renderer's store and SyncManager (fake IndexedDB, WebCrypto) and a real relay:
 // the invitation desks, the name cards and the roles, without a browser.
 
-const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const suite = relayForSuite();
-const waitLong = { timeout: 20_000, interval: 50 };
-
-type Device = { session: UnlockedProfile; sync: SyncManager };
-
-async function device(name: string): Promise<Device> {
-  const store = new VaultStore({ dbName: `team-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  const session = valueOf(await store.createProfile('pw'));
-  valueOf(await saveDisplayName(session, name));
-  const sync = new SyncManager(session, nodeSyncPorts);
-  suite.cleanup.push(async () => {
-    await sync.stop();
-    await store.close();
-  });
-  await sync.start();
-  return { session, sync };
-}
-
-async function join(invitee: Device, code: string, sentence: string): Promise<void> {
-  const preview = valueOf(previewInvitation(code, Date.now()));
-  expect(preview.sentence).toBe(sentence);
-  valueOf(await invitee.sync.joins.accept(preview.invitation));
-  expect(invitee.sync.joins.joins.map((j) => j.state)).toContain('pending');
-  await vi.waitFor(() => expect(invitee.sync.joins.joins.at(-1)?.state).toBe('joined'), waitLong);
-}
+const device = (name: string) => startSessionDevice(suite, name);
+const join = joinInvitation;
 
 test('invitations complete by themselves; names, roles, the shared name and role changes reach the members', async () => {
   const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
@@ -338,7 +317,7 @@ test('two admins see the same member leave: both apps rotate by themselves, the 
   const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;
   const ctx = createManualContext(alice.sync.team.me, Date.now(), 'a');
   const id = valueOf(addEntry(aliceDoc, { registry: 'one.example.com', username: 'ci', secret: 'one-1' }, ctx)).id;
-  const invite = async (member: Device, role: 'admin' | 'writer', label: string) => {
+  const invite = async (member: SessionDevice, role: 'admin' | 'writer', label: string) => {
     const code = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production')).code;
     await join(member, code, `Alice invites you to 'Production' as ${label}`);
     await vi.waitFor(() => expect(describeIndicator(member.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
