@@ -70,8 +70,10 @@ export async function rotateVaultKey(
         error instanceof SyncProtocolError &&
         (error.code === errorCodes.badRecord || error.code === errorCodes.unknownSequence);
       if (!retry || attempt >= 3) throw error;
-      // Give the change that raced this one time to arrive before signing again.
+      // Give the change that raced this one time to arrive before signing again (the rotation names every
+      // writer's counter as the relay stored it, this device's own included: its sends are acked first).
       await new Promise<void>((resolve) => core.options.clock.schedule(50 * attempt, resolve));
+      await settle(core, 3000);
     }
   }
 }
