@@ -8,7 +8,7 @@ const runeTests = 'renderer/**/*.svelte.test.ts';
 // Sync suites that run against both relay stores (SQLite in `node`, PostgreSQL in `relay-postgres`),
 // and the tests only PostgreSQL has (several relay nodes).
 const relayPostgresSuites = [
-  'tests/integration/sync/{convergence,durability,bad-input,malicious-relay,rollback,removed-device,snapshot-trust,reset,link,offline,invitations,key-rotation,key-rotation-attacks}.test.ts',
+  'tests/integration/sync/{convergence,durability,bad-input,malicious-relay,rollback,removed-device,snapshot-trust,reset,link,offline,invitations,key-rotation,key-rotation-attacks,epoch-counters}.test.ts',
   'tests/integration/relay-pg/**/*.test.ts',
 ];
 

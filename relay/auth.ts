@@ -18,7 +18,10 @@ export function checkAuthFrame(
   verify: RelayContext['verify'],
 ): AuthRefusal | null {
   if (frame.v !== protocolVersion || frame.relay === undefined) {
-    const message = `this relay speaks protocol v${protocolVersion}${frame.v < protocolVersion ? ', which binds sign-in to the relay address: update Regvault' : ''}`;
+    const message =
+      frame.v < protocolVersion || frame.relay === undefined
+        ? `this relay speaks protocol v${protocolVersion}, this app v${frame.v}: update Regvault`
+        : `this relay speaks protocol v${protocolVersion}, older than this app's v${frame.v}: its operator must update the Regvault relay`;
     return { code: errorCodes.unsupportedVersion, message, close: 'unsupported version' };
   }
   if (frame.relay !== publicUrl) {

@@ -6,7 +6,7 @@ import { equalBytes } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { decodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
 import { canWrite, roleOf } from '../shared/sync/members';
-import { firstRoleOf, standingAt } from '../shared/sync/member-standing';
+import { standingAt } from '../shared/sync/member-standing';
 import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
@@ -49,17 +49,17 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
 
 function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [ErrorCode, string] | null {
   if (wire.author !== conn.deviceKey) return [errorCodes.authorMismatch, 'the author must be the authenticated device'];
-  // A v2 envelope still queued on a device when it upgraded: as v2 accepted it, from an admin only.
-  if (wire.members === undefined) {
-    if (firstRoleOf(vault.members, wire.author) === 'admin' && roleOf(vault.members, conn.device) === 'admin')
-      return checkEpoch(vault, wire.epoch, 1);
-    return [errorCodes.malformedFrame, 'an envelope names its member-log position (protocol v3)'];
-  }
-  // Judged as every peer judges it (members.ts standingAt): at the position it names, capped by any
-  // later record that took a right away, so an old position cannot lend a lost right.
+  // Judged as every peer judges it (member-standing.ts standingAt): at the position it names, capped by any
+  // later record that took a right away and by the counter a later rotation fixed, so an old position
+  // cannot lend a lost right nor the old key.
   const standing = standingAt(vault.members, wire.author, wire.counter, wire.members);
-  if ('refused' in standing)
+  if ('refused' in standing) {
+    // A current writer that missed a rotation: told to fetch the new key and seal again (2012).
+    if (wire.epoch < currentEpoch(vault.members) && canWrite(roleOf(vault.members, conn.device))) {
+      return checkEpoch(vault, wire.epoch, wire.members);
+    }
     return [errorCodes.notAWriter, `this device may not write that envelope: ${standing.refused}`];
+  }
   if (!canWrite(standing.role)) return [errorCodes.notAWriter, 'this device may not write to the vault'];
   return checkEpoch(vault, wire.epoch, wire.members);
 }
@@ -96,7 +96,7 @@ async function publish(ctx: RelayContext, conn: Connection, id: number, wire: Wi
   const vault = await ctx.vaults.get(wire.vault);
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   // Written under member records another relay node stored and this one has not heard of yet: read them first.
-  if ((wire.members ?? 0) > vault.records.length)
+  if (wire.members > vault.records.length)
     adoptMemberRecords(vault, await ctx.store.memberRecords(vault.id, vault.records.length));
   const refused = checkWriter(vault, conn, wire);
   if (refused) return conn.sendError(id, ...refused);
@@ -117,7 +117,7 @@ async function publish(ctx: RelayContext, conn: Connection, id: number, wire: Wi
       epoch: env.epoch,
       author: asBuffer(env.author),
       counter: env.counter,
-      members: wire.members ?? null,
+      members: wire.members,
       nonce: asBuffer(env.nonce),
       ciphertext: asBuffer(env.ciphertext),
       sig: asBuffer(env.sig),

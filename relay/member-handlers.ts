@@ -83,7 +83,7 @@ export async function authorize(
   if (!valid) return conn.sendError(id, errorCodes.badSignature, 'bad member record signature');
   const next = applyMemberRecord(vault.members, record, true);
   if (typeof next === 'string') return conn.sendError(id, errorCodes.badRecord, next);
-  const behind = checkFrozenCounter(vault, record);
+  const behind = checkFrozenCounter(vault, record) ?? (leaving ? checkLeavingCounter(vault, record) : null);
   if (behind) return conn.sendError(id, errorCodes.badRecord, behind);
   let stored: { recipient: Uint8Array; body: WireGrant } | null = null;
   if (grant) {
@@ -122,6 +122,18 @@ export function checkFrozenCounter(vault: VaultState, record: WireMemberRecord):
   return accepted > record.last
     ? `the relay holds changes of that device up to counter ${accepted}: catch up and sign the record again`
     : null;
+}
+
+/**
+ * A device leaving names its own last counter; it must be exactly the one the relay stored (protocol.md §7c),
+ * or a leaver could keep writing under an inflated one. The leaver flushes and waits for its acks first.
+ */
+export function checkLeavingCounter(vault: VaultState, record: WireMemberRecord): string | null {
+  if (record.last === undefined) return null;
+  const stored = vault.counters.get(record.subject) ?? 0;
+  return stored === record.last
+    ? null
+    : `the relay holds this device's changes up to counter ${stored}, not ${record.last}: send what is queued, then leave again`;
 }
 
 /** Drops a removed device's subscriptions to the vault, telling it why (2003). */

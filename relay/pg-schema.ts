@@ -20,7 +20,7 @@ const migrations: readonly string[] = [
    CREATE TABLE envelopes (vault text NOT NULL REFERENCES vaults, seq bigint NOT NULL, epoch integer NOT NULL,
      author bytea NOT NULL, counter bigint NOT NULL, nonce bytea NOT NULL, ciphertext bytea NOT NULL,
      sig bytea NOT NULL,
-     -- The member-log position the author wrote under (protocol v3); null for envelopes of protocol v2.
+     -- The member-log position the author wrote under (made NOT NULL by migration 3).
      members integer, PRIMARY KEY (vault, seq));
    CREATE UNIQUE INDEX envelopes_by_author ON envelopes (vault, author, counter);
    CREATE INDEX envelopes_of_author ON envelopes (author);
@@ -35,6 +35,14 @@ const migrations: readonly string[] = [
      expires_at bigint NOT NULL, state text NOT NULL, request text);
    CREATE INDEX invitations_by_vault ON invitations (vault, expires_at);
    CREATE INDEX invitations_by_expiry ON invitations (expires_at);`,
+  // 3 (protocol v5): every envelope names its member-log position. A database holding vaults from before
+  // v5 is refused: no current client verifies what it stores (start on a new database).
+  `DO $$ BEGIN
+     IF EXISTS (SELECT 1 FROM vaults) THEN
+       RAISE EXCEPTION 'the relay database holds vaults from before protocol v5, whose envelopes no current client accepts: start the relay on a new database';
+     END IF;
+   END $$;
+   ALTER TABLE envelopes ALTER COLUMN members SET NOT NULL;`,
 ];
 
 /** The schema version this relay writes. */

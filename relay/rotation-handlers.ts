@@ -94,11 +94,24 @@ function checkRecords(
       return { refused: [errorCodes.badSignature, 'bad member record signature'] };
     const applied = applyMemberRecord(state, record, true);
     if (typeof applied === 'string') return { refused: [errorCodes.badRecord, applied] };
-    const behind = checkFrozenCounter(vault, record);
+    const behind = checkFrozenCounter(vault, record) ?? checkRotationCounters(vault, record);
     if (behind) return { refused: [errorCodes.badRecord, behind] };
     state = applied;
   }
   return { state };
+}
+
+/**
+ * A `rotate` record's counters must be the ones the relay stored (protocol.md §7c): peers then refuse any
+ * old-epoch envelope above them. An admin behind on some writer's envelopes catches up and signs again.
+ */
+function checkRotationCounters(vault: VaultState, record: WireMemberRecord): string | null {
+  for (const { device, counter } of record.counters ?? []) {
+    const stored = vault.counters.get(device) ?? 0;
+    if (stored !== counter)
+      return `the relay holds changes of a device up to counter ${stored}, not ${counter}: catch up and sign the rotation again`;
+  }
+  return null;
 }
 
 /** Grants of the new epoch, signed by this device, at most one per remaining member and none for anyone else. */

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS authors (
   vault TEXT NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (vault, author)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS envelopes (
   vault TEXT NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL, author BLOB NOT NULL, counter INTEGER NOT NULL,
-  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, members INTEGER, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
+  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, sig BLOB NOT NULL, members INTEGER NOT NULL, PRIMARY KEY (vault, seq)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_author ON envelopes (vault, author, counter);
 -- A device's stored bytes are summed once per process (quotas.ts): by index, not a table scan.
 CREATE INDEX IF NOT EXISTS envelopes_of_author ON envelopes (author);
@@ -137,21 +137,32 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
 }
 
 /** The schema version this relay writes (`meta.schema`). */
-const sqliteSchemaVersion = 3;
+const sqliteSchemaVersion = 4;
 
 /**
- * Schema 2 (protocol v3): envelopes keep the member-log position they were written under. Schema 3: the
- * invitation mailboxes. A database written by a newer relay is refused.
+ * Schema 3: the invitation mailboxes. Schema 4 (protocol v5): every envelope names its member-log position
+ * and is signed under the v5 domain. A database of an older schema that holds vaults is refused — no v5
+ * peer could verify what it stores — and so is one written by a newer relay.
  */
 function migrate(db: Database.Database): void {
   const stored = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
-  if (Number(stored?.value ?? 0) > sqliteSchemaVersion) {
+  const version = Number(stored?.value ?? sqliteSchemaVersion);
+  if (version > sqliteSchemaVersion) {
     throw new Error(
       `the relay database has schema ${stored?.value}; this relay knows up to ${sqliteSchemaVersion}: update it`,
     );
   }
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(envelopes)').all();
-  if (!columns.some((column) => column.name === 'members')) db.exec('ALTER TABLE envelopes ADD COLUMN members INTEGER');
+  if (version < sqliteSchemaVersion) {
+    const vaults = db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM vaults').get()?.count ?? 0;
+    if (vaults > 0) {
+      throw new Error(
+        `the relay database has schema ${version}, from before protocol v5, whose envelopes no current client accepts: start the relay on a new database file`,
+      );
+    }
+    // Empty: the envelope table is made again with the position required.
+    db.exec('DROP TABLE envelopes');
+    db.exec(schema);
+  }
   db.exec(invitationSchema);
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

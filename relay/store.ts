@@ -12,8 +12,8 @@ export type StoredEnvelope = Readonly<{
   epoch: number;
   author: Uint8Array;
   counter: number;
-  /** The member-log position the author wrote under; null for envelopes stored under protocol v2. */
-  members: number | null;
+  /** The member-log position the author wrote under. */
+  members: number;
   nonce: Uint8Array;
   ciphertext: Uint8Array;
   sig: Uint8Array;

@@ -7,18 +7,17 @@ import type { Role } from './wire-records';
 
 /**
  * Domain strings (each signed or sealed message starts with one and a NUL byte). `auth` is v2: since
- * protocol v2 the device signs the relay's address too, so a v1 answer never verifies as a v2 one.
+ * protocol v2 the device signs the relay's address too. `envelope` is v5: an envelope of an older
+ * protocol never verifies as one of v5 (no older format is accepted, docs/protocol.md §3).
  */
 export const domains = {
   auth: 'regvault/v2/auth',
-  envelope: 'regvault/v3/envelope',
-  legacyEnvelope: 'regvault/v1/envelope',
+  envelope: 'regvault/v5/envelope',
   snapshot: 'regvault/v1/snapshot',
   member: 'regvault/v1/member',
   memberHash: 'regvault/v1/member-hash',
   grant: 'regvault/v1/grant',
-  grantKey: 'regvault/v1/grant-key',
-  /** Protocol v4: a grant's box holds the key of its epoch and every older one (a key ring). */
+  /** A grant's box holds the key of its epoch and every older one (a key ring). */
   grantRing: 'regvault/v4/grant-ring',
   epochKey: 'regvault/v4/epoch-key',
 } as const;
@@ -36,8 +35,8 @@ function domain(name: string): Uint8Array {
 /** The fields of an envelope or snapshot header (what is bound into both the signature and the plaintext). */
 export type SealHeader = Readonly<{ vault: string; epoch: number; author: Uint8Array; position: number }>;
 
-/** An envelope's header: since protocol v3 it names the member-log position it was written under. */
-export type EnvelopeHeader = SealHeader & Readonly<{ members?: number | null | undefined }>;
+/** An envelope's header: it names the member-log position it was written under. */
+export type EnvelopeHeader = SealHeader & Readonly<{ members: number }>;
 
 /**
  * Bytes a device signs to answer the relay's challenge: bound to the relay address it connected to
@@ -47,12 +46,8 @@ export function encodeAuthMessage(challenge: Uint8Array, device: Uint8Array, rel
   return concatBytes([domain(domains.auth), challenge, device, lengthPrefixed(encodeUtf8(relayUrl))]);
 }
 
-/**
- * Header of an envelope: vault id, epoch, author key, per-author counter and (v3) member-log position.
- * An envelope of protocol v2 has no position and its own domain, so neither form verifies as the other.
- */
+/** Header of an envelope: vault id, epoch, author key, per-author counter and member-log position. */
 export function encodeEnvelopeHeader(header: EnvelopeHeader): Uint8Array {
-  if (header.members === undefined || header.members === null) return encodeHeader(domains.legacyEnvelope, header);
   return concatBytes([encodeHeader(domains.envelope, header), encodeU32(header.members)]);
 }
 
@@ -88,7 +83,16 @@ export type MemberFields = Readonly<{
   signer: Uint8Array;
   /** On a record that takes write access away: the subject's last counter, frozen from then on. */
   last?: number | undefined;
+  /**
+   * On a `rotate` record (required there, absent elsewhere): the counter of every key that may still write
+   * under the old epoch (writers and frozen former writers), in ascending byte order of the key. An envelope
+   * naming a position before the rotation is valid only up to its author's counter here.
+   */
+  counters?: readonly RotationCounter[] | undefined;
 }>;
+
+/** One key's counter as a `rotate` record fixes it. */
+export type RotationCounter = Readonly<{ device: Uint8Array; counter: number }>;
 
 const roleByte: Readonly<Record<Role, number>> = { admin: 1, writer: 2, reader: 3, manager: 4 };
 const actionByte: Readonly<Record<MemberFields['action'], number>> = { add: 1, remove: 2, rotate: 3 };
@@ -106,6 +110,10 @@ export function encodeMemberMessage(fields: MemberFields): Uint8Array {
     fields.signer,
     // Only records that revoke write access carry it; every other record keeps its original bytes.
     ...(fields.last === undefined ? [] : [encodeU64(fields.last)]),
+    // Only `rotate` records carry the counters: a count, then each key ‖ its counter (u64).
+    ...(fields.counters === undefined
+      ? []
+      : [encodeU32(fields.counters.length), ...fields.counters.flatMap((c) => [c.device, encodeU64(c.counter)])]),
   ]);
 }
 
@@ -141,12 +149,7 @@ export function encodeGrantMessage(fields: GrantFields): Uint8Array {
   ]);
 }
 
-/** Header sealed inside a grant's box in front of the vault key, binding the key to vault, epoch and recipient. */
-export function encodeGrantKeyHeader(vault: string, epoch: number, recipient: Uint8Array): Uint8Array {
-  return concatBytes([domain(domains.grantKey), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), recipient]);
-}
-
-/** Header sealed in a v4 grant's box in front of its key ring, binding it to vault, epoch and recipient. */
+/** Header sealed in a grant's box in front of its key ring, binding it to vault, epoch and recipient. */
 export function encodeGrantRingHeader(vault: string, epoch: number, recipient: Uint8Array): Uint8Array {
   return concatBytes([domain(domains.grantRing), lengthPrefixed(encodeUtf8(vault)), encodeU32(epoch), recipient]);
 }

@@ -6,7 +6,7 @@ import { failFatally, publishStatus, type EngineCore } from './engine-core';
 import { verifyEnvelope, type Envelope } from './envelope';
 import { currentEpoch, epochAt } from './epochs';
 import { canWrite } from './members';
-import { firstRoleOf, mayAuthor, standingAt } from './member-standing';
+import { mayAuthor, standingAt } from './member-standing';
 import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
 import type { Role, WireEnvelope } from './wire-records';
 
@@ -23,30 +23,19 @@ export async function checkEnvelope(
   env: Envelope,
 ): Promise<Standing | { error: SyncError }> {
   if (wire.vault !== core.options.vaultId) return { error: forged('envelope for another vault') };
-  const standing = standingOf(core, wire);
+  const standing = standingAt(core.memberState, wire.author, wire.counter, wire.members);
   if ('refused' in standing) return { error: forged(`envelope author ${standing.refused}`) };
   if (!canWrite(standing.role)) return { error: forged('envelope author had no write access at that position') };
   if (wire.counter <= core.position.counterOf(wire.author)) return { error: forged('replayed envelope counter') };
   if (!(await verifyEnvelope(env, core.options.verify))) return { error: forged('bad envelope signature') };
   // Sealed under the epoch in force at the position it names (the relay checks the same).
-  if (wire.epoch !== epochAt(core.memberState, wire.members ?? 1))
+  if (wire.epoch !== epochAt(core.memberState, wire.members))
     return { error: forged(`envelope epoch ${wire.epoch} is not the one in force at its position`) };
   return standing;
 }
 
-/**
- * An envelope stored under protocol v2 names no position: then every member was an admin (a personal
- * vault), so it is accepted from a key first added as one, under the v2 rule.
- */
-function standingOf(core: EngineCore, wire: WireEnvelope): Standing | { refused: string } {
-  if (wire.members !== undefined) return standingAt(core.memberState, wire.author, wire.counter, wire.members);
-  if (firstRoleOf(core.memberState, wire.author) !== 'admin' || !mayAuthor(core.memberState, wire.author, wire.counter))
-    return { refused: 'wrote a v2 envelope without having been added as an admin' };
-  return { role: 'admin', legacy: true };
-}
-
-/** The role an envelope is judged under; `legacy` for a v2 envelope, which is not judged (protocol.md §6). */
-export type Standing = Readonly<{ role: Role; legacy?: true }>;
+/** The role an envelope is judged under (every envelope is judged, protocol.md §6). */
+export type Standing = Readonly<{ role: Role }>;
 
 /** Why a snapshot must not be applied, or null: only a current admin's snapshot of this vault is trusted. */
 export async function checkSnapshot(core: EngineCore, snap: Snapshot, author: string): Promise<SyncError | null> {

@@ -8,7 +8,15 @@ import { computeStatus, currentCursor, type EngineCore } from './engine-core';
 import type { EngineConnection } from './engine-connection';
 import { commitEpochKey, currentEpoch, removedSinceRotation } from './epochs';
 import { sealKeyGrant, type DeviceIdentity } from './grants';
-import { applyMemberRecord, lowersRightsOf, signMemberRecord, type MemberChange, type MemberState } from './members';
+import {
+  applyMemberRecord,
+  canWrite,
+  lowersRightsOf,
+  signMemberRecord,
+  type MemberChange,
+  type MemberState,
+} from './members';
+import { keysThatMayWrite, orderRotationCounters } from './rotation-counters';
 import { sealDocumentSnapshot } from './engine-local';
 import type { WireGrant, WireMemberRecord, WireSnapshot } from './wire-records';
 
@@ -62,8 +70,10 @@ export async function rotateVaultKey(
         error instanceof SyncProtocolError &&
         (error.code === errorCodes.badRecord || error.code === errorCodes.unknownSequence);
       if (!retry || attempt >= 3) throw error;
-      // Give the change that raced this one time to arrive before signing again.
+      // Give the change that raced this one time to arrive before signing again (the rotation names every
+      // writer's counter as the relay stored it, this device's own included: its sends are acked first).
       await new Promise<void>((resolve) => core.options.clock.schedule(50 * attempt, resolve));
+      await settle(core, 3000);
     }
   }
 }
@@ -103,7 +113,12 @@ async function attemptRotation(
   const key = options.random(32);
   const rotate = await signMemberRecord(
     state,
-    { action: 'rotate', subject: commitEpochKey(options.vaultId, epoch, key), role: 'admin' },
+    {
+      action: 'rotate',
+      subject: commitEpochKey(options.vaultId, epoch, key),
+      role: 'admin',
+      counters: rotationCounters(core, state),
+    },
     options.device,
   );
   const after = apply(state, rotate);
@@ -122,6 +137,12 @@ async function attemptRotation(
   if (snap) core.position.snapshotStored(snap.seq);
   await core.writer.commit({ cursor: currentCursor(core) });
   return { epoch, unreached: grants.unreached };
+}
+
+/** Every key that may still write under the old epoch, with the counter this device holds of it (own: the last used). */
+function rotationCounters(core: EngineCore, state: MemberState) {
+  const keys = keysThatMayWrite(state.roles, state.frozen, canWrite);
+  return orderRotationCounters(keys, (key) => (key === core.me ? core.outbox.counter : core.position.counterOf(key)));
 }
 
 async function signRemovals(
@@ -192,11 +213,24 @@ async function sealRotationSnapshot(
   return wire.ciphertext.length + 4096 > room ? null : wire;
 }
 
-/** This device leaves the vault: it signs its own removal (any member may), with its last counter. */
+/**
+ * This device leaves the vault: it signs its own removal (any member may). A device that may write first
+ * sends what it queued and waits for the relay's acks, since its record names its last counter and the
+ * relay takes only the very counter it stored (2006 otherwise; protocol.md §7c).
+ */
 export async function leaveVault(core: EngineCore, connection: EngineConnection): Promise<void> {
   requireLive(core, 'leaving a vault');
-  await connection.drained();
   const subject = core.options.device.publicKey;
+  const writes = lowersRightsOf(core.memberState, { action: 'remove', role: 'reader' }, core.me);
+  if (writes) await settle(core, 10_000);
+  await connection.drained();
+  requireLive(core, 'leaving a vault');
+  if (writes && computeStatus(core) !== 'synced') {
+    throw new SyncProtocolError(
+      errorCodes.badRecord,
+      'Changes made on this device are not on the relay yet: wait until the vault shows Synced, then leave again.',
+    );
+  }
   const change = withFrozenCounter(core, core.memberState, { action: 'remove', subject, role: 'reader' });
   const record = await signMemberRecord(core.memberState, change, core.options.device);
   await core.session?.request({ t: 'authorize', record });

@@ -21,28 +21,23 @@ export type Envelope = Readonly<{
   epoch: number;
   author: Uint8Array;
   counter: number;
-  /** The member-log position the author wrote under; absent only on envelopes stored under protocol v2. */
-  members?: number | null | undefined;
+  /** The member-log position the author wrote under. */
+  members: number;
   nonce: Uint8Array;
   ciphertext: Uint8Array;
   sig: Uint8Array;
 }>;
 
-const envelopeFields = ['vault', 'epoch', 'author', 'counter', 'nonce', 'ciphertext', 'sig'] as const;
+const envelopeFields = ['vault', 'epoch', 'author', 'counter', 'members', 'nonce', 'ciphertext', 'sig'] as const;
 
 /** Decodes the base64 fields of a schema-checked wire envelope. */
 export function decodeEnvelope(wire: WireEnvelope): Envelope {
-  return withPosition(pickFields(decodeSealedFields(wire), envelopeFields), wire.members);
+  return pickFields(decodeSealedFields(wire), envelopeFields);
 }
 
 /** Encodes a envelope for the wire. */
 export function encodeEnvelope(env: Envelope): WireEnvelope {
-  return withPosition(pickFields(encodeSealedFields(env), envelopeFields), env.members);
-}
-
-// The position is left out, not set to undefined, when absent: wire records are compared as JSON.
-function withPosition<T extends object>(record: T, members: number | null | undefined): T & { members?: number } {
-  return members === undefined || members === null ? record : { ...record, members };
+  return pickFields(encodeSealedFields(env), envelopeFields);
 }
 
 function headerOf(env: Pick<Envelope, 'vault' | 'epoch' | 'author' | 'counter' | 'members'>): Uint8Array {

@@ -3,7 +3,15 @@ import { createTestDevice, nodeRandom, nodeVerify } from '../../tests/integratio
 import { encodeBase64 } from '../crypto/bytes';
 import { commitEpochKey, currentEpoch, epochAt, matchesCommitment, removedSinceRotation } from './epochs';
 import { openKeyGrant, sealKeyGrant } from './grants';
-import { applyMemberRecord, createGenesisRecord, signMemberRecord, verifyMemberLog, type MemberState } from './members';
+import {
+  applyMemberRecord,
+  canWrite,
+  createGenesisRecord,
+  signMemberRecord,
+  verifyMemberLog,
+  type MemberState,
+} from './members';
+import { keysThatMayWrite, orderRotationCounters } from './rotation-counters';
 
 const vault = 'vault-epochs-0000000';
 
@@ -26,7 +34,12 @@ async function teamVault() {
 }
 
 const rotateWith = (state: MemberState, key: Uint8Array, epoch = currentEpoch(state) + 1) =>
-  ({ action: 'rotate', subject: commitEpochKey(vault, epoch, key), role: 'admin' }) as const;
+  ({
+    action: 'rotate',
+    subject: commitEpochKey(vault, epoch, key),
+    role: 'admin',
+    counters: orderRotationCounters(keysThatMayWrite(state.roles, state.frozen, canWrite), () => 0),
+  }) as const;
 
 describe('key epochs', () => {
   test('each rotate record starts the next epoch; an envelope position says which one it was sealed under', async () => {

@@ -5,7 +5,7 @@
 // something it can neither open nor forge, and the receiver can tell it was meant for it.
 import nacl from 'tweetnacl';
 import { concatBytes, decodeBase64, encodeBase64, encodeU32, equalBytes } from '../crypto/bytes';
-import { encodeGrantKeyHeader, encodeGrantMessage, encodeGrantRingHeader, type GrantFields } from './canonical';
+import { encodeGrantMessage, encodeGrantRingHeader, type GrantFields } from './canonical';
 import { matchesCommitment, type KeyRing } from './epochs';
 import type { VaultKey } from './envelope';
 import { roleOf, type MemberState } from './members';
@@ -144,13 +144,9 @@ export async function openKeyGrant(input: OpenKeyGrantInput): Promise<Result<Ope
   return key ? ok({ epoch: grant.epoch, key, ring }) : fail('bad-header', 'grant holds no key of its epoch');
 }
 
-/** The key ring in a grant's box: the v4 layout, or a v1 grant's single key. Null when the header does not match. */
+/** The key ring in a grant's box (the only layout; a single-key box of protocol v1 is refused). Null when the header does not match. */
 function readGrantPlaintext(plain: Uint8Array, grant: GrantFields): Map<number, Uint8Array> | null {
   const keyLength = nacl.secretbox.keyLength;
-  const v1 = encodeGrantKeyHeader(grant.vault, grant.epoch, grant.recipient);
-  if (plain.length === v1.length + keyLength && equalBytes(plain.subarray(0, v1.length), v1)) {
-    return new Map([[grant.epoch, plain.slice(v1.length)]]);
-  }
   const header = encodeGrantRingHeader(grant.vault, grant.epoch, grant.recipient);
   if (plain.length < header.length + 4 || !equalBytes(plain.subarray(0, header.length), header)) return null;
   const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);

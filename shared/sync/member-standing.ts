@@ -1,6 +1,6 @@
-// Judging an envelope's author against a verified member log (protocol v3, §4): the role it held at the
-// member-log position its envelope names, capped by any later record that took a right away. Relay and
-// peers use the same functions, so they decide alike.
+// Judging an envelope's author against a verified member log (§4): the role it held at the member-log
+// position its envelope names, capped by any later record that took a right away and by the counter any
+// later `rotate` record fixed for it (§7c). Relay and peers use the same functions, so they decide alike.
 import { canWrite, type MemberState } from './members';
 import type { Role } from './wire-records';
 
@@ -31,10 +31,14 @@ export function standingAt(state: MemberState, author: string, counter: number, 
       return { refused: `written after record ${change.index} took a right away (its last counter ${change.last})` };
     }
   }
-  return role === undefined ? { refused: 'not a member at that position' } : { role };
-}
-
-/** The role a key was first added with (envelopes of protocol v2 carry no position; see protocol.md §5). */
-export function firstRoleOf(state: MemberState, author: string): Role | undefined {
-  return state.timeline.get(author)?.[0]?.role;
+  if (role === undefined) return { refused: 'not a member at that position' };
+  // A rotation at or after the position fixed the author's counter: anything above it was written after
+  // the old epoch ended (under a key removed devices hold), whatever position it names.
+  for (const rotation of state.rotations) {
+    if (rotation.index < position) continue;
+    const cap = rotation.counters.get(author);
+    if (cap !== undefined && counter > cap)
+      return { refused: `written after the key rotation at record ${rotation.index} (its counter there was ${cap})` };
+  }
+  return { role };
 }

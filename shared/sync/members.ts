@@ -7,6 +7,12 @@
 import { decodeBase64, encodeBase64, equalBytes } from '../crypto/bytes';
 import { encodeMemberMessage, hashMemberRecord, type MemberFields } from './canonical';
 import type { DeviceSigner, VerifySignature } from './ports';
+import {
+  checkRotationCounters,
+  decodeRotationCounters,
+  keysThatMayWrite,
+  type WireRotationCounters,
+} from './rotation-counters';
 import type { Role, WireMemberRecord } from './wire-records';
 
 /** The verified state of a member log after its last record. */
@@ -23,8 +29,16 @@ export type MemberState = Readonly<{
   rotations: readonly Rotation[];
 }>;
 
-/** A key rotation: the record's index, its signer and the commitment to the new epoch's key. */
-export type Rotation = Readonly<{ index: number; signer: string; commitment: Uint8Array }>;
+/**
+ * A key rotation: the record's index, its signer, the commitment to the new epoch's key and the counter
+ * every key that could still write had reached (an envelope naming an earlier position is valid up to it).
+ */
+export type Rotation = Readonly<{
+  index: number;
+  signer: string;
+  commitment: Uint8Array;
+  counters: ReadonlyMap<string, number>;
+}>;
 
 /** One change of a key's role: at record `index` it became `role` (undefined: removed); `last` if it lost a right. */
 export type RoleChange = Readonly<{ index: number; role: Role | undefined; last?: number }>;
@@ -48,6 +62,7 @@ export function decodeMemberRecord(wire: WireMemberRecord): MemberFields & Reado
     signer: decodeBase64(wire.signer),
     sig: decodeBase64(wire.sig),
     ...(wire.last === undefined ? {} : { last: wire.last }),
+    ...(wire.counters === undefined ? {} : { counters: decodeRotationCounters(wire.counters) }),
   };
 }
 
@@ -171,7 +186,11 @@ function applyRecord(
   const refused = checkSigner(state, record);
   if (refused) return refused;
   const head = hashMemberRecord(record, record.sig);
-  if (record.action === 'rotate') return { ...rotated(state, record, inPlace), length: state.length + 1, head };
+  if (record.action === 'rotate') {
+    const next = rotated(state, record, inPlace);
+    return typeof next === 'string' ? next : { ...next, length: state.length + 1, head };
+  }
+  if (record.counters !== undefined) return 'only a rotate record carries counters';
   const subject = encodeBase64(record.subject);
   const frozen = nextFrozen(state, record, subject, inPlace);
   if (typeof frozen === 'string') return frozen;
@@ -207,8 +226,17 @@ function checkSigner(state: MemberState, record: MemberFields): string | null {
   return leaving ? null : 'signer is not an admin';
 }
 
-function rotated(state: MemberState, record: MemberFields, inPlace: boolean): MemberState {
-  const rotation: Rotation = { index: record.index, signer: encodeBase64(record.signer), commitment: record.subject };
+function rotated(state: MemberState, record: MemberFields, inPlace: boolean): MemberState | string {
+  const expected = keysThatMayWrite(state.roles, state.frozen, canWrite);
+  const counters = checkRotationCounters(record.counters ?? [], expected, state.frozen);
+  if (typeof counters === 'string')
+    return record.counters === undefined ? 'a rotate record carries counters' : counters;
+  const rotation: Rotation = {
+    index: record.index,
+    signer: encodeBase64(record.signer),
+    commitment: record.subject,
+    counters,
+  };
   if (!inPlace) return { ...state, rotations: [...state.rotations, rotation] };
   (state.rotations as Rotation[]).push(rotation);
   return state;
@@ -255,12 +283,16 @@ export async function extendMemberLog(
   return replayRecords(state, checked);
 }
 
-/** What a new member record says (`last`: the subject's last counter, when the change takes a right away). */
+/**
+ * What a new member record says (`last`: the subject's last counter, when the change takes a right away;
+ * `counters`: on a rotation, the counter of every key that may still write, see rotation-counters.ts).
+ */
 export type MemberChange = Readonly<{
   action: 'add' | 'remove' | 'rotate';
   subject: Uint8Array;
   role: Role;
   last?: number;
+  counters?: WireRotationCounters;
 }>;
 
 /** Signs the next record of a log (the signer must be an admin of `state`, or the subject of a genesis). */
@@ -278,6 +310,7 @@ export async function signMemberRecord(
     role: change.role,
     signer: signer.publicKey,
     ...(change.last === undefined ? {} : { last: change.last }),
+    ...(change.counters === undefined ? {} : { counters: decodeRotationCounters(change.counters) }),
   };
   const sig = await signer.sign(encodeMemberMessage(fields));
   return {
@@ -290,6 +323,7 @@ export async function signMemberRecord(
     signer: encodeBase64(fields.signer),
     sig: encodeBase64(sig),
     ...(fields.last === undefined ? {} : { last: fields.last }),
+    ...(change.counters === undefined ? {} : { counters: [...change.counters] }),
   };
 }
 

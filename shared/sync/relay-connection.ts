@@ -161,7 +161,7 @@ class SessionConnection implements RelayConnection {
 /** Which side must be updated when the relay's hello carries another protocol version. */
 function describeVersions(relay: number): string {
   return relay < protocolVersion
-    ? `the relay speaks protocol v${relay}, older than this app's v${protocolVersion}: its operator must update it`
+    ? `the relay speaks protocol v${relay}, older than this app's v${protocolVersion}: its operator must update Regvault on the relay`
     : `the relay speaks protocol v${relay}, newer than this app's v${protocolVersion}: update Regvault`;
 }
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** Protocol version spoken by this code; `hello` and `auth` carry it. */
-export const protocolVersion = 4;
+export const protocolVersion = 5;
 
 const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -68,8 +68,8 @@ export const envelopeSchema = z.strictObject({
   epoch: epochSchema,
   author: publicKeySchema,
   counter: counterSchema,
-  // The member-log position the author wrote under (protocol v3); absent only on envelopes stored under v2.
-  members: memberPositionSchema.optional(),
+  // The member-log position the author wrote under: the state its rights and epoch are judged under.
+  members: memberPositionSchema,
   nonce: nonceSchema,
   ciphertext: base64Schema,
   sig: signatureSchema,
@@ -110,6 +110,11 @@ export const memberRecordSchema = z.strictObject({
   signer: publicKeySchema,
   sig: signatureSchema,
   last: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** On a `rotate` record: every key that may still write under the old epoch with its counter, keys ascending. */
+  counters: z
+    .array(z.strictObject({ device: publicKeySchema, counter: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
+    .max(5000)
+    .optional(),
 });
 /** Wire form of a member record. */
 export type WireMemberRecord = Readonly<z.infer<typeof memberRecordSchema>>;

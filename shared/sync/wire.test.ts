@@ -10,6 +10,7 @@ const envelope = {
   epoch: 0,
   author: key,
   counter: 1,
+  members: 1,
   nonce: Buffer.alloc(24).toString('base64'),
   ciphertext: 'AAAA',
   sig,
@@ -19,6 +20,9 @@ describe('frame schemas', () => {
   test('accept well-formed frames', () => {
     expect(clientFrameSchema.safeParse({ t: 'publish', id: 1, env: envelope }).success).toBe(true);
     expect(relayFrameSchema.safeParse({ t: 'env', seq: 4, env: envelope }).success).toBe(true);
+    // No older format: an envelope without its member-log position (protocol v2) is not a frame.
+    const { members: _position, ...positionless } = envelope;
+    expect(relayFrameSchema.safeParse({ t: 'env', seq: 4, env: positionless }).success).toBe(false);
     expect(relayFrameSchema.safeParse({ t: 'error', id: null, code: 1001, message: 'x' }).success).toBe(true);
   });
 

@@ -8,12 +8,19 @@ import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import type { Role, WireMemberRecord } from '../../../shared/sync/wire-records';
+import { canWrite, type MemberState } from '../../../shared/sync/members';
+import {
+  keysThatMayWrite,
+  orderRotationCounters,
+  type WireRotationCounters,
+} from '../../../shared/sync/rotation-counters';
 import {
   connectNodeSocket,
   createTestClient,
   createTestDevice,
   nodeRandom,
   nodeVerify,
+  readVault,
   waitSynced,
   type TestClient,
   type TestDevice,
@@ -185,4 +192,19 @@ export async function completeInvitation(
   valueOf(await admin.engine.authorizeDevice({ identity, secret: pairing.secret, expiresAt: pairing.expiresAt }, role));
   const pulled = await pullGrantsOf(relayUrl, device, pairing);
   return pulled.vaults.map((v) => v.vaultId);
+}
+
+/**
+ * What a hand-built `rotate` record must name (docs/protocol.md §7c): every key that may still write in
+ * `state`, with the counter the relay stored for it (read here from the envelopes it serves `reader`).
+ */
+export async function rotationCountersFor(
+  relayUrl: string,
+  reader: TestDevice,
+  state: MemberState,
+): Promise<WireRotationCounters> {
+  const { envs } = await readVault(relayUrl, reader, state.vault);
+  const stored = new Map<string, number>();
+  for (const { env } of envs) stored.set(env.author, Math.max(stored.get(env.author) ?? 0, env.counter));
+  return orderRotationCounters(keysThatMayWrite(state.roles, state.frozen, canWrite), (key) => stored.get(key) ?? 0);
 }

@@ -12,7 +12,7 @@ import { sealKeyGrant } from '../../../shared/sync/grants';
 import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { valueOf } from '../../../shared/test-result';
-import { createTestVault, linkDevice, startLinkedClients } from './clients';
+import { createTestVault, linkDevice, rotationCountersFor, startLinkedClients } from './clients';
 import { createMitm } from './mitm';
 import {
   connectNodeSocket,
@@ -55,7 +55,16 @@ test('only an admin rotates, grants go to remaining members only, and only this 
   const { session, state } = await verifiedLog(writer, vault.vaultId);
   const key = nodeRandom(32);
   const rotateBy = async (signer: TestDevice, base: MemberState) =>
-    signMemberRecord(base, { action: 'rotate', subject: commitEpochKey(vault.vaultId, 1, key), role: 'admin' }, signer);
+    signMemberRecord(
+      base,
+      {
+        action: 'rotate',
+        subject: commitEpochKey(vault.vaultId, 1, key),
+        role: 'admin',
+        counters: await rotationCountersFor(relayOf().url, vault.owner, base),
+      },
+      signer,
+    );
   // A writer rotating (its own signature): not an admin.
   await expect(
     session.request({ t: 'rotate', records: [await rotateBy(writer, state)], grants: [] }),

@@ -12,7 +12,7 @@ export type Row = {
   epoch: number;
   author: Buffer;
   counter: number;
-  members: number | null;
+  members: number;
   nonce: Buffer;
   ciphertext: Buffer;
   sig: Buffer;

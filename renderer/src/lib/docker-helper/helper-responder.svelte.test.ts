@@ -5,7 +5,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
-import { addEntry, getEntry } from '../../../../shared/entries';
+import { encodeBase64 } from '../../../../shared/crypto/bytes';
+import { addEntry, findEntriesByRegistry, getEntry } from '../../../../shared/entries';
+import { readActivity } from '../../../../shared/entries/activity';
 import type { EventPayload } from '../../../../shared/ipc/contract';
 import { valueOf } from '../../../../shared/test-result';
 import { RegvaultDb } from '../vault-db/db';
@@ -14,6 +16,7 @@ import { VaultStore } from '../vault-db/vault-store';
 import { DockerServing } from './docker-serving.svelte';
 import { describeHelperRequest, HelperActivity } from './helper-activity.svelte';
 import { answerHelperQuestion, NO_STORE_VAULT_MESSAGE } from './helper-responder';
+import { describeReadOnlyStoreVault, storeVaultChoices } from './store-vault-choice';
 
 const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const ctx = { now: () => 1_000, newId: () => crypto.randomUUID(), actor: 'test' };
@@ -40,13 +43,22 @@ async function setup() {
   valueOf(addEntry(otherDoc, { registry: 'quay.io', username: 'q', secret: 'q-secret' }, ctx));
   const serving = new DockerServing(() => session);
   const activity = new HelperActivity();
-  const deps = { session: () => session, serving, activity, now: () => 42 };
+  const readOnly = new Set<string>();
+  const deps = {
+    session: () => session,
+    serving,
+    activity,
+    mayWrite: (id: string) => !readOnly.has(id),
+    now: () => 42,
+  };
   const ask = (question: Omit<EventPayload<'helper:request'>, 'id'>) =>
     answerHelperQuestion({ id: 'q', ...question }, deps);
   return {
     ask,
     serving,
     activity,
+    readOnly,
+    me: () => encodeBase64(session?.identity.signing ?? new Uint8Array()),
     work,
     other,
     ci,
@@ -123,10 +135,45 @@ describe('answering docker-credential-regvault', () => {
     // The existing ghcr.io entry got the new login (one entry per registry per vault) and is served.
     expect(valueOf(getEntry(t.workDoc, t.ci.id))).toMatchObject({ username: 'bot', secret: 'rotated' });
     expect(t.serving.isServed(t.ci.id)).toBe(true);
+    // Written as this device, like any edit here: its key is the author, in the entry and in Activity.
+    expect(valueOf(getEntry(t.workDoc, t.ci.id)).updatedBy).toBe(t.me());
+    expect(readActivity(t.workDoc).find((item) => item.action === 'rotated')).toMatchObject({ by: t.me() });
+    const added = { action: 'store' as const, registry: 'registry.example.com', username: 'new', secret: 'n' };
+    expect(await t.ask(added)).toEqual({ kind: 'done' });
+    const [fresh] = findEntriesByRegistry(t.workDoc, 'registry.example.com');
+    expect(valueOf(getEntry(t.workDoc, fresh ?? ''))).toMatchObject({ createdBy: t.me(), updatedBy: t.me() });
+    expect(readActivity(t.workDoc).find((item) => item.action === 'added' && item.by === t.me())).toBeDefined();
     expect(await t.ask({ action: 'erase', registry: 'ghcr.io' })).toEqual({ kind: 'done' });
     expect(t.serving.isServed(t.ci.id)).toBe(false);
     expect(valueOf(getEntry(t.workDoc, t.ci.id)).registry).toBe('ghcr.io');
     expect(await t.ask({ action: 'erase', registry: 'ghcr.io' })).toEqual({ kind: 'not-found' });
+  });
+
+  it('store into a vault this device may only read is refused with what to do, and writes nothing', async () => {
+    const t = await setup();
+    valueOf(await t.serving.setStoreVault(t.work.id));
+    t.readOnly.add(t.work.id);
+    const before = readActivity(t.workDoc).length;
+    const answer = await t.ask({ action: 'store', registry: 'quay.io', username: 'v', secret: 'x' });
+    expect(answer).toEqual({ kind: 'refused', message: describeReadOnlyStoreVault('Work') });
+    expect(findEntriesByRegistry(t.workDoc, 'quay.io')).toEqual([]);
+    expect(readActivity(t.workDoc)).toHaveLength(before);
+    expect(t.activity.records[0]).toMatchObject({ action: 'store', outcome: 'refused', vaultId: t.work.id });
+  });
+
+  it('Settings offers only vaults this device may write; a stored choice that became read-only is named as such', async () => {
+    const t = await setup();
+    const session = await t.reopen();
+    const vaults = valueOf(await session.listVaults());
+    t.readOnly.add(t.other.id);
+    const mayWrite = (id: string) => !t.readOnly.has(id);
+    expect(storeVaultChoices(vaults, undefined, mayWrite)).toEqual({
+      offered: vaults.filter((v) => v.id === t.work.id),
+      readOnly: null,
+    });
+    const chosenThenLowered = storeVaultChoices(vaults, t.other.id, mayWrite);
+    expect(chosenThenLowered.offered.map((v) => v.name)).toEqual(['Work']);
+    expect(chosenThenLowered.readOnly?.name).toBe('Other');
   });
 
   it('two switches flipped at once both stick (changes are saved one after the other)', async () => {

@@ -2,6 +2,8 @@
  * The renderer's side of docker-credential-regvault: answers main's `helper:request` questions from
  * the unlocked session. Only entries switched to "Serve to Docker" on this device are ever answered;
  * locked means "locked" at once; every request is recorded (registry, when, vault; never a secret).
+ * `store` (docker login) writes as this device — its key as the entry's author and in Activity, like
+ * any edit made here — and only into a vault this device may write.
  */
 import {
   addEntry,
@@ -11,19 +13,22 @@ import {
   type Entry,
   type EntryContext,
 } from '../../../../shared/entries';
+import { encodeBase64 } from '../../../../shared/crypto/bytes';
 import type { EventPayload, RequestOf } from '../../../../shared/ipc/contract';
 import type { UnlockedProfile } from '../vault-db';
 import type { DockerServing } from './docker-serving.svelte';
 import type { HelperActivity, HelperOutcome } from './helper-activity.svelte';
+import { describeReadOnlyStoreVault, type MayWrite } from './store-vault-choice';
 
 type Question = EventPayload<'helper:request'>;
 type Answer = RequestOf<'helper:answer'>['answer'];
 
-/** What answering needs: the session (null while locked), the served entries and the log. */
+/** What answering needs: the session (null while locked), the served entries, the log and this device's write rights. */
 export type ResponderDeps = Readonly<{
   session: () => UnlockedProfile | null;
   serving: DockerServing;
   activity: HelperActivity;
+  mayWrite: MayWrite;
   now?: () => number;
 }>;
 
@@ -54,10 +59,18 @@ async function store(
   if (vaultId === undefined) return [{ kind: 'refused', message: NO_STORE_VAULT_MESSAGE }, null];
   const vault = await session.openVault(vaultId);
   if (!vault.ok) return [{ kind: 'refused', message: NO_STORE_VAULT_MESSAGE }, null];
+  // A Viewer's change would be refused by every peer: it is never written.
+  if (!deps.mayWrite(vaultId)) {
+    const listed = await session.listVaults();
+    const name = listed.ok ? (listed.value.find((v) => v.id === vaultId)?.name ?? null) : null;
+    return [{ kind: 'refused', message: describeReadOnlyStoreVault(name) }, vaultId];
+  }
   const doc = vault.value.doc;
   const registry = question.registry ?? '';
   const login = { username: question.username ?? '', secret: question.secret ?? '' };
-  const ctx: EntryContext = { now: deps.now ?? Date.now, newId: () => crypto.randomUUID(), actor: 'docker login' };
+  // As this device, like an edit in the app: peers refuse a change that names anyone else as its author.
+  const actor = encodeBase64(session.identity.signing);
+  const ctx: EntryContext = { now: deps.now ?? Date.now, newId: () => crypto.randomUUID(), actor };
   const [existing] = findEntriesByRegistry(doc, registry);
   const saved =
     existing !== undefined

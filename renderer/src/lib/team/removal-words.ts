@@ -17,6 +17,23 @@ export function namePeople(keys: readonly string[], people: ReadonlyMap<string, 
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
 
+/**
+ * The people who left a vault (or were removed) while its key was not changed yet, one name each, for the
+ * member list: "Bob: left, key not changed yet".
+ */
+export function describeLeftPeople(keys: readonly string[], people: ReadonlyMap<string, PersonCard>): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const key of keys) {
+    const card = people.get(key);
+    const id = card?.person ?? `key:${key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    lines.push(`${card?.name ?? `Device ${key.slice(0, 8)}`}: left, key not changed yet`);
+  }
+  return lines;
+}
+
 /** The rotation flag's reason on every entry: "Carol had access". */
 export function describeHadAccess(names: string): string {
   return `${names} had access`;

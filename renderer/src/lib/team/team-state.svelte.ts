@@ -23,10 +23,14 @@ import { fail, ok, type Failure, type Result } from '../../../../shared/result';
 import type { UnlockedProfile } from '../vault-db';
 import type { SyncHub } from '../sync/sync-hub';
 
-/** One vault's members as verified, and its name cards. */
+/**
+ * One vault's members as verified, and its name cards. `left`: devices that left (or were removed) since
+ * the last key rotation — they still hold the current key until an admin changes it.
+ */
 export type Roster = Readonly<{
   members: readonly Readonly<{ publicKey: string; role: Role }>[];
   people: ReadonlyMap<string, PersonCard>;
+  left: readonly string[];
 }>;
 
 /** Why a role change failed. */
@@ -174,8 +178,10 @@ export class TeamState {
     const members = engine.members();
     const before = this.rosters[vaultId];
     const people = doc ? readPeople(doc) : new SvelteMap<string, PersonCard>();
-    if (before && sameMembers(before.members, members) && samePeople(before.people, people)) return;
-    this.rosters = { ...this.rosters, [vaultId]: { members, people } };
+    const left = engine.pendingRotation();
+    const same = before && sameMembers(before.members, members) && samePeople(before.people, people);
+    if (same && before.left.join() === left.join()) return;
+    this.rosters = { ...this.rosters, [vaultId]: { members, people, left } };
   }
 }
 

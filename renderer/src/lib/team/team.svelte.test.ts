@@ -1,17 +1,17 @@
 import 'fake-indexeddb/auto';
 import { expect, test, vi } from 'vitest';
-import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { readPeople, readVaultName, writeCard, writeVaultName } from '../../../../shared/team/people';
 import { valueOf } from '../../../../shared/test-result';
-import { nodeSyncPorts, relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
-import { skippingOwnJudge } from '../../../../tests/integration/sync/team-peers';
-import { judgeVaultChange } from '../../../../shared/entries/change-judge';
-import { createReplica } from '../../../../shared/sync/judge';
-import { SyncManager } from '../sync/sync-manager.svelte';
-import { VaultStore, type UnlockedProfile } from '../vault-db';
-import { saveDisplayName } from './display-name';
+import { relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
+import {
+  joinInvitation,
+  startSessionDevice,
+  waitLong,
+  type SessionDevice,
+} from '../../../../tests/integration/sync/renderer-sessions';
 import { previewInvitation } from './join-desk.svelte';
 import { describeIndicator } from '../sync/sync-status';
+import { describeLeftPeople } from './removal-words';
 import { encodeInvitationCode, invitationPairing } from '../../../../shared/sync/invitation';
 import { createTestVault, startLinkedClients } from '../../../../tests/integration/sync/clients';
 import { encodeBase64 } from '../../../../shared/crypto/bytes';
@@ -23,36 +23,9 @@ import { createManualContext } from '../../../../shared/entries/test-context';
 // Three sessions of the renderer's store and SyncManager (fake IndexedDB, WebCrypto) and a real relay:
 // the invitation desks, the name cards and the roles, without a browser.
 
-const fastKdf: KdfCost = { memoryKiB: 64, iterations: 1, parallelism: 1 };
 const suite = relayForSuite();
-const waitLong = { timeout: 20_000, interval: 50 };
-
-type Device = { session: UnlockedProfile; sync: SyncManager };
-
-/** A person's app; `malicious`: a modified client that sends what its own judge refuses (peers must refuse it). */
-async function device(name: string, malicious = false): Promise<Device> {
-  const store = new VaultStore({ dbName: `team-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
-  const session = valueOf(await store.createProfile('pw'));
-  valueOf(await saveDisplayName(session, name));
-  const ports = malicious
-    ? { ...nodeSyncPorts, replica: (id: string) => skippingOwnJudge(createReplica(id, judgeVaultChange)) }
-    : nodeSyncPorts;
-  const sync = new SyncManager(session, ports);
-  suite.cleanup.push(async () => {
-    await sync.stop();
-    await store.close();
-  });
-  await sync.start();
-  return { session, sync };
-}
-
-async function join(invitee: Device, code: string, sentence: string): Promise<void> {
-  const preview = valueOf(previewInvitation(code, Date.now()));
-  expect(preview.sentence).toBe(sentence);
-  valueOf(await invitee.sync.joins.accept(preview.invitation));
-  expect(invitee.sync.joins.joins.map((j) => j.state)).toContain('pending');
-  await vi.waitFor(() => expect(invitee.sync.joins.joins.at(-1)?.state).toBe('joined'), waitLong);
-}
+const device = (name: string, malicious = false) => startSessionDevice(suite, name, malicious);
+const join = joinInvitation;
 
 test('invitations complete by themselves; names, roles, the shared name and role changes reach the members', async () => {
   const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
@@ -249,6 +222,40 @@ test('removing the Viewer: a new key, every entry flagged with its name; the Edi
   expect(alice.sync.refusedIn(vault.id)).toHaveLength(1);
 });
 
+test('someone who left shows as "left, key not changed yet" until an admin changes the key', async () => {
+  const [alice, bob, carol] = await Promise.all([device('Alice'), device('Bob'), device('Carol')]);
+  const vault = valueOf(await alice.session.createVault('Production'));
+  const relayUrl = suite.relay().url;
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: true }));
+  await vi.waitFor(() => expect(describeIndicator(alice.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
+  for (const [member, role, label] of [
+    [bob, 'writer', 'Editor'],
+    [carol, 'reader', 'Viewer'],
+  ] as const) {
+    const { code } = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production'));
+    await join(member, code, `Alice invites you to 'Production' as ${label}`);
+  }
+  await vi.waitFor(
+    () => expect(carol.sync.team.rosters[vault.id]?.people.get(bob.sync.team.me)).toBeDefined(),
+    waitLong,
+  );
+  // The only admin is offline: nobody changes the key when Bob leaves.
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: false }));
+  const forget = async (id: string) => {
+    await bob.sync.forget(id);
+    return bob.session.deleteVault(id);
+  };
+  valueOf(await bob.sync.removal.leaveVault(vault.id, 'Production', forget));
+  await vi.waitFor(() => expect(carol.sync.team.rosters[vault.id]?.left).toEqual([bob.sync.team.me]), waitLong);
+  const roster = carol.sync.team.rosters[vault.id];
+  expect(roster && describeLeftPeople(roster.left, roster.people)).toEqual(['Bob: left, key not changed yet']);
+  expect(roster?.members.map((m) => m.publicKey)).not.toContain(bob.sync.team.me);
+  // The admin back online: her app changes the key by itself, and the line goes.
+  valueOf(await alice.sync.configure(vault.id, { relayUrl, enabled: true }));
+  await vi.waitFor(() => expect(carol.sync.team.rosters[vault.id]?.left).toEqual([]), waitLong);
+  expect(alice.sync.memberEvents(vault.id).filter((e) => e.action === 'rotate')).toHaveLength(1);
+});
+
 test("an admin's own linked device carries its box key, and the admin removes it alone (a lost laptop)", async () => {
   const [alice, laptop] = await Promise.all([device('Alice'), device('Alice')]);
   const vault = valueOf(await alice.session.createVault('Personal'));
@@ -310,7 +317,7 @@ test('two admins see the same member leave: both apps rotate by themselves, the 
   const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;
   const ctx = createManualContext(alice.sync.team.me, Date.now(), 'a');
   const id = valueOf(addEntry(aliceDoc, { registry: 'one.example.com', username: 'ci', secret: 'one-1' }, ctx)).id;
-  const invite = async (member: Device, role: 'admin' | 'writer', label: string) => {
+  const invite = async (member: SessionDevice, role: 'admin' | 'writer', label: string) => {
     const code = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production')).code;
     await join(member, code, `Alice invites you to 'Production' as ${label}`);
     await vi.waitFor(() => expect(describeIndicator(member.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);

@@ -116,7 +116,16 @@ describe('IndexedDB holds no plaintext', () => {
     await sync.saveSettings({ relayUrl: plaintexts.relay, enabled: true });
     const author = btoa(String.fromCharCode(...session.identity.signing));
     const b64 = (n: number) => btoa('\u0001'.repeat(n));
-    const env = { vault: vault.id, epoch: 0, author, counter: 1, nonce: b64(24), ciphertext: b64(9), sig: b64(64) };
+    const env = {
+      vault: vault.id,
+      epoch: 0,
+      author,
+      counter: 1,
+      members: 1,
+      nonce: b64(24),
+      ciphertext: b64(9),
+      sig: b64(64),
+    };
     await sync.storage.commit({
       cursor: { head: 1, counter: 1, snapshotSeq: 0, authors: { [author]: 1 }, members: [], vector: null },
       append: [env],

@@ -111,8 +111,19 @@ export function sealPending(env: WireEnvelope, key: Uint8Array, place: SyncPlace
   return sealJsonRecord(env, key, { ...place, kind: 'sync-pending', seq: env.counter }, random);
 }
 
-/** Opens one queued envelope; `damaged` if altered or moved to another counter. */
-export function openPending(sealed: Uint8Array, key: Uint8Array, place: SyncPlace & { counter: number }) {
+// A queued envelope of a Regvault before protocol v5 named no member-log position (or was signed under an
+// older domain): no relay or peer takes it any more, so it is recognised, never sent.
+const queuedEnvelopeSchema = z.union([envelopeSchema, envelopeSchema.omit({ members: true }).transform(() => null)]);
+
+/**
+ * Opens one queued envelope; `damaged` if altered or moved to another counter, null if an older Regvault
+ * queued it (no position: sync-state.ts sends the document again instead).
+ */
+export function openPending(
+  sealed: Uint8Array,
+  key: Uint8Array,
+  place: SyncPlace & { counter: number },
+): WireEnvelope | null {
   const { vaultId, epoch, counter } = place;
-  return openJsonRecord(sealed, key, { vaultId, epoch, kind: 'sync-pending', seq: counter }, envelopeSchema);
+  return openJsonRecord(sealed, key, { vaultId, epoch, kind: 'sync-pending', seq: counter }, queuedEnvelopeSchema);
 }

@@ -46,6 +46,7 @@ const envelope = (vault: string, counter: number): WireEnvelope => ({
   epoch: 0,
   author: b64(32),
   counter,
+  members: 1,
   nonce: b64(24),
   ciphertext: b64(40, counter),
   sig: b64(64),

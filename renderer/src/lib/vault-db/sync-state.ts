@@ -8,7 +8,7 @@ import {
   type SyncCursor,
   type SyncStorage,
 } from '../../../../shared/sync/storage';
-import type { WireMemberRecord } from '../../../../shared/sync/wire-records';
+import type { WireEnvelope, WireMemberRecord } from '../../../../shared/sync/wire-records';
 import { pendingRange, type RegvaultDb, type SyncPendingRow, type SyncStateRow } from './db';
 import {
   DEFAULT_SYNC_SETTINGS,
@@ -134,13 +134,31 @@ export class VaultSyncState {
     return state ? { head: row.replicaHead, state } : null;
   }
 
+  /**
+   * Reads the cursor and the queue. Envelopes an older Regvault queued (before protocol v5) are dropped in
+   * the same transaction and the cursor forgets its state vector, so the engine queues the document again
+   * (recoverUnqueuedUpdates): the edits they held are sent as v5 envelopes, none is lost.
+   */
   private async load(): Promise<StoredSyncState> {
     const { db, vaultId } = this.ctx;
-    return db.transaction('r', db.syncState, db.syncPending, async () => {
+    return db.transaction('rw', db.syncState, db.syncPending, async () => {
       const row = await db.syncState.get(vaultId);
-      const cursor = row?.sealedCursor ? openCursor(row.sealedCursor, this.key, this.binding) : null;
+      let cursor = row?.sealedCursor ? openCursor(row.sealedCursor, this.key, this.binding) : null;
       const rows = await pendingRange(db, vaultId).toArray();
-      const pending = rows.map((r) => openPending(r.sealed, this.key, { ...this.binding, counter: r.counter }));
+      const pending: WireEnvelope[] = [];
+      const old: [string, number][] = [];
+      for (const r of rows) {
+        const env = openPending(r.sealed, this.key, { ...this.binding, counter: r.counter });
+        if (env) pending.push(env);
+        else old.push([vaultId, r.counter]);
+      }
+      if (old.length) {
+        await db.syncPending.bulkDelete(old);
+        if (cursor) {
+          cursor = { ...cursor, vector: null };
+          await this.writeCursor(cursor);
+        }
+      }
       const replica = this.openReplica(row);
       return { cursor, pending, ...(replica ? { replica } : {}) };
     });
