@@ -37,8 +37,7 @@ function team(...roles: Role[]) {
   const replica = new ReplicaCore(VAULT, judgeVaultChange);
   const members = roles.map(member);
   const settle = (from: Member, update: Uint8Array, generations?: readonly number[]) => {
-    const used = generationsOf(update, VAULT, from.key, from.clients.generations());
-    const change = { generations: generations ?? ('generations' in used ? used.generations : []), update };
+    const change = { generations: generations ?? generationsOf(update, VAULT, from.key, from.clients.generations()), update };
     const reason = replica.settle({ author: from.author, role: from.role, change });
     if (reason === null) {
       for (const other of members) if (other !== from) Y.applyUpdate(other.doc, update);

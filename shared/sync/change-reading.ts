@@ -180,36 +180,55 @@ class Reader {
         last = client;
         if (struct.id.clock > this.heldClock(client)) return 'leaves a gap in its own changes';
       }
-      const held = this.heldClock(client);
+      const held = Y.getState(this.base.doc.store, client);
       const end = struct.id.clock + struct.length;
       if (struct.id.clock < held && held < end && struct instanceof Y.Item)
         return 'overlaps what this vault already holds';
-      if (struct instanceof Y.Item && struct.id.clock >= held) this.fresh.add(struct);
+      if (struct instanceof Y.Item && struct.id.clock >= held && !this.inPending(struct)) this.fresh.add(struct);
     }
     return null;
   }
 
-  /** How far `client` is held: by the document, then the author's own pending changes (its own runs). */
+  /**
+   * How far `client` is held without a gap: by the document, then by the author's own pending changes that
+   * continue it (they reach the log first).
+   */
   private heldClock(client: number): number {
     let clock = Y.getState(this.base.doc.store, client);
-    for (const layer of this.pending) {
-      const list = layer.byClient.get(client);
-      const tail = list?.[list.length - 1];
-      if (tail) clock = Math.max(clock, tail.id.clock + tail.length);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const layer of this.pending) {
+        const list = layer.byClient.get(client);
+        const head = list?.[0];
+        const tail = list?.[list.length - 1];
+        if (head && tail && head.id.clock <= clock && tail.id.clock + tail.length > clock) {
+          clock = tail.id.clock + tail.length;
+          grew = true;
+        }
+      }
     }
     return clock;
   }
 
-  /** The struct holding an id: the change's own (fresh) ones, then pending changes, then the document. */
+  /** Whether one of the author's pending changes already carries this item (a change sealed again). */
+  private inPending(item: Y.Item): boolean {
+    return this.pending.some((layer) => layer.find(item.id.client, item.id.clock) !== undefined);
+  }
+
+  /**
+   * The struct holding an id: the change's own (fresh) ones, then the document (integrated, with its
+   * deletions), then the author's pending changes (a pending change may repeat what the log already holds:
+   * one sealed again, so the document comes first).
+   */
   private find(client: number, clock: number): Struct | undefined {
     const own = this.change.find(client, clock);
     if (own instanceof Y.Item && this.fresh.has(own)) return own;
+    const structs = this.base.doc.store.clients.get(client);
+    if (structs && clock < Y.getState(this.base.doc.store, client)) return structs[Y.findIndexSS(structs, clock)];
     for (let i = this.pending.length - 1; i >= 0; i--) {
       const struct = this.pending[i]?.find(client, clock);
       if (struct) return struct;
     }
-    const structs = this.base.doc.store.clients.get(client);
-    if (structs && clock < Y.getState(this.base.doc.store, client)) return structs[Y.findIndexSS(structs, clock)];
     return own;
   }
 

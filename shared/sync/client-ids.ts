@@ -74,19 +74,21 @@ export function createClientIdentity(
   return { generations: () => [...generations], advance };
 }
 
-/** The generations (of `generations`) whose client ids hold structs of `update`, or the first foreign id. */
+/**
+ * The generations (of `generations`) whose client ids hold structs of `update`, ascending. Structs on other
+ * ids name no generation: the judge refuses them (an update of this device never holds any).
+ */
 export function generationsOf(
   update: Uint8Array,
   vault: string,
   device: Uint8Array,
   generations: readonly number[],
-): { generations: number[] } | { foreign: number } {
+): number[] {
   const byId = new Map(generations.map((generation) => [clientIdFor(vault, device, generation), generation]));
   const used = new Set<number>();
   for (const client of Y.parseUpdateMeta(update).to.keys()) {
     const generation = byId.get(client);
-    if (generation === undefined) return { foreign: client };
-    used.add(generation);
+    if (generation !== undefined) used.add(generation);
   }
-  return { generations: [...used].sort((a, b) => a - b) };
+  return [...used].sort((a, b) => a - b).slice(0, MAX_GENERATIONS);
 }

@@ -3,6 +3,7 @@
 // with the invariants checked after every step. The same seed replays the same run exactly.
 import { createVault } from '../../../shared/sync/link';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
+import type { Role } from '../../../shared/sync/wire-records';
 import { createPrng } from '../prng';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createScheduler, type Scheduler } from './scheduler';
@@ -19,6 +20,10 @@ export type SimOptions = Readonly<{
   replicas?: number;
   /** Engine options for every replica (e.g. `snapshotEvery`). */
   engine?: Partial<SyncEngineOptions>;
+  /** Engine options of replica `index` on top of `engine` (e.g. a modified client's replica). */
+  engineFor?: (index: number, vaultId: string) => Partial<SyncEngineOptions> | undefined;
+  /** The role each linked device gets, in order (default: admin, as a person's own devices). */
+  roles?: readonly Role[];
   /** Check the invariants (sim-invariants.ts) after every step (default true). */
   checkEveryStep?: boolean;
 }>;
@@ -75,7 +80,7 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
       relayUrl: simRelayUrl,
       connect: relay.connectAs(device.id),
       clock,
-      ...(options.engine ? { options: options.engine } : {}),
+      options: { ...options.engine, ...options.engineFor?.(replicas.length, vault.vaultId) },
     });
     replicas.push(replica);
     await driver.await(replica.start());
@@ -86,8 +91,9 @@ export async function createSimWorld(options: SimOptions): Promise<SimWorld> {
     replicas.every((r) => r.running() && r.engine().status() === 'synced' && r.engine().head() === relayHead());
   const creator = await addReplica(owner);
   await driver.runUntil(synced);
-  for (const device of others) {
-    valueOf(await driver.await(creator.engine().authorizeDevice(simInvite(device, clock.now()))));
+  for (const [index, device] of others.entries()) {
+    const role = options.roles?.[index] ?? 'admin';
+    valueOf(await driver.await(creator.engine().authorizeDevice(simInvite(device, clock.now()), role)));
     await addReplica(device);
   }
   await driver.runUntil(synced);
