@@ -26,6 +26,8 @@ const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
 /** A relay child process. */
 export type RelayProcess = {
+  /** The program and its first arguments. */
+  readonly command: readonly string[];
   readonly dataDir: string;
   /** The PostgreSQL database the relay stores in; null: SQLite in `dataDir`. */
   readonly database: string | null;
@@ -61,7 +63,13 @@ export const relaysUsePostgres = () => postgresAdminUrl !== null;
  * project, a fresh (or given) PostgreSQL database.
  */
 export async function startRelayProcess(
-  options: { dataDir?: string; database?: string | null; args?: readonly string[] } = {},
+  options: {
+    dataDir?: string;
+    database?: string | null;
+    args?: readonly string[];
+    /** The program and its first arguments (default: the relay's sources through tsx; an installed package's bin). */
+    command?: readonly string[];
+  } = {},
 ): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'regvault-relay-'));
   // `database: null` asks for SQLite even in the relay-postgres project.
@@ -72,6 +80,7 @@ export async function startRelayProcess(
         ? null
         : await createDatabaseAt(postgresAdminUrl);
   const relay: RelayProcess = {
+    command: options.command ?? [process.execPath, '--import', 'tsx', 'relay/main.ts'],
     dataDir,
     database,
     output: [],
@@ -103,14 +112,11 @@ process.once('exit', () => {
 
 async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise<void> {
   const store = relay.database === null ? [] : ['--database', relay.database];
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'relay/main.ts', '--data-dir', relay.dataDir, ...store, ...args],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const [program = process.execPath, ...prefix] = relay.command;
+  const child = spawn(program, [...prefix, '--data-dir', relay.dataDir, ...store, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   relay.child = child;
   running.add(child);
   child.once('exit', () => running.delete(child));
