@@ -6,7 +6,7 @@ import { decodeBase64, encodeBase64 } from '../shared/crypto/bytes';
 import { errorCodes, type SyncError } from '../shared/sync/codes';
 import { createSyncEngine, type SyncEngine } from '../shared/sync/engine';
 import type { SyncStatus } from '../shared/sync/engine-core';
-import { systemClock } from '../shared/sync/ports';
+import { systemClock, type ConnectSocket } from '../shared/sync/ports';
 import { openRelayConnection } from '../shared/sync/relay-connection';
 import { createMemorySyncStorage, type SyncCursor } from '../shared/sync/storage';
 import type { WireMemberRecord } from '../shared/sync/wire-records';
@@ -43,11 +43,11 @@ function storedCursor(cursor: SyncCursor): AgentVault['cursor'] {
 }
 
 /** Whether the relay answers and lets this device in (fails fast where the engine would retry). */
-async function probeRelay(relayUrl: string, device: AgentDevice): Promise<string | null> {
+async function probeRelay(relayUrl: string, device: AgentDevice, connect: ConnectSocket): Promise<string | null> {
   try {
     const session = await openRelayConnection({
       url: relayUrl,
-      connect: connectSocket,
+      connect,
       signer: device,
       clock: systemClock,
       timeoutMs: 10_000,
@@ -98,8 +98,9 @@ export async function syncVault(
   vault: AgentVault | GrantedVault,
   device: AgentDevice,
   timeoutMs = SYNC_TIMEOUT_MS,
+  connect: ConnectSocket = connectSocket,
 ): Promise<SyncOutcome> {
-  const unreachable = await probeRelay(vault.relayUrl, device);
+  const unreachable = await probeRelay(vault.relayUrl, device, connect);
   if (unreachable !== null) return { kind: 'unreachable', reason: unreachable };
   const doc = new Y.Doc();
   const stored = 'cursor' in vault ? vault : null;
@@ -113,7 +114,7 @@ export async function syncVault(
     boxKeys: device.boxKeys,
     verify: verifySignature,
     relayUrl: vault.relayUrl,
-    connect: connectSocket,
+    connect,
     random: nodeRandom,
     clock: systemClock,
     storage,
