@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -44,7 +45,7 @@ async function helper(action: string, input: string, env: Record<string, string>
   let out = '';
   const code = await runCredentialHelper({
     args: [action],
-    stdin: [input],
+    stdin: Readable.from([input]),
     write: (text) => (out += text),
     dataDir: join(env['HOME'] ?? '', 'no-app'),
     platform: process.platform,
