@@ -193,3 +193,28 @@ async function decide(io: HelperProcess): Promise<Outcome> {
   }
   return render(answer, request.serverURL);
 }
+
+/** Runs the helper as this Node process (argv, stdin, stdout, exit code); `fallback` as in `HelperProcess`. */
+export function runCredentialHelperProcess(
+  dataDir: string,
+  version: string,
+  fallback?: HelperProcess['fallback'],
+): void {
+  void runCredentialHelper({
+    args: process.argv.slice(2),
+    stdin: process.stdin,
+    write: (text) => process.stdout.write(text),
+    dataDir,
+    platform: process.platform,
+    version,
+    ...(fallback ? { fallback } : {}),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.stdout.write('Regvault helper failed unexpectedly\n');
+      process.exitCode = 1;
+    },
+  );
+}

@@ -21,6 +21,7 @@ import type { WireMemberRecord } from '../../../shared/sync/wire-records';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import type { RelayFrame } from '../../../shared/sync/wire-frames';
 import { createDatabaseAt } from '../../support/postgres';
+import { connectWith } from '../../../agent/ports';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -152,16 +153,7 @@ export function removeDataDir(relay: RelayProcess): void {
 const WebSocket = createRequire(import.meta.url)('ws') as typeof NodeWebSocket;
 
 /** The `ConnectSocket` adapter over `ws` (the renderer has the same ~10 lines over the browser WebSocket). */
-export const connectNodeSocket: ConnectSocket = (url, handlers) => {
-  const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
-  ws.on('open', handlers.onOpen);
-  ws.on('message', (data: Buffer, isBinary) =>
-    handlers.onMessage(isBinary ? new Uint8Array(data) : data.toString('utf8')),
-  );
-  ws.on('close', (code, reason) => handlers.onClose(code, reason.toString()));
-  ws.on('error', () => undefined);
-  return { send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason) };
-};
+export const connectNodeSocket: ConnectSocket = connectWith(WebSocket);
 
 /** A device identity backed by node:crypto Ed25519, plus its X25519 box key pair. */
 export type TestDevice = DeviceSigner & Readonly<{ boxKeys: BoxKeyPair }>;
