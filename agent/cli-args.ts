@@ -37,14 +37,15 @@ Commands:
   check [REGISTRY…]                          log in to each registry; exit 7 when one no longer logs in
 
 Options:
-  --state FILE      the agent state file (default: REGVAULT_AGENT_STATE_FILE, else ~/.config/regvault/agent-state.json)
+  --state FILE      (or --state-file) the agent state file (default: REGVAULT_AGENT_STATE_FILE, else ~/.config/regvault/agent-state.json)
   --max-age DUR     fail instead of using a copy older than DUR when the relay is down (e.g. 1h, 30m)
   --offline         do not contact the relay; use the copy
   --timeout DUR     how long a sync may take (default 30s)
   --json            one JSON object on stdout
   --wait DUR        agent join: how long to wait for the admin (default 10m)
 
-Environment: REGVAULT_AGENT_KEY (required), REGVAULT_AGENT_STATE (the state file's contents, when the file is absent).
+Environment: REGVAULT_AGENT_KEY (required), REGVAULT_AGENT_STATE (the state file's contents, or a path to them,
+when the state file is absent), REGVAULT_AGENT_STATE_FILE (the state file), REGVAULT_MAX_AGE (the helper's --max-age).
 Exit codes: 0 ok, 1 failed, 2 usage, 3 key/state, 4 relay down and no usable copy, 5 removed, 6 not found,
 7 login check failed, 8 sync refused, 9 Docker config, 10 join.`;
 
@@ -67,6 +68,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       options: {
         json: { type: 'boolean' },
         state: { type: 'string' },
+        'state-file': { type: 'string' },
         'max-age': { type: 'string' },
         timeout: { type: 'string' },
         offline: { type: 'boolean' },
@@ -92,7 +94,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
   return {
     command: positionals,
     json: values.json ?? false,
-    ...(values.state === undefined ? {} : { state: values.state }),
+    ...(values.state === undefined && values['state-file'] === undefined
+      ? {}
+      : { state: values.state ?? values['state-file'] }),
     maxAgeMs: duration('--max-age', values['max-age'], null),
     timeoutMs: duration('--timeout', values.timeout, 30_000) ?? 30_000,
     offline: values.offline ?? false,

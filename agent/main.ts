@@ -32,7 +32,7 @@ async function freshState(args: CliArgs, output: Output): Promise<AgentState> {
 }
 
 async function join(args: CliArgs, output: Output): Promise<void> {
-  const [, , code] = args.command;
+  const code = args.command[0] === 'join' ? args.command[1] : args.command[2];
   if (!code || !args.name)
     throw new AgentError(
       exitCodes.usage,
@@ -85,7 +85,7 @@ async function run(args: CliArgs, output: Output): Promise<ExitCode> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !args.help ? exitCodes.usage : exitCodes.ok;
   }
-  if (command === 'agent' && sub === 'join') {
+  if ((command === 'agent' && sub === 'join') || command === 'join') {
     await join(args, output);
     return exitCodes.ok;
   }

@@ -92,6 +92,8 @@ describe('the sealed state', () => {
     expect(await loadState({ path: join(dir, 'absent.json'), key, inline })).toEqual(state);
     writeFileSync(path, sealState({ ...state, name: 'from the file' }, key, nodeRandom));
     expect((await loadState({ path, key, inline })).name).toBe('from the file');
+    // A CI "file" variable: REGVAULT_AGENT_STATE holds the path of a file with the contents.
+    expect((await loadState({ path: join(dir, 'absent.json'), key, inline: path })).name).toBe('from the file');
     await expect(loadState({ path: join(dir, 'absent.json'), key, inline: undefined })).rejects.toMatchObject({
       exitCode: exitCodes.state,
     });

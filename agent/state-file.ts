@@ -112,8 +112,11 @@ async function readIfExists(path: string): Promise<string | null> {
 export async function loadState(location: StateLocation): Promise<AgentState> {
   const text = await readIfExists(location.path);
   if (text !== null) return openState(text, location.key, location.path);
-  if (location.inline !== undefined && location.inline.trim() !== '')
-    return openState(location.inline, location.key, 'REGVAULT_AGENT_STATE');
+  const inline = location.inline?.trim() ?? '';
+  if (inline.startsWith('{')) return openState(inline, location.key, 'REGVAULT_AGENT_STATE');
+  // A CI "file" variable (GitLab) holds the path of a file with the contents instead.
+  const named = inline === '' ? null : await readIfExists(inline);
+  if (named !== null) return openState(named, location.key, inline);
   throw new AgentError(
     exitCodes.state,
     `No agent state at ${location.path} and REGVAULT_AGENT_STATE is not set: give the job the state file (--state FILE) or its contents.`,

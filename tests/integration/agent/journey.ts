@@ -118,6 +118,20 @@ export async function playPipelineJourney(relays: readonly RelayProcess[]): Prom
     const got = await runAgent(['get', registry.host, '--offline'], job1.env);
     expect(got.stdout).toBe('pass-1-first\n');
     expect((await runAgent(['get', registry.host, '--field', 'username', '--offline'], job1.env)).stdout).toBe('ci\n');
+    const k8s = await runAgent(
+      ['export', '--format', 'k8s', registry.host, '--offline', '--namespace', 'ci'],
+      job1.env,
+    );
+    expect(k8s.stdout).toContain('type: kubernetes.io/dockerconfigjson');
+    const pullSecret = /\.dockerconfigjson: (\S+)/.exec(k8s.stdout)?.[1] ?? '';
+    expect(JSON.parse(Buffer.from(pullSecret, 'base64').toString())).toMatchObject({
+      auths: { [registry.host]: { username: 'ci', password: 'pass-1-first' } },
+    });
+    const envLines = await runAgent(['export', '--format', 'env', registry.host, '--offline'], job1.env);
+    expect(envLines.stdout).toContain(`_USERNAME='ci'`);
+    const status = await runAgent(['status', '--offline', '--json'], job1.env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ name: AGENT_NAME, vaults: [{ vault: 'Production' }] });
+    expect(status.stdout).not.toContain('pass-1-first');
     const checked = await runAgent(['check', '--json'], job1.env);
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout).not.toContain('pass-1-first');
@@ -143,6 +157,7 @@ export async function playPipelineJourney(relays: readonly RelayProcess[]): Prom
     setPassword(registry.htpasswdPath ?? '', 'ci', 'pass-2-rotated');
     const stale = await runAgent(['check', '--offline'], job1.env);
     expect(stale.code).toBe(7);
+    expect(stale.stdout).toContain('Check if password/token has expired');
     const job3 = newJob(agentKey, stateText, 'file');
     const login3 = await runAgent(['docker', 'login', registry.host], job3.env);
     expect(login3.code, login3.stderr).toBe(0);
