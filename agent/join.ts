@@ -2,6 +2,7 @@
 // invitation's mailbox (like the app's Accept), then — once the admin's app completes the invitation —
 // the vault's key grant, a first sync, and the state sealed under a fresh agent key (printed once).
 import { randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import { encodeBase64 } from '../shared/crypto/bytes';
 import {
   decodeInvitationCode,
@@ -44,6 +45,15 @@ export type JoinInput = Readonly<{
 }>;
 
 const POLL_MS = 1500;
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function readInvitation(code: string): Invitation {
   const invitation = decodeInvitationCode(code, Date.now());
@@ -97,6 +107,11 @@ export async function joinVault(
   const invitation = readInvitation(input.code);
   const key = input.existingKey ?? createAgentKey(nodeRandom);
   const location: StateLocation = { path: input.statePath, key, inline: undefined };
+  if (!input.existingKey && (await fileExists(input.statePath)))
+    throw new AgentError(
+      exitCodes.join,
+      `An agent state already exists at ${input.statePath}: set REGVAULT_AGENT_KEY to add this vault to that agent, or give another --state.`,
+    );
   const existing = input.existingKey ? await loadState(location) : null;
   if (existing?.vaults.some((v) => v.vaultId === invitation.vaultId))
     throw new AgentError(exitCodes.join, `This agent is already a member of '${invitation.vaultName}'.`);
