@@ -37,6 +37,23 @@ const boundaries = {
       { group: ['**/renderer/**', '**/electron/**'], message: 'relay/ imports only relay/ and shared/.' },
     ],
   },
+  agent: {
+    patterns: [
+      { regex: '^electron(/.*)?$', message: 'The agent is a plain Node CLI: no electron.' },
+      {
+        group: [
+          '**/renderer/**',
+          '**/tests/**',
+          '**/relay/*',
+          '!**/relay/ed25519',
+          '**/electron/*',
+          '!**/electron/services',
+        ],
+        message:
+          "agent/ imports agent/, shared/, the Node-side services under electron/services/ and the relay's verifier only.",
+      },
+    ],
+  },
   electron: {
     patterns: [
       {
@@ -59,6 +76,8 @@ export const ignores = [
   '.tsbuild/**',
   'docs/**',
   'relay-data/**',
+  'agent/dist/**',
+  'relay/dist/**',
   'coverage/**',
   'tests/fixtures/boundary/**',
 ];
@@ -105,6 +124,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', boundaries.renderer] },
   },
   { files: ['relay/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaries.relay] } },
+  {
+    files: ['agent/**/*.ts'],
+    ignores: ['agent/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaries.agent] },
+  },
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/**/*.test.ts'],

@@ -26,6 +26,7 @@ export default defineConfig({
             'electron/**/*.test.ts',
             'renderer/**/*.test.ts',
             'relay/**/*.test.ts',
+            'agent/**/*.test.ts',
             'tests/integration/**/*.test.ts',
             'tests/lint/**/*.test.ts',
           ],

@@ -25,8 +25,10 @@ export async function subscribe(
   if (!vault) return conn.sendError(id, errorCodes.unknownVault, 'unknown vault');
   // Added through another relay node that this one has not heard from yet: read the log before refusing.
   if (!roleOf(vault.members, conn.device)) await catchUpMembers(ctx, vault);
-  if (!roleOf(vault.members, conn.device))
+  if (!roleOf(vault.members, conn.device)) {
+    sendOwnRemoval(conn, vault, knownMembers);
     return conn.sendError(id, errorCodes.notAMember, 'this device is not a member of the vault');
+  }
   // Registered before the catch-up is read: every later frame of this vault reaches the held-back subscription.
   ctx.vaults.unsubscribe(conn, [vaultId]);
   const held = holdBack(conn);
@@ -68,6 +70,21 @@ function sendCatchUp(conn: Connection, { head, snap, envelopes }: CatchUp): numb
   if (snap) conn.sendFrame({ t: 'snap', snap: encodeSnapshot(snap) });
   for (const row of envelopes) conn.sendText(encodeRelayFrame({ t: 'env', seq: row.seq, env: encodeEnvelope(row) }));
   return head;
+}
+
+/**
+ * A removed device that was away when it was removed learns who removed it: the member records it lacks,
+ * up to and including its own removal (signed by an admin, chained to the log it holds), before the
+ * refusal. Nothing after its removal is sent; a device that never was a member gets nothing.
+ */
+function sendOwnRemoval(conn: Connection, vault: VaultState, knownMembers: number): void {
+  let removal = -1;
+  vault.records.forEach((r, i) => {
+    if (r.action === 'remove' && r.subject === conn.deviceKey) removal = i;
+  });
+  if (removal < 0) return;
+  for (const record of vault.records.slice(Math.min(knownMembers, removal + 1), removal + 1))
+    conn.sendText(encodeRelayFrame({ t: 'member', record }));
 }
 
 async function catchUpMembers(ctx: RelayContext, vault: VaultState): Promise<void> {

@@ -97,3 +97,15 @@ describe('join request', () => {
     expect(nacl.sign.detached.verify(message, decodeBase64(decline.sig), decodeBase64(decline.invitation))).toBe(true);
   });
 });
+
+describe('a pipeline or service invitation', () => {
+  test('carries the Service mark in its code and fingerprint; a person’s code stays as it was', () => {
+    const person = createInvitation(input, random, now);
+    const service = { ...person, service: true };
+    expect(decodeInvitationCode(encodeInvitationCode(service), now)).toMatchObject({ service: true });
+    const decodedPerson = decodeInvitationCode(encodeInvitationCode(person), now);
+    expect(decodedPerson).not.toHaveProperty('service');
+    // The mark is covered: the same secret with and without it shows different fingerprints.
+    expect(invitationFingerprint(service)).not.toBe(invitationFingerprint(person));
+  });
+});

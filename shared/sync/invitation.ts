@@ -40,6 +40,8 @@ export type Invitation = Readonly<{
   secret: Uint8Array;
   /** Milliseconds, whole seconds (the code carries seconds). */
   expiresAt: number;
+  /** The invitee is a pipeline or service (a headless agent): Members tags it "Service". */
+  service?: boolean;
 }>;
 
 /** What an admin fills in to invite someone (the rest is made here). */
@@ -60,6 +62,7 @@ const codeSchema = z.strictObject({
   k: z.string().length(44),
   s: z.string().length(43),
   e: z.number().int().min(0).max(0xffffffff),
+  p: z.literal(1).optional(),
 });
 const cardSchema = z.strictObject({ name: z.string().min(1).max(MAX_NAME), person: z.string().min(1).max(64) });
 
@@ -85,6 +88,8 @@ export function encodeInvitationCode(invitation: Invitation): string {
       k: invitation.inviterKey,
       s: toBase64Url(invitation.secret),
       e: invitation.expiresAt / 1000,
+      // Only when set, so the codes of people stay as they were.
+      ...(invitation.service ? { p: 1 } : {}),
     }),
   );
   return codePrefix + toBase64Url(concatBytes([body, checksum(body)]));
@@ -114,9 +119,20 @@ export function decodeInvitationCode(code: string, now: number): Invitation | In
   const parsed = codeSchema.safeParse(json);
   const secret = parsed.success ? fromBase64Url(parsed.data.s) : null;
   if (!parsed.success || !secret || secret.length !== SECRET_BYTES) return 'malformed';
-  const { u, v, n, i, r, k, e } = parsed.data;
+  const { u, v, n, i, r, k, e, p } = parsed.data;
   if (now >= e * 1000) return 'expired';
-  return { relayUrl: u, vaultId: v, vaultName: n, inviterName: i, role: r, inviterKey: k, secret, expiresAt: e * 1000 };
+  const service = p === 1 ? { service: true } : {};
+  return {
+    relayUrl: u,
+    vaultId: v,
+    vaultName: n,
+    inviterName: i,
+    role: r,
+    inviterKey: k,
+    secret,
+    expiresAt: e * 1000,
+    ...service,
+  };
 }
 
 /** The invitation's mailbox key pair; its public half (base64) is the invitation's public id on the relay. */
@@ -138,6 +154,7 @@ export function invitationPairing(invitation: Invitation): Pairing {
 export function invitationFingerprint(invitation: Invitation): string {
   const { relayUrl, vaultId, vaultName, inviterName, role, inviterKey, expiresAt } = invitation;
   const fields = [relayUrl, vaultId, vaultName, inviterName, role, inviterKey, String(expiresAt)];
+  if (invitation.service) fields.push('service');
   return fingerprintDigits(deriveSubkey(invitation.secret, 'regvault/v1/invitation-fingerprint', ...fields));
 }
 

@@ -83,3 +83,22 @@ test('a card carries its box key: written when missing or changed, and read back
   writeCard(doc, bad, { name: 'Dave', person: 'p-d', box: 'AAAA' });
   expect(recipientsOf(doc, [me, other, bad, 'no-card'])).toEqual([{ signing, box }]);
 });
+
+test('a device its admin added as a pipeline or service tags its person Service', () => {
+  const people = new Map([
+    ['ci', { name: 'GitHub Actions — api repo', person: 'pc', service: true as const }],
+    ['b1', { name: 'Bob', person: 'pb' }],
+  ]);
+  const groups = groupMembers(
+    [
+      { publicKey: 'ci', role: 'reader' },
+      { publicKey: 'b1', role: 'writer' },
+    ],
+    people,
+    'b1',
+  );
+  expect(groups.map((g) => [g.name, g.service])).toEqual([
+    ['Bob', false],
+    ['GitHub Actions — api repo', true],
+  ]);
+});

@@ -30,6 +30,8 @@ const cardSchema = z.object({
   addedBy: z.string().max(64).optional(),
   /** The device's X25519 public key (base64 of 32 bytes), to seal new vault keys to it. */
   box: z.string().max(64).optional(),
+  /** Written by the admin who added it: the device is a pipeline or service (a headless agent). */
+  service: z.literal(true).optional(),
 });
 
 /** One device's name card. */
@@ -126,6 +128,8 @@ export type MemberGroup = Readonly<{
   role: Role;
   devices: readonly MemberDevice[];
   you: boolean;
+  /** A pipeline or service (its admin invited it as one): shown with a Service tag. */
+  service: boolean;
 }>;
 
 const rank: Readonly<Record<Role, number>> = { reader: 0, writer: 1, manager: 2, admin: 3 };
@@ -139,7 +143,7 @@ export function groupMembers(
   people: ReadonlyMap<string, PersonCard>,
   me: string,
 ): MemberGroup[] {
-  const groups = new Map<string, { name: string; role: Role; devices: MemberDevice[] }>();
+  const groups = new Map<string, { name: string; role: Role; devices: MemberDevice[]; service: boolean }>();
   for (const { publicKey, role } of members) {
     const card = people.get(publicKey);
     const person = card?.person ?? `key:${publicKey}`;
@@ -150,7 +154,8 @@ export function groupMembers(
       ...(card?.since === undefined ? {} : { since: card.since }),
       ...(card?.addedBy === undefined ? {} : { addedBy: card.addedBy }),
     };
-    const group = groups.get(person) ?? { name: card?.name ?? 'Unnamed device', role, devices: [] };
+    const group = groups.get(person) ?? { name: card?.name ?? 'Unnamed device', role, devices: [], service: false };
+    if (card?.service) group.service = true;
     if (rank[role] > rank[group.role]) group.role = role;
     group.devices.push(device);
     groups.set(person, group);

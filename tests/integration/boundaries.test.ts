@@ -33,6 +33,10 @@ describe('runtime boundaries are enforced by npm run check', () => {
     ['electron/bad.ts', "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;"],
     ['electron/bad.ts', "import { startRelay } from '../relay/server';\nexport const r = startRelay;"],
     ['tests/e2e/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['agent/bad.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['agent/bad.ts', "import { createHandlers } from '../electron/ipc/handlers';\nexport const h = createHandlers;"],
+    ['agent/bad.ts', "import { startRelay } from '../relay/server';\nexport const r = startRelay;"],
+    ['agent/bad.ts', "import { AppState } from '../renderer/src/lib/app-state.svelte';\nexport const s = AppState;"],
   ])('%s refuses: %s', async (file, code) => {
     expect(await importErrors(file, code)).toHaveLength(1);
   });
@@ -45,6 +49,10 @@ describe('runtime boundaries are enforced by npm run check', () => {
     ['renderer/src/ok.ts', "import { channels } from '../../shared/ipc/contract';\nexport const c = channels;"],
     ['renderer/src/ok.ts', "import { sealRecord } from '../../shared/crypto/seal';\nexport const s = sealRecord;"],
     ['relay/ok.ts', "import { createServer } from 'node:http';\nexport const s = createServer;"],
+    [
+      'agent/ok.ts',
+      "import { checkLogin } from '../electron/services/registry-check';\nimport { createSyncEngine } from '../shared/sync/engine';\nimport { createEd25519Verifier } from '../relay/ed25519';\nexport const x = [checkLogin, createSyncEngine, createEd25519Verifier];",
+    ],
   ])('%s allows its own runtime', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([]);
   });

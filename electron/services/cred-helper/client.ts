@@ -35,7 +35,15 @@ export type HelperProcess = Readonly<{
   platform: NodeJS.Platform;
   version: string;
   answerTimeoutMs?: number;
+  /**
+   * Asked when no app answers (not running, or no install secret): e.g. the headless agent's synced copy.
+   * Null: nobody else can answer either, and the helper says Regvault is not running.
+   */
+  fallback?: (request: HelperRequest) => Promise<ChannelResponse | null>;
 }>;
+
+/** A request as the helper reads it from Docker (the channel's request without its envelope). */
+export type HelperRequest = Omit<ChannelRequest, 'token' | 'v'>;
 
 type Outcome = Readonly<{ text: string; code: number }>;
 
@@ -131,7 +139,7 @@ function render(answer: ChannelResponse, serverURL: string | undefined): Outcome
 async function buildRequest(
   action: ChannelAction,
   stdin: AsyncIterable<Buffer | string>,
-): Promise<Omit<ChannelRequest, 'token' | 'v'> | Outcome> {
+): Promise<HelperRequest | Outcome> {
   // `list` gets no meaningful input (Docker's client sends "unused"): stdin is not read.
   if (action === 'list') return { action };
   const input = await readBounded(stdin, MAX_INPUT_BYTES);
@@ -169,9 +177,14 @@ async function decide(io: HelperProcess): Promise<Outcome> {
   if ('code' in request) return request;
   const paths = channelPaths(io.dataDir, io.platform);
   const token = await readToken(paths.secretFile);
-  if (token === null) return notRunning(request.serverURL);
-  const answer = await exchange(paths.socket, { v: 1, token, ...request }, io.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
-  if (answer === 'unreachable') return notRunning(request.serverURL);
+  const answer =
+    token === null
+      ? 'unreachable'
+      : await exchange(paths.socket, { v: 1, token, ...request }, io.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+  if (answer === 'unreachable') {
+    const fallen = io.fallback ? await io.fallback(request) : null;
+    return fallen === null ? notRunning(request.serverURL) : render(fallen, request.serverURL);
+  }
   if (answer === 'no-answer') {
     return {
       text: `Regvault did not answer in time: open its window, unlock it and try again (${registryName(request.serverURL)})`,
@@ -179,4 +192,29 @@ async function decide(io: HelperProcess): Promise<Outcome> {
     };
   }
   return render(answer, request.serverURL);
+}
+
+/** Runs the helper as this Node process (argv, stdin, stdout, exit code); `fallback` as in `HelperProcess`. */
+export function runCredentialHelperProcess(
+  dataDir: string,
+  version: string,
+  fallback?: HelperProcess['fallback'],
+): void {
+  void runCredentialHelper({
+    args: process.argv.slice(2),
+    stdin: process.stdin,
+    write: (text) => process.stdout.write(text),
+    dataDir,
+    platform: process.platform,
+    version,
+    ...(fallback ? { fallback } : {}),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.stdout.write('Regvault helper failed unexpectedly\n');
+      process.exitCode = 1;
+    },
+  );
 }

@@ -24,6 +24,21 @@ export class TeamPage {
     return { code: await code.inputValue(), fingerprint };
   }
 
+  /** Admin: "Invite member" for a pipeline: ticks "This is a pipeline or service" (Viewer); returns the code. */
+  async inviteService(): Promise<{ code: string; fingerprint: string }> {
+    await this.page.getByRole('button', { name: 'Invite member' }).click();
+    const dialog = this.dialog('Invite member');
+    const code = dialog.getByLabel('Invitation code');
+    await expect(code).toHaveValue(/^rvi1-/, { timeout: 15_000 });
+    const first = await code.inputValue();
+    await dialog.getByRole('checkbox', { name: 'This is a pipeline or service' }).check();
+    await expect(dialog.getByLabel('Role', { exact: true })).toHaveValue('reader');
+    await expect(code).not.toHaveValue(first, { timeout: 15_000 });
+    await expect(code).toHaveValue(/^rvi1-/, { timeout: 15_000 });
+    const fingerprint = (await dialog.getByTestId('invitation-fingerprint').innerText()).trim();
+    return { code: await code.inputValue(), fingerprint };
+  }
+
   async closeInvite(): Promise<void> {
     await this.dialog('Invite member').getByRole('button', { name: 'Done' }).click();
   }

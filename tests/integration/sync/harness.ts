@@ -23,11 +23,14 @@ import type { WireMemberRecord } from '../../../shared/sync/wire-records';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import type { RelayFrame } from '../../../shared/sync/wire-frames';
 import { createDatabaseAt } from '../../support/postgres';
+import { connectWith } from '../../../agent/ports';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
 /** A relay child process. */
 export type RelayProcess = {
+  /** The program and its first arguments. */
+  readonly command: readonly string[];
   readonly dataDir: string;
   /** The PostgreSQL database the relay stores in; null: SQLite in `dataDir`. */
   readonly database: string | null;
@@ -63,7 +66,13 @@ export const relaysUsePostgres = () => postgresAdminUrl !== null;
  * project, a fresh (or given) PostgreSQL database.
  */
 export async function startRelayProcess(
-  options: { dataDir?: string; database?: string | null; args?: readonly string[] } = {},
+  options: {
+    dataDir?: string;
+    database?: string | null;
+    args?: readonly string[];
+    /** The program and its first arguments (default: the relay's sources through tsx; an installed package's bin). */
+    command?: readonly string[];
+  } = {},
 ): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'regvault-relay-'));
   // `database: null` asks for SQLite even in the relay-postgres project.
@@ -74,6 +83,7 @@ export async function startRelayProcess(
         ? null
         : await createDatabaseAt(postgresAdminUrl);
   const relay: RelayProcess = {
+    command: options.command ?? [process.execPath, '--import', 'tsx', 'relay/main.ts'],
     dataDir,
     database,
     output: [],
@@ -105,14 +115,11 @@ process.once('exit', () => {
 
 async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise<void> {
   const store = relay.database === null ? [] : ['--database', relay.database];
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'relay/main.ts', '--data-dir', relay.dataDir, ...store, ...args],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const [program = process.execPath, ...prefix] = relay.command;
+  const child = spawn(program, [...prefix, '--data-dir', relay.dataDir, ...store, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   relay.child = child;
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -148,16 +155,7 @@ export function removeDataDir(relay: RelayProcess): void {
 const WebSocket = createRequire(import.meta.url)('ws') as typeof NodeWebSocket;
 
 /** The `ConnectSocket` adapter over `ws` (the renderer has the same ~10 lines over the browser WebSocket). */
-export const connectNodeSocket: ConnectSocket = (url, handlers) => {
-  const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
-  ws.on('open', handlers.onOpen);
-  ws.on('message', (data: Buffer, isBinary) =>
-    handlers.onMessage(isBinary ? new Uint8Array(data) : data.toString('utf8')),
-  );
-  ws.on('close', (code, reason) => handlers.onClose(code, reason.toString()));
-  ws.on('error', () => undefined);
-  return { send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason) };
-};
+export const connectNodeSocket: ConnectSocket = connectWith(WebSocket);
 
 /** A device identity backed by node:crypto Ed25519, plus its X25519 box key pair. */
 export type TestDevice = DeviceSigner & Readonly<{ boxKeys: BoxKeyPair }>;

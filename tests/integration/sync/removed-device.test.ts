@@ -3,6 +3,7 @@
 // it signs above that (issue #11, item 12).
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
+import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
@@ -11,6 +12,7 @@ import { createTestVault, startLinkedClients, startLinkedWriter } from './client
 import { createMitm } from './mitm';
 import {
   connectNodeSocket,
+  createTestDevice,
   nodeRandom,
   nodeVerify,
   openRawSession,
@@ -118,5 +120,38 @@ test('removing an admin replaces the snapshot it wrote, so a device linked later
   await waitSynced(late.engine);
   expect(late.doc.getMap('entries').get('by-admin')).toBe('kept');
   await late.engine.stop();
+  await owner.stop();
+});
+
+test('a device away at its removal is sent the records up to its removal, and nothing after it', async () => {
+  const vault = await createTestVault();
+  const [owner] = await startLinkedClients({ relayUrl: relayOf().url, vault, extra: 0 });
+  if (!owner) throw new Error('owner missing');
+  const gone = await startLinkedWriter(relayOf().url, owner.client, vault);
+  const known = gone.engine.memberEvents().length;
+  await gone.engine.stop();
+  valueOf(await owner.client.engine.removeDevice(gone.device.publicKey));
+  const removalIndex = owner.client.engine.memberEvents().length - 1;
+  // Someone joins after the removal: the removed device must not learn of it.
+  const later = await startLinkedWriter(relayOf().url, owner.client, vault);
+  await later.engine.stop();
+  const { session, frames } = await openRawSession(relayOf().url, gone.device);
+  await expect(
+    session.request({ t: 'subscribe', vault: vault.vaultId, from: 0, members: known }),
+  ).rejects.toMatchObject({
+    code: errorCodes.notAMember,
+  });
+  session.close();
+  const records = frames.flatMap((f) => (f.t === 'member' ? [f.record] : []));
+  expect(records.map((r) => r.index)).toEqual(Array.from({ length: removalIndex - known + 1 }, (_, i) => known + i));
+  expect(records.at(-1)).toMatchObject({ action: 'remove', subject: encodeBase64(gone.device.publicKey) });
+  expect(records.some((r) => r.subject === encodeBase64(later.device.publicKey))).toBe(false);
+  // A device that never was a member learns nothing at all.
+  const stranger = await openRawSession(relayOf().url, createTestDevice());
+  await expect(stranger.session.request({ t: 'subscribe', vault: vault.vaultId, from: 0 })).rejects.toMatchObject({
+    code: errorCodes.notAMember,
+  });
+  stranger.session.close();
+  expect(stranger.frames.filter((f) => f.t === 'member')).toEqual([]);
   await owner.stop();
 });

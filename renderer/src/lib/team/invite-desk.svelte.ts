@@ -65,7 +65,12 @@ export class InviteDesk {
   }
 
   /** Makes an invitation to `vaultId` with `role` and opens its mailbox on the vault's relay. */
-  async invite(vaultId: string, role: Role, vaultName: string): Promise<Result<SentInvitation, InviteFailure>> {
+  async invite(
+    vaultId: string,
+    role: Role,
+    vaultName: string,
+    service = false,
+  ): Promise<Result<SentInvitation, InviteFailure>> {
     const { settings, indicator } = this.sync.view(vaultId);
     if (!settings.enabled || !this.sync.team.rightsIn(vaultId).admin)
       return fail('invite-failed', 'Turn on sync for this vault first: invitations go through its relay.');
@@ -75,7 +80,15 @@ export class InviteDesk {
     if (!inviterName)
       return fail('invite-failed', 'Give your name in Settings first: the invitee sees who invites them.');
     const invitation = createInvitation(
-      { relayUrl: settings.relayUrl, vaultId, vaultName, inviterName, role, inviterKey: this.sync.team.me },
+      {
+        relayUrl: settings.relayUrl,
+        vaultId,
+        vaultName,
+        inviterName,
+        role,
+        inviterKey: this.sync.team.me,
+        ...(service ? { service } : {}),
+      },
       this.ports.random,
       this.ports.clock.now(),
     );
@@ -157,7 +170,8 @@ export class InviteDesk {
     const doc = this.sync.team.docOf(invitation.vaultId);
     const since = this.ports.clock.now();
     const box = item.request.box;
-    if (doc) writeCard(doc, item.request.device, { ...card, since, addedBy: this.sync.team.me, box });
+    const service = invitation.service ? { service: true as const } : {};
+    if (doc) writeCard(doc, item.request.device, { ...card, since, addedBy: this.sync.team.me, box, ...service });
     this.update(item.invitation, { state: 'added' });
   }
 
