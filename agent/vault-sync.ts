@@ -16,6 +16,7 @@ import { verifySignature } from './device';
 import { agentJudge } from './judge';
 import { connectSocket, nodeRandom } from './ports';
 import type { AgentVault } from './state-schema';
+import { createClientIdentity } from '../shared/sync/client-ids';
 
 /** What one sync came to. */
 export type SyncOutcome =
@@ -108,6 +109,8 @@ export async function syncVault(
   const storage = createMemorySyncStorage({ cursor: stored ? cursorOf(stored) : null, pending: [] });
   const engine = createSyncEngine({
     doc,
+    // An agent writes nothing (a Viewer); its document is still under ids it owns, as every device's is.
+    clients: createClientIdentity(doc, vault.vaultId, device.publicKey, nodeRandom),
     vaultId: vault.vaultId,
     vaultKey: { epoch: vault.vaultKey.epoch, key: decodeBase64(vault.vaultKey.key) },
     device,
