@@ -1,10 +1,13 @@
 import type { Entry } from '../../../shared/entries';
+import { readTokenExpiry } from '../../../shared/registry/token-expiry';
 import type { SaveResult } from './vault-view.svelte';
 import { getPreset, isPresetId, registryPresets, type RegistryPreset } from '../../../shared/registry';
 import {
   blankForm,
   choosePreset,
+  describeExpirySource,
   expiryHint,
+  fillTokenExpiry,
   followTypedUrl,
   formFromEntry,
   formWarnings,
@@ -58,9 +61,20 @@ export class EntryFormState {
   /** What the form says about that check, or null. */
   checkView = $derived<FormCheckView | null>(this.currentCheck && describeFormCheck(this.currentCheck.result));
 
-  /** What the Expires field says about the preset's token lifetime. */
+  /** What the Expires field says: where a filled-in date came from, else the preset's token lifetime. */
   get expiryHint(): string {
-    return expiryHint(this.fields.presetId, this.mode);
+    return describeExpirySource(this.fields.expiresFrom) || expiryHint(this.fields.presetId, this.mode);
+  }
+
+  /** The password as typed; a token that carries its expiry (JWT, ECR) fills Expires "from the token". */
+  typeSecret(value: string): void {
+    const typed = { ...this.fields, secret: value };
+    this.fields = value.trim() === '' ? typed : fillTokenExpiry(typed, readTokenExpiry(value));
+  }
+
+  /** Expires as typed: the user's date, no longer the token's. */
+  typeExpires(value: string): void {
+    this.fields = { ...this.fields, expires: value, expiresFrom: '' };
   }
 
   constructor(entry?: Entry) {
@@ -103,6 +117,10 @@ export class EntryFormState {
     const target = toFormCheckTarget(this.fields, stored);
     const result = await this.checks.check('form', target);
     const at = Date.now();
+    // GitHub says when a token expires only in its answers: the check is where Expires learns it.
+    if (result.ok && result.expiry !== undefined && this.signature === signature) {
+      this.fields = fillTokenExpiry(this.fields, result.expiry);
+    }
     this.checked = { signature, result, at };
     // Nothing changed yet that the check depends on: it is a check of the stored entry, kept even on Cancel.
     const current = this.entryId === null ? undefined : view.byId(this.entryId);
