@@ -2,6 +2,7 @@ import type { Entry, LastCheck } from '../../../shared/entries';
 import type { Result } from '../../../shared/result';
 import { LoginChecks } from './login-check.svelte';
 import { isSameCredential, toLastCheck } from './login-check-display';
+import { noteEntryUse } from './insights/entry-use-events';
 
 /** What row checks need from the vault view: the entries as they are now, and where results go. */
 export type CheckStore = Readonly<{
@@ -43,6 +44,7 @@ export class EntryChecks {
     if (current === undefined || !isSameCredential(current, entry)) return;
     if (!this.store.saveCheck(entry.id, toLastCheck(result, this.now())).ok) return;
     if (result.ok) {
+      noteEntryUse(entry.id, 'login-check');
       this.passed = entry.id;
       this.setDetail(entry.id, false);
     } else {

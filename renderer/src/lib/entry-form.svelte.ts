@@ -30,6 +30,7 @@ import {
   type LoginCheckResult,
 } from './login-check-display';
 import type { VaultView } from './vault-view.svelte';
+import { noteEntryUse } from './insights/entry-use-events';
 
 type FormCheck = Readonly<{ signature: string; result: LoginCheckResult; at: number }>;
 
@@ -124,7 +125,10 @@ export class EntryFormState {
     this.checked = { signature, result, at };
     // Nothing changed yet that the check depends on: it is a check of the stored entry, kept even on Cancel.
     const current = this.entryId === null ? undefined : view.byId(this.entryId);
-    if (current !== undefined && isCheckOf(target, current)) view.saveCheck(current.id, toLastCheck(result, at));
+    if (current !== undefined && isCheckOf(target, current)) {
+      view.saveCheck(current.id, toLastCheck(result, at));
+      if (result.ok) noteEntryUse(current.id, 'login-check');
+    }
   }
 
   /** Saves the form into the vault; false (with `errors` set) when the input or the model refused it. */

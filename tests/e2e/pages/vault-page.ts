@@ -171,6 +171,16 @@ export class VaultPage {
     return dialog.getByRole('status');
   }
 
+  /** The toolbar's "Reused" filter (a toggle button). */
+  get reusedFilter(): Locator {
+    return this.page.getByRole('button', { name: 'Reused', exact: true });
+  }
+
+  /** Orders the list: "Name" or "Last used". */
+  async sortBy(label: 'Name' | 'Last used'): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Sort by' }).selectOption({ label });
+  }
+
   /** One status badge of a row, e.g. "Login OK" or "Login failed". */
   badge(rowText: string, label: string): Locator {
     return this.row(rowText).getByRole('listitem').filter({ hasText: label });

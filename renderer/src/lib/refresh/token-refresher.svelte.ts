@@ -6,6 +6,7 @@ import { toCredential } from '../docker-config-display';
 import type { VaultView } from '../vault-view.svelte';
 import type { ProfileEntries } from './profile-entries.svelte';
 import type { RefreshCommands } from './refresh-commands.svelte';
+import { noteEntryUse } from '../insights/entry-use-events';
 
 /** Why a refresh did not happen or did not succeed. */
 export type RefreshFailureCode =
@@ -133,6 +134,7 @@ export class TokenRefresher {
     if (!saved.ok) return this.settle(vaultId, entryId, failure('save-failed', saved.error.message, at));
     this.retryAt.delete(entryId);
     this.clear(entryId);
+    noteEntryUse(entryId, 'refresh');
     await Promise.all([this.vaults.checksOf(vaultId)?.test(saved.value), this.updateDockerConfig(saved.value)]);
     return ok(saved.value);
   }
