@@ -133,7 +133,8 @@ function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
   const { expiresAt } = entry;
   if (expiresAt !== undefined && !views.some((v) => v.key === 'expired' || v.key === 'expires-soon')) {
     const label = `Expires in ${describeTimeLeft(expiresAt, now)}`;
-    views.push({ key: 'expires-later', label, tone: 'info', title: `Expires ${formatDateTime(expiresAt)}.` });
+    const source = entry.expiresFrom === undefined ? '' : ', from the token';
+    views.push({ key: 'expires-later', label, tone: 'info', title: `Expires ${formatDateTime(expiresAt)}${source}.` });
   }
   return views;
 }

@@ -24,6 +24,7 @@ import { watchActivity, type ActivityItem } from '../../../shared/entries/activi
 import { nameActor } from './activity-display';
 import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import type { VaultFailure } from '../../../shared/crypto/errors';
+import type { TokenExpiry } from '../../../shared/registry/token-expiry';
 import { DockerComparison } from './docker-compare.svelte';
 import { EntryChecks } from './entry-checks.svelte';
 import type { EntryInsights } from './insights/entry-insights.svelte';
@@ -234,6 +235,18 @@ export class VaultView {
     // A Viewer's device writes nothing into a team vault: its check result stays on screen only.
     if (!this.rights().write) return ok(undefined);
     return this.mutate((doc) => recordCheck(doc, id, check), 'edit');
+  }
+
+  /**
+   * A date the token itself carries fills Expires, marked "from the token", unless the user set one: an edit of the
+   * entry (it syncs), made only where this device may write.
+   */
+  saveTokenExpiry(id: string, expiry: TokenExpiry): void {
+    const entry = this.byId(id);
+    const userSet = entry?.expiresAt !== undefined && entry.expiresFrom === undefined;
+    if (entry === undefined || userSet || !this.rights().write) return;
+    if (entry.expiresAt === expiry.at && entry.expiresFrom === expiry.from) return;
+    this.edit(id, { expiresAt: expiry.at, expiresFrom: expiry.from });
   }
 
   keepOne(keepId: string, dropIds: readonly string[]): Result<void> {
