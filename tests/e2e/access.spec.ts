@@ -102,3 +102,47 @@ test('Test access reports pull only, pull and push, and not found by the reposit
   await expect(vault.row('Team registry').getByRole('button', { name: 'Test access' })).toBeFocused();
   expect(await listStorageFiles(registry.dataDir)).toEqual(files);
 });
+
+test('a token that carries its expiry fills Expires "from the token"; the user can still override it', async () => {
+  const exp = Math.floor(Date.UTC(2030, 0, 1) / 1000);
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwt = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ aud: 'https://acme.azurecr.io', exp })}.c2lnbmF0dXJl`;
+  const form = await vault.openAddForm();
+  await vault.fill(form, {
+    preset: 'Private / self-hosted registry',
+    registry: 'acr.example.com',
+    username: 'sp',
+    password: jwt,
+  });
+  const expires = vault.field(form, 'Expires');
+  const local = await app.page.evaluate((ms) => {
+    const d = new Date(ms);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }, exp * 1000);
+  await expect(expires).toHaveValue(local);
+  await expect(form).toContainText("Filled in from the token (the token's exp claim)");
+  await form.getByRole('button', { name: 'Add Registry' }).click();
+  await expect(form).toBeHidden();
+  await expect(vault.badge('acr.example.com', 'Expires in')).toHaveAttribute('title', /from the token\.$/);
+
+  // An ECR authorization token says when it expires too (its payload's expiration).
+  const ecr = Buffer.from(
+    JSON.stringify({
+      payload: 'cGF5bG9hZA==',
+      datakey: 'ZGF0YWtleQ==',
+      version: '2',
+      type: 'DATA_KEY',
+      expiration: exp,
+    }),
+  ).toString('base64');
+  const edit = await vault.openEdit('acr.example.com');
+  await vault.fill(edit, { password: ecr });
+  await expect(edit).toContainText('Filled in from the token (the ECR authorization token)');
+  // Typed by the user, the date is theirs.
+  await vault.fill(edit, { expires: '2029-06-01T08:00' });
+  await expect(edit).not.toContainText('Filled in from the token');
+  await edit.getByRole('button', { name: 'Save Changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(vault.badge('acr.example.com', 'Expires in')).not.toHaveAttribute('title', /from the token/);
+});
