@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { startRegistry, type RunningRegistry } from '../integration/registry/registry-server';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchRegvault, type Regvault } from './harness';
+import { skopeoListTags, writeTestLauncher } from './pages/helper-skopeo';
 import { SessionPage } from './pages/session-page';
 import { VaultPage } from './pages/vault-page';
 
@@ -20,14 +24,25 @@ test.afterAll(async () => {
   await registry?.stop();
 });
 
+let home: string;
+let binDir: string;
+let authfile: string;
+
 test.beforeEach(async () => {
-  app = await launchRegvault();
+  home = await mkdtemp(join(tmpdir(), 'regvault-reuse-e2e-'));
+  binDir = join(home, 'bin');
+  await writeTestLauncher(binDir, join(home, '.regvault-data'));
+  authfile = join(home, '.docker', 'config.json');
+  await mkdir(join(home, '.docker'), { recursive: true });
+  await writeFile(authfile, JSON.stringify({ credHelpers: { [registry.host]: 'regvault' } }, null, '\t'));
+  app = await launchRegvault({ home, helperLauncher: join(binDir, 'docker-credential-regvault') });
   session = new SessionPage(app.page);
   vault = new VaultPage(app.page);
 });
 
 test.afterEach(async () => {
   await app.close();
+  await rm(home, { recursive: true, force: true });
 });
 
 test('the same secret in two vaults is Reused on both, with a filter; the same login on two registries of one vault is a soft note', async () => {
@@ -129,4 +144,27 @@ test('last use on this device: a passed login check counts, the list sorts by it
   await session.unlock();
   await expect(vault.badge('Idle', 'Not used for 90 days')).toBeVisible();
   await expect(vault.badge('Used', 'Not used for 90 days')).toHaveCount(0);
+});
+
+test('serving Docker through the credential helper counts as a use of the entry on this device', async () => {
+  await app.page.clock.install();
+  await session.createVault();
+  await vault.addRegistry({
+    preset: privatePreset,
+    registry: registry.host,
+    username: 'ci',
+    password: 'ci-registry-pass',
+    name: 'Served',
+  });
+  const serve = vault.row('Served').getByRole('switch', { name: 'Serve to Docker' });
+  await serve.click();
+  await expect(serve).toHaveAttribute('aria-checked', 'true');
+  const start = await app.page.evaluate(() => Date.now());
+  await app.page.clock.setSystemTime(start + 91 * DAY);
+  await app.page.clock.runFor(61_000);
+  await expect(vault.badge('Served', 'Not used for 90 days')).toBeVisible();
+
+  const pulled = await skopeoListTags(registry.host, authfile, binDir);
+  expect(pulled.output).toMatch(/name unknown|NAME_UNKNOWN|404/i);
+  await expect(vault.badge('Served', 'Not used for 90 days')).toHaveCount(0);
 });

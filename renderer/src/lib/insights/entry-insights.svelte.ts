@@ -42,11 +42,6 @@ export class EntryInsights {
     const stops = [this.reuse.watch(), this.lastUse.start()];
     return () => stops.forEach((stop) => stop());
   }
-
-  /** The ids of every entry in every readable vault (for forgetting the use of deleted ones). */
-  liveIds(): ReadonlySet<string> {
-    return new Set(this.vaults().flatMap((vault) => vault.entries.map((entry) => entry.id)));
-  }
 }
 
 const KEY = Symbol('regvault:insights');

@@ -5,6 +5,9 @@ import { onEntryUse } from './entry-use-events';
 /** What the record needs of the session: its sealed settings, written one change at a time. */
 export type UseSettings = Pick<UnlockedProfile, 'settings' | 'patchSettings'>;
 
+/** How many entries' last use are kept (the settings schema allows 20,000). */
+export const MAX_USES = 10_000;
+
 /** A use within this long of the last one of the same kind is not written again (Docker asks on every pull). */
 export const USE_WRITE_INTERVAL_MS = 60_000;
 
@@ -32,16 +35,14 @@ export class LastUse {
     const at = this.now();
     const last = this.uses.get(entryId);
     const use: EntryUse = { entryId, at, via };
+    this.uses.delete(entryId); // re-inserted last: the map stays in order of use, oldest first
     this.uses.set(entryId, use);
+    // Records of deleted entries are not chased through every vault: the oldest go once the record is full.
+    for (const oldest of this.uses.keys()) {
+      if (this.uses.size <= MAX_USES) break;
+      this.uses.delete(oldest);
+    }
     if (last !== undefined && last.via === via && at - last.at < USE_WRITE_INTERVAL_MS) return;
-    await this.session.patchSettings((current) => ({ ...current, lastUse: [...this.uses.values()] }));
-  }
-
-  /** Drops the records of entries that no longer exist in any vault (`live` holds every vault's entry ids). */
-  async forgetAllBut(live: ReadonlySet<string>): Promise<void> {
-    const gone = [...this.uses.keys()].filter((id) => !live.has(id));
-    if (gone.length === 0) return;
-    for (const id of gone) this.uses.delete(id);
     await this.session.patchSettings((current) => ({ ...current, lastUse: [...this.uses.values()] }));
   }
 

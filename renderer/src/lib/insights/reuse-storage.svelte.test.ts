@@ -58,9 +58,9 @@ it('finds a secret reused across two vaults, and neither the secret nor a digest
 
   // Every digest the session could have made of the secret: under its own key we cannot read (not extractable), so
   // also a plain SHA-256 and the digest the comparison itself returns through its cache.
-  const cached = [...(insights.reuse as unknown as { digests: Map<string, { digest: string }> }).digests.values()];
+  const cached = insights.reuse.digests.held();
   expect(cached.length).toBe(2);
-  const forms = cached.flatMap(({ digest }) => digestForms(Uint8Array.from(atob(digest), (c) => c.charCodeAt(0))));
+  const forms = cached.flatMap((digest) => digestForms(Uint8Array.from(atob(digest), (c) => c.charCodeAt(0))));
   const sha = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(shared)));
   const needles = [...new Set([shared, ...forms, ...digestForms(sha)])];
 
