@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { AccessMethod, AccessVerdict, RepositoryRef } from '../../../shared/registry/access-verdict';
 import type { GrantedActions } from './access-claims';
 import { readGrantedActions } from './access-claims';
-import { requestScopedToken } from './bearer-flow';
+import { requestScopedToken, requestToken } from './bearer-flow';
+import type { AuthChallenge } from './challenge';
 import { findChallenge, parseAuthChallenges } from './challenge';
 import type { FlowRequest } from './flow-request';
 import { sendInFlow } from './flow-request';
@@ -66,9 +67,11 @@ async function openSession(context: FlowContext, name: string): Promise<SessionR
   const bearer = findChallenge(challenges, 'bearer');
   if (bearer !== undefined) {
     const token = await requestScopedToken(context, bearer, `repository:${name}:pull,push`);
-    if (!token.ok) return token;
-    const claims = readGrantedActions(token.token, name);
-    return { ok: true, session: { base, authorization: `Bearer ${token.token}`, claims } };
+    if (token.ok) {
+      const claims = readGrantedActions(token.token, name);
+      return { ok: true, session: { base, authorization: `Bearer ${token.token}`, claims } };
+    }
+    return refusedScope(context, bearer, base, token.outcome);
   }
   if (findChallenge(challenges, 'basic') === undefined) {
     const message = `${authority} asks for an authentication scheme other than Basic or Bearer.`;
@@ -78,6 +81,23 @@ async function openSession(context: FlowContext, name: string): Promise<SessionR
   if (login.code !== 'ok') return { ok: false, outcome: login };
   const authorization = encodeBasicAuthorization(context.username, context.secret);
   return { ok: true, session: { base, authorization, claims: undefined } };
+}
+
+/**
+ * Some token services refuse a scope the account may not use (401/403) instead of granting nothing. When the same
+ * credentials still get a token without the scope, they are right and the repository is what is refused.
+ */
+async function refusedScope(
+  context: FlowContext,
+  bearer: AuthChallenge,
+  base: URL,
+  refused: FlowOutcome,
+): Promise<SessionResult> {
+  if (refused.code !== 'unauthorized' && refused.code !== 'forbidden') return { ok: false, outcome: refused };
+  const login = await requestToken(context, bearer);
+  if (!login.ok) return { ok: false, outcome: refused };
+  const none = { pull: false, push: false };
+  return { ok: true, session: { base, authorization: `Bearer ${login.token}`, claims: none } };
 }
 
 /** One request of the test, with the session's credentials. */

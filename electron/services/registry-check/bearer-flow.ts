@@ -135,6 +135,12 @@ async function fetchToken(context: FlowContext, realm: URL): Promise<TokenResult
   };
 }
 
+/** Asks a Bearer challenge's realm for a token as the challenge describes it (the login's own request). */
+export function requestToken(context: FlowContext, challenge: AuthChallenge): Promise<TokenResult> {
+  const realm = resolveRealm(context, challenge);
+  return realm.ok ? fetchToken(context, realm.url) : Promise.resolve(realm);
+}
+
 /** Asks a Bearer challenge's realm for a token with `scope` (e.g. `repository:team/api:pull,push`). */
 export function requestScopedToken(
   context: FlowContext,

@@ -126,6 +126,42 @@ describe('Test access against docker-registry with a token service and an ACL', 
   });
 });
 
+describe('Test access: a token service that refuses a scope instead of granting nothing', () => {
+  let dir: string;
+  let tokens: RunningTokenServer;
+  let registry: RunningRegistry;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'regvault-access-refuse-'));
+    const signer = await createTokenSigner(dir, 'refuse');
+    tokens = await startTokenServer({
+      users: { alice: secrets.alice },
+      acl: { alice: { 'team/api': ['pull'] } },
+      refuseUngranted: 403,
+      issuer,
+      service,
+      signer,
+    });
+    registry = await startRegistry({
+      auth: 'token',
+      token: { realm: tokens.realm, service, issuer, rootCertBundle: signer.root.cert },
+    });
+  });
+
+  afterAll(async () => {
+    await registry.stop();
+    await tokens.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports no access (right credentials, refused repository), and a wrong password still as unauthorized', async () => {
+    const test = (secret: string) =>
+      checkAccess({ registry: registry.host, username: 'alice', secret, repository: 'other/app' });
+    expect(await test(secrets.alice)).toMatchObject({ ok: true, verdict: 'no-access', pull: false, push: false });
+    expect(await test('wrong-secret-222333')).toMatchObject({ ok: false, verdict: 'failed', code: 'unauthorized' });
+  });
+});
+
 describe('Test access against docker-registry with htpasswd (probing the API)', () => {
   let registry: RunningRegistry;
   let before: Awaited<ReturnType<typeof snapshot>>;

@@ -27,6 +27,8 @@ export type TokenAcl = Readonly<Record<string, Readonly<Record<string, readonly 
 export type StartTokenServerOptions = Readonly<{
   users: Readonly<Record<string, string>>;
   acl?: TokenAcl;
+  /** Answer this status, instead of a token granting nothing, for a scope the ACL grants no action of. */
+  refuseUngranted?: 401 | 403;
   issuer: string;
   service: string;
   signer: TokenSigner;
@@ -97,11 +99,15 @@ export function startTokenServer(options: StartTokenServerOptions): Promise<Runn
     if (params.get('service') !== options.service)
       return sendJson(response, 400, { errors: [{ code: 'INVALID_SERVICE' }] });
     // The /v2/ ping needs no scope, so `access` stays empty there: the token only proves who logged in.
+    const access = grantScopes(options.acl, credentials.user, params.getAll('scope'));
+    if (options.refuseUngranted !== undefined && access.some((item) => item.actions.length === 0)) {
+      return sendJson(response, options.refuseUngranted, { errors: [{ code: 'DENIED', message: 'access denied' }] });
+    }
     const token = signRegistryToken(signer, {
       issuer: options.issuer,
       audience: options.service,
       subject: credentials.user,
-      access: grantScopes(options.acl, credentials.user, params.getAll('scope')),
+      access,
     });
     sendJson(response, 200, { [field]: token, expires_in: 300, issued_at: new Date().toISOString() });
   });
