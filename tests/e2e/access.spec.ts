@@ -146,3 +146,23 @@ test('a token that carries its expiry fills Expires "from the token"; the user c
   await expect(edit).toBeHidden();
   await expect(vault.badge('acr.example.com', 'Expires in')).not.toHaveAttribute('title', /from the token/);
 });
+
+test('Test access in the add form tests the values as typed, before the entry is saved', async () => {
+  const form = await vault.openAddForm();
+  await vault.fill(form, {
+    preset: 'Private / self-hosted registry',
+    registry: registry.host,
+    username: 'alice',
+    password: secrets.alice,
+    repositories: 'team/web',
+  });
+  await form.getByRole('button', { name: 'Test access' }).click();
+  const dialog = vault.dialog('Test access');
+  await expect(dialog.getByLabel('Repository', { exact: true })).toHaveValue('team/web');
+  await expect(await vault.testAccess(dialog, 'team/web')).toContainText('Can pull and push team/web');
+  await app.page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  // The form is still open, with everything as typed.
+  await expect(form).toBeVisible();
+  await expect(vault.field(form, 'Username')).toHaveValue('alice');
+});

@@ -20,6 +20,7 @@ import {
   type FormMode,
 } from './entry-form';
 import { LoginChecks } from './login-check.svelte';
+import type { AccessSubject } from './access/access-test.svelte';
 import {
   checkSignature,
   describeFormCheck,
@@ -129,6 +130,18 @@ export class EntryFormState {
       view.saveCheck(current.id, toLastCheck(result, at));
       if (result.ok) noteEntryUse(current.id, 'login-check');
     }
+  }
+
+  /** The credential and access fields as typed, for Test access (editing with a blank password: the stored one). */
+  accessSubject(view: VaultView): AccessSubject {
+    const stored = this.entryId === null ? undefined : view.byId(this.entryId);
+    const target = toFormCheckTarget(this.fields, stored);
+    const repositories = this.fields.repositories
+      .split(/[,\n]/)
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+    const name = this.fields.name.trim() || this.fields.registry.trim();
+    return { ...target, name, repositories, pullOnly: this.fields.pullOnly };
   }
 
   /** Saves the form into the vault; false (with `errors` set) when the input or the model refused it. */

@@ -46,6 +46,8 @@ export function toAccessView(result: AccessCheckResult, entry: Pick<Entry, 'pull
 }
 
 /** The repositories to offer in the Repository field: the entry's own, in order. */
-export function suggestRepositories(entry: Pick<Entry, 'repositories'>): readonly string[] {
+export function suggestRepositories(
+  entry: Readonly<{ repositories?: readonly string[] | undefined }>,
+): readonly string[] {
   return entry.repositories ?? [];
 }

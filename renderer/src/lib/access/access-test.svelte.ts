@@ -1,8 +1,15 @@
 import type { Entry } from '../../../../shared/entries';
+import { toRegistryKey } from '../../../../shared/registry';
 import { parseRepositoryRef } from '../../../../shared/registry/access-verdict';
 import { toAccessView, type AccessCheckResult, type AccessView } from './access-display';
 
 type Tested = Readonly<{ repository: string; result: AccessCheckResult }>;
+
+/** What a test needs of an entry: a saved one, or the add / edit form's values as typed. */
+export type AccessSubject = Pick<
+  Entry,
+  'name' | 'registry' | 'username' | 'secret' | 'insecure' | 'caCertificate' | 'repositories' | 'pullOnly'
+>;
 
 /**
  * One Test access dialog: the Repository as typed, the test running in main (the renderer never talks to a
@@ -15,7 +22,7 @@ export class AccessTest {
   error = $state<string | null>(null);
   private tested = $state.raw<Tested | null>(null);
 
-  constructor(private readonly entry: Entry) {
+  constructor(private readonly entry: AccessSubject) {
     this.repository = entry.repositories?.[0] ?? '';
   }
 
@@ -41,10 +48,16 @@ export class AccessTest {
       this.error = parsed.reason;
       return;
     }
+    const key = toRegistryKey(this.entry.registry);
+    if (!key.ok) {
+      this.error = [key.reason, key.hint].filter(Boolean).join(' ');
+      return;
+    }
     this.error = null;
     this.running = true;
     try {
-      const { registry, username, secret, insecure, caCertificate } = this.entry;
+      const { username, secret, insecure, caCertificate } = this.entry;
+      const registry = key.key;
       const answer = await window.regvault.registry.checkAccess({
         registry,
         username,
