@@ -1,6 +1,7 @@
 import { ok } from '../../shared/result';
 import { getAppInfo } from '../services/app-info';
 import { createSecretClipboard, type SecretClipboard } from '../services/clipboard';
+import { checkAccess } from '../services/access-check';
 import { checkLogin } from '../services/registry-check';
 import type { ServiceContext } from '../services/context';
 import { createDockerConfigIpc } from '../services/docker-config-ipc';
@@ -23,6 +24,7 @@ export function createHandlers(
   return {
     'app:info': () => ok(getAppInfo(context)),
     'registry:check-login': async (input) => ok(await checkLogin(input)),
+    'registry:check-access': async (input) => ok(await checkAccess(input)),
     'clipboard:copy-secret': async ({ text }) => ok(await secrets.copySecret(text)),
     'clipboard:clear-secret': async () => ok(await secrets.clearSecret()),
     'docker:read': () => docker.read(),

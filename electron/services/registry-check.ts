@@ -2,15 +2,10 @@
  * Registry login check (DESIGN.md §6): does this username and secret really log in to this registry?
  * A plain Node module (no `electron` import) so tests run it against a real registry. See docs/login-check.md.
  */
-import { X509Certificate } from 'node:crypto';
 import type { LoginCheckCode } from '../../shared/registry/login-check-codes';
-import { selectHint } from './registry-check/hints';
-import { classifyRequestError } from './registry-check/http-request';
+import type { TokenExpiry } from '../../shared/registry/token-expiry';
+import { runCheck } from './registry-check/check-run';
 import { runLoginFlow } from './registry-check/login-flow';
-import type { FlowOutcome } from './registry-check/outcome';
-import { createOutcome } from './registry-check/outcome';
-import type { RegistryTarget } from './registry-check/target';
-import { buildPingUrl, resolveTarget } from './registry-check/target';
 
 export {
   LOGIN_CHECK_CODES,
@@ -45,80 +40,25 @@ export type LoginCheckResult = Readonly<{
   message: string;
   hint: string;
   durationMs: number;
+  /** When the credential expires, read from the token itself or the registry's answer (GitHub). */
+  expiry?: TokenExpiry;
 }>;
-
-const defaultTimeoutMs = 15_000;
-const maxTimeoutMs = 120_000;
-
-function clampTimeout(timeoutMs: number | undefined): number {
-  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return defaultTimeoutMs;
-  return Math.min(Math.max(Math.floor(timeoutMs), 1), maxTimeoutMs);
-}
-
-/** Removes the secret (and its Basic encoding) from a text: a last guard, since no message is built from it. */
-function redactSecret(text: string, username: string, secret: string): string {
-  if (secret.length < 4) return text;
-  const basic = Buffer.from(`${username}:${secret}`, 'utf8').toString('base64');
-  return text.split(secret).join('[secret]').split(basic).join('[secret]');
-}
-
-/** Rejects a CA certificate that is not PEM before any connection, with its own message. */
-function checkCaCertificate(pem: string): FlowOutcome | undefined {
-  try {
-    new X509Certificate(pem);
-    return undefined;
-  } catch {
-    const message = 'The CA certificate given is not a PEM certificate (-----BEGIN CERTIFICATE-----).';
-    return { ...createOutcome('tls-error', message), detail: 'bad-ca-certificate' };
-  }
-}
-
-async function runCheck(
-  target: RegistryTarget,
-  input: LoginCheckInput,
-  caCertificate: string | undefined,
-  deadline: number,
-): Promise<FlowOutcome> {
-  const invalidCa = caCertificate === undefined ? undefined : checkCaCertificate(caCertificate);
-  if (invalidCa !== undefined) return invalidCa;
-  const plainHttpAllowed = target.loopback || input.insecure === true;
-  const context = { target, username: input.username, secret: input.secret, caCertificate, plainHttpAllowed, deadline };
-  try {
-    return await runLoginFlow(context);
-  } catch (error) {
-    const failure = classifyRequestError(error, buildPingUrl(target, 'https'));
-    return { code: failure.code, message: failure.message, detail: failure.detail, anonymous: false };
-  }
-}
 
 /**
  * Checks a credential against a registry the way `docker login` does: `GET /v2/`, then Basic or the Bearer token
  * flow the registry's challenge asks for. Never throws; every failure is a code with a message and a hint.
  */
 export async function checkLogin(input: LoginCheckInput): Promise<LoginCheckResult> {
-  const started = performance.now();
-  const deadline = started + clampTimeout(input.timeoutMs);
-  const caCertificate = input.caCertificate?.trim() ? input.caCertificate : undefined;
-  const resolution = resolveTarget(input.registry);
-  const outcome = resolution.ok
-    ? await runCheck(resolution.target, input, caCertificate, deadline)
-    : createOutcome('invalid-registry', resolution.reason);
-  const target = resolution.ok ? resolution.target : undefined;
-  const hint = selectHint({
-    code: outcome.code,
-    kind: target?.kind ?? 'other',
-    authority: target?.authority ?? input.registry,
-    portGiven: target?.port !== undefined,
-    detail: outcome.detail,
-    caGiven: caCertificate !== undefined,
-    anonymous: outcome.anonymous,
-  });
+  const run = await runCheck(input, async (context) => ({ outcome: await runLoginFlow(context) }));
+  const { outcome } = run;
   const result = {
     ok: outcome.code === 'ok',
     code: outcome.code,
-    message: redactSecret(outcome.message, input.username, input.secret),
-    hint,
-    durationMs: Math.round(performance.now() - started),
+    message: outcome.message,
+    hint: run.hint,
+    durationMs: run.durationMs,
   };
-  return outcome.status === undefined ? result : { ...result, status: outcome.status };
+  const withStatus = outcome.status === undefined ? result : { ...result, status: outcome.status };
+  // The expiry is only worth reporting for a credential that logged in: it then fills the entry's Expires.
+  return run.expiry === undefined || !result.ok ? withStatus : { ...withStatus, expiry: run.expiry };
 }

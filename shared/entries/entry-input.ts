@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { ok, type FieldError } from '../result';
+import { parseRepositoryRef } from '../registry/access-verdict';
 import { presetIds } from '../registry/presets';
+import { TOKEN_EXPIRY_SOURCES } from '../registry/token-expiry';
 import { fieldsError, isEntryField, type EntryField, type EntryResult } from './entry';
 
 const MAX_SECRET = 64 * 1024;
@@ -27,6 +29,17 @@ const notesField = z.string().max(MAX_NOTES, 'Keep notes under 10,000 characters
 const pipelinesField = z
   .array(z.string().max(MAX_TEXT, 'Keep each pipeline name under 200 characters.'))
   .max(MAX_PIPELINES, 'List at most 200 pipelines.');
+const repositoriesField = z
+  .array(
+    z
+      .string()
+      .max(MAX_TEXT, 'Keep each repository under 200 characters.')
+      .refine(
+        (v) => v.trim() === '' || parseRepositoryRef(v).ok,
+        'Enter repositories as paths without the registry host, for example team/api.',
+      ),
+  )
+  .max(MAX_PIPELINES, 'List at most 200 repositories.');
 const expiresField = z.number().int('Pick an expiry date.').nonnegative('Pick an expiry date.');
 const rotateField = z
   .number()
@@ -50,7 +63,11 @@ export const newEntryInputSchema = z.object({
   email: emailField.optional(),
   notes: notesField.optional(),
   pipelines: pipelinesField.optional(),
+  repositories: repositoriesField.optional(),
+  pullOnly: z.boolean().optional(),
   expiresAt: expiresField.optional(),
+  /** Where `expiresAt` was read, when it came from the token itself. */
+  expiresFrom: z.enum(TOKEN_EXPIRY_SOURCES).optional(),
   rotateEveryDays: rotateField.optional(),
   insecure: z.boolean().optional(),
   caCertificate: caField.optional(),
@@ -71,7 +88,11 @@ export const entryPatchSchema = z.object({
   email: emailField.optional(),
   notes: notesField.optional(),
   pipelines: pipelinesField.optional(),
+  repositories: repositoriesField.optional(),
+  pullOnly: z.boolean().optional(),
   expiresAt: expiresField.nullable().optional(),
+  /** Where a new `expiresAt` was read (the token itself); an Expires set without it is the user's. */
+  expiresFrom: z.enum(TOKEN_EXPIRY_SOURCES).nullable().optional(),
   rotateEveryDays: rotateField.nullable().optional(),
   insecure: z.boolean().optional(),
   caCertificate: caField.optional(),
@@ -105,7 +126,13 @@ export function cleanSecret(secret: string): string {
   return secret.replace(/\r?\n$/, '');
 }
 
-type TextFields = Readonly<{ email?: string; notes?: string; pipelines?: readonly string[]; caCertificate?: string }>;
+type TextFields = Readonly<{
+  email?: string;
+  notes?: string;
+  pipelines?: readonly string[];
+  repositories?: readonly string[];
+  caCertificate?: string;
+}>;
 
 /**
  * The free-text fields the input carries, cleaned as stored: trimmed, blanks removed
@@ -116,18 +143,26 @@ export function cleanTextFields(input: TextFields): {
   email?: string | undefined;
   notes?: string;
   pipelines?: string[];
+  repositories?: string[] | undefined;
   caCertificate?: string | undefined;
 } {
   return {
     ...(input.email !== undefined && { email: cleanOptional(input.email) }),
     ...(input.notes !== undefined && { notes: input.notes.trim() }),
     ...(input.pipelines !== undefined && { pipelines: cleanPipelines(input.pipelines) }),
+    ...(input.repositories !== undefined && { repositories: cleanOptionalList(input.repositories) }),
     ...(input.caCertificate !== undefined && { caCertificate: cleanOptional(input.caCertificate) }),
   };
 }
 
 function cleanPipelines(pipelines: readonly string[]): string[] {
   return [...new Set(pipelines.map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/** A list cleaned like pipelines; an empty one removes the field. */
+function cleanOptionalList(items: readonly string[]): string[] | undefined {
+  const cleaned = cleanPipelines(items);
+  return cleaned.length === 0 ? undefined : cleaned;
 }
 
 function cleanOptional(value: string): string | undefined {

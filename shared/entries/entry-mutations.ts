@@ -69,13 +69,16 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
     email: entry.email,
     notes: entry.notes,
     pipelines: entry.pipelines,
+    repositories: entry.repositories,
     caCertificate: entry.caCertificate,
     ...cleanTextFields(form),
+    pullOnly: form.pullOnly === undefined ? entry.pullOnly : form.pullOnly || undefined,
     expiresAt: pickExpiry(
       form.expiresAt,
       entry.expiresAt,
       newSecret !== undefined && lifetime !== undefined ? now + lifetime : undefined,
     ),
+    expiresFrom: pickExpirySource(form.expiresAt, form.expiresFrom, entry.expiresFrom, newSecret !== undefined),
     rotateEveryDays: form.rotateEveryDays === undefined ? entry.rotateEveryDays : (form.rotateEveryDays ?? undefined),
     insecure: form.insecure ?? entry.insecure,
     presetId,
@@ -123,6 +126,21 @@ function pickExpiry(
 ): number | undefined {
   if (given === null) return undefined;
   return given ?? fresh ?? current;
+}
+
+/**
+ * Where the expiry came from after an edit: a new date says its own source (none: the user's), a cleared date has
+ * none, and a new secret's date is no longer the old token's.
+ */
+function pickExpirySource<S>(
+  given: number | null | undefined,
+  source: S | null | undefined,
+  current: S | undefined,
+  newSecret: boolean,
+): S | undefined {
+  if (given === null) return undefined;
+  if (given !== undefined) return source ?? undefined;
+  return newSecret ? undefined : current;
 }
 
 /** True when a typed URL is the stored key verbatim or normalizes to it. */

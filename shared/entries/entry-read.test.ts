@@ -33,6 +33,9 @@ const complete = {
   lastCheck: { at: 1_700_000_000_000, ok: false, code: 'unauthorized', message: 'No.', extra: 'dropped' },
   rotationRecommended: { reason: 'A member left', at: 1_700_000_000_001 },
   pipelines: ['build', 'deploy'],
+  repositories: ['team/api', 'team/web:1.4'],
+  pullOnly: true,
+  expiresFrom: 'jwt',
   unknownField: 'ignored by both',
 };
 
@@ -56,6 +59,9 @@ describe('readStoredEntry', () => {
     ['a number as username', { username: 42 }],
     ['a pipeline that is not text', { pipelines: ['ok', 7] }],
     ['a zero rotation period', { rotateEveryDays: 0 }],
+    ['a repository that is not text', { repositories: ['team/api', 3] }],
+    ['pull only as text', { pullOnly: 'yes' }],
+    ['an expiry source from a newer version', { expiresFrom: 'oidc' }],
     ['a last check without its code', { lastCheck: { at: 1, ok: true, message: '' } }],
     ['a rotation flag that is an array', { rotationRecommended: ['x'] }],
     ['a secret version of the wrong shape', { [SECRETS_FIELD]: new Y.Map([['v1', { value: 1, at: 0, by: 'x' }]]) }],

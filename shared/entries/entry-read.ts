@@ -9,6 +9,7 @@
  */
 import * as Y from 'yjs';
 import { presetIds, type PresetId } from '../registry/presets';
+import { TOKEN_EXPIRY_SOURCES, type TokenExpirySource } from '../registry/token-expiry';
 import type { Entry, LastCheck, RotationFlag } from './entry';
 
 /** An entry's stored fields and its secret versions (version id → record), as read from the document. */
@@ -20,6 +21,7 @@ export type StoredEntry = Readonly<{
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const knownPresets: ReadonlySet<unknown> = new Set(presetIds);
+const knownSources: ReadonlySet<unknown> = new Set(TOKEN_EXPIRY_SOURCES);
 
 /** A plain record (not an array, not a Yjs type, not null). */
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -43,6 +45,7 @@ function readRotationFlag(value: unknown): RotationFlag | undefined {
   return typeof reason === 'string' && isEpochMs(at) ? { reason, at } : undefined;
 }
 
+/** A list of strings (pipelines, repositories), copied; undefined for anything else. */
 function readPipelines(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   for (const item of value) if (typeof item !== 'string') return undefined;
@@ -72,6 +75,7 @@ const isText = (value: unknown) => typeof value === 'string';
 const isPositiveInteger = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isKnownPreset = (value: unknown) => knownPresets.has(value);
+const isKnownSource = (value: unknown) => knownSources.has(value);
 
 /**
  * The optional fields: absent stays absent; present must be valid, else false (the schema then decides).
@@ -86,6 +90,10 @@ function readOptionalFields(map: Y.Map<unknown>, fields: Mutable<StoredEntry['fi
   const presetId = map.get('presetId');
   const lastCheck = map.get('lastCheck');
   const rotationRecommended = map.get('rotationRecommended');
+  const rawRepositories = map.get('repositories');
+  const repositories = rawRepositories === undefined ? undefined : readPipelines(rawRepositories);
+  const pullOnly = map.get('pullOnly');
+  const expiresFrom = map.get('expiresFrom');
   const check = lastCheck === undefined ? undefined : readLastCheck(lastCheck);
   const flag = rotationRecommended === undefined ? undefined : readRotationFlag(rotationRecommended);
   const valid =
@@ -96,7 +104,10 @@ function readOptionalFields(map: Y.Map<unknown>, fields: Mutable<StoredEntry['fi
     optional(insecure, isBoolean) &&
     optional(presetId, isKnownPreset) &&
     (lastCheck === undefined || check !== undefined) &&
-    (rotationRecommended === undefined || flag !== undefined);
+    (rotationRecommended === undefined || flag !== undefined) &&
+    (rawRepositories === undefined || repositories !== undefined) &&
+    optional(pullOnly, isBoolean) &&
+    optional(expiresFrom, isKnownSource);
   if (!valid) return false;
   if (email !== undefined) fields.email = email as string;
   if (caCertificate !== undefined) fields.caCertificate = caCertificate as string;
@@ -106,6 +117,9 @@ function readOptionalFields(map: Y.Map<unknown>, fields: Mutable<StoredEntry['fi
   if (presetId !== undefined) fields.presetId = presetId as PresetId;
   if (check !== undefined) fields.lastCheck = check;
   if (flag !== undefined) fields.rotationRecommended = flag;
+  if (repositories !== undefined) fields.repositories = repositories;
+  if (pullOnly !== undefined) fields.pullOnly = pullOnly as boolean;
+  if (expiresFrom !== undefined) fields.expiresFrom = expiresFrom as TokenExpirySource;
   return true;
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { failWith, type Err, type Failure, type FieldError, type Result } from '../result';
 import { presetIds, type PresetId } from '../registry/presets';
+import { TOKEN_EXPIRY_SOURCES, type TokenExpirySource } from '../registry/token-expiry';
 
 /** The outcome of the last login check (DESIGN.md §6), as the main process reported it. */
 export type LastCheck = Readonly<{ at: number; ok: boolean; code: string; message: string }>;
@@ -26,8 +27,14 @@ export type Entry = Readonly<{
   email?: string;
   notes: string;
   pipelines: readonly string[];
+  /** Repositories the entry's pipelines use ("team/api"), for Test access. */
+  repositories?: readonly string[];
+  /** The pipelines only pull: a token that can push is more than they need (least privilege). */
+  pullOnly?: boolean;
   /** Epoch ms after which the secret no longer works (ECR: 12 h after it was set). */
   expiresAt?: number;
+  /** Set when `expiresAt` was read from the token itself (a JWT's exp, an ECR token, GitHub's header). */
+  expiresFrom?: TokenExpirySource;
   rotateEveryDays?: number;
   createdAt: number;
   updatedAt: number;
@@ -72,7 +79,11 @@ export const entryFieldsSchema = z.object({
   email: z.string().optional(),
   notes: z.string(),
   pipelines: z.array(z.string()),
+  repositories: z.array(z.string()).optional(),
+  pullOnly: z.boolean().optional(),
   expiresAt: epochMs.optional(),
+  // A source added by a newer version is dropped: the date stays, only its origin is not shown.
+  expiresFrom: z.enum(TOKEN_EXPIRY_SOURCES).optional().catch(undefined),
   rotateEveryDays: z.number().int().positive().optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
@@ -129,7 +140,10 @@ export const entryFields = [
   'email',
   'notes',
   'pipelines',
+  'repositories',
+  'pullOnly',
   'expiresAt',
+  'expiresFrom',
   'rotateEveryDays',
   'insecure',
   'caCertificate',

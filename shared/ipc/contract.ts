@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ACCESS_VERDICTS } from '../registry/access-verdict';
 import { LOGIN_CHECK_CODES } from '../registry/login-check-codes';
+import { TOKEN_EXPIRY_SOURCES } from '../registry/token-expiry';
 import type { Result } from '../result';
 import { argvSchema } from '../refresh/refresh-command';
 
@@ -32,6 +34,9 @@ export const checkLoginSchema = z
   })
   .strict();
 
+/** An expiry read from the credential itself (JWT, ECR token) or the registry's answer (GitHub). */
+export const tokenExpirySchema = z.object({ at: z.number(), from: z.enum(TOKEN_EXPIRY_SOURCES) });
+
 /** The verdict of a login check: a code from docs/login-check.md, what happened, and what to do. */
 export const loginCheckResultSchema = z.object({
   ok: z.boolean(),
@@ -40,6 +45,30 @@ export const loginCheckResultSchema = z.object({
   message: z.string(),
   hint: z.string(),
   durationMs: z.number(),
+  expiry: tokenExpirySchema.optional(),
+});
+
+/** "Test access": a login check's input and the repository ("team/api", "team/api:v1"). */
+export const checkAccessSchema = checkLoginSchema.extend({ repository: z.string().min(1).max(512) }).strict();
+
+/** What "Test access" found: the verdict with its sentence, the rights, and what to do. */
+export const accessCheckResultSchema = z.object({
+  ok: z.boolean(),
+  verdict: z.enum(ACCESS_VERDICTS),
+  code: z.enum(LOGIN_CHECK_CODES),
+  status: z.number().optional(),
+  method: z.enum(['token-claims', 'probe']).optional(),
+  repository: z.string(),
+  tag: z.string().optional(),
+  pull: z.boolean().nullable(),
+  push: z.boolean().nullable(),
+  exists: z.boolean().nullable(),
+  tagFound: z.boolean().optional(),
+  sentence: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  durationMs: z.number(),
+  expiry: tokenExpirySchema.optional(),
 });
 
 /** Where Docker keeps one registry's secret: in config.json, or behind `docker-credential-<helper>`. */
@@ -228,6 +257,7 @@ export const helperInstallRequestSchema = z.object({ target: z.string().min(1).m
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
   'registry:check-login': channel(checkLoginSchema, loginCheckResultSchema),
+  'registry:check-access': channel(checkAccessSchema, accessCheckResultSchema),
   'clipboard:copy-secret': channel(copySecretSchema, z.object({ clearsInMs: z.number() })),
   // Lock calls it: clears the clipboard only if it still holds the secret Regvault copied last.
   'clipboard:clear-secret': channel(noInput, z.object({ cleared: z.boolean() })),

@@ -29,7 +29,8 @@ export async function refreshProfile(vaultNames: readonly string[], cleanups: ((
   const notes = recordingNotifier();
   const bridge = installMainBridge({ ...testEnv, env: { ...testEnv.env, PATH: clouds.path } }, notes.notifier);
   cleanups.push(bridge.uninstall);
-  const store = new VaultStore({ dbName: `refresh-${Math.random()}`, calibrate: false, testOnlyKdfFloor: fastKdf });
+  const dbName = `refresh-${Math.random()}`;
+  const store = new VaultStore({ dbName, calibrate: false, testOnlyKdfFloor: fastKdf });
   cleanups.push(() => store.close());
   const profile = valueOf(await store.createProfile('correct horse battery staple'));
   const vaultIds: string[] = [];
@@ -37,5 +38,5 @@ export async function refreshProfile(vaultNames: readonly string[], cleanups: ((
   const view = new VaultView(profile);
   await view.load();
   const refresh = new RefreshSession(profile, view);
-  return { testEnv, clouds, notes, sent: bridge.sent, profile, vaultIds, view, refresh };
+  return { testEnv, clouds, notes, sent: bridge.sent, profile, vaultIds, view, refresh, dbName };
 }

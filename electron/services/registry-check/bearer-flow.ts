@@ -1,7 +1,7 @@
+import { sendInFlow } from './flow-request';
 import { z } from 'zod';
 import type { AuthChallenge } from './challenge';
 import type { HttpResponse } from './http-request';
-import { sendRequest } from './http-request';
 import type { FlowContext, FlowOutcome } from './outcome';
 import { createOutcome, describeFailedStatus, encodeBasicAuthorization, isRedirect } from './outcome';
 import { isLoopbackHost } from './target';
@@ -68,7 +68,8 @@ function followRealmRedirect(from: URL, response: HttpResponse): URL | undefined
   return sameHost && sameOrUpgraded ? next : undefined;
 }
 
-type TokenResult =
+/** A token from the realm, or why there is none. */
+export type TokenResult =
   Readonly<{ ok: true; token: string; issuer: string }> | Readonly<{ ok: false; outcome: FlowOutcome }>;
 
 /** Reads the token out of a 200 answer of the token service. */
@@ -102,12 +103,7 @@ async function fetchToken(context: FlowContext, realm: URL): Promise<TokenResult
   const authorization = encodeBasicAuthorization(context.username, context.secret);
   let url = realm;
   for (let hop = 0; hop <= maxRealmRedirects; hop += 1) {
-    const response = await sendRequest({
-      url,
-      authorization,
-      caCertificate: context.caCertificate,
-      deadline: context.deadline,
-    });
+    const response = await sendInFlow(context, { url, authorization });
     const who = `The token service at ${url.host}`;
     if (response.status === 200) return readToken(response, url.host);
     if (isRedirect(response.status)) {
@@ -139,6 +135,22 @@ async function fetchToken(context: FlowContext, realm: URL): Promise<TokenResult
   };
 }
 
+/** Asks a Bearer challenge's realm for a token as the challenge describes it (the login's own request). */
+export function requestToken(context: FlowContext, challenge: AuthChallenge): Promise<TokenResult> {
+  const realm = resolveRealm(context, challenge);
+  return realm.ok ? fetchToken(context, realm.url) : Promise.resolve(realm);
+}
+
+/** Asks a Bearer challenge's realm for a token with `scope` (e.g. `repository:team/api:pull,push`). */
+export function requestScopedToken(
+  context: FlowContext,
+  challenge: AuthChallenge,
+  scope: string,
+): Promise<TokenResult> {
+  const realm = resolveRealm(context, { ...challenge, params: { ...challenge.params, scope } });
+  return realm.ok ? fetchToken(context, realm.url) : Promise.resolve(realm);
+}
+
 /** The Bearer flow: Basic credentials to the realm for a token, then `/v2/` with that token. */
 export async function loginWithBearer(
   context: FlowContext,
@@ -150,12 +162,7 @@ export async function loginWithBearer(
   const token = await fetchToken(context, realm.url);
   if (!token.ok) return token.outcome;
   const authorization = `Bearer ${token.token}`;
-  const response = await sendRequest({
-    url: pingUrl,
-    authorization,
-    caCertificate: context.caCertificate,
-    deadline: context.deadline,
-  });
+  const response = await sendInFlow(context, { url: pingUrl, authorization });
   const authority = context.target.authority;
   if (response.status === 200) {
     return createOutcome(

@@ -10,9 +10,15 @@ export type FailureDetail = 'not-tls' | 'hostname-mismatch' | 'expired' | 'bad-c
 /** An answer, with the body cut at `maxBodyBytes` (a login check never needs more). */
 export type HttpResponse = Readonly<{ status: number; headers: IncomingHttpHeaders; body: string }>;
 
-/** One GET request of a login check. `deadline` is on the `performance.now()` clock and covers DNS to last byte. */
+/** One request of a check (GET unless said). `deadline` is on the `performance.now()` clock and covers DNS to last byte. */
 export type RequestSpec = Readonly<{
   url: URL;
+  /** GET by default; an access test also sends HEAD, POST (an empty upload start) and DELETE (its cancel). */
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  /** A small request body (the access test's deliberately invalid manifest) and its type. */
+  body?: Readonly<{ text: string; type: string }>;
+  /** The `Accept` header; JSON by default. */
+  accept?: string;
   authorization?: string;
   caCertificate?: string;
   deadline: number;
@@ -125,7 +131,7 @@ function readBody(response: IncomingMessage): Promise<string> {
   });
 }
 
-/** Sends one GET with its own socket (no keep-alive pool), the given CA added to Node's roots, and a hard deadline. */
+/** Sends one request with its own socket (no keep-alive pool), the given CA added to Node's roots, and a hard deadline. */
 export function sendRequest(spec: RequestSpec): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const remaining = Math.floor(spec.deadline - performance.now());
@@ -138,8 +144,16 @@ export function sendRequest(spec: RequestSpec): Promise<HttpResponse> {
       const timeout = new RequestFailure('timeout', 'none', `${spec.url.host} did not answer within the time limit.`);
       reject(timedOut ? timeout : error instanceof RequestFailure ? error : classifyRequestError(error, spec.url));
     };
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Regvault-login-check' };
+    const headers: Record<string, string> = {
+      accept: spec.accept ?? 'application/json',
+      'user-agent': 'Regvault-login-check',
+    };
     if (spec.authorization !== undefined) headers['authorization'] = spec.authorization;
+    const method = spec.method ?? 'GET';
+    const body = spec.body === undefined ? undefined : Buffer.from(spec.body.text, 'utf8');
+    if (spec.body !== undefined) headers['content-type'] = spec.body.type;
+    // An upload start carries no body: say so, or some servers wait for one.
+    if (method === 'POST' || method === 'PUT') headers['content-length'] = String(body?.length ?? 0);
     const secure = spec.url.protocol === 'https:';
     const ca = secure && spec.caCertificate !== undefined ? { ca: [...rootCertificates, spec.caCertificate] } : {};
     // Node's default, written out so no option or environment (NODE_TLS_REJECT_UNAUTHORIZED) can turn it off here.
@@ -147,7 +161,7 @@ export function sendRequest(spec: RequestSpec): Promise<HttpResponse> {
     const send = secure ? requestHttps : requestHttp;
     let request: ClientRequest;
     try {
-      request = send(spec.url, { method: 'GET', headers, agent: false, ...tls }, (response) => {
+      request = send(spec.url, { method, headers, agent: false, ...tls }, (response) => {
         readBody(response).then(
           (body) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
           fail,
@@ -163,6 +177,6 @@ export function sendRequest(spec: RequestSpec): Promise<HttpResponse> {
     }, remaining);
     request.on('error', fail);
     request.on('close', () => clearTimeout(timer));
-    request.end();
+    request.end(body);
   });
 }

@@ -1,22 +1,24 @@
+import { sendInFlow } from './flow-request';
 import { loginWithBearer } from './bearer-flow';
 import { findChallenge, parseAuthChallenges } from './challenge';
 import type { HttpResponse } from './http-request';
-import { RequestFailure, sendRequest } from './http-request';
+import { RequestFailure } from './http-request';
 import type { FlowContext, FlowOutcome } from './outcome';
 import { createOutcome, describeFailedStatus, encodeBasicAuthorization, looksLikeWebPage } from './outcome';
 import { buildPingUrl, planSchemes, type Scheme } from './target';
 
-type Ping = Readonly<{ url: URL; response: HttpResponse }>;
+/** The unauthenticated `/v2/` answer and the URL (scheme) that gave it. */
+export type Ping = Readonly<{ url: URL; response: HttpResponse }>;
 
 /** `GET /v2/` without credentials over the first scheme that answers. */
-async function pingRegistry(context: FlowContext, schemes: readonly Scheme[]): Promise<Ping> {
+export async function pingRegistry(context: FlowContext, schemes: readonly Scheme[]): Promise<Ping> {
   let lastFailure: unknown;
   for (const scheme of schemes) {
     const url = buildPingUrl(context.target, scheme);
     try {
       return {
         url,
-        response: await sendRequest({ url, caCertificate: context.caCertificate, deadline: context.deadline }),
+        response: await sendInFlow(context, { url }),
       };
     } catch (error) {
       lastFailure = error;
@@ -28,14 +30,9 @@ async function pingRegistry(context: FlowContext, schemes: readonly Scheme[]): P
 }
 
 /** Retries `/v2/` with Basic credentials. */
-async function loginWithBasic(context: FlowContext, pingUrl: URL): Promise<FlowOutcome> {
+export async function loginWithBasic(context: FlowContext, pingUrl: URL): Promise<FlowOutcome> {
   const authorization = encodeBasicAuthorization(context.username, context.secret);
-  const response = await sendRequest({
-    url: pingUrl,
-    authorization,
-    caCertificate: context.caCertificate,
-    deadline: context.deadline,
-  });
+  const response = await sendInFlow(context, { url: pingUrl, authorization });
   const authority = context.target.authority;
   if (response.status === 200) {
     const over = pingUrl.protocol === 'http:' ? ' over plain HTTP' : '';

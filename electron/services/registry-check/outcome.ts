@@ -12,6 +12,8 @@ export type FlowContext = Readonly<{
   plainHttpAllowed: boolean;
   /** Deadline for the whole check, on the `performance.now()` clock. */
   deadline: number;
+  /** Sees every answer (the login check reads GitHub's token-expiry header from them). */
+  observe?: (response: HttpResponse) => void;
 }>;
 
 /** What a check found, before the hint is chosen. */

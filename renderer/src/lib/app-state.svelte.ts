@@ -8,6 +8,7 @@ import { browserSyncPorts, SyncManager } from './sync/sync-manager.svelte';
 import type { SyncPorts } from './sync/sync-hub';
 import { VaultView } from './vault-view.svelte';
 import { RefreshSession } from './refresh/refresh-session.svelte';
+import { EntryInsights } from './insights/entry-insights.svelte';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
@@ -37,6 +38,8 @@ export class AppState {
   sync = $state.raw<SyncManager | null>(null);
   /** Refresh commands, scheduled refreshes and reminders (issue #17); null while locked. */
   refresh = $state.raw<RefreshSession | null>(null);
+  /** Reuse across vaults and this device's last use of each entry; null while locked. */
+  insights = $state.raw<EntryInsights | null>(null);
   private stopRefresh: (() => void) | null = null;
   private stopWatching: (() => void)[] = [];
 
@@ -94,6 +97,7 @@ export class AppState {
     this.stopRefresh?.();
     this.stopRefresh = null;
     this.refresh = null;
+    this.insights = null;
     const sync = this.sync;
     this.vault?.close();
     this.vault = null;
@@ -142,6 +146,13 @@ export class AppState {
     this.vault = vault;
     const refresh = new RefreshSession(session, vault);
     this.refresh = refresh;
+    const insights = new EntryInsights(
+      session,
+      () => refresh.vaults.all,
+      () => vault.vaults,
+    );
+    this.insights = insights;
+    vault.insights = insights;
     this.phase = 'unlocked';
     this.lockReason = null;
     this.retryAt = 0;
@@ -150,7 +161,11 @@ export class AppState {
     sync.team.onVaultsChanged(() => void vault.refreshVaults());
     void sync.start();
     await vault.load();
-    if (this.refresh === refresh) this.stopRefresh = refresh.start(); // not if locked while loading
+    if (this.refresh === refresh) {
+      // not if locked while loading
+      const stops = [refresh.start(), insights.start()];
+      this.stopRefresh = () => stops.forEach((stop) => stop());
+    }
   }
 
   private watch(session: UnlockedProfile): void {

@@ -13,6 +13,7 @@ import {
 } from '../../../electron/services/fixtures/docker-config-env';
 import { installMainBridge } from '../../../tests/support/main-bridge';
 import { DockerConfigState } from './docker-config.svelte';
+import { onEntryUse } from './insights/entry-use-events';
 import { VaultStore } from './vault-db';
 import { VaultView } from './vault-view.svelte';
 import { valueOf } from '../../../shared/test-result';
@@ -64,7 +65,11 @@ it('reads the file, compares without planning, then reviews and applies what was
   expect(docker.plan).toBeNull();
   await docker.review();
   expect(docker.plan?.changed.map((i) => i.registry)).toEqual(['quay.io']);
+  const used: string[] = [];
+  cleanups.push(onEntryUse((id, via) => used.push(`${id} ${via}`)));
   await docker.apply();
+  // Written to Docker's config counts as a use of each entry on this device (Last used, "Not used for 90 days").
+  expect(used.sort()).toEqual([`${ghcr.value.id} docker-config`, `${quay.value.id} docker-config`].sort());
   expect(docker.applyError).toBeNull();
   expect(docker.report?.written.map((w) => w.registry).sort()).toEqual(['ghcr.io', 'quay.io']);
   expect((await readConfigObject(testEnv))['auths']).toMatchObject({

@@ -18,12 +18,19 @@ import {
   type ImportFound,
   type PlanSummary,
 } from './docker-config-display';
+import { noteEntryUse } from './insights/entry-use-events';
 
 function messageOf(result: Result<unknown>): string | null {
   return result.ok ? null : result.error.message;
 }
 
 /** The screen's state for one open vault. */
+/** The chosen entries whose registry the apply wrote to Docker's config count as used on this device. */
+function noteWritten(chosen: readonly Entry[], report: ApplyReport): void {
+  const written = new Set(report.written.map((item) => item.registry));
+  for (const entry of chosen) if (written.has(entry.registry)) noteEntryUse(entry.id, 'docker-config');
+}
+
 export class DockerConfigState {
   private readonly entries: () => readonly Entry[];
   private readonly comparison: () => DockerComparison;
@@ -132,6 +139,7 @@ export class DockerConfigState {
     this.report = result.ok ? result.value : null;
     this.applyError = messageOf(result);
     if (result.ok) this.toRemove.clear();
+    if (result.ok) noteWritten(this.chosen, result.value);
     if (result.ok && this.planned !== 'write') await this.onRouted(this.chosen, this.planned === 'use-regvault');
     await this.read();
   }

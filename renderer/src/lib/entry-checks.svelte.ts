@@ -1,12 +1,16 @@
 import type { Entry, LastCheck } from '../../../shared/entries';
 import type { Result } from '../../../shared/result';
+import type { TokenExpiry } from '../../../shared/registry/token-expiry';
 import { LoginChecks } from './login-check.svelte';
 import { isSameCredential, toLastCheck } from './login-check-display';
+import { noteEntryUse } from './insights/entry-use-events';
 
 /** What row checks need from the vault view: the entries as they are now, and where results go. */
 export type CheckStore = Readonly<{
   byId: (id: string) => Entry | undefined;
   saveCheck: (id: string, check: LastCheck) => Result<void>;
+  /** Fills Expires "from the token" when a passed check learned it (GitHub's header); optional for tests. */
+  saveTokenExpiry?: (id: string, expiry: TokenExpiry) => void;
 }>;
 
 /**
@@ -43,6 +47,8 @@ export class EntryChecks {
     if (current === undefined || !isSameCredential(current, entry)) return;
     if (!this.store.saveCheck(entry.id, toLastCheck(result, this.now())).ok) return;
     if (result.ok) {
+      noteEntryUse(entry.id, 'login-check');
+      if (result.expiry !== undefined) this.store.saveTokenExpiry?.(entry.id, result.expiry);
       this.passed = entry.id;
       this.setDetail(entry.id, false);
     } else {

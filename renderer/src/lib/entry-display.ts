@@ -11,7 +11,7 @@ export type BadgeTone = 'danger' | 'warn' | 'ok' | 'info';
 
 /** One badge as the row shows it; `title` explains it and says what to do. */
 export type BadgeView = Readonly<{
-  key: EntryBadge | 'expires-later' | `docker-${DockerState}`;
+  key: EntryBadge | 'expires-later' | `docker-${DockerState}` | `insight-${string}`;
   label: string;
   tone: BadgeTone;
   title: string;
@@ -133,7 +133,8 @@ function badgeViews(entry: Entry, now: number): readonly BadgeView[] {
   const { expiresAt } = entry;
   if (expiresAt !== undefined && !views.some((v) => v.key === 'expired' || v.key === 'expires-soon')) {
     const label = `Expires in ${describeTimeLeft(expiresAt, now)}`;
-    views.push({ key: 'expires-later', label, tone: 'info', title: `Expires ${formatDateTime(expiresAt)}.` });
+    const source = entry.expiresFrom === undefined ? '' : ', from the token';
+    views.push({ key: 'expires-later', label, tone: 'info', title: `Expires ${formatDateTime(expiresAt)}${source}.` });
   }
   return views;
 }
@@ -172,8 +173,11 @@ function dockerBadge(state: DockerState | undefined): BadgeView | null {
   return badge === null ? null : { key: `docker-${state as DockerState}`, ...badge };
 }
 
-/** The text of one list row; `docker` is how the entry stands in Docker's config.json, if known. */
-export function toRowView(entry: Entry, now: number, docker?: DockerState): RowView {
+/**
+ * The text of one list row; `docker` is how the entry stands in Docker's config.json, if known, and `extra` the
+ * badges of this session's insights (reuse, last use).
+ */
+export function toRowView(entry: Entry, now: number, docker?: DockerState, extra: readonly BadgeView[] = []): RowView {
   const inDocker = dockerBadge(docker);
   const preset =
     entry.presetId === undefined ? detectPreset(entry.registry, entry.username) : getPreset(entry.presetId);
@@ -185,7 +189,7 @@ export function toRowView(entry: Entry, now: number, docker?: DockerState): RowV
     username: entry.username,
     pipelines: entry.pipelines.join(', '),
     insecure: entry.insecure === true,
-    badges: inDocker === null ? badgeViews(entry, now) : [...badgeViews(entry, now), inDocker],
+    badges: [...badgeViews(entry, now), ...(inDocker === null ? [] : [inDocker]), ...extra],
     check: toCheckView(entry, now),
   };
 }

@@ -1,10 +1,13 @@
 import type { Entry } from '../../../shared/entries';
+import { readTokenExpiry } from '../../../shared/registry/token-expiry';
 import type { SaveResult } from './vault-view.svelte';
 import { getPreset, isPresetId, registryPresets, type RegistryPreset } from '../../../shared/registry';
 import {
   blankForm,
   choosePreset,
+  describeExpirySource,
   expiryHint,
+  fillTokenExpiry,
   followTypedUrl,
   formFromEntry,
   formWarnings,
@@ -17,6 +20,7 @@ import {
   type FormMode,
 } from './entry-form';
 import { LoginChecks } from './login-check.svelte';
+import type { AccessSubject } from './access/access-test.svelte';
 import {
   checkSignature,
   describeFormCheck,
@@ -27,6 +31,7 @@ import {
   type LoginCheckResult,
 } from './login-check-display';
 import type { VaultView } from './vault-view.svelte';
+import { noteEntryUse } from './insights/entry-use-events';
 
 type FormCheck = Readonly<{ signature: string; result: LoginCheckResult; at: number }>;
 
@@ -58,9 +63,20 @@ export class EntryFormState {
   /** What the form says about that check, or null. */
   checkView = $derived<FormCheckView | null>(this.currentCheck && describeFormCheck(this.currentCheck.result));
 
-  /** What the Expires field says about the preset's token lifetime. */
+  /** What the Expires field says: where a filled-in date came from, else the preset's token lifetime. */
   get expiryHint(): string {
-    return expiryHint(this.fields.presetId, this.mode);
+    return describeExpirySource(this.fields.expiresFrom) || expiryHint(this.fields.presetId, this.mode);
+  }
+
+  /** The password as typed; a token that carries its expiry (JWT, ECR) fills Expires "from the token". */
+  typeSecret(value: string): void {
+    const typed = { ...this.fields, secret: value };
+    this.fields = value.trim() === '' ? typed : fillTokenExpiry(typed, readTokenExpiry(value));
+  }
+
+  /** Expires as typed: the user's date, no longer the token's. */
+  typeExpires(value: string): void {
+    this.fields = { ...this.fields, expires: value, expiresFrom: '' };
   }
 
   constructor(entry?: Entry) {
@@ -103,10 +119,29 @@ export class EntryFormState {
     const target = toFormCheckTarget(this.fields, stored);
     const result = await this.checks.check('form', target);
     const at = Date.now();
+    // GitHub says when a token expires only in its answers: the check is where Expires learns it.
+    if (result.ok && result.expiry !== undefined && this.signature === signature) {
+      this.fields = fillTokenExpiry(this.fields, result.expiry);
+    }
     this.checked = { signature, result, at };
     // Nothing changed yet that the check depends on: it is a check of the stored entry, kept even on Cancel.
     const current = this.entryId === null ? undefined : view.byId(this.entryId);
-    if (current !== undefined && isCheckOf(target, current)) view.saveCheck(current.id, toLastCheck(result, at));
+    if (current !== undefined && isCheckOf(target, current)) {
+      view.saveCheck(current.id, toLastCheck(result, at));
+      if (result.ok) noteEntryUse(current.id, 'login-check');
+    }
+  }
+
+  /** The credential and access fields as typed, for Test access (editing with a blank password: the stored one). */
+  accessSubject(view: VaultView): AccessSubject {
+    const stored = this.entryId === null ? undefined : view.byId(this.entryId);
+    const target = toFormCheckTarget(this.fields, stored);
+    const repositories = this.fields.repositories
+      .split(/[,\n]/)
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+    const name = this.fields.name.trim() || this.fields.registry.trim();
+    return { ...target, name, repositories, pullOnly: this.fields.pullOnly };
   }
 
   /** Saves the form into the vault; false (with `errors` set) when the input or the model refused it. */

@@ -19,6 +19,7 @@ import {
   toRegistryKey,
   type PresetId,
 } from '../../../shared/registry';
+import type { TokenExpiry, TokenExpirySource } from '../../../shared/registry/token-expiry';
 
 /** Every field of the form, as the inputs hold it. */
 export type EntryFormFields = {
@@ -30,8 +31,14 @@ export type EntryFormFields = {
   name: string;
   notes: string;
   pipelines: string;
+  /** Repositories the pipelines use ("team/api"), separated by commas or new lines. */
+  repositories: string;
+  /** The pipelines only pull: Test access warns when the token can push. */
+  pullOnly: boolean;
   /** A `datetime-local` value (local time), or empty. */
   expires: string;
+  /** Where `expires` was read when the token itself carries it (filled automatically); empty when typed. */
+  expiresFrom: TokenExpirySource | '';
   rotateEveryDays: string;
   insecure: boolean;
   caCertificate: string;
@@ -70,7 +77,10 @@ export function blankForm(presetId: PresetId = DEFAULT_PRESET): EntryFormFields 
     name: '',
     notes: '',
     pipelines: '',
+    repositories: '',
+    pullOnly: false,
     expires: '',
+    expiresFrom: '',
     rotateEveryDays: '',
     insecure: false,
     caCertificate: '',
@@ -113,7 +123,10 @@ export function formFromEntry(entry: Entry): EntryFormFields {
     name: entry.name,
     notes: entry.notes,
     pipelines: entry.pipelines.join(', '),
+    repositories: (entry.repositories ?? []).join(', '),
+    pullOnly: entry.pullOnly ?? false,
     expires: entry.expiresAt === undefined ? '' : toLocalInput(entry.expiresAt),
+    expiresFrom: entry.expiresFrom ?? '',
     rotateEveryDays: entry.rotateEveryDays === undefined ? '' : String(entry.rotateEveryDays),
     insecure: entry.insecure ?? false,
     caCertificate: entry.caCertificate ?? '',
@@ -133,6 +146,8 @@ export function toNewEntryInput(fields: EntryFormFields): FormResult<NewEntryInp
     ...textFields(fields),
     registry: fields.registry,
     expiresAt: numbers.value.expiresAt,
+    ...(fields.expiresFrom !== '' && numbers.value.expiresAt !== undefined ? { expiresFrom: fields.expiresFrom } : {}),
+    pullOnly: fields.pullOnly ? true : undefined,
     rotateEveryDays: numbers.value.rotateEveryDays,
     insecure: fields.insecure ? true : undefined,
     // "Private / self-hosted" means "none of the above": let the model recognise the URL.
@@ -151,6 +166,8 @@ export function toEntryPatch(fields: EntryFormFields, original: EntryFormFields)
   return ok({
     ...textFields(fields),
     expiresAt: expiryChanged ? (numbers.value.expiresAt ?? null) : undefined,
+    expiresFrom: expiryChanged ? fields.expiresFrom || null : undefined,
+    pullOnly: fields.pullOnly,
     rotateEveryDays: numbers.value.rotateEveryDays ?? null,
     insecure: fields.insecure,
   });
@@ -165,11 +182,12 @@ function textFields(fields: EntryFormFields) {
     email: fields.email,
     notes: fields.notes,
     pipelines: splitPipelines(fields.pipelines),
+    repositories: splitPipelines(fields.repositories),
     caCertificate: fields.caCertificate,
   };
 }
 
-/** Pipeline names separated by commas or new lines, blanks dropped. */
+/** Names (pipelines, repositories) separated by commas or new lines, blanks dropped. */
 function splitPipelines(text: string): string[] {
   return text
     .split(/[,\n]/)
@@ -203,7 +221,10 @@ const FORM_FIELDS: Readonly<Record<EntryField, FormField>> = {
   email: 'email',
   notes: 'notes',
   pipelines: 'pipelines',
+  repositories: 'repositories',
+  pullOnly: 'pullOnly',
   expiresAt: 'expires',
+  expiresFrom: 'expires',
   rotateEveryDays: 'rotateEveryDays',
   insecure: 'insecure',
   caCertificate: 'caCertificate',
@@ -248,6 +269,24 @@ export function expiryHint(presetId: PresetId, mode: FormMode): string {
   return mode === 'add'
     ? `Leave empty: ${preset.label} tokens expire ${hours} h after they are issued, and Regvault fills that in.`
     : `A new token resets this to ${hours} h from now unless you change it here.`;
+}
+
+/** The form after a token-carried expiry was found: Expires filled "from the token", unless the user typed one. */
+export function fillTokenExpiry(fields: EntryFormFields, expiry: TokenExpiry | undefined): EntryFormFields {
+  if (expiry === undefined) return fields.expiresFrom === '' ? fields : { ...fields, expires: '', expiresFrom: '' };
+  const userTyped = fields.expires.trim() !== '' && fields.expiresFrom === '';
+  return userTyped ? fields : { ...fields, expires: toLocalInput(expiry.at), expiresFrom: expiry.from };
+}
+
+/** The Expires field's note about where its date came from. */
+export function describeExpirySource(source: TokenExpirySource | ''): string {
+  if (source === '') return '';
+  const where = {
+    jwt: "the token's exp claim",
+    ecr: 'the ECR authorization token',
+    github: "GitHub's answer to the login check",
+  };
+  return `Filled in from the token (${where[source]}). Change it to override.`;
 }
 
 /** Epoch ms as a `datetime-local` value in local time (minutes precision). */

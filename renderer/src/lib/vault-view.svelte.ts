@@ -24,8 +24,10 @@ import { watchActivity, type ActivityItem } from '../../../shared/entries/activi
 import { nameActor } from './activity-display';
 import { fail, ok, type Failure, type Result } from '../../../shared/result';
 import type { VaultFailure } from '../../../shared/crypto/errors';
+import type { TokenExpiry } from '../../../shared/registry/token-expiry';
 import { DockerComparison } from './docker-compare.svelte';
 import { EntryChecks } from './entry-checks.svelte';
+import type { EntryInsights } from './insights/entry-insights.svelte';
 import { SecretActions } from './secret-actions.svelte';
 import { describeError } from './describe-error';
 import type { OpenVault, UnlockedProfile, VaultSummary } from './vault-db';
@@ -77,11 +79,25 @@ export class VaultView {
   private search = $derived.by(() => (this.lastSearch = searchIndex(this.index, this.query, this.lastSearch)));
   /** The "Needs rotation" filter: only entries flagged "Rotation recommended" or due for rotation. */
   needsRotation = $state(false);
-  /** The entries matching the search (and the filter), in list order. */
-  visible = $derived(
-    this.needsRotation ? this.search.entries.filter((e) => needsRotation(e, this.now)) : this.search.entries,
-  );
-  searching = $derived(this.query.trim() !== '' || this.needsRotation);
+  /** The "Reused" filter: only entries whose secret is also in another vault. */
+  reusedOnly = $state(false);
+  /** The list order: by name, or most recently used on this device first. */
+  order = $state<'name' | 'last-used'>('name');
+  /** Reuse and last use, set by the session (AppState); null on its own (tests of the view alone). */
+  insights = $state.raw<EntryInsights | null>(null);
+  /** The entries matching the search (and the filters), in list order. */
+  visible = $derived.by(() => {
+    let entries = this.search.entries;
+    if (this.needsRotation) entries = entries.filter((e) => needsRotation(e, this.now));
+    const insights = this.insights;
+    const vaultId = this.currentId;
+    if (this.reusedOnly && insights && vaultId !== null)
+      entries = entries.filter((e) => insights.reuse.isReused(vaultId, e.id));
+    if (this.order === 'last-used' && insights)
+      entries = [...entries].sort((a, b) => insights.activeAt(b) - insights.activeAt(a));
+    return entries;
+  });
+  searching = $derived(this.query.trim() !== '' || this.needsRotation || this.reusedOnly);
   /** The time status badges are computed against; ticks while `startClock` runs. */
   now = $state(Date.now());
   save = $state<SaveState>({ kind: 'idle' });
@@ -140,6 +156,7 @@ export class VaultView {
     this.currentId = id;
     this.query = '';
     this.needsRotation = false;
+    this.reusedOnly = false;
     this.loading = true;
     try {
       const opened = await this.session.openVault(id);
@@ -218,6 +235,18 @@ export class VaultView {
     // A Viewer's device writes nothing into a team vault: its check result stays on screen only.
     if (!this.rights().write) return ok(undefined);
     return this.mutate((doc) => recordCheck(doc, id, check, this.ctx), 'edit');
+  }
+
+  /**
+   * A date the token itself carries fills Expires, marked "from the token", unless the user set one: an edit of the
+   * entry (it syncs), made only where this device may write.
+   */
+  saveTokenExpiry(id: string, expiry: TokenExpiry): void {
+    const entry = this.byId(id);
+    const userSet = entry?.expiresAt !== undefined && entry.expiresFrom === undefined;
+    if (entry === undefined || userSet || !this.rights().write) return;
+    if (entry.expiresAt === expiry.at && entry.expiresFrom === expiry.from) return;
+    this.edit(id, { expiresAt: expiry.at, expiresFrom: expiry.from });
   }
 
   keepOne(keepId: string, dropIds: readonly string[]): Result<void> {

@@ -10,6 +10,9 @@ export type RegistryFields = Readonly<{
   name?: string;
   notes?: string;
   pipelines?: string;
+  /** Repositories the pipelines use, comma separated ("team/api, team/web"). */
+  repositories?: string;
+  pullOnly?: boolean;
   /** A `datetime-local` value, e.g. `2020-01-01T09:30`. */
   expires?: string;
   rotateEveryDays?: string;
@@ -80,6 +83,7 @@ export class VaultPage {
       ['Name', fields.name],
       ['Notes', fields.notes],
       ['Pipelines', fields.pipelines],
+      ['Repositories', fields.repositories],
       ['Expires', fields.expires],
       ['Rotate every (days)', fields.rotateEveryDays],
       ['CA certificate (PEM)', fields.caCertificate],
@@ -87,6 +91,7 @@ export class VaultPage {
     for (const [label, value] of text) if (value !== undefined) await this.field(form, label).fill(value);
     if (fields.insecure !== undefined)
       await this.field(form, 'Allow plain HTTP (insecure)').setChecked(fields.insecure);
+    if (fields.pullOnly !== undefined) await this.field(form, 'Pull only').setChecked(fields.pullOnly);
   }
 
   /** Adds a registry through the form and waits until its row is listed and the change is on disk. */
@@ -147,6 +152,33 @@ export class VaultPage {
     const button = this.testLoginButton(rowText);
     await button.click();
     await expect(button).not.toHaveAttribute('aria-busy', 'true', { timeout: 20_000 });
+  }
+
+  /** Opens a row's "Test access" dialog. */
+  async openTestAccess(rowText: string): Promise<Locator> {
+    await this.row(rowText).getByRole('button', { name: 'Test access' }).click();
+    const dialog = this.dialog('Test access');
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** Tests access to a repository in the open Test access dialog; returns its result (a status region). */
+  async testAccess(dialog: Locator, repository: string): Promise<Locator> {
+    await dialog.getByLabel('Repository', { exact: true }).fill(repository);
+    const button = dialog.getByRole('button', { name: 'Test access' });
+    await button.click();
+    await expect(button).not.toHaveAttribute('aria-busy', 'true', { timeout: 20_000 });
+    return dialog.getByRole('status');
+  }
+
+  /** The toolbar's "Reused" filter (a toggle button). */
+  get reusedFilter(): Locator {
+    return this.page.getByRole('button', { name: 'Reused', exact: true });
+  }
+
+  /** Orders the list: "Name" or "Last used". */
+  async sortBy(label: 'Name' | 'Last used'): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Sort by' }).selectOption({ label });
   }
 
   /** One status badge of a row, e.g. "Login OK" or "Login failed". */

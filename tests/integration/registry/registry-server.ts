@@ -36,6 +36,8 @@ export type RunningRegistry = Readonly<{
   stop: () => Promise<void>;
   /** The htpasswd file (auth `htpasswd`): a test may rewrite it to rotate a password; the registry re-reads it. */
   htpasswdPath?: string;
+  /** The registry's storage folder (`storage.filesystem.rootdirectory`), for tests that look at what it holds. */
+  dataDir: string;
 }>;
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (released again before the registry binds it). */
@@ -168,7 +170,7 @@ async function startOnce(dir: string, options: StartRegistryOptions): Promise<Ru
     await stopProcess(child);
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${stderr}`);
   }
-  return { host: `127.0.0.1:${port}`, port, url, stop: () => stopProcess(child) };
+  return { host: `127.0.0.1:${port}`, port, url, dataDir: join(dir, 'data'), stop: () => stopProcess(child) };
 }
 
 /** Starts a registry; retries on a fresh port if another process took the free one first. */

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { TokenSigner } from './registry-token';
+import type { TokenAccess, TokenSigner } from './registry-token';
 import { signRegistryToken } from './registry-token';
 
 /** What the token service saw in one request: the flow's query parameters and the Basic user. */
@@ -16,9 +16,19 @@ export type TokenRequestRecord = Readonly<{
   granted: boolean;
 }>;
 
-/** Users (name → password), and who the tokens are for. */
+/** What each user may do, per repository name (`*` as an action grants every action), as a token service's ACL. */
+export type TokenAcl = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/**
+ * Users (name → password), and who the tokens are for. With `acl`, a token grants of each requested
+ * `repository:<name>:<actions>` scope (or `registry:catalog:*`) exactly the actions the ACL allows that user (none for a repository it
+ * does not list), as Docker's token services do; without it, tokens carry no access at all.
+ */
 export type StartTokenServerOptions = Readonly<{
   users: Readonly<Record<string, string>>;
+  acl?: TokenAcl;
+  /** Answer this status, instead of a token granting nothing, for a scope the ACL grants no action of. */
+  refuseUngranted?: 401 | 403;
   issuer: string;
   service: string;
   signer: TokenSigner;
@@ -39,6 +49,20 @@ function readBasicCredentials(request: IncomingMessage): Readonly<{ user: string
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The access a token grants for the requested scopes under the ACL: requested ∩ allowed, per repository. */
+export function grantScopes(acl: TokenAcl | undefined, user: string, scopes: readonly string[]): TokenAccess[] {
+  if (acl === undefined) return [];
+  const granted: TokenAccess[] = [];
+  for (const scope of scopes) {
+    const match = /^(repository|registry):([^:]+):([a-z*,]+)$/.exec(scope);
+    if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined) continue;
+    const allowed = acl[user]?.[match[2]] ?? [];
+    const actions = match[3].split(',').filter((action) => allowed.includes(action) || allowed.includes('*'));
+    granted.push({ type: match[1], name: match[2], actions });
+  }
+  return granted;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -74,12 +98,16 @@ export function startTokenServer(options: StartTokenServerOptions): Promise<Runn
     }
     if (params.get('service') !== options.service)
       return sendJson(response, 400, { errors: [{ code: 'INVALID_SERVICE' }] });
-    // The /v2/ ping needs no scope, so `access` stays empty: the token only proves who logged in.
+    // The /v2/ ping needs no scope, so `access` stays empty there: the token only proves who logged in.
+    const access = grantScopes(options.acl, credentials.user, params.getAll('scope'));
+    if (options.refuseUngranted !== undefined && access.some((item) => item.actions.length === 0)) {
+      return sendJson(response, options.refuseUngranted, { errors: [{ code: 'DENIED', message: 'access denied' }] });
+    }
     const token = signRegistryToken(signer, {
       issuer: options.issuer,
       audience: options.service,
       subject: credentials.user,
-      access: [],
+      access,
     });
     sendJson(response, 200, { [field]: token, expires_in: 300, issued_at: new Date().toISOString() });
   });

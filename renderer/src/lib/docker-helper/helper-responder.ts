@@ -19,6 +19,7 @@ import type { UnlockedProfile } from '../vault-db';
 import type { DockerServing } from './docker-serving.svelte';
 import type { HelperActivity, HelperOutcome } from './helper-activity.svelte';
 import { describeReadOnlyStoreVault, type MayWrite } from './store-vault-choice';
+import { noteEntryUse } from '../insights/entry-use-events';
 
 type Question = EventPayload<'helper:request'>;
 type Answer = RequestOf<'helper:answer'>['answer'];
@@ -101,6 +102,7 @@ async function decide(question: Question, deps: ResponderDeps): Promise<[Answer,
     const stopped = await deps.serving.stopServing((s) => s.entryId === match.entry.id);
     return [stopped.ok ? { kind: 'done' } : { kind: 'refused', message: stopped.error.message }, match.vaultId];
   }
+  noteEntryUse(match.entry.id, 'helper');
   return [{ kind: 'credential', username: match.entry.username, secret: match.entry.secret }, match.vaultId];
 }
 

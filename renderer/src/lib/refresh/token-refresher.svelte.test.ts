@@ -10,6 +10,7 @@ import { valueOf } from '../../../../shared/test-result';
 import { removeDockerTestEnvs } from '../../../../electron/services/fixtures/docker-config-env';
 import { AWS_ARGV, ECR, HOUR, refreshProfile } from '../../../../tests/support/refresh-profile';
 import type { VaultView } from '../vault-view.svelte';
+import { onEntryUse } from '../insights/entry-use-events';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(removeDockerTestEnvs);
@@ -82,7 +83,10 @@ it('runs a stored command only after this exact argument vector was allowed, the
 
   valueOf(await refresh.commands.set(vaultId, id, { argv: AWS_ARGV, approvedArgv: AWS_ARGV, lifetimeMs: 12 * HOUR }));
   const before = Date.now();
+  const used: string[] = [];
+  cleanups.push(onEntryUse((entryId, via) => used.push(`${entryId} ${via}`)));
   const refreshed = valueOf(await refresh.refresher.refresh(id));
+  expect(used).toContain(`${id} refresh`); // a refresh counts as a use on this device (Last used)
   expect(refreshed.secret).toBe(clouds.tokenOf('aws', 1));
   expect(refreshed.expiresAt).toBeGreaterThanOrEqual(before + 12 * HOUR);
   expect(view.byId(id)?.secret).toBe(clouds.tokenOf('aws', 1));

@@ -6,6 +6,8 @@ import { toCredential } from '../docker-config-display';
 import type { VaultView } from '../vault-view.svelte';
 import type { ProfileEntries } from './profile-entries.svelte';
 import type { RefreshCommands } from './refresh-commands.svelte';
+import { noteEntryUse } from '../insights/entry-use-events';
+import { readTokenExpiry } from '../../../../shared/registry/token-expiry';
 
 /** Why a refresh did not happen or did not succeed. */
 export type RefreshFailureCode =
@@ -126,13 +128,18 @@ export class TokenRefresher {
     }
     const lifetime = lifetimeOf(entry, command);
     // Saved in the entry's own vault, whichever vault is open now.
-    const saved = this.vaults.edit(vaultId, entryId, {
-      secret: run.value.token,
-      ...(lifetime !== undefined ? { expiresAt: at + lifetime } : {}),
-    });
+    // A token that says when it expires (ECR's expiration, a JWT's exp) is believed over the usual lifetime.
+    const carried = readTokenExpiry(run.value.token);
+    const expiry = carried
+      ? { expiresAt: carried.at, expiresFrom: carried.from }
+      : lifetime !== undefined
+        ? { expiresAt: at + lifetime }
+        : {};
+    const saved = this.vaults.edit(vaultId, entryId, { secret: run.value.token, ...expiry });
     if (!saved.ok) return this.settle(vaultId, entryId, failure('save-failed', saved.error.message, at));
     this.retryAt.delete(entryId);
     this.clear(entryId);
+    noteEntryUse(entryId, 'refresh');
     await Promise.all([this.vaults.checksOf(vaultId)?.test(saved.value), this.updateDockerConfig(saved.value)]);
     return ok(saved.value);
   }

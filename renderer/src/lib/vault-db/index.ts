@@ -4,7 +4,7 @@ export { unlockDelayAfter } from './backoff';
 export { RegvaultDb } from './db';
 export { OpenVault } from './open-vault';
 export type { StoreProblem } from './problems';
-export type { Settings, StoredRefreshCommand } from './records';
+export type { EntryUse, EntryUseKind, Settings, StoredRefreshCommand } from './records';
 export { UnlockedProfile } from './unlocked-profile';
 export type { VaultSummary } from './vault-rows';
 export { DEFAULT_RELAY_URL, DEFAULT_SYNC_SETTINGS, checkSyncSettings, type SyncSettings } from './sync-records';

@@ -25,7 +25,18 @@ export type Settings = Readonly<{
   person?: string;
   dockerServe?: readonly ServedEntry[];
   helperStoreVault?: string;
+  /** When this device last used each entry (served Docker, wrote config.json, logged in, refreshed). */
+  lastUse?: readonly EntryUse[];
 }>;
+
+/** How this device last used an entry. */
+export const ENTRY_USE_KINDS = ['helper', 'docker-config', 'login-check', 'refresh'] as const;
+
+/** One way an entry is used on this device. */
+export type EntryUseKind = (typeof ENTRY_USE_KINDS)[number];
+
+/** When this device last used an entry, and how (entry ids are random UUIDs, unique across vaults). */
+export type EntryUse = Readonly<{ entryId: string; at: number; via: EntryUseKind }>;
 
 /** A refresh command of one entry, stored on this device only. */
 export type StoredRefreshCommand = Readonly<{
@@ -69,6 +80,16 @@ const settingsSchema = z.object({
     .max(20_000)
     .optional(),
   helperStoreVault: z.string().min(1).max(128).optional(),
+  lastUse: z
+    .array(
+      z.object({
+        entryId: z.string().min(1).max(128),
+        at: z.number().int().nonnegative(),
+        via: z.enum(ENTRY_USE_KINDS),
+      }),
+    )
+    .max(20_000)
+    .optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 

@@ -26,6 +26,7 @@ export class UnlockedProfile {
   private readonly rows: VaultRows;
   private readonly open = new Map<string, Promise<OpenVault>>();
   private readonly lockListeners = new Set<() => Promise<void> | void>();
+  private settingsTail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: SessionContext) {
     this.keys = ctx.keys;
@@ -126,15 +127,35 @@ export class UnlockedProfile {
     return () => this.lockListeners.delete(listener);
   }
 
-  /** Stores new settings (sealed under the master key); `invalid-settings` says which value to fix. */
+  /**
+   * Stores new settings (sealed under the master key); `invalid-settings` says which value to fix. This device's
+   * record of entry use (`lastUse`) is kept when `settings` does not carry it: it is written often, by its own
+   * `patchSettings`, and a caller that read the settings before that write must not drop it.
+   */
   updateSettings(settings: Settings): Promise<Result<Settings, VaultFailure>> {
-    return catchVaultError(async () => {
-      const next = validateSettings(settings);
-      const sealedSettings = sealSettings(next, this.requireKeys().masterKey, this.ctx.random);
-      await this.ctx.db.profile.update(PROFILE_ROW_ID, { sealedSettings });
-      this.currentSettings = next;
-      return next;
-    });
+    return this.patchSettings((current) =>
+      settings.lastUse === undefined && current.lastUse !== undefined
+        ? { ...settings, lastUse: current.lastUse }
+        : settings,
+    );
+  }
+
+  /**
+   * Changes the settings from what is stored when the change's turn comes: writes are queued, so two changes made at
+   * once (a refresh command and a last-use record) both land.
+   */
+  patchSettings(change: (current: Settings) => Settings): Promise<Result<Settings, VaultFailure>> {
+    const write = () =>
+      catchVaultError(async () => {
+        const next = validateSettings(change(this.currentSettings));
+        const sealedSettings = sealSettings(next, this.requireKeys().masterKey, this.ctx.random);
+        await this.ctx.db.profile.update(PROFILE_ROW_ID, { sealedSettings });
+        this.currentSettings = next;
+        return next;
+      });
+    const next = this.settingsTail.then(write, write);
+    this.settingsTail = next.catch(() => undefined);
+    return next;
   }
 
   /**
