@@ -52,8 +52,19 @@ export const CLOCK_TICK_MS = 60_000;
 export type SyncStopper = Pick<SyncManager, 'forget'> & Partial<Pick<SyncManager, 'team'>>;
 
 /** How this device writes entries: the clock, random ids, and its signing key as the actor ("Changed by"). */
-export function sessionEntryContext(session: Pick<UnlockedProfile, 'identity'>): EntryContext {
-  return { now: () => Date.now(), newId: () => crypto.randomUUID(), actor: encodeBase64(session.identity.signing) };
+export function sessionEntryContext(
+  session: Pick<UnlockedProfile, 'identity'> & Partial<Pick<UnlockedProfile, 'settings'>>,
+): EntryContext {
+  const actor = encodeBase64(session.identity.signing);
+  return {
+    now: () => Date.now(),
+    newId: () => crypto.randomUUID(),
+    actor,
+    // Read at each change: the profile's limit of previous secrets kept (Settings).
+    get historyLimit() {
+      return session.settings?.historyLimit;
+    },
+  };
 }
 
 /**

@@ -20,6 +20,11 @@ export type OpenVaultContext = Readonly<{
   report: (problem: StoreProblem) => void;
   /** Called after damaged records were discarded by `compact({ discardDamaged: true })`. */
   repaired: () => void;
+  /**
+   * Runs on the document just before each compaction seals it (e.g. cutting secret histories to the profile's
+   * limit): its changes are logged and covered by the snapshot, and what it dropped is not in the snapshot.
+   */
+  beforeCompact?: (doc: Y.Doc) => void;
 }>;
 
 type LogBinding = Extract<RecordBinding, { kind: 'vault-update' | 'vault-snapshot' }>;
@@ -151,6 +156,7 @@ export class OpenVault {
   // Seals the whole document now (synchronously, so the snapshot covers exactly the updates numbered so
   // far) and queues one transaction that writes it and deletes the log rows it covers.
   private startCompaction(): void {
+    this.ctx.beforeCompact?.(this.doc);
     const seq = this.nextSeq - 1;
     const row: SnapshotRow = {
       vaultId: this.id,
