@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { isVaultError } from '../../../../shared/crypto/errors';
 import type { KdfCost } from '../../../../shared/crypto/kdf';
 import { addEntry, editEntry, getEntriesMap, listEntries, readSecretHistory } from '../../../../shared/entries';
