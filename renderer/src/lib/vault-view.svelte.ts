@@ -108,7 +108,8 @@ export class VaultView {
   private unobserve: (() => void) | null = null;
 
   constructor(
-    private readonly session: UnlockedProfile,
+    /** The unlocked session this view reads its vaults from. */
+    readonly session: UnlockedProfile,
     private readonly sync: SyncStopper | null = null,
     // The actor is this device's signing key, as its envelopes are signed: peers refuse a change whose
     // createdBy/updatedBy names anyone else (shared/entries/update-judge.ts).
