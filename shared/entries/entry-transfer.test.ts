@@ -6,20 +6,11 @@ import { editEntry, getEntry } from './entry-mutations';
 import { listEntries } from './entry-list';
 import { copyEntryTo, moveEntryTo } from './entry-transfer';
 import { readSecretHistory } from './secret-restore';
-import { createManualContext } from './test-context';
+import { captureUpdate, createManualContext } from './test-context';
 import { judgeVaultUpdate, type AuthorRights } from './update-judge';
 
 const editor: AuthorRights = { delete: false, admin: false };
 const manager: AuthorRights = { delete: true, admin: false };
-
-function updatesOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const keep = (update: Uint8Array) => updates.push(update);
-  doc.on('update', keep);
-  change();
-  doc.off('update', keep);
-  return Y.mergeUpdates(updates);
-}
 
 /** Staging (one entry by Alice, rotated once) and Production, as Eve's copies and the peers' copies. */
 function twoVaults() {
@@ -59,8 +50,8 @@ describe('move and copy to another vault', () => {
     const { staging, production, stagingPeer, productionPeer, id } = twoVaults();
     const eve = createManualContext('eve');
     let moved: ReturnType<typeof moveEntryTo> | undefined;
-    const toTarget = updatesOf(production, () => {
-      const fromSource = updatesOf(staging, () => (moved = moveEntryTo(staging, id, production, eve)));
+    const toTarget = captureUpdate(production, () => {
+      const fromSource = captureUpdate(staging, () => (moved = moveEntryTo(staging, id, production, eve)));
       expect(judgeVaultUpdate({ doc: stagingPeer, update: fromSource, author: 'eve', rights: manager })).toBeNull();
       // Without the delete right, the source vault's peers refuse the move's deletion.
       expect(judgeVaultUpdate({ doc: stagingPeer, update: fromSource, author: 'eve', rights: editor })).toBe(

@@ -6,7 +6,7 @@ import { getEntryMap } from './entry-doc';
 import { editEntry, getEntry } from './entry-mutations';
 import { HISTORY_FIELD } from './secret-history';
 import { readSecretHistory, restoreSecret, trimSecretHistory } from './secret-restore';
-import { createManualContext } from './test-context';
+import { captureUpdate, createManualContext } from './test-context';
 import { judgeVaultUpdate, type AuthorRights } from './update-judge';
 
 const editor: AuthorRights = { delete: false, admin: false };
@@ -17,15 +17,6 @@ function vaultWith(secret = 'first') {
   const added = addEntry(doc, { registry: 'ghcr.io', username: 'bot', secret }, ctx);
   if (!added.ok) throw new Error(added.error.message);
   return { doc, ctx, id: added.value.id };
-}
-
-function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const keep = (update: Uint8Array) => updates.push(update);
-  doc.on('update', keep);
-  change();
-  doc.off('update', keep);
-  return Y.mergeUpdates(updates);
 }
 
 describe('secret history', () => {
@@ -81,7 +72,7 @@ describe('secret history', () => {
       () => restoreSecret(mine, id, 0, eve),
       () => trimSecretHistory(mine, 1, eve),
     ]) {
-      const update = updateOf(mine, change);
+      const update = captureUpdate(mine, change);
       expect(judgeVaultUpdate({ doc, update, author: 'eve', rights: editor })).toBeNull();
       Y.applyUpdate(doc, update);
     }

@@ -2,6 +2,7 @@
  * A deterministic `EntryContext` for tests in any folder: a clock that moves only when told
  * and sequential ids, so results can be asserted exactly.
  */
+import * as Y from 'yjs';
 import type { EntryContext } from './entry';
 
 /** An `EntryContext` whose clock is advanced by hand. */
@@ -19,4 +20,17 @@ export function createManualContext(actor: string, start = Date.UTC(2025, 0, 1),
       time += ms;
     },
   };
+}
+
+/** The one Yjs update that `change` makes to `doc` (what its author would seal and send). */
+export function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const keep = (update: Uint8Array) => updates.push(update);
+  doc.on('update', keep);
+  try {
+    change();
+  } finally {
+    doc.off('update', keep);
+  }
+  return Y.mergeUpdates(updates);
 }

@@ -9,7 +9,7 @@ import { addEntry } from '../../../shared/entries/entry-create';
 import { getEntryMap } from '../../../shared/entries/entry-doc';
 import { deleteEntry, editEntry } from '../../../shared/entries/entry-mutations';
 import { judgeMemberUpdate } from '../../../shared/entries/update-judge';
-import { createManualContext, type ManualContext } from '../../../shared/entries/test-context';
+import { captureUpdate, createManualContext, type ManualContext } from '../../../shared/entries/test-context';
 import type { RefusedChange } from '../../../shared/sync/engine-core';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { errorCodes } from '../../../shared/sync/codes';
@@ -217,12 +217,3 @@ test('a demoted manager cannot name the old position to delete; the relay refuse
   asViewer.session.close();
   expect(hasEntry(admin.doc, id)).toBe(true);
 });
-
-function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const keep = (update: Uint8Array) => updates.push(update);
-  doc.on('update', keep);
-  change();
-  doc.off('update', keep);
-  return Y.mergeUpdates(updates);
-}
