@@ -13,6 +13,9 @@ export type BackupTeam = Readonly<{
   settings: Readonly<{ relayUrl: string; enabled: boolean; fallbackRelayUrls?: readonly string[] }>;
   members: readonly WireMemberRecord[];
   keys?: Readonly<Record<string, string>>;
+  /** The backing-up device (signing key, base64) and its last envelope counter: restored to that same device, it goes on from there. */
+  device?: string;
+  counter?: number;
 }>;
 
 /** One vault in a backup; `key` and `state` are base64 (the vault key of `epoch`, `Y.encodeStateAsUpdate`). */
@@ -43,6 +46,8 @@ const teamSchema = z.object({
   }),
   members: z.array(memberRecordSchema).max(100_000),
   keys: z.record(z.string().regex(/^\d{1,10}$/), base64).optional(),
+  device: base64.length(44).optional(),
+  counter: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 const vaultSchema = z.object({
   id: z.string().min(1).max(128),

@@ -36,6 +36,8 @@ async function collectVault(
       ? {
           settings: await sync.settings(),
           members: cursor.members,
+          device: encodeBase64(session.identity.signing),
+          counter: cursor.counter,
           ...(cursor.keys && Object.keys(cursor.keys).length > 0 ? { keys: cursor.keys } : {}),
         }
       : undefined;

@@ -3,7 +3,7 @@
 // with its member log); one that is here is merged (Yjs: what the backup holds is added, nothing this device holds
 // is lost, and merging the same backup twice adds nothing) or restored as a separate copy, as the user chooses.
 import * as Y from 'yjs';
-import { decodeBase64, wipeBytes } from '../../../../shared/crypto/bytes';
+import { decodeBase64, encodeBase64, wipeBytes } from '../../../../shared/crypto/bytes';
 import { openBackup, type BackupSecret } from '../../../../shared/backup/backup-file';
 import { parseBackupPayload, type BackupPayload, type BackupVault } from '../../../../shared/backup/backup-payload';
 import { VaultError } from '../../../../shared/crypto/errors';
@@ -132,7 +132,9 @@ async function restoreNew(session: UnlockedProfile, vault: BackupVault): Promise
     const sync = value(await session.syncState(vault.id));
     try {
       await sync.saveSettings(vault.team.settings);
-      await sync.restoreCursor(vault.team.members, vault.team.keys);
+      // Only the device that made the backup goes on from its own counter; any other device starts its own at 0.
+      const same = vault.team.device === encodeBase64(session.identity.signing);
+      await sync.restoreCursor(vault.team.members, vault.team.keys, same ? (vault.team.counter ?? 0) : 0);
     } finally {
       sync.wipe();
     }

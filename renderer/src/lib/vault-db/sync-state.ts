@@ -102,16 +102,18 @@ export class VaultSyncState {
 
   /**
    * Stores the cursor of a vault restored from a backup: its member log and the later epochs' keys, from the
-   * start of the relay's log (the engine catches up from there). Unless a cursor exists.
+   * start of the relay's log (the engine catches up from there), and this device's counter as it was then (the
+   * same device never reuses one it may have signed). Unless a cursor exists.
    */
   async restoreCursor(
     members: readonly WireMemberRecord[],
     keys: Readonly<Record<string, string>> = {},
+    counter = 0,
   ): Promise<void> {
     const { db } = this.ctx;
     await db.transaction('rw', db.syncState, async () => {
       if (await this.hasCursor()) return;
-      await this.writeCursor({ head: 0, counter: 0, snapshotSeq: 0, authors: {}, members, vector: null, keys });
+      await this.writeCursor({ head: 0, counter, snapshotSeq: 0, authors: {}, members, vector: null, keys });
     });
   }
 
