@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { launchRegvault, type Regvault } from './harness';
 import { BackupPage } from './pages/backup-page';
 import { SessionPage, testPassphrase } from './pages/session-page';
@@ -73,4 +75,17 @@ test('forgot the passphrase: reset with the recovery key, everything opens; the 
   await session.unlock('a completely new passphrase');
   await session.openVaults();
   expect(await vault.revealedPassword('Hub')).toBe('kept-secret');
+
+  // Automatic backups are sealed with the recovery key: choosing the folder turns them on and writes the first.
+  await backups.openSettings();
+  await app.page.getByLabel('Keep the last backups').fill('3');
+  await app.page.getByRole('button', { name: 'Choose folder…' }).click();
+  const folder = join(app.home, 'Automatic backups');
+  const written = join(folder, `regvault-backup-${new Date().toISOString().slice(0, 10)}.rvbackup`);
+  await expect(app.page.getByRole('status').filter({ hasText: 'Backed up to' })).toContainText(written);
+  await expect(app.page.getByText(`Daily to ${folder}, keeping the last 3.`)).toBeVisible();
+  const file = await readFile(written);
+  expect(file.subarray(0, 8).toString()).toBe('RVBACKUP');
+  expect(file[9]).toBe(2); // sealed with the recovery key
+  expect(file.includes('kept-secret')).toBe(false);
 });
