@@ -127,6 +127,26 @@ describe('backup and restore', () => {
     expect(valueOf(await fresh.listVaults())).toEqual([]);
   });
 
+  it('a backup whose document cannot be read restores nothing at all, not even the vaults before it', async () => {
+    const { session, personal, team } = await filledProfile();
+    const file = await makeBackupFile(
+      session,
+      [personal.id, team.id],
+      { kind: 'passphrase', ...opener },
+      nacl.randomBytes,
+    );
+    const payload = await openBackupFile(file, opener, { testOnlyKdfFloor: fastKdf });
+    const broken = {
+      ...payload,
+      vaults: payload.vaults.map((v) =>
+        v.id === team.id ? { ...v, state: Buffer.from('not yjs at all').toString('base64') } : v,
+      ),
+    };
+    const fresh = await profile();
+    expect(await codeOf(restoreVaults(fresh, broken, [personal.id, team.id]))).toBe('backup-damaged');
+    expect(valueOf(await fresh.listVaults())).toEqual([]);
+  });
+
   it('the backup file holds no plaintext: names, usernames, secrets and notes (positive control on the payload)', async () => {
     const { session, personal, team } = await filledProfile();
     const file = await makeBackupFile(

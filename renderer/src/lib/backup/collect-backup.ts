@@ -14,7 +14,8 @@ import type { UnlockedProfile } from '../vault-db';
 /** How the backup is sealed: a passphrase typed for it, or the profile's recovery key. */
 export type BackupSealing = Readonly<{ kind: 'passphrase'; passphrase: string }> | Readonly<{ kind: 'recovery-key' }>;
 
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+/** The value of a store result, or its failure thrown as a VaultError (to stop a backup or restore midway). */
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!result.ok) throw new VaultError('write-failed', result.error.message);
   return result.value;
 }

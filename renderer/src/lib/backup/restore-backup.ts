@@ -12,6 +12,7 @@ import { parseRecoveryKey } from '../../../../shared/crypto/recovery-key';
 import { listEntries } from '../../../../shared/entries';
 import { replayMemberLog, roleOf } from '../../../../shared/sync/members';
 import type { UnlockedProfile } from '../vault-db';
+import { unwrap } from './collect-backup';
 
 /** What the user typed to open a backup. */
 export type BackupOpener = Readonly<{ passphrase: string }> | Readonly<{ recoveryKey: string }>;
@@ -92,14 +93,9 @@ export async function listRestoreCandidates(
   });
 }
 
-function value<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!result.ok) throw new VaultError('write-failed', result.error.message);
-  return result.value;
-}
-
 // Applies the backup's document to a vault of this profile; the open vault records it as one sealed update.
 async function mergeInto(session: UnlockedProfile, vaultId: string, vault: BackupVault): Promise<number> {
-  const open = value(await session.openVault(vaultId));
+  const open = unwrap(await session.openVault(vaultId));
   const before = countEntries(open.doc);
   const source = docOf(vault);
   Y.applyUpdate(open.doc, Y.encodeStateAsUpdate(source));
@@ -123,13 +119,13 @@ function membershipNote(session: UnlockedProfile, vault: BackupVault): string | 
 async function restoreNew(session: UnlockedProfile, vault: BackupVault): Promise<RestoredVault> {
   const key = decodeBase64(vault.key);
   try {
-    value(await session.importVault(vault.id, { epoch: vault.epoch, key }, vault.name));
+    unwrap(await session.importVault(vault.id, { epoch: vault.epoch, key }, vault.name));
   } finally {
     wipeBytes(key);
   }
   const added = await mergeInto(session, vault.id, vault);
   if (vault.team) {
-    const sync = value(await session.syncState(vault.id));
+    const sync = unwrap(await session.syncState(vault.id));
     try {
       await sync.saveSettings(vault.team.settings);
       // Only the device that made the backup goes on from its own counter; any other device starts its own at 0.
@@ -145,7 +141,7 @@ async function restoreNew(session: UnlockedProfile, vault: BackupVault): Promise
 
 async function restoreCopy(session: UnlockedProfile, vault: BackupVault): Promise<RestoredVault> {
   const name = `${vault.name} (restored)`.slice(0, 200);
-  const created = value(await session.createVault(name));
+  const created = unwrap(await session.createVault(name));
   const added = await mergeInto(session, created.id, vault);
   return { id: created.id, name, outcome: 'copied', added };
 }
@@ -160,10 +156,13 @@ export async function restoreVaults(
   chosen: readonly string[],
   modes: Readonly<Record<string, RestoreMode>> = {},
 ): Promise<RestoredVault[]> {
-  const listed = value(await session.listVaults());
+  const listed = unwrap(await session.listVaults());
   const here = new Set(listed.map((v) => v.id));
+  const picked = payload.vaults.filter((v) => chosen.includes(v.id));
+  // Every chosen document must read before anything is written, so a damaged one changes nothing.
+  for (const vault of picked) docOf(vault).destroy();
   const done: RestoredVault[] = [];
-  for (const vault of payload.vaults.filter((v) => chosen.includes(v.id))) {
+  for (const vault of picked) {
     if (!here.has(vault.id)) done.push(await restoreNew(session, vault));
     else if ((modes[vault.id] ?? 'merge') === 'copy') done.push(await restoreCopy(session, vault));
     else
