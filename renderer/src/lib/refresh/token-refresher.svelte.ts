@@ -2,7 +2,7 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { Entry } from '../../../../shared/entries';
 import { isApproved, refreshDueAt, type RefreshCommand } from '../../../../shared/refresh/refresh-command';
 import { failWith, ok, type Err, type Failure, type Result } from '../../../../shared/result';
-import { followInDockerConfig } from '../docker-follow';
+import { toCredential } from '../docker-config-display';
 import type { VaultView } from '../vault-view.svelte';
 import type { ProfileEntries } from './profile-entries.svelte';
 import type { RefreshCommands } from './refresh-commands.svelte';
@@ -139,7 +139,12 @@ export class TokenRefresher {
 
   /** Writes the new secret to Docker config through the same plan/apply, when Regvault wrote this registry there. */
   private async updateDockerConfig(entry: Entry): Promise<void> {
-    if (await followInDockerConfig(entry)) await this.view.docker.compare(true);
+    const read = await window.regvault.docker.read();
+    if (!read.ok || !read.value.entries.some((e) => e.registry === entry.registry && e.writtenByRegvault)) return;
+    const plan = await window.regvault.docker.plan({ entries: [toCredential(entry)], remove: [] });
+    if (!plan.ok) return;
+    await window.regvault.docker.apply({ planId: plan.value.planId });
+    await this.view.docker.compare(true);
   }
 
   /** Keeps the failure for the row (and the retry delay) and tells the listeners. */
