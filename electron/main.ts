@@ -17,6 +17,7 @@ import { createHandlers } from './ipc/handlers';
 import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
 import { electronNotifier } from './notifier';
+import { electronDialogs } from './dialogs';
 import { createDockerHelperService } from './services/docker-helper';
 import { helperArguments, runHelperMode } from './helper-mode';
 import { appOrigin, appScheme, contentSecurityPolicy, contentTypeFor, originOf, resolveRendererPath } from './security';
@@ -75,6 +76,7 @@ function registerIpc(): void {
           () => mainWindow,
           (target) => emit('reminder:open', target),
         ),
+        dialogs: electronDialogs(() => mainWindow),
       },
       secrets,
       dockerHelper,

@@ -9,6 +9,7 @@ import { silentNotifier } from '../services/reminders';
 import { runRefreshCommand } from '../services/token-refresh/run-command';
 import { createDockerHelperService, type DockerHelperService } from '../services/docker-helper';
 import type { HandlerTable } from './dispatch';
+import { createBackupFiles } from '../services/backup-files';
 
 /**
  * The one handler table: Electron's main registers it, the end-to-end harness calls the same functions.
@@ -21,6 +22,7 @@ export function createHandlers(
   helper: DockerHelperService = createDockerHelperService(context),
 ): HandlerTable {
   const docker = createDockerConfigIpc(context);
+  const backups = createBackupFiles(context);
   return {
     'app:info': () => ok(getAppInfo(context)),
     'registry:check-login': async (input) => ok(await checkLogin(input)),
@@ -43,5 +45,8 @@ export function createHandlers(
     'helper:answer': (input) => helper.answer(input),
     'helper:status': () => helper.status(),
     'helper:install': (input) => helper.install(input),
+    'backup:save': (input) => backups.save(input),
+    'backup:choose-folder': () => backups.chooseFolder(),
+    'backup:write-auto': (input) => backups.writeAuto(input),
   };
 }

@@ -12,6 +12,14 @@ export type ServiceContext = Readonly<{
   clipboard: ClipboardLike;
   /** Desktop notifications and the badge count (issue #17); none when absent. */
   notifier?: Notifier;
+  /** Where the user saves a backup and which folder takes automatic ones (Electron's dialogs; the harness's temp dir). */
+  dialogs?: FileDialogs;
+}>;
+
+/** The file dialogs main shows; null when the user cancelled. */
+export type FileDialogs = Readonly<{
+  chooseSavePath: (suggestedName: string) => Promise<string | null>;
+  chooseFolder: () => Promise<string | null>;
 }>;
 
 /** The context of the running process. */

@@ -18,6 +18,14 @@ export const vaultErrorCodes = {
   'invalid-vault-name': 405,
   'invalid-settings': 406,
   'write-failed': 501,
+  'no-recovery-key': 601,
+  'invalid-recovery-key': 602,
+  'wrong-recovery-key': 603,
+  'not-a-backup': 701,
+  'backup-version': 702,
+  'backup-truncated': 703,
+  'backup-wrong-key': 704,
+  'backup-damaged': 705,
 } as const;
 
 /** A vault error code (see `vaultErrorCodes`). */

@@ -208,6 +208,23 @@ export async function rotateMasterKey(
   }
 }
 
+/**
+ * Opens a profile with its master key obtained another way (the recovery key) and wraps that master key under a
+ * new passphrase (fresh salt, at least the stored cost): "Reset passphrase with recovery key".
+ */
+export async function resetPassphraseWithMasterKey(
+  record: WrappedProfileKeys,
+  masterKey: Uint8Array,
+  newPassphrase: string,
+  options: ProfileKeyOptions,
+): Promise<Readonly<{ record: WrappedProfileKeys; keys: ProfileKeys }>> {
+  normalizePassphrase(newPassphrase);
+  const identity = openIdentity(record.wrappedIdentity, masterKey);
+  const cost = maxCost(record.kdf, options.target ?? KDF_DEFAULT_TARGET);
+  const wrapped = await wrapMasterKey(masterKey, newPassphrase, cost, options);
+  return { record: { ...record, ...wrapped }, keys: { masterKey, identity } };
+}
+
 /** Zeroes every secret of an unlocked profile. */
 export function wipeProfileKeys(keys: ProfileKeys): void {
   wipeBytes(keys.masterKey, keys.identity.signing.secretKey, keys.identity.exchange.secretKey);

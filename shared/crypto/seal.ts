@@ -18,7 +18,7 @@ const SEAL_OVERHEAD = HEADER + nacl.secretbox.overheadLength;
 
 /** Where a sealed record belongs; every field is bound into the key that seals it. */
 export type RecordBinding =
-  | Readonly<{ kind: 'master-key' | 'identity-keys' | 'settings' }>
+  | Readonly<{ kind: 'master-key' | 'identity-keys' | 'settings' | 'recovery-key' }>
   | Readonly<{ kind: 'vault-key' | 'vault-meta'; vaultId: string; epoch: number }>
   | Readonly<{ kind: 'vault-update' | 'vault-snapshot'; vaultId: string; epoch: number; seq: number }>
   | Readonly<{ kind: 'sync-settings' | 'sync-cursor'; vaultId: string; epoch: number }>
@@ -40,6 +40,7 @@ const DOMAIN_OF: Readonly<Record<RecordKind, string>> = {
   'master-key': 'regvault/record/v1',
   'identity-keys': 'regvault/record/v1',
   settings: 'regvault/record/v1',
+  'recovery-key': 'regvault/record/v1',
   'vault-key': 'regvault/record/v1',
   'vault-meta': 'regvault/record/v1',
   'vault-update': 'regvault/record/v1',
@@ -67,6 +68,7 @@ export function subjectOf(binding: RecordBinding): DamagedSubject {
     case 'identity-keys':
       return { what: 'profile-identity' };
     case 'settings':
+    case 'recovery-key':
       return { what: 'profile-settings' };
     case 'vault-key':
     case 'vault-meta':

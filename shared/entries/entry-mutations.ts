@@ -18,7 +18,8 @@ import {
   type EntryContext,
   type EntryResult,
 } from './entry';
-import { decodeEntry, getEntriesMap, getEntryMap, replaceSecret, writeFields } from './entry-doc';
+import { SECRETS_FIELD, decodeEntry, getEntriesMap, getEntryMap, replaceSecret, writeFields } from './entry-doc';
+import { DEFAULT_HISTORY_LIMIT, pushHistory } from './secret-history';
 import { cleanSecret, cleanTextFields, entryPatchSchema, parseEntryInput, type EntryPatch } from './entry-input';
 
 /**
@@ -94,11 +95,27 @@ export function editEntry(doc: Y.Doc, id: string, patch: EntryPatch, ctx: EntryC
   doc.transact(() => {
     writeFields(map, { ...fields, updatedAt: now, updatedBy: ctx.actor });
     if (newSecret !== undefined) {
+      // The replaced secret goes into the history (secret-history.ts), newest first, within the profile's limit.
+      const replaced = { value: entry.secret, at: entry.secretUpdatedAt, by: currentAuthor(map) };
+      pushHistory(map, replaced, ctx.historyLimit ?? DEFAULT_HISTORY_LIMIT);
       replaceSecret(map, { versionId: ctx.newId(), value: newSecret, at: now, by: ctx.actor });
     }
     recordActivity(doc, newSecret === undefined ? 'edited' : 'rotated', [entry], ctx);
   });
   return getEntry(doc, id);
+}
+
+/** Who set the entry's current secret (the newest version's `by`). */
+function currentAuthor(map: Y.Map<unknown>): string {
+  const secrets = map.get(SECRETS_FIELD);
+  let best: { at: number; by: string } | undefined;
+  if (secrets instanceof Y.Map) {
+    secrets.forEach((record: unknown) => {
+      const { at, by } = (record ?? {}) as { at?: unknown; by?: unknown };
+      if (typeof at === 'number' && typeof by === 'string' && (best === undefined || at > best.at)) best = { at, by };
+    });
+  }
+  return best?.by ?? '';
 }
 
 /** Removes an entry, damaged or not. The UI confirms first and names the entry's pipelines. */

@@ -56,6 +56,8 @@ export type EntryContext = Readonly<{
   newId: () => string;
   /** Who makes the change (member public key or device name), recorded in createdBy/updatedBy. */
   actor: string;
+  /** How many previous secrets an entry keeps when its secret changes (default 10; secret-history.ts). */
+  historyLimit?: number;
 }>;
 
 const epochMs = z.number().int().nonnegative();

@@ -61,3 +61,12 @@ export {
   rotationDueAt,
   type EntryBadge,
 } from './status';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  HISTORY_FIELD,
+  MAX_HISTORY_LIMIT,
+  normalizeHistoryLimit,
+  type PreviousSecret,
+} from './secret-history';
+export { readSecretHistory, restoreSecret, trimSecretHistory } from './secret-restore';
+export { copyEntryTo, moveEntryTo } from './entry-transfer';

@@ -253,6 +253,25 @@ export const helperStatusSchema = z.object({
 /** `helper:install` input: the target the user saw and confirmed (refused if it is not the current one). */
 export const helperInstallRequestSchema = z.object({ target: z.string().min(1).max(4096) }).strict();
 
+/** A backup file's name as Regvault writes it: `regvault-backup-YYYY-MM-DD[-N].rvbackup`. */
+export const backupFileNameSchema = z.string().regex(/^regvault-backup-\d{4}-\d{2}-\d{2}(-\d{1,4})?\.rvbackup$/);
+
+// A sealed backup file, base64 (at most 1 GiB of file).
+const backupBytesSchema = z.base64().max(1_431_655_768);
+
+/** `backup:save` input: a sealed backup file and the name to suggest; main asks where to save it. */
+export const backupSaveSchema = z.object({ fileName: backupFileNameSchema, data: backupBytesSchema }).strict();
+
+/** `backup:write-auto` input: an automatic backup into the folder the user chose, keeping the newest `keep`. */
+export const backupAutoSchema = z
+  .object({
+    folder: z.string().min(1).max(4096),
+    fileName: backupFileNameSchema,
+    data: backupBytesSchema,
+    keep: z.number().int().min(1).max(365),
+  })
+  .strict();
+
 /** Renderer → main calls, named `domain:verb`. Each handler parses its input with `request`. */
 export const channels = {
   'app:info': channel(noInput, appInfoSchema),
@@ -274,6 +293,10 @@ export const channels = {
   'helper:answer': channel(helperAnswerRequestSchema, z.object({ accepted: z.boolean() })),
   'helper:status': channel(noInput, helperStatusSchema),
   'helper:install': channel(helperInstallRequestSchema, helperStatusSchema),
+  // Backups: main writes the sealed bytes atomically; it never sees a key (docs/crypto.md "Backup file").
+  'backup:save': channel(backupSaveSchema, z.object({ path: z.string().nullable() })),
+  'backup:choose-folder': channel(noInput, z.object({ folder: z.string().nullable() })),
+  'backup:write-auto': channel(backupAutoSchema, z.object({ path: z.string(), removed: z.array(z.string()) })),
 } as const;
 
 /** Main → renderer notifications, named `domain:event`. */

@@ -115,6 +115,11 @@ async function launchInChromium(
     platform: process.platform,
     clipboard: memory.clipboard,
     notifier: notes.notifier,
+    // Stands in for Electron's save and folder dialogs: the user "chooses" folders of the temporary HOME.
+    dialogs: {
+      chooseSavePath: (name) => Promise.resolve(join(home, 'Backups', name)),
+      chooseFolder: () => Promise.resolve(join(home, 'Automatic backups')),
+    },
   };
   // docker-credential-regvault's channel, as main starts it; its questions reach the page as main's events.
   const helperDataDir = join(home, '.regvault-data');

@@ -21,6 +21,7 @@ const shared: readonly RegistryFields[] = [
 async function open(name: string): Promise<Regvault> {
   const app = await launchRegvault({ viewport });
   await new SessionPage(app.page).createVault(undefined, name);
+  await app.page.getByRole('region', { name: 'Recovery key' }).getByRole('button', { name: 'Not now' }).click();
   return app;
 }
 

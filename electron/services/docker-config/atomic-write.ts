@@ -45,7 +45,7 @@ export async function ensureDirectory(dir: string): Promise<void> {
  * bytes: temp file in the same directory, fsync, rename, fsync of the directory.
  * `target` must already be symlink-resolved. The old mode is kept; new files get 0600.
  */
-export async function writeFileAtomic(target: string, text: string, mode?: number): Promise<void> {
+export async function writeFileAtomic(target: string, text: string | Uint8Array, mode?: number): Promise<void> {
   const dir = dirname(target);
   await ensureDirectory(dir);
   const finalMode = mode ?? (await readMode(target)) ?? NEW_FILE_MODE;
@@ -53,7 +53,7 @@ export async function writeFileAtomic(target: string, text: string, mode?: numbe
   const handle = await open(temp, 'wx', finalMode);
   try {
     await handle.chmod(finalMode); // open() applies the umask; the old mode must survive as it was
-    await handle.writeFile(text, 'utf8');
+    await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
     await handle.sync();
   } catch (error) {
     await handle.close();

@@ -9,6 +9,7 @@ import type { SyncPorts } from './sync/sync-hub';
 import { VaultView } from './vault-view.svelte';
 import { RefreshSession } from './refresh/refresh-session.svelte';
 import { EntryInsights } from './insights/entry-insights.svelte';
+import { startAutoBackups } from './backup/auto-backup';
 
 /** Which screen the app shows: nothing yet, first run, locked, or unlocked. */
 export type Phase = 'loading' | 'create' | 'unlock' | 'unlocked';
@@ -36,6 +37,11 @@ export class AppState {
   vault = $state.raw<VaultView | null>(null);
   /** Every vault's sync, running whichever screen is shown; null while locked. */
   sync = $state.raw<SyncManager | null>(null);
+  /** True right after Create vault: the app offers a recovery key once. */
+  offerRecoveryKey = $state(false);
+  /** The last automatic backup's outcome this session (a path, or why it failed); null before one ran. */
+  autoBackup = $state.raw<Result<string, Failure> | null>(null);
+  private stopAutoBackups: (() => void) | null = null;
   /** Refresh commands, scheduled refreshes and reminders (issue #17); null while locked. */
   refresh = $state.raw<RefreshSession | null>(null);
   /** Reuse across vaults and this device's last use of each entry; null while locked. */
@@ -66,6 +72,7 @@ export class AppState {
       if (!created.ok) return created;
       const first = await created.value.createVault('Personal');
       if (!first.ok) return first;
+      this.offerRecoveryKey = true;
       await this.enter(created.value);
       return ok(undefined);
     });
@@ -89,11 +96,33 @@ export class AppState {
     });
   }
 
+  /** "Reset passphrase with recovery key": a new passphrase (refused when weak or mistyped), then unlocked. */
+  async resetWithRecoveryKey(
+    recoveryKey: string,
+    passphrase: string,
+    confirmation: string,
+  ): Promise<Result<void, SessionFailure>> {
+    const accepted = acceptNewPassphrase(passphrase, confirmation);
+    if (!accepted.ok) {
+      this.error = accepted.error.message;
+      return accepted;
+    }
+    return this.run('Opening with the recovery key…', async () => {
+      const reset = await this.store.resetWithRecoveryKey(recoveryKey, passphrase);
+      if (!reset.ok) return reset;
+      await this.enter(reset.value);
+      return ok(undefined);
+    });
+  }
+
   /** Wipes the keys and drops every document, the open vault's view and the sync engines. */
   async lock(reason: LockReason = 'button'): Promise<void> {
     const session = this.session;
     if (!session) return;
     for (const stop of this.stopWatching.splice(0)) stop();
+    this.stopAutoBackups?.();
+    this.stopAutoBackups = null;
+    this.offerRecoveryKey = false;
     this.stopRefresh?.();
     this.stopRefresh = null;
     this.refresh = null;
@@ -160,6 +189,7 @@ export class AppState {
     // A vault that joined, or a team vault's shared name (renamed by an admin elsewhere), shows in the list at once.
     sync.team.onVaultsChanged(() => void vault.refreshVaults());
     void sync.start();
+    this.stopAutoBackups = startAutoBackups(session, (result) => (this.autoBackup = result));
     await vault.load();
     if (this.refresh === refresh) {
       // not if locked while loading

@@ -54,8 +54,19 @@ export const CLOCK_TICK_MS = 60_000;
 export type SyncStopper = Pick<SyncManager, 'forget'> & Partial<Pick<SyncManager, 'team'>>;
 
 /** How this device writes entries: the clock, random ids, and its signing key as the actor ("Changed by"). */
-export function sessionEntryContext(session: Pick<UnlockedProfile, 'identity'>): EntryContext {
-  return { now: () => Date.now(), newId: () => crypto.randomUUID(), actor: encodeBase64(session.identity.signing) };
+export function sessionEntryContext(
+  session: Pick<UnlockedProfile, 'identity'> & Partial<Pick<UnlockedProfile, 'settings'>>,
+): EntryContext {
+  const actor = encodeBase64(session.identity.signing);
+  return {
+    now: () => Date.now(),
+    newId: () => crypto.randomUUID(),
+    actor,
+    // Read at each change: the profile's limit of previous secrets kept (Settings).
+    get historyLimit() {
+      return session.settings?.historyLimit;
+    },
+  };
 }
 
 /**
@@ -113,7 +124,8 @@ export class VaultView {
   private unobserve: (() => void) | null = null;
 
   constructor(
-    private readonly session: UnlockedProfile,
+    /** The unlocked session this view reads its vaults from. */
+    readonly session: UnlockedProfile,
     private readonly sync: SyncStopper | null = null,
     // The actor is this device's signing key, as its envelopes are signed: peers refuse a change whose
     // createdBy/updatedBy names anyone else (shared/entries/change-judge.ts).

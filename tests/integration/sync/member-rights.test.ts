@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { deleteEntry, editEntry } from '../../../shared/entries/entry-mutations';
 import { encodeChange } from '../../../shared/sync/change';
+import { captureUpdate } from '../../../shared/entries/test-context';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { errorCodes } from '../../../shared/sync/codes';
 import type { Role } from '../../../shared/sync/wire-records';
@@ -122,12 +123,3 @@ test('a demoted manager cannot name the old position to delete; the relay refuse
   asViewer.session.close();
   expect(hasEntry(admin.doc, id)).toBe(true);
 });
-
-function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const keep = (update: Uint8Array) => updates.push(update);
-  doc.on('update', keep);
-  change();
-  doc.off('update', keep);
-  return Y.mergeUpdates(updates);
-}

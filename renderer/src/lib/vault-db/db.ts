@@ -22,7 +22,12 @@ export type ProfileRow = Readonly<{
   failedUnlocks: number;
   /** Epoch ms before which no unlock is attempted; 0 when none. */
   retryAfter: number;
+  /** The recovery key's record, when one was made (recovery.ts); a new one replaces it. */
+  recovery?: RecoveryRecord;
 }>;
+
+/** The master key wrapped under the recovery key, and the recovery key sealed under the master key (for rotation and backups). */
+export type RecoveryRecord = Readonly<{ wrappedMasterKey: SealedRecord; sealedKey: SealedRecord; createdAt: number }>;
 
 /** A vault: its key wrapped under the master key, its name and details sealed under its own key. */
 export type VaultRow = Readonly<{ id: string; epoch: number; wrappedKey: SealedRecord; sealedMeta: SealedRecord }>;

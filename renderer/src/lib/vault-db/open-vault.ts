@@ -23,6 +23,11 @@ export type OpenVaultContext = Readonly<{
   repaired: () => void;
   /** This device's signing key: the document is written under client ids derived from it. */
   deviceKey: Uint8Array;
+  /**
+   * Runs on the document just before each compaction seals it (e.g. cutting secret histories to the profile's
+   * limit): its changes are logged and covered by the snapshot, and what it dropped is not in the snapshot.
+   */
+  beforeCompact?: (doc: Y.Doc) => void;
 }>;
 
 type LogBinding = Extract<RecordBinding, { kind: 'vault-update' | 'vault-snapshot' }>;
@@ -171,6 +176,7 @@ export class OpenVault {
   // Seals the whole document now (synchronously, so the snapshot covers exactly the updates numbered so
   // far) and queues one transaction that writes it and deletes the log rows it covers.
   private startCompaction(): void {
+    this.ctx.beforeCompact?.(this.doc);
     const seq = this.nextSeq - 1;
     const row: SnapshotRow = {
       vaultId: this.id,

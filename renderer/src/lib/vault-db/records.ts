@@ -27,6 +27,10 @@ export type Settings = Readonly<{
   helperStoreVault?: string;
   /** When this device last used each entry (served Docker, wrote config.json, logged in, refreshed). */
   lastUse?: readonly EntryUse[];
+  /** How many previous secrets each entry keeps (default 10; secret-history.ts). */
+  historyLimit?: number;
+  /** Automatic daily backups to a folder, sealed with the recovery key, keeping the newest `keep` files. */
+  autoBackup?: AutoBackupSettings;
 }>;
 
 /** How this device last used an entry. */
@@ -37,6 +41,10 @@ export type EntryUseKind = (typeof ENTRY_USE_KINDS)[number];
 
 /** When this device last used an entry, and how (entry ids are random UUIDs, unique across vaults). */
 export type EntryUse = Readonly<{ entryId: string; at: number; via: EntryUseKind }>;
+
+
+/** Where and how automatic backups are written, and when the last one was. */
+export type AutoBackupSettings = Readonly<{ folder: string; keep: number; lastAt?: number }>;
 
 /** A refresh command of one entry, stored on this device only. */
 export type StoredRefreshCommand = Readonly<{
@@ -90,6 +98,14 @@ const settingsSchema = z.object({
     )
     .max(20_000)
     .optional(),
+  historyLimit: z.number().int().min(0).max(100).optional(),
+  autoBackup: z
+    .object({
+      folder: z.string().min(1).max(4096),
+      keep: z.number().int().min(1).max(365),
+      lastAt: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 const vaultMetaSchema = z.object({ name: z.string().min(1).max(MAX_VAULT_NAME_LENGTH), createdAt: z.number() });
 
@@ -104,7 +120,11 @@ export function validateSettings(settings: Settings): Settings {
         ? 'Set auto-lock to a whole number of minutes from 1 to 1440.'
         : field === 'name'
           ? 'Give your name in 1 to 200 characters.'
-          : 'These settings cannot be stored: check the refresh command.',
+          : field === 'historyLimit'
+            ? 'Keep a whole number of previous secrets from 0 to 100.'
+            : field === 'autoBackup'
+              ? 'Keep a whole number of automatic backups from 1 to 365, in a folder you chose.'
+              : 'These settings cannot be stored: check the refresh command.',
     );
   }
   return parsed.data;

@@ -2,6 +2,7 @@ import { isVaultError, VaultError } from '../../../../shared/crypto/errors';
 import type { KdfCheckOptions, KdfCost } from '../../../../shared/crypto/kdf';
 import { changePassphrase, rotateMasterKey, type MasterKeyRotation } from '../../../../shared/crypto/profile-keys';
 import { equalBytes, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { rewrapRecovery } from './recovery';
 import { PROFILE_ROW_ID, type RegvaultDb, type ProfileRow, type VaultRow } from './db';
 
 // Everything sealed under the master key is in two tables: the profile row (identity keys, settings) and each
@@ -13,7 +14,12 @@ import { PROFILE_ROW_ID, type RegvaultDb, type ProfileRow, type VaultRow } from 
  * re-wrapped under the new master key. Refused (nothing written) when the profile was re-wrapped since `before`
  * was read, e.g. by another window.
  */
-async function storeRotation(db: RegvaultDb, before: ProfileRow, rotation: MasterKeyRotation): Promise<void> {
+async function storeRotation(
+  db: RegvaultDb,
+  before: ProfileRow,
+  rotation: MasterKeyRotation,
+  random: RandomBytes,
+): Promise<void> {
   await db.transaction('rw', [db.profile, db.vaults], async () => {
     const current = await db.profile.get(PROFILE_ROW_ID);
     if (!current || !equalBytes(current.wrappedMasterKey, before.wrappedMasterKey)) {
@@ -27,10 +33,13 @@ async function storeRotation(db: RegvaultDb, before: ProfileRow, rotation: Maste
       const binding = { kind: 'vault-key', vaultId: row.id, epoch: row.epoch } as const;
       return { ...row, wrappedKey: rotation.reseal(row.wrappedKey, binding) };
     });
+    // The recovery key stays the same (the printed kit still works) and now wraps the new master key.
+    const recovery = rewrapRecovery(current.recovery, rotation.reseal, rotation.masterKey, random);
     await db.profile.put({
       ...current,
       ...rotation.record,
       sealedSettings: rotation.reseal(current.sealedSettings, { kind: 'settings' }),
+      ...(recovery ? { recovery } : {}),
     });
     await db.vaults.bulkPut(rewrapped);
   });
@@ -59,7 +68,7 @@ export async function changeProfilePassphrase(
   }
   const rotation = await rotateMasterKey(row, oldPassphrase, newPassphrase, options);
   try {
-    await storeRotation(db, row, rotation);
+    await storeRotation(db, row, rotation, options.random);
   } catch (error) {
     wipeBytes(rotation.masterKey);
     if (isVaultError(error)) throw error;

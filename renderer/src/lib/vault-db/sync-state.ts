@@ -103,6 +103,28 @@ export class VaultSyncState {
   }
 
   /**
+   * Stores the cursor of a vault restored from a backup: its member log and the later epochs' keys, from the
+   * start of the relay's log (the engine catches up from there), and this device's counter as it was then (the
+   * same device never reuses one it may have signed). Unless a cursor exists.
+   */
+  async restoreCursor(
+    members: readonly WireMemberRecord[],
+    keys: Readonly<Record<string, string>> = {},
+    counter = 0,
+  ): Promise<void> {
+    const { db } = this.ctx;
+    await db.transaction('rw', db.syncState, async () => {
+      if (await this.hasCursor()) return;
+      await this.writeCursor({ head: 0, counter, snapshotSeq: 0, authors: {}, members, vector: null, keys });
+    });
+  }
+
+  /** The stored cursor (member log, later epochs' keys), or null before the first sync. */
+  async cursor(): Promise<SyncCursor | null> {
+    return (await this.load()).cursor;
+  }
+
+  /**
    * Resets the sync cursor after a fatal sync error (rollback, forged data, gap): the engine starts over at
    * the relay's log and sends the whole document again; the queue of unsent changes is kept.
    */

@@ -1,4 +1,6 @@
-import { wipeBytes } from '../../../../shared/crypto/bytes';
+import type * as Y from 'yjs';
+import { encodeBase64, wipeBytes } from '../../../../shared/crypto/bytes';
+import { DEFAULT_HISTORY_LIMIT, trimSecretHistory } from '../../../../shared/entries';
 import { catchVaultError, VaultError, type VaultFailure } from '../../../../shared/crypto/errors';
 import { wipeProfileKeys, type ProfileKeys } from '../../../../shared/crypto/profile-keys';
 import type { Result } from '../../../../shared/result';
@@ -9,6 +11,9 @@ import type { BoxKeyPair, DeviceSigner } from '../../../../shared/sync/ports';
 import type { SyncFailure } from '../../../../shared/sync/codes';
 import { importEd25519Signer } from '../sync/browser-ports';
 import { PROFILE_ROW_ID } from './db';
+import { openRecoveryKey, storeNewRecoveryKey } from './recovery';
+import { formatRecoveryKey } from '../../../../shared/crypto/recovery-key';
+import { pickCost, type KdfCheckOptions, type KdfCost } from '../../../../shared/crypto/kdf';
 import { OpenVault } from './open-vault';
 import { changeProfilePassphrase } from './rotate-keys';
 import { toProblem, type StoreProblem } from './problems';
@@ -183,6 +188,45 @@ export class UnlockedProfile {
     this.keys = { ...keys, masterKey };
   }
 
+  /**
+   * Makes a new recovery key (shown once: the caller displays the returned text and forgets it). It replaces
+   * any older one, which from now on opens nothing.
+   */
+  createRecoveryKey(): Promise<Result<string, VaultFailure>> {
+    return catchVaultError(async () => {
+      const key = await storeNewRecoveryKey(this.ctx.db, this.requireKeys().masterKey, this.ctx.random, this.ctx.now());
+      try {
+        return formatRecoveryKey(key);
+      } finally {
+        wipeBytes(key);
+      }
+    });
+  }
+
+  /** When the current recovery key was made, or null when the profile has none. */
+  async recoveryKeyCreatedAt(): Promise<number | null> {
+    this.requireKeys();
+    return (await this.ctx.db.profile.get(PROFILE_ROW_ID))?.recovery?.createdAt ?? null;
+  }
+
+  /** The profile's recovery key itself, for sealing backups with it; null when none. Wipe it after use. */
+  async recoveryKey(): Promise<Uint8Array | null> {
+    const masterKey = this.requireKeys().masterKey;
+    return openRecoveryKey((await this.ctx.db.profile.get(PROFILE_ROW_ID))?.recovery, masterKey);
+  }
+
+  /** The Argon2id cost of this profile's passphrase (backups under a passphrase use at least the same). */
+  async kdfCost(): Promise<KdfCost> {
+    this.requireKeys();
+    const row = await this.ctx.db.profile.get(PROFILE_ROW_ID);
+    return row ? pickCost(row.kdf) : this.ctx.kdf.target;
+  }
+
+  /** The KDF options of this session (the test-only floor, if set). */
+  get kdfOptions(): KdfCheckOptions {
+    return this.ctx.kdf.testOnlyKdfFloor ? { testOnlyKdfFloor: this.ctx.kdf.testOnlyKdfFloor } : {};
+  }
+
   /** Creates an empty vault with a fresh key; its name is sealed. */
   createVault(name: string): Promise<Result<VaultSummary, VaultFailure>> {
     return catchVaultError(() => this.rows.create(name));
@@ -253,7 +297,17 @@ export class UnlockedProfile {
       throw error;
     }
     const problems = this.ctx.problems;
+    // Previous secrets beyond the profile's limit leave the stored document at compaction — here only in vaults
+    // that do not sync (a synced vault's peers would see the cut as this device's edit; there the limit applies
+    // when a secret is rotated).
+    const synced = (await this.ctx.db.syncState.get(vaultId))?.sealedCursor !== undefined;
+    const actor = encodeBase64(this.identity.signing);
+    const trim = (doc: Y.Doc) => {
+      const ctx = { now: this.ctx.now, newId: () => crypto.randomUUID(), actor };
+      trimSecretHistory(doc, this.currentSettings.historyLimit ?? DEFAULT_HISTORY_LIMIT, ctx);
+    };
     return OpenVault.load({
+      ...(synced ? {} : { beforeCompact: trim }),
       db: this.ctx.db,
       vaultId,
       epoch: row.epoch,

@@ -1,10 +1,12 @@
 import nacl from 'tweetnacl';
-import { equalBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
+import { equalBytes, wipeBytes, type RandomBytes } from '../../../../shared/crypto/bytes';
 import { calibrateKdf, createArgon2Measure, type KdfMeasure } from '../../../../shared/crypto/calibrate';
 import { catchVaultError, isVaultError, VaultError, type VaultFailure } from '../../../../shared/crypto/errors';
 import { KDF_DEFAULT_TARGET, normalizePassphrase, type KdfCost } from '../../../../shared/crypto/kdf';
+import { parseRecoveryKey } from '../../../../shared/crypto/recovery-key';
 import {
   createProfileKeys,
+  resetPassphraseWithMasterKey,
   unlockProfileKeys,
   wipeProfileKeys,
   type ProfileKeys,
@@ -13,6 +15,7 @@ import type { Result } from '../../../../shared/result';
 import { remainingUnlockDelay, unlockDelayAfter } from './backoff';
 import { DEFAULT_DB_NAME, PROFILE_ROW_ID, RegvaultDb, type ProfileRow } from './db';
 import { DEFAULT_COMPACT_EVERY } from './open-vault';
+import { unwrapWithRecovery } from './recovery';
 import { ProblemLog, toProblem } from './problems';
 import { DEFAULT_SETTINGS, openSettings, sealSettings, type Settings } from './records';
 import { UnlockedProfile } from './unlocked-profile';
@@ -138,13 +141,59 @@ export class VaultStore {
       Object.assign(changes, { kdf: unlocked.upgraded.kdf, wrappedMasterKey: unlocked.upgraded.wrappedMasterKey });
     if (Object.keys(changes).length > 0) await this.updateIfUnchanged(row, changes);
     const problems = new ProblemLog();
-    let settings: Settings = DEFAULT_SETTINGS;
+    return this.startSession(unlocked.keys, this.readSettings(row, unlocked.keys, problems), problems);
+  }
+
+  /**
+   * "Reset passphrase with recovery key": the recovery key opens the master key, which is wrapped under the new
+   * passphrase (the old one stops working); everything else stays. `invalid-recovery-key` for a typo,
+   * `wrong-recovery-key` for a key this profile no longer (or never) had; nothing changes then.
+   */
+  resetWithRecoveryKey(recoveryKey: string, newPassphrase: string): Promise<Result<UnlockedProfile, VaultFailure>> {
+    return catchVaultError(() => this.serial(() => this.resetProfile(recoveryKey, newPassphrase)));
+  }
+
+  private async resetProfile(typedKey: string, newPassphrase: string): Promise<UnlockedProfile> {
+    normalizePassphrase(newPassphrase);
+    const row = await this.db.profile.get(PROFILE_ROW_ID);
+    if (!row) throw new VaultError('no-profile', 'There is no profile on this device yet. Create one first.');
+    const recoveryKey = parseRecoveryKey(typedKey);
+    let masterKey: Uint8Array;
     try {
-      settings = openSettings(row.sealedSettings, unlocked.keys.masterKey);
-    } catch (error) {
-      problems.add(toProblem(error, null));
+      masterKey = unwrapWithRecovery(row.recovery, recoveryKey);
+    } finally {
+      wipeBytes(recoveryKey);
     }
-    return this.startSession(unlocked.keys, settings, problems);
+    const kdf = { random: this.random, target: this.target, testOnlyKdfFloor: this.options.testOnlyKdfFloor };
+    let reset;
+    try {
+      reset = await resetPassphraseWithMasterKey(row, masterKey, newPassphrase, kdf);
+    } catch (error) {
+      wipeBytes(masterKey);
+      throw error;
+    }
+    const changes = {
+      kdf: reset.record.kdf,
+      wrappedMasterKey: reset.record.wrappedMasterKey,
+      failedUnlocks: 0,
+      retryAfter: 0,
+    };
+    try {
+      await this.updateIfUnchanged(row, changes, true);
+    } catch (error) {
+      wipeProfileKeys(reset.keys);
+      throw error;
+    }
+    return this.startSession(reset.keys, this.readSettings(row, reset.keys), new ProblemLog());
+  }
+
+  private readSettings(row: ProfileRow, keys: ProfileKeys, problems?: ProblemLog): Settings {
+    try {
+      return openSettings(row.sealedSettings, keys.masterKey);
+    } catch (error) {
+      problems?.add(toProblem(error, null));
+      return DEFAULT_SETTINGS;
+    }
   }
 
   private async recordFailure(row: ProfileRow, error: VaultError): Promise<never> {
@@ -154,12 +203,15 @@ export class VaultStore {
     throw delay > 0 ? throttled(delay, true) : error;
   }
 
-  // Writes only if the master key was not re-wrapped meanwhile (another window changing the passphrase).
-  private async updateIfUnchanged(row: ProfileRow, changes: Partial<ProfileRow>): Promise<void> {
+  // Writes only if the master key was not re-wrapped meanwhile (another window changing the passphrase);
+  // `required` makes that a failure instead of a silent skip.
+  private async updateIfUnchanged(row: ProfileRow, changes: Partial<ProfileRow>, required = false): Promise<void> {
     await this.db.transaction('rw', this.db.profile, async () => {
       const current = await this.db.profile.get(PROFILE_ROW_ID);
       if (current && equalBytes(current.wrappedMasterKey, row.wrappedMasterKey)) {
         await this.db.profile.update(PROFILE_ROW_ID, changes);
+      } else if (required) {
+        throw new VaultError('write-failed', 'The passphrase was changed in another window meanwhile. Try again.');
       }
     });
   }
