@@ -6,7 +6,7 @@ import { equalBytes } from '../shared/crypto/bytes';
 import { errorCodes, type ErrorCode } from '../shared/sync/codes';
 import { decodeEnvelope, encodeEnvelopeSignedBytes } from '../shared/sync/envelope';
 import { canWrite, roleOf } from '../shared/sync/members';
-import { standingAt } from '../shared/sync/member-standing';
+import { acceptEnvelope } from '../shared/sync/acceptance';
 import { decodeSnapshot, encodeSnapshotSignedBytes } from '../shared/sync/snapshot';
 import { encodeRelayFrame, type RequestFrame } from '../shared/sync/wire-frames';
 import type { WireEnvelope, WireSnapshot } from '../shared/sync/wire-records';
@@ -52,15 +52,17 @@ function checkWriter(vault: VaultState, conn: Connection, wire: WireEnvelope): [
   // Judged as every peer judges it (member-standing.ts standingAt): at the position it names, capped by any
   // later record that took a right away and by the counter a later rotation fixed, so an old position
   // cannot lend a lost right nor the old key.
-  const standing = standingAt(vault.members, wire.author, wire.counter, wire.members);
-  if ('refused' in standing) {
+  // The counter is checked apart (a replay may be answered `dup`): here it is never below the last.
+  const verdict = acceptEnvelope(vault.members, wire, -1);
+  if (!('rule' in verdict)) return checkEpoch(vault, wire.epoch, wire.members);
+  if (verdict.rule === 'standing') {
     // A current writer that missed a rotation: told to fetch the new key and seal again (2012).
     if (wire.epoch < currentEpoch(vault.members) && canWrite(roleOf(vault.members, conn.device))) {
       return checkEpoch(vault, wire.epoch, wire.members);
     }
-    return [errorCodes.notAWriter, `this device may not write that envelope: ${standing.refused}`];
+    return [errorCodes.notAWriter, `this device may not write that envelope: ${verdict.why}`];
   }
-  if (!canWrite(standing.role)) return [errorCodes.notAWriter, 'this device may not write to the vault'];
+  if (verdict.rule === 'role') return [errorCodes.notAWriter, 'this device may not write to the vault'];
   return checkEpoch(vault, wire.epoch, wire.members);
 }
 

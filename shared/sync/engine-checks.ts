@@ -3,10 +3,10 @@
 // again once, then syncing stops: it is never skipped with the head moving past it).
 import { errorCodes, syncError, type SyncError } from './codes';
 import { failFatally, publishStatus, type EngineCore } from './engine-core';
+import { acceptEnvelope } from './acceptance';
 import { verifyEnvelope, type Envelope } from './envelope';
-import { currentEpoch, epochAt } from './epochs';
-import { canWrite } from './members';
-import { mayAuthor, standingAt } from './member-standing';
+import { currentEpoch } from './epochs';
+import { mayAuthor } from './member-standing';
 import { verifySnapshot, type Snapshot, type SnapshotContent } from './snapshot';
 import type { Role, WireEnvelope } from './wire-records';
 
@@ -23,15 +23,11 @@ export async function checkEnvelope(
   env: Envelope,
 ): Promise<Standing | { error: SyncError }> {
   if (wire.vault !== core.options.vaultId) return { error: forged('envelope for another vault') };
-  const standing = standingAt(core.memberState, wire.author, wire.counter, wire.members);
-  if ('refused' in standing) return { error: forged(`envelope author ${standing.refused}`) };
-  if (!canWrite(standing.role)) return { error: forged('envelope author had no write access at that position') };
-  if (wire.counter <= core.position.counterOf(wire.author)) return { error: forged('replayed envelope counter') };
+  // The relay's rule too (acceptance.ts): a refusal here means the relay stored what it should not have.
+  const verdict = acceptEnvelope(core.memberState, wire, core.position.counterOf(wire.author));
+  if ('rule' in verdict) return { error: forged(`envelope author: ${verdict.why}`) };
   if (!(await verifyEnvelope(env, core.options.verify))) return { error: forged('bad envelope signature') };
-  // Sealed under the epoch in force at the position it names (the relay checks the same).
-  if (wire.epoch !== epochAt(core.memberState, wire.members))
-    return { error: forged(`envelope epoch ${wire.epoch} is not the one in force at its position`) };
-  return standing;
+  return verdict;
 }
 
 /** The role an envelope is judged under (every envelope is judged, protocol.md §6). */
