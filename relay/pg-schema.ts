@@ -35,6 +35,10 @@ const migrations: readonly string[] = [
      expires_at bigint NOT NULL, state text NOT NULL, request text);
    CREATE INDEX invitations_by_vault ON invitations (vault, expires_at);
    CREATE INDEX invitations_by_expiry ON invitations (expires_at);`,
+  // 3: who opened each mailbox (limits per inviting device), its sealed copy, and second uses of its code.
+  `ALTER TABLE invitations ADD COLUMN inviter text NOT NULL DEFAULT '',
+     ADD COLUMN keep text NOT NULL DEFAULT '', ADD COLUMN contested integer NOT NULL DEFAULT 0;
+   CREATE INDEX invitations_by_inviter ON invitations (inviter, expires_at);`,
 ];
 
 /** The schema version this relay writes. */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
-import { invitationSchema, invitationsOver, type SqliteInvitations } from './sqlite-invitations';
+import { addInvitationColumns, invitationSchema, invitationsOver, type SqliteInvitations } from './sqlite-invitations';
 import type {
   CatchUp,
   NewEnvelope,
@@ -137,11 +137,12 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
 }
 
 /** The schema version this relay writes (`meta.schema`). */
-const sqliteSchemaVersion = 3;
+const sqliteSchemaVersion = 4;
 
 /**
  * Schema 2 (protocol v3): envelopes keep the member-log position they were written under. Schema 3: the
- * invitation mailboxes. A database written by a newer relay is refused.
+ * invitation mailboxes. Schema 4: each mailbox's inviter, sealed copy and second uses. A database written by
+ * a newer relay is refused.
  */
 function migrate(db: Database.Database): void {
   const stored = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
@@ -153,6 +154,7 @@ function migrate(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(envelopes)').all();
   if (!columns.some((column) => column.name === 'members')) db.exec('ALTER TABLE envelopes ADD COLUMN members INTEGER');
   db.exec(invitationSchema);
+  addInvitationColumns(db);
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(sqliteSchemaVersion));

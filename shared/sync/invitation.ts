@@ -134,11 +134,25 @@ export function invitationPairing(invitation: Invitation): Pairing {
   return pairingFromSecret(deriveSubkey(invitation.secret, 'regvault/v1/invitation-pairing'), invitation.expiresAt);
 }
 
-/** Twelve digits over everything the code says, keyed by its secret: an altered or substituted code shows others. */
-export function invitationFingerprint(invitation: Invitation): string {
+/** The joining device's public keys (base64), as its join request names them. */
+export type Joiner = Readonly<{ device: string; box: string }>;
+
+/**
+ * Twelve digits over everything the code says and the joining device's keys, keyed by the code's secret:
+ * the invitee computes them for itself, the admin for the request that arrived. Someone else who holds
+ * the code joins with other keys, so the admin sees other digits than the invitee says.
+ */
+export function invitationFingerprint(invitation: Invitation, joiner: Joiner): string {
   const { relayUrl, vaultId, vaultName, inviterName, role, inviterKey, expiresAt } = invitation;
   const fields = [relayUrl, vaultId, vaultName, inviterName, role, inviterKey, String(expiresAt)];
-  return fingerprintDigits(deriveSubkey(invitation.secret, 'regvault/v1/invitation-fingerprint', ...fields));
+  const digest = deriveSubkey(
+    invitation.secret,
+    'regvault/v1/invitation-fingerprint',
+    ...fields,
+    joiner.device,
+    joiner.box,
+  );
+  return fingerprintDigits(digest);
 }
 
 /** The bytes a join request's signature covers. */

@@ -8,6 +8,10 @@ import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import type { Role, WireMemberRecord } from '../../../shared/sync/wire-records';
+import { encodeBase64 } from '../../../shared/crypto/bytes';
+import { createInvitation, invitationId, type Invitation } from '../../../shared/sync/invitation';
+import { openInvitationMailbox, type RelayReach } from '../../../shared/sync/invitation-client';
+import { sealKeptInvitation } from '../../../shared/sync/invitation-keep';
 import {
   connectNodeSocket,
   createTestClient,
@@ -37,7 +41,8 @@ export function inviteOf(device: TestDevice): PairingInvite {
 }
 
 /** The device pulls its key grants from `relayUrl` with one pairing it started, as its app does. */
-async function pullGrantsOf(
+/** The grants a device can open with `pairing` (what an invitee pulls while it waits). */
+export async function pullGrantsOf(
   relayUrl: string,
   device: TestDevice,
   pairing: Parameters<typeof pullKeyGrants>[0]['pairings'][number],
@@ -185,4 +190,36 @@ export async function completeInvitation(
   valueOf(await admin.engine.authorizeDevice({ identity, secret: pairing.secret, expiresAt: pairing.expiresAt }, role));
   const pulled = await pullGrantsOf(relayUrl, device, pairing);
   return pulled.vaults.map((v) => v.vaultId);
+}
+
+/**
+ * Makes an invitation to `vault` from its owner (role `role`, relay `relayUrl`) and opens its mailbox
+ * through `reach`, with the owner's sealed copy, as the admin's app does.
+ */
+export async function openTestInvitation(
+  reach: RelayReach,
+  vault: TestVault,
+  role: Role = 'writer',
+  autoConfirm = false,
+): Promise<Invitation> {
+  const invitation = createInvitation(
+    {
+      relayUrl: reach.relayUrl,
+      vaultId: vault.vaultId,
+      vaultName: 'Production',
+      inviterName: 'Alice',
+      role,
+      inviterKey: encodeBase64(vault.owner.publicKey),
+    },
+    nodeRandom,
+    Date.now(),
+  );
+  const keep = sealKeptInvitation({ invitation, autoConfirm }, vault.owner.boxKeys.publicKey, nodeRandom);
+  const opening = {
+    vault: vault.vaultId,
+    invitation: invitationId(invitation.secret),
+    expiresAt: invitation.expiresAt,
+  };
+  valueOf(await openInvitationMailbox(reach, { ...opening, keep }));
+  return invitation;
 }

@@ -28,7 +28,7 @@ export class SyncManager {
   private refused = $state.raw<Readonly<Record<string, readonly RefusedChange[]>>>({});
   /** Members, roles and names of the synced vaults. */
   readonly team: TeamState;
-  /** Invitations this admin made, completed while unlocked. */
+  /** Invitations this admin made, and the joiners waiting for its Confirm. */
   readonly invites: InviteDesk;
   /** Invitations this device accepted or declined. */
   readonly joins: JoinDesk;
@@ -44,7 +44,7 @@ export class SyncManager {
       (id, change) => (this.refused = { ...this.refused, [id]: [...this.refusedIn(id), change] }),
     );
     this.team = new TeamState(session, this.hub, ports.clock);
-    this.invites = new InviteDesk(session, this, ports);
+    this.invites = new InviteDesk(session, this, ports, (listener) => this.hub.onStarted((id) => listener(id)));
     this.joins = new JoinDesk(session, this, ports);
     this.removal = new MemberRemoval(session, this.hub, this.team, ports.clock);
   }
@@ -101,11 +101,11 @@ export class SyncManager {
     return this.hub.forget(vaultId);
   }
 
-  /** Receives the vault an invitation was completed for, under the invitation's vault name. */
+  /** Receives the vault an invitation was completed for (granted by its inviter), under the invitation's vault name. */
   receiveInvited(
     relayUrl: string,
     pairing: Pairing,
-    vault: Readonly<{ id: string; name: string }>,
+    vault: Readonly<{ id: string; name: string; inviterKey: string }>,
   ): Promise<Result<Received, ReceiveFailure>> {
     return this.hub.receiveInvited(relayUrl, pairing, vault);
   }
