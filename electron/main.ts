@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { channels, eventChannel, type EventName } from '../shared/ipc/contract';
 import { createDispatch } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { electronConfirm } from './confirm-dialog';
 import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
 import { electronNotifier } from './notifier';
@@ -75,6 +76,8 @@ function registerIpc(): void {
           () => mainWindow,
           (target) => emit('reminder:open', target),
         ),
+        confirm: electronConfirm(() => mainWindow),
+        dataDir: app.getPath('userData'),
       },
       secrets,
       dockerHelper,

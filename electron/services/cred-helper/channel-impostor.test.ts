@@ -59,7 +59,9 @@ async function store(): Promise<{ code: number; out: string }> {
   const input = JSON.stringify({ ServerURL: 'ghcr.io', Username: 'bot', Secret: 'hunter2-stored-by-docker' });
   const code = await runCredentialHelper({
     args: ['store'],
-    stdin: [input],
+    stdin: (async function* () {
+      yield input;
+    })(),
     write: (text) => (out += text),
     dataDir,
     platform: process.platform,
