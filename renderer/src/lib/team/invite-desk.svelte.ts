@@ -74,7 +74,7 @@ const open = (s: SentInvitation) => s.state === 'pending' || s.state === 'waitin
 export class InviteDesk {
   sent = $state.raw<readonly SentInvitation[]>([]);
   private readonly kept = new SvelteMap<string, KeptInvitation>();
-  private readonly requests = new Map<string, WireJoinRequest>();
+  private readonly requests = new SvelteMap<string, WireJoinRequest>();
   private readonly loop: Repeater;
   private readonly unwatch: () => void;
 
