@@ -104,7 +104,7 @@ describe('join request', () => {
   });
 });
 
-describe('the inviter\'s kept copy', () => {
+describe("the inviter's kept copy", () => {
   const own = nacl.box.keyPair();
   const itemOf = (invitation: Invitation, keep: string) =>
     ({
@@ -117,7 +117,7 @@ describe('the inviter\'s kept copy', () => {
       contested: 0,
     }) as const;
 
-  test('opens only with the sealing device\'s box key, for its own mailbox and vault', () => {
+  test("opens only with the sealing device's box key, for its own mailbox and vault", () => {
     const invitation = createInvitation(input, random, now);
     const keep = sealKeptInvitation({ invitation, autoConfirm: false }, own.publicKey, random);
     expect(openKeptInvitation(itemOf(invitation, keep), own, now)).toEqual({ invitation, autoConfirm: false });
