@@ -6,6 +6,7 @@ import nacl from 'tweetnacl';
 import { z } from 'zod';
 import { concatBytes, decodeBase64, decodeUtf8, encodeBase64, encodeUtf8 } from '../crypto/bytes';
 import { decodeInvitationCode, encodeInvitationCode, invitationId, type Invitation } from './invitation';
+import { parseJsonOrNull } from '../json-text';
 import type { InvitationItem } from './invitation-wire';
 import type { BoxKeyPair, RandomBytes } from './ports';
 
@@ -46,12 +47,7 @@ export function openKeptInvitation(item: InvitationItem, boxKeys: BoxKeyPair, no
     boxKeys.secretKey,
   );
   const text = plain ? decodeUtf8(plain) : null;
-  let json: unknown;
-  try {
-    json = text === null ? null : JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const json = parseJsonOrNull(text);
   const parsed = keptSchema.safeParse(json);
   if (!parsed.success) return null;
   const invitation = decodeInvitationCode(parsed.data.code, now);

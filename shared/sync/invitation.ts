@@ -16,6 +16,7 @@ import {
   equalBytes,
 } from '../crypto/bytes';
 import { deriveSubkey } from '../crypto/subkey';
+import { parseJsonOrNull } from '../json-text';
 import type { WireDecline, WireJoinRequest } from './invitation-wire';
 import { fingerprintDigits, pairingFromSecret, toBase64Url, type Pairing } from './pairing';
 import type { RandomBytes } from './ports';
@@ -105,12 +106,7 @@ export function decodeInvitationCode(code: string, now: number): Invitation | In
   const body = bytes.subarray(0, bytes.length - 4);
   if (!equalBytes(checksum(body), bytes.subarray(bytes.length - 4))) return 'malformed';
   const text = decodeUtf8(body);
-  let json: unknown;
-  try {
-    json = text === null ? null : JSON.parse(text);
-  } catch {
-    return 'malformed';
-  }
+  const json = parseJsonOrNull(text);
   const parsed = codeSchema.safeParse(json);
   const secret = parsed.success ? fromBase64Url(parsed.data.s) : null;
   if (!parsed.success || !secret || secret.length !== SECRET_BYTES) return 'malformed';
@@ -211,12 +207,7 @@ export function openJoinRequest(invitation: Invitation, request: WireJoinRequest
     sealKey(invitation.secret),
   );
   const text = plain ? decodeUtf8(plain) : null;
-  let json: unknown;
-  try {
-    json = text === null ? null : JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const json = parseJsonOrNull(text);
   const parsed = cardSchema.extend({ device: z.string() }).safeParse(json);
   if (!parsed.success || parsed.data.device !== request.device) return null;
   return { name: parsed.data.name, person: parsed.data.person };

@@ -2,35 +2,15 @@
 // Prometheus text with the relay's own metrics on its own listener only (never on the public port), logs are JSON lines without the database password or
 // any ciphertext, and SIGTERM drains: clients are told "going away" (1001), nothing acknowledged is lost.
 import { expect, test } from 'vitest';
-import { encodeUtf8 } from '../../../shared/crypto/bytes';
-import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { systemClock } from '../../../shared/sync/ports';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import { startPostgres } from '../../support/postgres';
-import { createTestVault, type TestVault } from '../sync/clients';
-import {
-  connectNodeSocket,
-  nodeRandom,
-  openRawSession,
-  readVault,
-  removeDataDir,
-  startRelayProcess,
-} from '../sync/harness';
+import { createTestVault, sealedTestEnvelope } from '../sync/clients';
+import { connectNodeSocket, openRawSession, readVault, removeDataDir, startRelayProcess } from '../sync/harness';
 
 const httpOf = (relay: { port: number }, path: string) => fetch(`http://127.0.0.1:${relay.port}${path}`);
 
-const sealed = async (vault: TestVault, counter: number) =>
-  encodeEnvelope(
-    await sealEnvelope({
-      vault: vault.vaultId,
-      vaultKey: vault.vaultKey,
-      counter,
-      members: 1,
-      update: encodeUtf8(`#${counter}`),
-      signer: vault.owner,
-      random: nodeRandom,
-    }),
-  );
+const sealed = sealedTestEnvelope;
 
 test('healthz follows the database, metrics count commits and errors, logs hold no secret, SIGTERM drains', async () => {
   // A cluster of its own: this test stops it. Trust authentication ignores the password; the logs must not show it.

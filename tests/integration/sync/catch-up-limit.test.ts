@@ -2,28 +2,15 @@
 // position it holds, and asking again and again for what it already received (a subscribe from 0) is
 // refused beyond the relay's per-member rate (here 2 an hour, 2013) — it does not get the whole log again.
 import { expect, test } from 'vitest';
-import { encodeUtf8 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
-import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import type { RelayFrame } from '../../../shared/sync/wire-frames';
-import { createTestVault, type TestVault } from './clients';
-import { nodeRandom, openRawSession } from './harness';
+import { createTestVault, sealedTestEnvelope, type TestVault } from './clients';
+import { openRawSession } from './harness';
 import { useRelay } from './use-relay';
 
 const relay = useRelay(['--full-catch-ups-per-hour', '2']);
 
-const sealed = async (vault: TestVault, counter: number) =>
-  encodeEnvelope(
-    await sealEnvelope({
-      vault: vault.vaultId,
-      vaultKey: vault.vaultKey,
-      counter,
-      members: 1,
-      update: encodeUtf8(`#${counter}`),
-      signer: vault.owner,
-      random: nodeRandom,
-    }),
-  );
+const sealed = sealedTestEnvelope;
 
 /** Subscribes from `from` on a fresh connection; the answer (or error code) and the envelopes sent. */
 async function subscribeFrom(vault: TestVault, from: number) {

@@ -8,7 +8,8 @@ import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import type { Role, WireMemberRecord } from '../../../shared/sync/wire-records';
-import { encodeBase64 } from '../../../shared/crypto/bytes';
+import { encodeBase64, encodeUtf8 } from '../../../shared/crypto/bytes';
+import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { createInvitation, invitationId, type Invitation } from '../../../shared/sync/invitation';
 import { openInvitationMailbox, type RelayReach } from '../../../shared/sync/invitation-client';
 import { sealKeptInvitation } from '../../../shared/sync/invitation-keep';
@@ -222,4 +223,19 @@ export async function openTestInvitation(
   };
   valueOf(await openInvitationMailbox(reach, { ...opening, keep }));
   return invitation;
+}
+
+/** Envelope `counter` of `vault` by its owner, sealed at member-log position 1, in wire form (`#<counter>` inside). */
+export async function sealedTestEnvelope(vault: TestVault, counter: number) {
+  return encodeEnvelope(
+    await sealEnvelope({
+      vault: vault.vaultId,
+      vaultKey: vault.vaultKey,
+      counter,
+      members: 1,
+      update: encodeUtf8(`#${counter}`),
+      signer: vault.owner,
+      random: nodeRandom,
+    }),
+  );
 }

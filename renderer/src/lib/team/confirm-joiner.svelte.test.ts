@@ -83,6 +83,7 @@ test('Reject reaches the joiner, which gets nothing; pending confirmations survi
   expect(found).toMatchObject({ inviteeName: 'Carol', fingerprint: carolJoin.fingerprint, role: 'reader' });
   // The rejected one does not come back as pending.
   expect(again.sync.invites.sent.find((s) => s.id === forBob.id)?.state).not.toBe('waiting');
+  await vi.waitFor(() => expect(describeIndicator(again.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
   valueOf(await again.sync.invites.confirm(forCarol.id));
   await vi.waitFor(() => expect(carol.sync.joins.joins.at(-1)?.state).toBe('joined'), waitLong);
 });

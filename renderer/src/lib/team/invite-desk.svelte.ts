@@ -253,8 +253,11 @@ export class InviteDesk {
       return;
     }
     if (item.state !== 'joined' || !item.request || !open(sent)) return;
-    // The same joiner again (it posted a new request after a lock) is taken over; nothing else changes.
-    if (this.requests.get(item.invitation)?.sig === item.request.sig) return;
+    // Already taken: an automatic Confirm that failed (the vault was not connected yet) is tried again.
+    if (this.requests.get(item.invitation)?.sig === item.request.sig) {
+      if (kept.autoConfirm && sent.state === 'waiting') await this.confirm(item.invitation);
+      return;
+    }
     const card = openJoinRequest(kept.invitation, item.request);
     if (!card) return this.update(item.invitation, { state: 'failed', message: 'The join request does not open.' });
     this.requests.set(item.invitation, item.request);
