@@ -44,7 +44,7 @@ export class SyncManager {
       (id, change) => (this.refused = { ...this.refused, [id]: [...this.refusedIn(id), change] }),
     );
     this.team = new TeamState(session, this.hub, ports.clock);
-    this.invites = new InviteDesk(session, this, ports, (listener) => this.hub.onStarted((id) => listener(id)));
+    this.invites = new InviteDesk(session, this, ports);
     this.joins = new JoinDesk(session, this, ports);
     this.removal = new MemberRemoval(session, this.hub, this.team, ports.clock);
   }
@@ -69,8 +69,11 @@ export class SyncManager {
     return this.hub.startPairing();
   }
 
-  start(): Promise<void> {
-    return this.hub.start();
+  async start(): Promise<void> {
+    await this.hub.start();
+    // Joiners waiting for this admin's Confirm from before a lock live in the relay's mailboxes.
+    const synced = Object.keys(this.views).filter((id) => this.view(id).settings.enabled);
+    void this.invites.findPending(synced);
   }
 
   stop(): Promise<void> {

@@ -114,6 +114,7 @@ test("a Viewer invitation may be confirmed automatically (never another role); t
   const invitation = previewOf(forBob.code);
   const identity = { signing: bob.session.identity.signing, box: bob.session.identity.exchange };
   await vi.waitFor(() => expect(dave.sync.team.rightsIn(vault.id).admin).toBe(true), waitLong);
+  await vi.waitFor(() => expect(describeIndicator(dave.sync.view(vault.id).indicator)).toBe('Synced'), waitLong);
   valueOf(await dave.sync.admit(vault.id, { identity, ...invitationPairing(invitation) }, 'writer'));
   const received = valueOf(
     await bob.sync.receiveInvited(invitation.relayUrl, invitationPairing(invitation), {

@@ -64,9 +64,6 @@ export type InviteFailure = Failure<'invite-failed'>;
 /** What the desk needs besides the session. */
 export type InviteDeskPorts = Readonly<{ connect: ConnectSocket; clock: Clock; random: RandomBytes }>;
 
-/** How the desk hears that a vault's engine started (after unlock): it looks for its pending confirmations. */
-export type EngineStarts = (listener: (vaultId: string) => void) => () => void;
-
 const POLL_MS = 1500;
 const open = (s: SentInvitation) => s.state === 'pending' || s.state === 'waiting';
 
@@ -76,16 +73,23 @@ export class InviteDesk {
   private readonly kept = new SvelteMap<string, KeptInvitation>();
   private readonly requests = new SvelteMap<string, WireJoinRequest>();
   private readonly loop: Repeater;
-  private readonly unwatch: () => void;
 
   constructor(
     private readonly session: UnlockedProfile,
     private readonly sync: SyncManager,
     private readonly ports: InviteDeskPorts,
-    started: EngineStarts,
   ) {
     this.loop = repeatWhile(ports.clock, POLL_MS, () => this.round());
-    this.unwatch = started((vaultId) => void this.look(vaultId).then((any) => any && this.loop.wake()));
+  }
+
+  /**
+   * After unlock: looks once into the mailboxes of the synced vaults for invitations this device made
+   * before (their sealed copies open with its key) and the joiners waiting on them.
+   */
+  async findPending(vaultIds: readonly string[]): Promise<void> {
+    let any = false;
+    for (const vaultId of vaultIds) any = (await this.look(vaultId).catch(() => false)) || any;
+    if (any) this.loop.wake();
   }
 
   /** Makes an invitation to `vaultId` with `role` and opens its mailbox on the vault's relay. */
@@ -178,7 +182,6 @@ export class InviteDesk {
 
   stop(): void {
     this.loop.stop();
-    this.unwatch();
     for (const { invitation } of this.kept.values()) invitation.secret.fill(0);
     this.kept.clear();
     this.requests.clear();
