@@ -121,7 +121,11 @@ export async function joinVault(
   input.output.note(
     `${invitation.inviterName} invites this agent to '${invitation.vaultName}' as ${ROLE_LABELS[invitation.role]}.`,
   );
-  input.output.note(`Fingerprint ${invitationFingerprint(invitation)}: the admin's Invite dialog must show the same.`);
+  // The digits cover this agent's own keys: the admin sees the same ones only for this agent's request.
+  const joiner = { device: encodeBase64(device.publicKey), box: encodeBase64(device.boxKeys.publicKey) };
+  input.output.note(
+    `Fingerprint ${invitationFingerprint(invitation, joiner)}: the admin's app must show the same before Confirm.`,
+  );
   const request = sealJoinRequest(
     invitation,
     { device: device.publicKey, box: device.boxKeys.publicKey, card: { name: input.name, person } },

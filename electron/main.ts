@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { channels, eventChannel, type EventName } from '../shared/ipc/contract';
 import { createDispatch } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { electronConfirm } from './confirm-dialog';
 import { adaptElectronClipboard, createSecretClipboard, type SecretClipboard } from './services/clipboard';
 import { processContext } from './services/context';
 import { electronNotifier } from './notifier';
@@ -77,6 +78,8 @@ function registerIpc(): void {
           (target) => emit('reminder:open', target),
         ),
         dialogs: electronDialogs(() => mainWindow),
+        confirm: electronConfirm(() => mainWindow),
+        dataDir: app.getPath('userData'),
       },
       secrets,
       dockerHelper,

@@ -18,7 +18,21 @@ test('defaults, then environment, then flags', () => {
     database: null,
     databasePoolSize: 10,
     tls: null,
+    metricsListen: null,
   });
+  // Metrics only where asked for, on their own listener.
+  expect(parseRelayConfig(['--metrics-listen', '127.0.0.1:9464'], {}).metricsListen).toEqual({
+    host: '127.0.0.1',
+    port: 9464,
+  });
+  expect(parseRelayConfig([], { REGVAULT_RELAY_METRICS_LISTEN: '[::1]:0' }).metricsListen).toEqual({
+    host: '::1',
+    port: 0,
+  });
+  expect(() => parseRelayConfig(['--metrics-listen', '9464'], {})).toThrow(/metricsListen: host:port/);
+  expect(
+    parseRelayConfig(['--max-invitations-per-device', '7', '--full-catch-ups-per-hour', '3'], {}).limits,
+  ).toMatchObject({ fullCatchUpsPerHour: 3, quotas: { invitationsPerDevice: 7 } });
   expect(parseRelayConfig(['--allowed-origins', 'app://regvault, http://127.0.0.1:5173'], {}).allowedOrigins).toEqual([
     'app://regvault',
     'http://127.0.0.1:5173',

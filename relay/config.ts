@@ -34,6 +34,8 @@ export type RelayConfig = Readonly<{
   databasePoolSize: number;
   /** PEM certificate chain and private key files: serve `wss://` directly. Both or neither. */
   tls: Readonly<{ cert: string; key: string }> | null;
+  /** Where GET /metrics is served (`host:port`, its own listener); null: nowhere. Never on the public port. */
+  metricsListen: Readonly<{ host: string; port: number }> | null;
 }>;
 
 /** The origin of Regvault's own renderer (the `app://` scheme of electron/security.ts). */
@@ -69,6 +71,10 @@ const configSchema = z.strictObject({
   databasePoolSize: z.coerce.number().int().min(1).max(1000),
   tlsCert: z.string().min(1).nullable(),
   tlsKey: z.string().min(1).nullable(),
+  metricsListen: z
+    .string()
+    .regex(/^(\[[0-9a-f:.]+\]|[^:\s]+):\d{1,5}$/i, 'host:port, e.g. 127.0.0.1:9464')
+    .nullable(),
   ...limitOptionsSchema.shape,
 });
 
@@ -94,6 +100,9 @@ const flags = {
   '--database-pool-size': 'databasePoolSize',
   '--tls-cert': 'tlsCert',
   '--tls-key': 'tlsKey',
+  '--metrics-listen': 'metricsListen',
+  '--max-invitations-per-device': 'maxInvitationsPerDevice',
+  '--full-catch-ups-per-hour': 'fullCatchUpsPerHour',
 } as const;
 
 /** Default frame limit: 8 MiB, room for the snapshot of a vault of ~20,000 entries. */
@@ -126,6 +135,9 @@ export function parseRelayConfig(
     databasePoolSize: env.REGVAULT_RELAY_DATABASE_POOL_SIZE ?? 10,
     tlsCert: env.REGVAULT_RELAY_TLS_CERT ?? null,
     tlsKey: env.REGVAULT_RELAY_TLS_KEY ?? null,
+    metricsListen: env.REGVAULT_RELAY_METRICS_LISTEN ?? null,
+    maxInvitationsPerDevice: env.REGVAULT_RELAY_MAX_INVITATIONS_PER_DEVICE ?? defaultLimits.quotas.invitationsPerDevice,
+    fullCatchUpsPerHour: env.REGVAULT_RELAY_FULL_CATCH_UPS_PER_HOUR ?? defaultLimits.fullCatchUpsPerHour,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -153,6 +165,8 @@ export function parseRelayConfig(
     maxVaultsPerDevice,
     maxMembersPerVault,
     maxBytesPerDevice,
+    maxInvitationsPerDevice,
+    fullCatchUpsPerHour,
   } = parsed.data;
   const allowedDevices = parsed.data.allowedDevices === null ? null : readAllowedDevices(parsed.data.allowedDevices);
   const config: RelayConfig = {
@@ -166,6 +180,7 @@ export function parseRelayConfig(
     database: parsed.data.database,
     databasePoolSize: parsed.data.databasePoolSize,
     tls: tlsOf(parsed.data.tlsCert, parsed.data.tlsKey),
+    metricsListen: hostPortOf(parsed.data.metricsListen),
     limits: {
       authDeadlineMs,
       preAuthFrameBytes,
@@ -174,10 +189,12 @@ export function parseRelayConfig(
       messagesPerSecond,
       allowedDevices,
       maxCachedVaults,
+      fullCatchUpsPerHour,
       quotas: {
         vaultsPerDevice: maxVaultsPerDevice,
         membersPerVault: maxMembersPerVault,
         bytesPerDevice: maxBytesPerDevice,
+        invitationsPerDevice: maxInvitationsPerDevice,
       },
     },
   };
@@ -187,6 +204,14 @@ export function parseRelayConfig(
     );
   }
   return config;
+}
+
+function hostPortOf(text: string | null): RelayConfig['metricsListen'] {
+  if (text === null) return null;
+  const at = text.lastIndexOf(':');
+  const port = Number(text.slice(at + 1));
+  if (port > 65535) throw new Error(`bad relay option: metricsListen: port ${port} is above 65535`);
+  return { host: text.slice(0, at).replace(/^\[|\]$/g, ''), port };
 }
 
 /** The relay's public URL: the configured one, else `ws://host:port/` of a loopback listen address. */

@@ -8,6 +8,7 @@ import {
   type CommitQueue,
   type Defer,
 } from './commit-queue';
+import { createCatchUpLedger, type CatchUpLedger } from './catch-up-ledger';
 import { createEd25519Verifier } from './ed25519';
 import { createFanout, type Fanout, type OnGap } from './fanout';
 import type { RelayLimits } from './limits';
@@ -26,6 +27,8 @@ export type RelayContext = Readonly<{
   now: () => number;
   quotas: Quotas;
   bytes: ByteQuota;
+  /** What each member already received, and its re-reads from before that (relay/catch-up-ledger.ts). */
+  catchUps: CatchUpLedger;
 }>;
 
 /**
@@ -52,6 +55,7 @@ export function createRelayContext(
     now,
     quotas: limits.quotas,
     bytes: createByteQuota(store, limits.quotas.bytesPerDevice),
+    catchUps: createCatchUpLedger(limits.fullCatchUpsPerHour, now),
   };
 }
 

@@ -14,7 +14,7 @@ import { asBuffer, snapshotRow, type Connection, type RelayContext } from './con
 import { adoptMemberRecords, authorize, listGrants, register } from './member-handlers';
 import { rotate } from './rotation-handlers';
 import { currentEpoch, epochAt } from '../shared/sync/epochs';
-import { listInvitations, openInvitation, postDecline, postJoin } from './invitation-handlers';
+import { handleInvitationRequest } from './invitation-handlers';
 import { subscribe } from './subscribe';
 import type { VaultState } from './vaults';
 export type { Connection, RelayContext } from './context';
@@ -37,13 +37,12 @@ export function handleRequest(ctx: RelayContext, conn: Connection, frame: Reques
     case 'grants':
       return listGrants(ctx, conn, frame.id);
     case 'invite':
-      return openInvitation(ctx, conn, frame);
     case 'join':
-      return postJoin(ctx, conn, frame.id, frame.request);
     case 'decline':
-      return postDecline(ctx, conn, frame.id, frame.decline);
     case 'invitations':
-      return listInvitations(ctx, conn, frame.id, frame.vault);
+    case 'reject':
+    case 'join-state':
+      return handleInvitationRequest(ctx, conn, frame);
   }
 }
 

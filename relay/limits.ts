@@ -22,6 +22,11 @@ export type RelayLimits = Readonly<{
   allowedDevices: ReadonlySet<string> | null;
   /** Vaults kept in memory; the least recently used one without subscribers is dropped beyond it. */
   maxCachedVaults: number;
+  /**
+   * Catch-ups from the start of a vault's log (a subscribe with `from` 0 while the vault holds more) one
+   * member may ask for per hour; beyond it the relay answers 2013 until the hour has passed.
+   */
+  fullCatchUpsPerHour: number;
   /** Per-device quotas (relay/quotas.ts). */
   quotas: Quotas;
 }>;
@@ -35,6 +40,7 @@ export const defaultLimits: RelayLimits = {
   messagesPerSecond: 2000,
   allowedDevices: null,
   maxCachedVaults: 10_000,
+  fullCatchUpsPerHour: 30,
   quotas: defaultQuotas,
 };
 
@@ -109,4 +115,6 @@ export const limitOptionsSchema = z.object({
   maxVaultsPerDevice: z.coerce.number().int().min(1).max(10_000_000),
   maxMembersPerVault: z.coerce.number().int().min(1).max(10_000_000),
   maxBytesPerDevice: z.coerce.number().int().min(1024).max(Number.MAX_SAFE_INTEGER),
+  maxInvitationsPerDevice: z.coerce.number().int().min(1).max(10_000_000),
+  fullCatchUpsPerHour: z.coerce.number().int().min(1).max(10_000_000),
 });

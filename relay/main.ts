@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const config = parseRelayConfig(argv, process.env);
   const relay = await startRelay(config);
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', host: relay.host, port: relay.port, publicUrl: relay.publicUrl, dataDir: config.dataDir, durability: config.durability, database: config.database === null ? 'sqlite' : 'postgres', tls: config.tls !== null })}\n`,
+    `${JSON.stringify({ event: 'listening', host: relay.host, port: relay.port, publicUrl: relay.publicUrl, metricsPort: relay.metricsPort, dataDir: config.dataDir, durability: config.durability, database: config.database === null ? 'sqlite' : 'postgres', tls: config.tls !== null })}\n`,
   );
   let closing = false;
   const shutdown = (signal: string) => {

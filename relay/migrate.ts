@@ -83,8 +83,12 @@ async function copyAll(db: Database.Database, client: pg.Client): Promise<Migrat
   await copyRows(client, 'grants', ['vault', 'recipient', 'epoch', 'body'], grants);
   // A file a relay before schema 3 wrote has no invitations (they were kept in memory).
   const hasInvitations = all("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'invitations'").length > 0;
-  const invitationColumns = ['invitation', 'vault', 'expires_at', 'state', 'request'];
-  const invitations = hasInvitations ? all(`SELECT ${invitationColumns.join(', ')} FROM invitations`) : [];
+  const invitationColumns = ['invitation', 'vault', 'expires_at', 'state', 'request', 'inviter', 'keep', 'contested'];
+  // Before schema 5 a mailbox had no inviter, sealed copy or count of second uses: their defaults.
+  const present = new Set(hasInvitations ? all('PRAGMA table_info(invitations)').map((c) => String(c.name)) : []);
+  const defaults: Readonly<Record<string, string>> = { inviter: "''", keep: "''", contested: '0' };
+  const selected = invitationColumns.map((c) => (present.has(c) ? c : `${defaults[c] ?? 'NULL'} AS ${c}`));
+  const invitations = hasInvitations ? all(`SELECT ${selected.join(', ')} FROM invitations`) : [];
   await copyRows(client, 'invitations', invitationColumns, invitations);
   return {
     vaults: vaults.length,

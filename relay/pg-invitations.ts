@@ -2,11 +2,16 @@
 // by every relay node, so an admin on one node sees the join request an invitee posted through another.
 import type pg from 'pg';
 import { transaction } from './pg-transaction';
-import { invitationColumns as columns, slotOfRow as slotOf, type InvitationRow as Row } from './invitation-rows';
+import {
+  invitationColumns as columns,
+  rowValuesOf,
+  slotOfRow as slotOf,
+  type InvitationRow as Row,
+} from './invitation-rows';
 import type { InvitationChange, InvitationSlot, InvitationStore } from './store';
 
-// Any constant: the key of the advisory lock under which invitations are opened (the limits count
-// rows across the whole table; opening one is rare).
+// Any constant: the key of the advisory lock under which invitations are opened (the limits count rows
+// of a vault and of an inviting device across nodes; opening one is rare).
 const openLock = 0x52564c49;
 
 async function slotById(client: pg.ClientBase | pg.Pool, invitation: string, now: number, lock = '') {
@@ -18,7 +23,7 @@ async function slotById(client: pg.ClientBase | pg.Pool, invitation: string, now
 }
 
 const countOf = async (client: pg.ClientBase, sql: string, values: unknown[]) =>
-  (await client.query<{ count: number }>(sql, values)).rows[0]?.count ?? 0;
+  Number((await client.query<{ count: string }>(sql, values)).rows[0]?.count ?? 0);
 
 /** The InvitationStore over the pool. */
 export function invitationsOver(pool: pg.Pool): InvitationStore {
@@ -34,13 +39,12 @@ export function invitationsOver(pool: pg.Pool): InvitationStore {
           limits.perVault
         )
           return 'too-many';
-        if ((await countOf(client, 'SELECT COUNT(*) AS count FROM invitations', [])) >= limits.total) return 'too-many';
-        await client.query(`INSERT INTO invitations (${columns}) VALUES ($1, $2, $3, $4, NULL)`, [
-          slot.invitation,
-          slot.vault,
-          slot.expiresAt,
-          slot.state,
-        ]);
+        const ofInviter = 'SELECT COUNT(*) AS count FROM invitations WHERE inviter = $1';
+        if ((await countOf(client, ofInviter, [slot.inviter])) >= limits.perInviter) return 'too-many';
+        await client.query(
+          `INSERT INTO invitations (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          rowValuesOf(slot),
+        );
         return null;
       }),
     changeInvitation: <T>(
@@ -52,10 +56,11 @@ export function invitationsOver(pool: pg.Pool): InvitationStore {
         // Locked: two nodes taking a join request for one invitation at once cannot both store theirs.
         const { next, result } = change(await slotById(client, invitation, now, 'FOR UPDATE'));
         if (next) {
-          await client.query('UPDATE invitations SET state = $2, request = $3 WHERE invitation = $1', [
+          await client.query('UPDATE invitations SET state = $2, request = $3, contested = $4 WHERE invitation = $1', [
             invitation,
             next.state,
             next.request && JSON.stringify(next.request),
+            next.contested,
           ]);
         }
         return result;

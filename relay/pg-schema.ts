@@ -43,6 +43,10 @@ const migrations: readonly string[] = [
      END IF;
    END $$;
    ALTER TABLE envelopes ALTER COLUMN members SET NOT NULL;`,
+  // 4: who opened each mailbox (limits per inviting device), its sealed copy, and second uses of its code.
+  `ALTER TABLE invitations ADD COLUMN inviter text NOT NULL DEFAULT '',
+     ADD COLUMN keep text NOT NULL DEFAULT '', ADD COLUMN contested integer NOT NULL DEFAULT 0;
+   CREATE INDEX invitations_by_inviter ON invitations (inviter, expires_at);`,
 ];
 
 /** The schema version this relay writes. */

@@ -6,13 +6,20 @@
 import type { RelayStore } from './store';
 
 /** The quota limits of one relay. */
-export type Quotas = Readonly<{ vaultsPerDevice: number; membersPerVault: number; bytesPerDevice: number }>;
+export type Quotas = Readonly<{
+  vaultsPerDevice: number;
+  membersPerVault: number;
+  bytesPerDevice: number;
+  /** Open invitation mailboxes one admin device may hold (besides 50 per vault). */
+  invitationsPerDevice: number;
+}>;
 
 /** Defaults: far above one team's use, small enough that one key cannot fill the disk. */
 export const defaultQuotas: Quotas = {
   vaultsPerDevice: 1000,
   membersPerVault: 10_000,
   bytesPerDevice: 1024 * 1024 * 1024,
+  invitationsPerDevice: 200,
 };
 
 /** Tracks bytes per device (base64 key); the answer to each check is exact when it says no. */

@@ -1,6 +1,7 @@
 // The relay's WebSocket server: one challenge per connection, every frame size-capped and
 // schema-checked, every failure answered with a numbered error while other connections carry on.
-// Plain HTTP also answers GET /healthz (ready only when the database answers) and GET /metrics.
+// Plain HTTP also answers GET /healthz (ready only when the database answers); GET /metrics is served
+// only on its own listener (`--metrics-listen`).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,13 +14,21 @@ import { resolvePublicUrl, type RelayConfig } from './config';
 import { acceptConnection, createGuard, refuse, type ConnectionRuntime, type RelaySocket } from './connection';
 import { createRelayContext } from './context';
 import { errorMessage, logEvent } from './log';
-import { createRelayMetrics, type RelayMetrics } from './metrics';
+import { createRelayMetrics } from './metrics';
+import { listenForMetrics } from './metrics-listener';
 import { openConfiguredStore } from './open-store';
 import { catchUpMembers, followRemoteChanges } from './remote-changes';
 import type { RelayStore } from './store';
 
 /** A running relay; `publicUrl` is the address devices must have signed (see RelayConfig). */
-export type RelayServer = Readonly<{ host: string; port: number; publicUrl: string; close: () => Promise<void> }>;
+export type RelayServer = Readonly<{
+  host: string;
+  port: number;
+  publicUrl: string;
+  /** The port GET /metrics is served on (`--metrics-listen`); null when it is not served. */
+  metricsPort: number | null;
+  close: () => Promise<void>;
+}>;
 
 const heartbeatMs = 30_000;
 /** How often a node re-reads the positions of its cached vaults (covers a lost notification). */
@@ -38,8 +47,7 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   });
   const logError = (error: unknown) => logEvent('remote-change-failed', { error: errorMessage(error) }, 'error');
   const stopFollowing = store.kind === 'postgres' ? followRemoteChanges(ctx, resyncMs, logError) : () => undefined;
-  const handle = (request: IncomingMessage, response: ServerResponse) =>
-    void answerHttp(store, metrics, request, response);
+  const handle = (request: IncomingMessage, response: ServerResponse) => void answerHttp(store, request, response);
   const http = config.tls
     ? createTlsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handle)
     : createServer(handle);
@@ -92,13 +100,16 @@ export async function startRelay(config: RelayConfig): Promise<RelayServer> {
   await listen(http, config.port, config.host);
   const address = http.address() as AddressInfo;
   publicUrl = resolvePublicUrl(config, address.port);
+  const metricsListener = config.metricsListen && (await listenForMetrics(metrics, config.metricsListen));
   return {
     host: address.address,
     port: address.port,
     publicUrl,
+    metricsPort: metricsListener ? metricsListener.port : null,
     close: async () => {
       clearInterval(heartbeat);
       stopFollowing();
+      await metricsListener?.close();
       await drain(server, http, () => ctx.queue.flushNow());
       await store.close();
     },
@@ -126,12 +137,7 @@ async function drain(wss: WebSocketServer, http: Server, flush: () => Promise<vo
   await closed;
 }
 
-async function answerHttp(
-  store: RelayStore,
-  metrics: RelayMetrics,
-  request: IncomingMessage,
-  response: ServerResponse,
-) {
+async function answerHttp(store: RelayStore, request: IncomingMessage, response: ServerResponse) {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method === 'GET' && path === '/healthz') {
     const ready = await store.ping().then(
@@ -140,10 +146,6 @@ async function answerHttp(
     );
     const body = JSON.stringify({ ready, database: store.kind });
     return void response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(body);
-  }
-  if (request.method === 'GET' && path === '/metrics') {
-    const text = await metrics.registry.metrics();
-    return void response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
   }
   response.writeHead(426, { 'content-type': 'text/plain' }).end('regvault relay: connect with a WebSocket\n');
 }

@@ -1,8 +1,13 @@
 // The invitation mailboxes in the SQLite store (see InvitationStore): one row per invitation. One relay
 // process holds the file, so each call, one synchronous transaction, is atomic.
 import type Database from 'better-sqlite3';
-import { invitationColumns as columns, slotOfRow as slotOf, type InvitationRow as Row } from './invitation-rows';
-import type { InvitationChange, InvitationSlot } from './store';
+import {
+  invitationColumns as columns,
+  rowValuesOf,
+  slotOfRow as slotOf,
+  type InvitationRow as Row,
+} from './invitation-rows';
+import type { InvitationChange, InvitationLimits, InvitationSlot } from './store';
 
 /** Schema 3: the invitation mailboxes (they were kept in memory before). */
 export const invitationSchema = `
@@ -13,13 +18,23 @@ CREATE INDEX IF NOT EXISTS invitations_by_vault ON invitations (vault, expires_a
 CREATE INDEX IF NOT EXISTS invitations_by_expiry ON invitations (expires_at);
 `;
 
+/** Schema 4: who opened each mailbox (limits per inviting device), its sealed copy, and second uses of its code. */
+export function addInvitationColumns(db: Database.Database): void {
+  const present = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(invitations)')
+      .all()
+      .map((column) => column.name),
+  );
+  if (!present.has('inviter')) db.exec("ALTER TABLE invitations ADD COLUMN inviter TEXT NOT NULL DEFAULT ''");
+  if (!present.has('keep')) db.exec("ALTER TABLE invitations ADD COLUMN keep TEXT NOT NULL DEFAULT ''");
+  if (!present.has('contested')) db.exec('ALTER TABLE invitations ADD COLUMN contested INTEGER NOT NULL DEFAULT 0');
+  db.exec('CREATE INDEX IF NOT EXISTS invitations_by_inviter ON invitations (inviter, expires_at)');
+}
+
 /** The SQLite store's invitation calls: InvitationStore, synchronous. */
 export type SqliteInvitations = Readonly<{
-  openInvitation: (
-    slot: InvitationSlot,
-    now: number,
-    limits: Readonly<{ perVault: number; total: number }>,
-  ) => InvitationSlot | 'too-many' | null;
+  openInvitation: (slot: InvitationSlot, now: number, limits: InvitationLimits) => InvitationSlot | 'too-many' | null;
   changeInvitation: <T>(
     invitation: string,
     now: number,
@@ -41,9 +56,11 @@ export function invitationsOver(db: Database.Database): SqliteInvitations {
       `SELECT ${columns} FROM invitations WHERE vault = ? AND expires_at > ? ORDER BY expires_at, invitation`,
     ),
     countVault: db.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM invitations WHERE vault = ?'),
-    countAll: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM invitations'),
-    insert: db.prepare(`INSERT INTO invitations (${columns}) VALUES (?, ?, ?, ?, ?)`),
-    update: db.prepare('UPDATE invitations SET state = ?, request = ? WHERE invitation = ?'),
+    countInviter: db.prepare<[string], { count: number }>(
+      'SELECT COUNT(*) AS count FROM invitations WHERE inviter = ?',
+    ),
+    insert: db.prepare(`INSERT INTO invitations (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    update: db.prepare('UPDATE invitations SET state = ?, request = ?, contested = ? WHERE invitation = ?'),
     drop: db.prepare('DELETE FROM invitations WHERE invitation = ?'),
   };
   const invitationById = (invitation: string, now: number) => {
@@ -51,17 +68,15 @@ export function invitationsOver(db: Database.Database): SqliteInvitations {
     return row && slotOf(row);
   };
   return {
-    openInvitation: db.transaction(
-      (slot: InvitationSlot, now: number, limits: Readonly<{ perVault: number; total: number }>) => {
-        q.sweep.run(now);
-        const held = invitationById(slot.invitation, now);
-        if (held) return held;
-        if ((q.countVault.get(slot.vault)?.count ?? 0) >= limits.perVault) return 'too-many' as const;
-        if ((q.countAll.get()?.count ?? 0) >= limits.total) return 'too-many' as const;
-        q.insert.run(slot.invitation, slot.vault, slot.expiresAt, slot.state, null);
-        return null;
-      },
-    ),
+    openInvitation: db.transaction((slot: InvitationSlot, now: number, limits: InvitationLimits) => {
+      q.sweep.run(now);
+      const held = invitationById(slot.invitation, now);
+      if (held) return held;
+      if ((q.countVault.get(slot.vault)?.count ?? 0) >= limits.perVault) return 'too-many' as const;
+      if ((q.countInviter.get(slot.inviter)?.count ?? 0) >= limits.perInviter) return 'too-many' as const;
+      q.insert.run(...rowValuesOf(slot));
+      return null;
+    }),
     changeInvitation: <T>(
       invitation: string,
       now: number,
@@ -69,7 +84,7 @@ export function invitationsOver(db: Database.Database): SqliteInvitations {
     ): T =>
       db.transaction(() => {
         const { next, result } = change(invitationById(invitation, now));
-        if (next) q.update.run(next.state, next.request && JSON.stringify(next.request), invitation);
+        if (next) q.update.run(next.state, next.request && JSON.stringify(next.request), next.contested, invitation);
         return result;
       })(),
     invitationById,

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WireGrant, WireMemberRecord } from '../shared/sync/wire-records';
-import { invitationSchema, invitationsOver, type SqliteInvitations } from './sqlite-invitations';
+import { addInvitationColumns, invitationSchema, invitationsOver, type SqliteInvitations } from './sqlite-invitations';
 import type {
   CatchUp,
   NewEnvelope,
@@ -137,12 +137,13 @@ export function asyncStoreOver(store: SqliteStore): RelayStore {
 }
 
 /** The schema version this relay writes (`meta.schema`). */
-const sqliteSchemaVersion = 4;
+const sqliteSchemaVersion = 5;
 
 /**
- * Schema 3: the invitation mailboxes. Schema 4 (protocol v5): every envelope names its member-log position
- * and is signed under the v5 domain. A database of an older schema that holds vaults is refused — no v5
- * peer could verify what it stores — and so is one written by a newer relay.
+ * Schema 3: the invitation mailboxes. Schema 5 (protocol v5): every envelope names its member-log position
+ * and is signed under the v5 domain, and each mailbox keeps its inviter, sealed copy and second uses. A
+ * database of an older schema that holds vaults is refused — no v5 peer could verify what it stores — and
+ * so is one written by a newer relay.
  */
 function migrate(db: Database.Database): void {
   const stored = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
@@ -164,6 +165,7 @@ function migrate(db: Database.Database): void {
     db.exec(schema);
   }
   db.exec(invitationSchema);
+  addInvitationColumns(db);
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(sqliteSchemaVersion));

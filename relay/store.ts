@@ -65,14 +65,24 @@ export type RemoteChange = Readonly<
   | { kind: 'resync' }
 >;
 
-/** One team invitation's mailbox (docs/protocol.md §7b): its vault, expiry, state and the join request it holds. */
+/**
+ * One team invitation's mailbox (docs/protocol.md §7b): its vault, expiry, state, the join request it
+ * holds, the admin device that opened it with its sealed copy (`keep`), and how many other devices
+ * tried to use the same code (`contested`).
+ */
 export type InvitationSlot = Readonly<{
   invitation: string;
   vault: string;
   expiresAt: number;
   state: InvitationItem['state'];
   request: WireJoinRequest | null;
+  inviter: string;
+  keep: string;
+  contested: number;
 }>;
+
+/** The bounds `openInvitation` checks: live slots per vault and per inviting device. */
+export type InvitationLimits = Readonly<{ perVault: number; perInviter: number }>;
 
 /** What `changeInvitation` does: the slot to store instead (none: unchanged) and the answer. */
 export type InvitationChange<T> = Readonly<{ next?: InvitationSlot; result: T }>;
@@ -83,13 +93,13 @@ export type InvitationChange<T> = Readonly<{ next?: InvitationSlot; result: T }>
  */
 export type InvitationStore = Readonly<{
   /**
-   * Stores `slot` unless its id is taken or its vault (the relay) holds `perVault` (`total`) live ones:
+   * Stores `slot` unless its id is taken, its vault holds `perVault` live ones or its inviter `perInviter`:
    * null when stored, else the slot held under that id, or 'too-many'. Atomic across relay nodes.
    */
   openInvitation: (
     slot: InvitationSlot,
     now: number,
-    limits: Readonly<{ perVault: number; total: number }>,
+    limits: InvitationLimits,
   ) => Promise<InvitationSlot | 'too-many' | null>;
   /** Reads the live slot under a lock, lets `change` decide, and stores its `next` slot, in one transaction. */
   changeInvitation: <T>(

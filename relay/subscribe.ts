@@ -29,6 +29,13 @@ export async function subscribe(
     sendOwnRemoval(conn, vault, knownMembers);
     return conn.sendError(id, errorCodes.notAMember, 'this device is not a member of the vault');
   }
+  // Answered from the position the client holds; reading again what it already received is rate-limited.
+  if (!ctx.catchUps.allow(conn.deviceKey, vaultId, from))
+    return conn.sendError(
+      id,
+      errorCodes.catchUpLimited,
+      'this device asked too often for changes it already received: subscribe from the position it holds, or wait an hour',
+    );
   // Registered before the catch-up is read: every later frame of this vault reaches the held-back subscription.
   ctx.vaults.unsubscribe(conn, [vaultId]);
   const held = holdBack(conn);
@@ -40,6 +47,7 @@ export async function subscribe(
     if (caught.members > vault.records.length) await catchUpMembers(ctx, vault);
     answer(conn, id, vault, knownMembers, caught.head);
     held.release(sendCatchUp(conn, caught));
+    ctx.catchUps.delivered(conn.deviceKey, vaultId, caught.head);
   } catch (error) {
     vault.subscribers.delete(held.subscriber);
     conn.close(1011, 'catch-up failed; reconnect');

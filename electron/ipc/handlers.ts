@@ -6,7 +6,7 @@ import { checkLogin } from '../services/registry-check';
 import type { ServiceContext } from '../services/context';
 import { createDockerConfigIpc } from '../services/docker-config-ipc';
 import { silentNotifier } from '../services/reminders';
-import { runRefreshCommand } from '../services/token-refresh/run-command';
+import { createRefreshIpc } from '../services/token-refresh/refresh-ipc';
 import { createDockerHelperService, type DockerHelperService } from '../services/docker-helper';
 import type { HandlerTable } from './dispatch';
 import { createBackupFiles } from '../services/backup-files';
@@ -23,6 +23,7 @@ export function createHandlers(
 ): HandlerTable {
   const docker = createDockerConfigIpc(context);
   const backups = createBackupFiles(context);
+  const refresh = createRefreshIpc(context);
   return {
     'app:info': () => ok(getAppInfo(context)),
     'registry:check-login': async (input) => ok(await checkLogin(input)),
@@ -35,8 +36,9 @@ export function createHandlers(
     'docker:apply': (input) => docker.apply(input),
     'docker:import': () => docker.importLogins(),
     'docker:kube-secret': (input) => docker.kubeSecret(input),
-    'refresh:run': ({ argv }) =>
-      runRefreshCommand(argv, { env: context.env, platform: context.platform, cwd: context.home }),
+    'refresh:run': (input) => refresh.run(input),
+    'refresh:approve': (input) => refresh.approve(input),
+    'refresh:forget': (input) => refresh.forget(input),
     'reminder:notify': (note) => ok({ shown: (context.notifier ?? silentNotifier).notify(note) }),
     'reminder:badge': ({ count }) => {
       (context.notifier ?? silentNotifier).setBadge(count);

@@ -199,8 +199,22 @@ export const kubeSecretRequestSchema = z
   })
   .strict();
 
-/** `refresh:run` input: the argument vector of a refresh command this device's user approved (no shell). */
-export const refreshRunSchema = z.object({ argv: argvSchema }).strict();
+const entryRef = { vaultId: z.string().min(1).max(128), entryId: z.string().min(1).max(128) };
+const registrySchema = z.string().min(1).max(512);
+
+/**
+ * `refresh:run` input: which entry's command to run — never the command itself. Main runs only the argument
+ * vector its user approved for that entry (and registry) in main's own dialog.
+ */
+export const refreshRunSchema = z.object({ ...entryRef, registry: registrySchema.optional() }).strict();
+
+/** `refresh:approve` input: the command an entry should run; main asks its user in a native dialog. */
+export const refreshApproveSchema = z
+  .object({ ...entryRef, argv: argvSchema, registry: registrySchema.optional() })
+  .strict();
+
+/** `refresh:forget` input: the entry whose approved command main drops (the command was removed or changed). */
+export const refreshForgetSchema = z.object(entryRef).strict();
 
 /** The entry a reminder is about (ids only). */
 export const reminderTargetSchema = z.object({
@@ -288,6 +302,8 @@ export const channels = {
   'docker:kube-secret': channel(kubeSecretRequestSchema, z.object({ yaml: z.string() })),
   // Issue #17: a refresh command's token (failures carry the redacted stderr), reminders and the badge.
   'refresh:run': channel(refreshRunSchema, z.object({ token: z.string() })),
+  'refresh:approve': channel(refreshApproveSchema, z.object({ approved: z.boolean() })),
+  'refresh:forget': channel(refreshForgetSchema, z.object({})),
   'reminder:notify': channel(reminderNoteSchema, z.object({ shown: z.boolean() })),
   'reminder:badge': channel(z.object({ count: z.number().int().min(0).max(1_000_000) }).strict(), z.object({})),
   'helper:answer': channel(helperAnswerRequestSchema, z.object({ accepted: z.boolean() })),

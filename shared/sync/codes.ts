@@ -27,6 +27,7 @@ export const errorCodes = {
   unknownInvitation: 2010,
   invitationUsed: 2011,
   staleEpoch: 2012,
+  catchUpLimited: 2013,
   badSignature: 3001,
   replayedCounter: 3002,
   unknownSequence: 3003,

@@ -1,8 +1,9 @@
 // The one-shot relay requests of team invitations, each over its own short connection (like
-// pullKeyGrants): an admin opens an invitation's mailbox and lists what arrived; the invitee posts
-// its join request or its decline. Failures come back as data with their numbered code.
+// pullKeyGrants): an admin opens an invitation's mailbox, lists what arrived and rejects a joiner; the
+// invitee posts its join request or its decline and asks where its request stands. Failures come back
+// as data with their numbered code.
 import { catchSyncError, errorCodes, SyncProtocolError, type SyncFailure } from './codes';
-import type { InvitationItem, WireDecline, WireJoinRequest } from './invitation-wire';
+import type { InvitationItem, JoinStatus, WireDecline, WireJoinRequest } from './invitation-wire';
 import type { Clock, ConnectSocket, DeviceSigner } from './ports';
 import type { Result } from '../result';
 import { openRelayConnection, type RequestBody } from './relay-connection';
@@ -30,14 +31,27 @@ async function expectDone(reach: RelayReach, body: RequestBody): Promise<void> {
   if (answer.t !== 'done') throw new SyncProtocolError(errorCodes.protocolViolation, `unexpected ${answer.t} answer`);
 }
 
+/** What an admin opens a mailbox with: the vault, the invitation's public id and expiry, its own sealed copy. */
+export type MailboxOpening = Readonly<{ vault: string; invitation: string; expiresAt: number; keep: string }>;
+
 /** Opens the relay's mailbox for an invitation (this device must be an admin of the vault). */
-export function openInvitationMailbox(
-  reach: RelayReach,
-  vault: string,
-  invitation: string,
-  expiresAt: number,
-): Promise<Result<void, SyncFailure>> {
-  return catchSyncError(() => expectDone(reach, { t: 'invite', vault, invitation, expiresAt }));
+export function openInvitationMailbox(reach: RelayReach, opening: MailboxOpening): Promise<Result<void, SyncFailure>> {
+  return catchSyncError(() => expectDone(reach, { t: 'invite', ...opening }));
+}
+
+/** Refuses the device that joined through an invitation (or withdraws one nobody used): its code stops working. */
+export function rejectJoiner(reach: RelayReach, vault: string, invitation: string): Promise<Result<void, SyncFailure>> {
+  return catchSyncError(() => expectDone(reach, { t: 'reject', vault, invitation }));
+}
+
+/** Where this device's join request stands (waiting for the admin's Confirm, or rejected). */
+export function fetchJoinStatus(reach: RelayReach, invitation: string): Promise<Result<JoinStatus, SyncFailure>> {
+  return catchSyncError(async () => {
+    const answer = await requestOnce(reach, { t: 'join-state', invitation });
+    if (answer.t !== 'join-status')
+      throw new SyncProtocolError(errorCodes.protocolViolation, `unexpected ${answer.t} answer`);
+    return answer.state;
+  });
 }
 
 /** Posts the invitee's join request. */

@@ -7,6 +7,9 @@ import { base64Schema, nonceSchema, publicKeySchema, signatureSchema, vaultIdSch
 /** Most bytes of a join request's sealed part (name and person id of the invitee). */
 export const MAX_JOIN_SEALED_BASE64 = 1400;
 
+/** Most bytes of the inviter's sealed copy of its invitation (the code, sealed to its own box key). */
+export const MAX_KEEP_BASE64 = 8192;
+
 /** An invitee's request to join: its public keys and its name (sealed with a key from the secret), signed by the invitation key. */
 export const joinRequestSchema = z.strictObject({
   invitation: publicKeySchema,
@@ -24,8 +27,14 @@ export const declineSchema = z.strictObject({ invitation: publicKeySchema, sig: 
 /** Wire form of a decline. */
 export type WireDecline = Readonly<z.infer<typeof declineSchema>>;
 
-/** Where an invitation stands in the relay's mailbox. */
-export const invitationStateSchema = z.enum(['open', 'joined', 'declined']);
+/** The inviter's sealed copy of its invitation: kept in the mailbox so a pending confirmation survives a lock. */
+export const keepSchema = base64Schema.refine((text) => text.length <= MAX_KEEP_BASE64, 'sealed invitation too large');
+
+/**
+ * Where an invitation stands in the relay's mailbox: `joined` waits for the admin's Confirm (the join
+ * request is there), `rejected` the admin refused the joiner, `declined` the invitee said no.
+ */
+export const invitationStateSchema = z.enum(['open', 'joined', 'declined', 'rejected']);
 /** Where an invitation stands. */
 export type InvitationState = z.infer<typeof invitationStateSchema>;
 
@@ -36,6 +45,17 @@ export const invitationItemSchema = z.strictObject({
   expiresAt: z.number().int().min(0),
   state: invitationStateSchema,
   request: joinRequestSchema.optional(),
+  /** The admin device that opened the mailbox (only it holds the secret to confirm). */
+  inviter: publicKeySchema,
+  /** The inviter's sealed copy of the invitation. */
+  keep: keepSchema,
+  /** How many other devices tried to join with the same code after the first one: someone else has it. */
+  contested: z.number().int().min(0),
 });
 /** One listed invitation. */
 export type InvitationItem = Readonly<z.infer<typeof invitationItemSchema>>;
+
+/** Where a join stands as the relay tells the device that asked: waiting for Confirm, or rejected. */
+export const joinStatusSchema = z.enum(['waiting', 'rejected']);
+/** Where a join stands for its joiner. */
+export type JoinStatus = z.infer<typeof joinStatusSchema>;

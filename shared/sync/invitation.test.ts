@@ -16,6 +16,7 @@ import {
   INVITATION_TTL_MS,
   type Invitation,
 } from './invitation';
+import { mayConfirmAutomatically, openKeptInvitation, sealKeptInvitation } from './invitation-keep';
 
 let counter = 0;
 const random = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + ++counter) & 0xff);
@@ -46,11 +47,16 @@ describe('invitation code', () => {
     expect(decodeInvitationCode('rv2-abc', now)).toBe('malformed');
   });
 
-  test('the fingerprint changes with the secret and with anything the code says', () => {
+  test('the fingerprint binds the joining device: it changes with its keys, the secret and anything the code says', () => {
     const invitation = createInvitation(input, random, now);
-    const shown = invitationFingerprint(invitation);
+    const joiner = { device: encodeBase64(device.publicKey), box: encodeBase64(box.publicKey) };
+    const shown = invitationFingerprint(invitation, joiner);
     expect(shown).toMatch(/^\d{3} \d{3} \d{3} \d{3}$/);
-    expect(invitationFingerprint({ ...invitation })).toBe(shown);
+    expect(invitationFingerprint({ ...invitation }, { ...joiner })).toBe(shown);
+    // Someone else holding the same code joins with its own keys: the admin sees other digits.
+    const stranger = { device: encodeBase64(nacl.sign.keyPair().publicKey), box: joiner.box };
+    expect(invitationFingerprint(invitation, stranger)).not.toBe(shown);
+    expect(invitationFingerprint(invitation, { ...joiner, box: stranger.device })).not.toBe(shown);
     for (const changed of [
       { secret: random(32) },
       { role: 'admin' as const },
@@ -58,7 +64,7 @@ describe('invitation code', () => {
       { inviterName: 'Mallory' },
       { vaultId: 'another-vault-id-0123' },
     ])
-      expect(invitationFingerprint({ ...invitation, ...changed })).not.toBe(shown);
+      expect(invitationFingerprint({ ...invitation, ...changed }, joiner)).not.toBe(shown);
   });
 
   test('the public id and the pairing secret are derived, never the secret itself', () => {
@@ -106,6 +112,44 @@ describe('a pipeline or service invitation', () => {
     const decodedPerson = decodeInvitationCode(encodeInvitationCode(person), now);
     expect(decodedPerson).not.toHaveProperty('service');
     // The mark is covered: the same secret with and without it shows different fingerprints.
-    expect(invitationFingerprint(service)).not.toBe(invitationFingerprint(person));
+    const joiner = { device: 'ZGV2aWNl', box: 'Ym94' };
+    expect(invitationFingerprint(service, joiner)).not.toBe(invitationFingerprint(person, joiner));
+  });
+});
+
+describe("the inviter's kept copy", () => {
+  const own = nacl.box.keyPair();
+  const itemOf = (invitation: Invitation, keep: string) =>
+    ({
+      invitation: invitationId(invitation.secret),
+      vault: invitation.vaultId,
+      expiresAt: invitation.expiresAt,
+      state: 'open',
+      inviter: encodeBase64(device.publicKey),
+      keep,
+      contested: 0,
+    }) as const;
+
+  test("opens only with the sealing device's box key, for its own mailbox and vault", () => {
+    const invitation = createInvitation(input, random, now);
+    const keep = sealKeptInvitation({ invitation, autoConfirm: false }, own.publicKey, random);
+    expect(openKeptInvitation(itemOf(invitation, keep), own, now)).toEqual({ invitation, autoConfirm: false });
+    expect(openKeptInvitation(itemOf(invitation, keep), nacl.box.keyPair(), now)).toBeNull();
+    // The relay moving a copy onto another mailbox (or vault) is caught.
+    const other = createInvitation(input, random, now);
+    expect(openKeptInvitation({ ...itemOf(other, keep) }, own, now)).toBeNull();
+    expect(openKeptInvitation({ ...itemOf(invitation, keep), vault: 'another-vault-id-0123' }, own, now)).toBeNull();
+    expect(openKeptInvitation(itemOf(invitation, keep), own, invitation.expiresAt)).toBeNull();
+  });
+
+  test('confirming automatically holds only for a Viewer invitation', () => {
+    const editor = createInvitation(input, random, now);
+    const viewer = createInvitation({ ...input, role: 'reader' }, random, now);
+    const sealed = (invitation: Invitation) =>
+      sealKeptInvitation({ invitation, autoConfirm: true }, own.publicKey, random);
+    expect(openKeptInvitation(itemOf(editor, sealed(editor)), own, now)?.autoConfirm).toBe(false);
+    expect(openKeptInvitation(itemOf(viewer, sealed(viewer)), own, now)?.autoConfirm).toBe(true);
+    expect(mayConfirmAutomatically(viewer)).toBe(true);
+    expect(mayConfirmAutomatically(editor)).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import {
   equalBytes,
 } from '../crypto/bytes';
 import { deriveSubkey } from '../crypto/subkey';
+import { parseJsonOrNull } from '../json-text';
 import type { WireDecline, WireJoinRequest } from './invitation-wire';
 import { fingerprintDigits, pairingFromSecret, toBase64Url, type Pairing } from './pairing';
 import type { RandomBytes } from './ports';
@@ -110,12 +111,7 @@ export function decodeInvitationCode(code: string, now: number): Invitation | In
   const body = bytes.subarray(0, bytes.length - 4);
   if (!equalBytes(checksum(body), bytes.subarray(bytes.length - 4))) return 'malformed';
   const text = decodeUtf8(body);
-  let json: unknown;
-  try {
-    json = text === null ? null : JSON.parse(text);
-  } catch {
-    return 'malformed';
-  }
+  const json = parseJsonOrNull(text);
   const parsed = codeSchema.safeParse(json);
   const secret = parsed.success ? fromBase64Url(parsed.data.s) : null;
   if (!parsed.success || !secret || secret.length !== SECRET_BYTES) return 'malformed';
@@ -150,12 +146,26 @@ export function invitationPairing(invitation: Invitation): Pairing {
   return pairingFromSecret(deriveSubkey(invitation.secret, 'regvault/v1/invitation-pairing'), invitation.expiresAt);
 }
 
-/** Twelve digits over everything the code says, keyed by its secret: an altered or substituted code shows others. */
-export function invitationFingerprint(invitation: Invitation): string {
+/** The joining device's public keys (base64), as its join request names them. */
+export type Joiner = Readonly<{ device: string; box: string }>;
+
+/**
+ * Twelve digits over everything the code says and the joining device's keys, keyed by the code's secret:
+ * the invitee computes them for itself, the admin for the request that arrived. Someone else who holds
+ * the code joins with other keys, so the admin sees other digits than the invitee says.
+ */
+export function invitationFingerprint(invitation: Invitation, joiner: Joiner): string {
   const { relayUrl, vaultId, vaultName, inviterName, role, inviterKey, expiresAt } = invitation;
   const fields = [relayUrl, vaultId, vaultName, inviterName, role, inviterKey, String(expiresAt)];
   if (invitation.service) fields.push('service');
-  return fingerprintDigits(deriveSubkey(invitation.secret, 'regvault/v1/invitation-fingerprint', ...fields));
+  const digest = deriveSubkey(
+    invitation.secret,
+    'regvault/v1/invitation-fingerprint',
+    ...fields,
+    joiner.device,
+    joiner.box,
+  );
+  return fingerprintDigits(digest);
 }
 
 /** The bytes a join request's signature covers. */
@@ -214,12 +224,7 @@ export function openJoinRequest(invitation: Invitation, request: WireJoinRequest
     sealKey(invitation.secret),
   );
   const text = plain ? decodeUtf8(plain) : null;
-  let json: unknown;
-  try {
-    json = text === null ? null : JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const json = parseJsonOrNull(text);
   const parsed = cardSchema.extend({ device: z.string() }).safeParse(json);
   if (!parsed.success || parsed.data.device !== request.device) return null;
   return { name: parsed.data.name, person: parsed.data.person };

@@ -60,6 +60,8 @@ export type PulledVault = Readonly<{
   /** The pairing the grant proved (mark it used), and the fingerprint to compare with the granting device. */
   pairingId: string;
   fingerprint: string;
+  /** The signing key (base64) of the admin who granted it: an invitee takes only its inviter's grant. */
+  signer: string;
 }>;
 
 /** A grant that was not imported: its vault, why, and the short fingerprint of the key that signed it. */
@@ -133,5 +135,6 @@ async function openPairedGrant(
     members: records,
     pairingId: pairing.id,
     fingerprint: pairingFingerprint(pairing.secret, fields.signer, input.device.publicKey),
+    signer: encodeBase64(fields.signer),
   });
 }

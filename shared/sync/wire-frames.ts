@@ -13,7 +13,13 @@ import {
   snapshotSchema,
   vaultIdSchema,
 } from './wire-records';
-import { declineSchema, invitationItemSchema, joinRequestSchema } from './invitation-wire';
+import {
+  declineSchema,
+  invitationItemSchema,
+  joinRequestSchema,
+  joinStatusSchema,
+  keepSchema,
+} from './invitation-wire';
 
 const requestId = z.number().int().min(0).max(0x7fffffff);
 
@@ -72,18 +78,35 @@ export const snapshotFrameSchema = z.strictObject({ t: z.literal('snapshot'), id
 /** Client → relay: lists the key grants addressed to the authenticated device. */
 export const grantsFrameSchema = z.strictObject({ t: z.literal('grants'), id: requestId });
 
-/** Client → relay (an admin): opens a mailbox for an invitation to `vault` until `expiresAt` (ms). */
+/**
+ * Client → relay (an admin): opens a mailbox for an invitation to `vault` until `expiresAt` (ms), with
+ * `keep`, its own sealed copy of the invitation (a pending confirmation survives a lock).
+ */
 export const inviteFrameSchema = z.strictObject({
   t: z.literal('invite'),
   id: requestId,
   vault: vaultIdSchema,
   invitation: publicKeySchema,
   expiresAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  keep: keepSchema,
 });
 /** Client → relay (the invitee): posts its join request, signed with the invitation's key. */
 export const joinFrameSchema = z.strictObject({ t: z.literal('join'), id: requestId, request: joinRequestSchema });
 /** Client → relay (the invitee): declines, signed with the invitation's key. */
 export const declineFrameSchema = z.strictObject({ t: z.literal('decline'), id: requestId, decline: declineSchema });
+/** Client → relay (an admin of `vault`): refuses the device that joined through an invitation. */
+export const rejectFrameSchema = z.strictObject({
+  t: z.literal('reject'),
+  id: requestId,
+  vault: vaultIdSchema,
+  invitation: publicKeySchema,
+});
+/** Client → relay (the joiner): where its join request stands (waiting for Confirm, or rejected). */
+export const joinStateFrameSchema = z.strictObject({
+  t: z.literal('join-state'),
+  id: requestId,
+  invitation: publicKeySchema,
+});
 /** Client → relay (an admin): lists the vault's invitations and the join requests in them. */
 export const invitationsFrameSchema = z.strictObject({
   t: z.literal('invitations'),
@@ -105,6 +128,8 @@ export const clientFrameSchema = z.discriminatedUnion('t', [
   joinFrameSchema,
   declineFrameSchema,
   invitationsFrameSchema,
+  rejectFrameSchema,
+  joinStateFrameSchema,
 ]);
 /** A client → relay frame. */
 export type ClientFrame = Readonly<z.infer<typeof clientFrameSchema>>;
@@ -161,6 +186,12 @@ export const invitationListFrameSchema = z.strictObject({
   id: requestId,
   items: z.array(invitationItemSchema),
 });
+/** Relay → client: where the asking device's join request stands. */
+export const joinStatusFrameSchema = z.strictObject({
+  t: z.literal('join-status'),
+  id: requestId,
+  state: joinStatusSchema,
+});
 /** Relay → client: a request (or an unparseable frame, `id: null`) failed with a numbered code. */
 export const errorFrameSchema = z.strictObject({
   t: z.literal('error'),
@@ -183,6 +214,7 @@ export const relayFrameSchema = z.discriminatedUnion('t', [
   grantListFrameSchema,
   errorFrameSchema,
   invitationListFrameSchema,
+  joinStatusFrameSchema,
 ]);
 /** A relay → client frame. */
 export type RelayFrame = Readonly<z.infer<typeof relayFrameSchema>>;

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../../electron/services/context';
 import { contentSecurityPolicy, contentTypeFor, resolveRendererPath } from '../../electron/security';
 import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboard';
 import { recordingNotifier } from '../../electron/services/fixtures/recording-notifier';
+import { recordingDialog } from '../../electron/services/fixtures/recording-dialog';
 import { defaultViewport, type LaunchOptions, type Regvault } from './app-types';
 import { launchElectron } from './launch-electron';
 import { chooseRuntime, probeMachine, type Runtime } from './runtime';
@@ -107,6 +108,7 @@ async function launchInChromium(
   const memory = memoryClipboard();
   // Stands in for Electron's Notification and app.setBadgeCount: records what main was asked to show.
   const notes = recordingNotifier();
+  const dialog = recordingDialog();
   const services: ServiceContext = {
     appName: 'Regvault',
     appVersion: JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version,
@@ -120,6 +122,9 @@ async function launchInChromium(
       chooseSavePath: (name) => Promise.resolve(join(home, 'Backups', name)),
       chooseFolder: () => Promise.resolve(join(home, 'Automatic backups')),
     },
+    // Main's native "Allow this command?" dialog: the user confirms (the question is recorded).
+    confirm: dialog.confirm,
+    dataDir: join(home, '.regvault-data'),
   };
   // docker-credential-regvault's channel, as main starts it; its questions reach the page as main's events.
   const helperDataDir = join(home, '.regvault-data');

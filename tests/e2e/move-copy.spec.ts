@@ -24,7 +24,7 @@ test('promote Staging → Production; a Viewer copies out but is refused moves, 
   await alice.vault.newVault('Production');
   await alice.sync.configure(relay.url);
   await alice.sync.expectStatus('Synced');
-  await joinVault(bob, await alice.team.invite('Viewer'), "Alice invites you to 'Production' as Viewer");
+  await joinVault(alice, bob, await alice.team.invite('Viewer'), "Alice invites you to 'Production' as Viewer");
   await alice.team.closeInvite();
 
   await alice.vault.newVault('Staging');

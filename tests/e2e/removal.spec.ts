@@ -33,9 +33,9 @@ test('remove the Viewer, rotation flags and the filter, then the Editor leaves a
   await alice.vault.addRegistry(sampleEntry('Shared two', 'two'));
   await alice.sync.configure(relay.url);
   await alice.sync.expectStatus('Synced');
-  await joinVault(bob, await alice.team.invite('Editor'), "Alice invites you to 'Production' as Editor");
+  await joinVault(alice, bob, await alice.team.invite('Editor'), "Alice invites you to 'Production' as Editor");
   await alice.team.closeInvite();
-  await joinVault(carol, await alice.team.invite('Viewer'), "Alice invites you to 'Production' as Viewer");
+  await joinVault(alice, carol, await alice.team.invite('Viewer'), "Alice invites you to 'Production' as Viewer");
   await alice.team.closeInvite();
   for (const side of [bob, carol]) await expect(side.vault.row('Shared two')).toBeVisible({ timeout: 15_000 });
 

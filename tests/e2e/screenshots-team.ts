@@ -25,9 +25,17 @@ async function open(name: string): Promise<Regvault> {
   return app;
 }
 
-async function accept(page: Page, code: string): Promise<void> {
-  const dialog = await new TeamPage(page).openInvitation(code);
+// The invitee accepts and waits; the admin confirms by the same digits (join-request.png shows it once).
+async function accept(page: Page, code: string, admin: Page, name: string, shot?: string): Promise<void> {
+  const team = new TeamPage(page);
+  const dialog = await team.openInvitation(code);
   await dialog.getByRole('button', { name: 'Accept' }).click();
+  const digits = await team.waitingFingerprint(dialog, 'Alice');
+  const request = await new TeamPage(admin).joinRequest(name);
+  await expect(request.getByTestId('joiner-fingerprint')).toHaveText(digits);
+  if (shot) await admin.screenshot({ path: shot });
+  await request.getByRole('button', { name: 'Confirm' }).click();
+  await new TeamPage(admin).dialog('Members').getByRole('button', { name: 'Done' }).click();
   await expect(dialog.getByRole('status')).toContainText('Joined', { timeout: 30_000 });
   await dialog.getByRole('button', { name: 'Done' }).click();
   await new VaultPage(page).switchVault('Production');
@@ -52,7 +60,7 @@ async function shootRemoval(page: Page, out: string): Promise<void> {
 }
 
 /**
- * Writes members.png, invite-member.png, invitation.png, viewer-list.png, activity.png, removal-confirmation.png
+ * Writes members.png, invite-member.png, invitation.png, join-request.png, viewer-list.png, activity.png, removal-confirmation.png
  * and rotation-badge.png into `out`.
  */
 export async function shootTeam(out: string): Promise<void> {
@@ -75,10 +83,10 @@ export async function shootTeam(out: string): Promise<void> {
     await expect(invitation).toContainText("Alice invites you to 'Production' as Editor");
     await bob.page.screenshot({ path: join(out, 'invitation.png') });
     await bob.page.keyboard.press('Escape');
-    await accept(bob.page, forBob.code);
+    await accept(bob.page, forBob.code, alice.page, 'Bob', join(out, 'join-request.png'));
     const forCarol = await team.invite('Viewer');
     await team.closeInvite();
-    await accept(carol.page, forCarol.code);
+    await accept(carol.page, forCarol.code, alice.page, 'Carol');
 
     const members = await team.openMembers();
     await expect(members.getByLabel('Role of Carol')).toHaveValue('reader', { timeout: 15_000 });

@@ -31,11 +31,11 @@ test('an admin invites an Editor and a Viewer; roles, names and renames reach ev
   await alice.sync.expectStatus('Synced');
 
   const forBob = await alice.team.invite('Editor');
-  await join(bob, forBob, "Alice invites you to 'Production' as Editor");
+  await join(alice, bob, forBob, "Alice invites you to 'Production' as Editor");
   await expect(alice.team.dialog('Invite member').getByRole('status')).toContainText('Bob: Added to the vault.');
   await alice.team.closeInvite();
   const forCarol = await alice.team.invite('Viewer');
-  await join(carol, forCarol, "Alice invites you to 'Production' as Viewer");
+  await join(alice, carol, forCarol, "Alice invites you to 'Production' as Viewer");
   await alice.team.closeInvite();
 
   for (const side of [bob, carol]) await expect(side.vault.row('Shared before')).toBeVisible({ timeout: 15_000 });
@@ -113,4 +113,56 @@ test('an admin invites an Editor and a Viewer; roles, names and renames reach ev
     await expect(activity).toContainText(line, { timeout: 15_000 });
   await expect(activity.getByRole('listitem').first()).toContainText('Alice added after.example.com');
   await expect(activity).not.toContainText('-secret');
+});
+
+test('the admin confirms the joiner by the same digits; a second profile using the same code is refused and the admin sees it', async () => {
+  test.setTimeout(240_000);
+  const [alice, bob, mallory] = await Promise.all([person('Alice'), person('Bob'), person('Mallory')]);
+  const origins = [alice, bob, mallory].map((p) => p.app.origin).join(',');
+  relay = await startRelayProcess({ args: ['--allowed-origins', origins] });
+  await alice.vault.newVault('Production');
+  await alice.vault.addRegistry(entry('Shared', 'shared'));
+  await alice.sync.configure(relay.url);
+  await alice.sync.expectStatus('Synced');
+  const { code } = await alice.team.invite('Editor');
+  await alice.team.closeInvite();
+
+  // Bob accepts and waits; his app shows the digits he reads to Alice.
+  const forBob = await bob.team.openInvitation(code);
+  await expect(forBob).toContainText("Alice invites you to 'Production' as Editor");
+  await forBob.getByRole('button', { name: 'Accept' }).click();
+  const digits = await bob.team.waitingFingerprint(forBob, 'Alice');
+  expect(digits).toMatch(/^\d{3} \d{3} \d{3} \d{3}$/);
+
+  // Alice: a count on Members, and the request with the same digits.
+  await expect(alice.app.page.getByRole('button', { name: 'Members', exact: true })).toContainText('1', {
+    timeout: 30_000,
+  });
+  const request = await alice.team.joinRequest('Bob');
+  await expect(request).toContainText("Bob wants to join 'Production' as Editor");
+  await expect(request.getByTestId('joiner-fingerprint')).toHaveText(digits);
+  await expect(request.getByRole('button', { name: 'Reject' })).toBeVisible();
+
+  // Mallory got the code too: refused, and Alice is told it was used twice.
+  const forMallory = await mallory.team.openInvitation(code);
+  await forMallory.getByRole('button', { name: 'Accept' }).click();
+  await expect(forMallory.getByRole('alert')).toContainText('Someone else already used this code');
+  const members = alice.team.dialog('Members');
+  await expect(members.getByRole('alert')).toContainText('this code was used twice — someone else has it', {
+    timeout: 30_000,
+  });
+  // Nothing reached Bob before Confirm.
+  await expect(forBob.getByRole('status')).toContainText('Waiting for Alice to confirm');
+
+  await request.getByRole('button', { name: 'Confirm' }).click();
+  await expect(forBob.getByRole('status')).toContainText("Joined: 'Production' is in your vault list", {
+    timeout: 30_000,
+  });
+  await forBob.getByRole('button', { name: 'Done' }).click();
+  await bob.vault.switchVault('Production');
+  await expect(bob.vault.row('Shared')).toBeVisible({ timeout: 15_000 });
+  await expect(members.getByRole('listitem', { name: 'Bob', exact: true })).toBeVisible({ timeout: 15_000 });
+  await mallory.app.page.keyboard.press('Escape');
+  await expect(mallory.team.dialog('Join vault')).toHaveCount(0);
+  await expect(mallory.app.page.locator('option', { hasText: 'Production' })).toHaveCount(0);
 });

@@ -51,6 +51,9 @@ export function createElectronStub(singleInstance = true) {
     badges: [] as number[],
     singleInstanceRequests: 0,
     exits: [] as number[],
+    /** Every native message box main showed, and the button index the stand-in user picks (0: the first). */
+    messageBoxes: [] as { title?: string; message: string; detail?: string; buttons?: string[] }[],
+    messageBoxAnswer: 0,
   };
   // Where main keeps its data (the credential helper's channel): a fresh folder per stub.
   const userData = mkdtempSync(join(tmpdir(), 'regvault-stub-userdata-'));
@@ -143,8 +146,17 @@ export function createElectronStub(singleInstance = true) {
     },
   };
 
+  const dialog = {
+    showMessageBox: (...args: unknown[]) => {
+      const options = args.at(-1) as { title?: string; message: string; detail?: string; buttons?: string[] };
+      calls.messageBoxes.push(options);
+      return Promise.resolve({ response: calls.messageBoxAnswer, checkboxChecked: false });
+    },
+  };
+
   const module = {
     app,
+    dialog,
     BrowserWindow: StubBrowserWindow,
     ClipboardItem,
     Notification: StubNotification as unknown as NotificationClass,

@@ -171,6 +171,36 @@ describe('the built main process', () => {
     expect(window.webContents.sent.at(-1)).toEqual([eventChannel, 'reminder:open', target]);
   });
 
+  it('approves a refresh command only in its own native dialog, and runs nothing the renderer merely sends', async () => {
+    const window = await stub.firstWindow;
+    const frame = fromFrame(window.webContents.mainFrame);
+    const marker = join(stub.userData, 'ran');
+    const argv = ['/bin/sh', '-c', `touch ${marker}`];
+    const ref = { vaultId: 'v1', entryId: 'e1', registry: 'ghcr.io' };
+    // The renderer's old form (an argument vector to run) is refused by the contract; an entry nobody approved runs nothing.
+    expect(await handler(stub, 'refresh:run')(frame, { argv })).toMatchObject({ ok: false });
+    expect(await handler(stub, 'refresh:run')(frame, ref)).toMatchObject({
+      ok: false,
+      error: { code: 'not-approved' },
+    });
+    // Asking for an approval shows main's message box with the exact argument vector; Cancel approves nothing.
+    stub.calls.messageBoxAnswer = 0;
+    expect(await handler(stub, 'refresh:approve')(frame, { ...ref, argv })).toEqual({
+      ok: true,
+      value: { approved: false },
+    });
+    expect(stub.calls.messageBoxes.at(-1)).toMatchObject({
+      title: 'Allow this command?',
+      detail: expect.stringContaining('"/bin/sh" "-c" "touch ') as unknown,
+      buttons: ['Cancel', 'Allow this command'],
+    });
+    expect(await handler(stub, 'refresh:run')(frame, ref)).toMatchObject({
+      ok: false,
+      error: { code: 'not-approved' },
+    });
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('copies a secret as one ClipboardItem with the history-exclusion format, and clears it before quitting', async () => {
     const window = await stub.firstWindow;
     const copy = handler(stub, 'clipboard:copy-secret');

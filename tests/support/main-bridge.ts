@@ -7,11 +7,17 @@ import { memoryClipboard } from '../../electron/services/fixtures/memory-clipboa
 import { buildRendererApi } from '../../shared/ipc/bridge';
 import type { Channel } from '../../shared/ipc/contract';
 import type { Notifier } from '../../electron/services/reminders';
+import type { ConfirmDialog } from '../../electron/services/context';
+import { recordingDialog } from '../../electron/services/fixtures/recording-dialog';
 
 const origin = 'app://regvault';
 
 /** Installs `globalThis.window` with the real `regvault` API; `sent` records every request; `focus()` fires focus listeners. */
-export function installMainBridge(testEnv: DockerTestEnv, notifier?: Notifier) {
+export function installMainBridge(
+  testEnv: DockerTestEnv,
+  notifier?: Notifier,
+  confirm: ConfirmDialog = recordingDialog().confirm,
+) {
   const { clipboard } = memoryClipboard();
   const context = {
     appName: 'Regvault',
@@ -20,6 +26,8 @@ export function installMainBridge(testEnv: DockerTestEnv, notifier?: Notifier) {
     env: testEnv.env,
     platform: 'linux' as const,
     clipboard,
+    confirm,
+    dataDir: `${testEnv.home}/.regvault-data`,
     ...(notifier ? { notifier } : {}),
   };
   const dispatch = createDispatch(createHandlers(context), origin);

@@ -1,6 +1,7 @@
 // What an attacker on the same machine would try against the helper channel: connect as another user,
-// read the install secret, talk to the socket without the secret (or with a wrong one), flood it, or
-// plant the folder before Regvault starts. Run as root (as CI is), the other user is `nobody`.
+// read the install secret, talk to the socket without the secret (or with a wrong proof), flood it,
+// plant the folder before Regvault starts, or serve the socket itself to collect what the helper sends.
+// Run as root (as CI is), the other user is `nobody`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -8,15 +9,16 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freshNonce, proveClient, proveServer } from './channel-auth';
 import { startHelperChannel, type HelperChannel } from './channel-server';
-import { channelPaths, MAX_FRAME_BYTES, type ChannelRequest, type ChannelResponse } from './wire';
+import { channelPaths, MAX_FRAME_BYTES, takeLine, type ChannelRequest, type ChannelResponse } from './wire';
 
 const NOBODY = 65_534;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 let dataDir: string;
 let channel: HelperChannel;
-let handled: Omit<ChannelRequest, 'token'>[];
+let handled: Omit<ChannelRequest, 'proof'>[];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'regvault-channel-'));
@@ -45,6 +47,35 @@ function exchangeRaw(payload: string | Buffer): Promise<string> {
     socket.on('error', () => undefined);
     socket.on('close', () => done(Buffer.concat(chunks).toString('utf8')));
     socket.write(payload);
+  });
+}
+
+/**
+ * Says hello, reads the server's proof, then sends `request` with the proof `prove` makes from both
+ * nonces (a real client's, or a forger's); resolves with the server's proof line and the final answer.
+ */
+function handshake(
+  request: Record<string, unknown>,
+  prove: (hello: string, nonce: string) => string | undefined,
+): Promise<{ server: { nonce: string; proof: string; hello: string }; answer: string }> {
+  return new Promise((done) => {
+    const socket = connect(channel.paths.socket);
+    const hello = freshNonce();
+    let buffer = Buffer.alloc(0);
+    let server: { nonce: string; proof: string; hello: string } | null = null;
+    const rest: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      if (server) return void rest.push(chunk);
+      buffer = Buffer.concat([buffer, chunk]);
+      const taken = takeLine(buffer);
+      if (!taken) return;
+      server = { ...(JSON.parse(taken.line) as { nonce: string; proof: string }), hello };
+      rest.push(Buffer.from(taken.rest));
+      socket.write(`${JSON.stringify({ v: 2, ...request, proof: prove(hello, server.nonce) })}\n`);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => server && done({ server, answer: Buffer.concat(rest).toString('utf8') }));
+    socket.write(`${JSON.stringify({ v: 2, hello })}\n`);
   });
 }
 
@@ -82,29 +113,38 @@ describe('the helper channel', () => {
     expect(handled).toEqual([]);
   });
 
-  it('refuses a client without the install secret, or with a wrong one, before looking at the request', async () => {
-    const request = { v: 1, action: 'get', serverURL: 'ghcr.io' };
-    for (const token of [undefined, '', 'guess', randomBytes(32).toString('hex')]) {
-      const answer = answerOf(await exchangeRaw(`${JSON.stringify({ ...request, token })}\n`));
-      expect(answer).toEqual({ kind: 'refused', message: expect.stringMatching(/^unauthorized/) });
+  it('proves the install secret first, and refuses a client without it (or with a wrong proof) before looking at the request', async () => {
+    const secret = (await readFile(channel.paths.secretFile, 'utf8')).trim();
+    const request = { action: 'get', serverURL: 'ghcr.io' };
+    const wrong = randomBytes(32).toString('hex');
+    for (const prove of [
+      () => undefined,
+      () => '',
+      () => 'guess',
+      (h: string, n: string) => proveClient(wrong, h, n),
+    ]) {
+      const { answer } = await handshake(request, prove);
+      expect(answerOf(answer)).toEqual({ kind: 'refused', message: expect.stringMatching(/^unauthorized/) });
     }
-    expect(answerOf(await exchangeRaw('not json\n'))).toEqual({ kind: 'refused', message: 'malformed request' });
-    expect(handled).toEqual([]);
-    // The same request with the secret from the 0600 file is answered.
-    const token = (await readFile(channel.paths.secretFile, 'utf8')).trim();
-    expect(answerOf(await exchangeRaw(`${JSON.stringify({ ...request, token })}\n`))).toMatchObject({
-      kind: 'credential',
-    });
-    expect(handled).toEqual([{ v: 1, action: 'get', serverURL: 'ghcr.io' }]);
-  });
-
-  it('refuses a well-authenticated request of the wrong shape', async () => {
-    const token = (await readFile(channel.paths.secretFile, 'utf8')).trim();
-    const odd = { v: 1, token, action: 'delete-everything', serverURL: 'ghcr.io' };
-    expect(answerOf(await exchangeRaw(`${JSON.stringify(odd)}\n`))).toEqual({
+    // The old form (the secret itself as a token, no hello) gets nothing either.
+    expect(answerOf(await exchangeRaw(`${JSON.stringify({ v: 1, token: secret, ...request })}\n`))).toEqual({
       kind: 'refused',
       message: 'malformed request',
     });
+    expect(answerOf(await exchangeRaw('not json\n'))).toEqual({ kind: 'refused', message: 'malformed request' });
+    expect(handled).toEqual([]);
+    // With the secret from the 0600 file: the server's proof verifies, and the request is answered.
+    const { server, answer } = await handshake(request, (h, n) => proveClient(secret, h, n));
+    expect(server.proof).toBe(proveServer(secret, server.hello, server.nonce));
+    expect(answerOf(answer)).toMatchObject({ kind: 'credential' });
+    expect(handled).toEqual([{ v: 2, action: 'get', serverURL: 'ghcr.io' }]);
+  });
+
+  it('refuses a well-authenticated request of the wrong shape', async () => {
+    const secret = (await readFile(channel.paths.secretFile, 'utf8')).trim();
+    const odd = { action: 'delete-everything', serverURL: 'ghcr.io' };
+    const { answer } = await handshake(odd, (h, n) => proveClient(secret, h, n));
+    expect(answerOf(answer)).toEqual({ kind: 'refused', message: 'malformed request' });
     expect(handled).toEqual([]);
   });
 

@@ -1,7 +1,10 @@
 // The docker-credential-regvault executable's logic: reads Docker's request, asks the running app
-// over the private local channel (authenticated by the install secret) and prints the answer. It
-// never waits long: no app, no secret file or no answer in time each end in exit code 1 at once.
-import { readFile } from 'node:fs/promises';
+// over the private local channel and prints the answer. Before it sends anything, the server must
+// prove it holds the install secret (channel-auth.ts) — and on Unix the socket and its folder must
+// belong to this user — so a server another user planted gets nothing. It never waits long: no app,
+// no secret file or no answer in time each end in exit code 1 at once.
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { connect } from 'node:net';
 import { readDockerKey } from '../../../shared/registry/registry-key';
 import {
@@ -13,9 +16,11 @@ import {
   parseStoreInput,
   encodeLikeGo,
 } from './protocol';
+import { freshNonce, proveClient, proveServer, sameProof, serverProofSchema, socketOwnedBy } from './channel-auth';
 import {
   channelPaths,
   channelResponseSchema,
+  resolveEndpoint,
   MAX_FRAME_BYTES,
   takeLine,
   type ChannelAction,
@@ -43,7 +48,7 @@ export type HelperProcess = Readonly<{
 }>;
 
 /** A request as the helper reads it from Docker (the channel's request without its envelope). */
-export type HelperRequest = Omit<ChannelRequest, 'token' | 'v'>;
+export type HelperRequest = Omit<ChannelRequest, 'proof' | 'v'>;
 
 type Outcome = Readonly<{ text: string; code: number }>;
 
@@ -67,6 +72,13 @@ function registryName(serverURL: string | undefined): string {
   return key.ok ? key.display : serverURL;
 }
 
+function impostor(endpoint: string): Outcome {
+  return {
+    text: `The helper channel at ${endpoint} is not Regvault's (it could not prove the install secret, or another user owns it): nothing was sent. Quit whatever serves it and restart Regvault.`,
+    code: 1,
+  };
+}
+
 function notRunning(serverURL: string | undefined): Outcome {
   return {
     text: `Regvault is not running: start it and unlock it to use ${registryName(serverURL)} credentials`,
@@ -74,17 +86,25 @@ function notRunning(serverURL: string | undefined): Outcome {
   };
 }
 
-/** Sends one request and reads one answer line; null when the app cannot be reached or does not answer. */
+type Exchanged = ChannelResponse | 'unreachable' | 'no-answer' | 'impostor';
+
+/**
+ * Says hello, checks the server's proof of the install secret, then sends one request with its own
+ * proof and reads one answer line. A server that cannot prove the secret gets nothing more ('impostor').
+ */
 function exchange(
-  socketPath: string,
-  request: ChannelRequest,
+  endpoint: string,
+  secret: string,
+  request: Omit<ChannelRequest, 'proof' | 'v'>,
   timeoutMs: number,
-): Promise<ChannelResponse | 'unreachable' | 'no-answer'> {
+): Promise<Exchanged> {
   return new Promise((resolve) => {
-    const socket = connect(socketPath);
+    const socket = connect(endpoint);
+    const hello = freshNonce();
     let buffer = Buffer.alloc(0);
+    let verified = false;
     let settled = false;
-    const finish = (value: ChannelResponse | 'unreachable' | 'no-answer') => {
+    const finish = (value: Exchanged) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -95,19 +115,50 @@ function exchange(
     let connected = false;
     socket.on('connect', () => {
       connected = true;
-      socket.write(`${JSON.stringify(request)}\n`);
+      socket.write(`${JSON.stringify({ v: 2, hello })}\n`);
     });
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       if (buffer.length > MAX_FRAME_BYTES) return finish('no-answer');
       const taken = takeLine(buffer);
       if (taken === null) return;
-      const parsed = parseAnswer(taken.line);
-      finish(parsed ?? 'no-answer');
+      buffer = Buffer.from(taken.rest);
+      if (!verified) {
+        const nonce = checkServer(taken.line, secret, hello);
+        if (nonce === null) return finish('impostor');
+        verified = true;
+        const line: ChannelRequest = { v: 2, proof: proveClient(secret, hello, nonce), ...request };
+        socket.write(`${JSON.stringify(line)}\n`);
+        return;
+      }
+      finish(parseAnswer(taken.line) ?? 'no-answer');
     });
     socket.on('error', () => finish(connected ? 'no-answer' : 'unreachable'));
     socket.on('close', () => finish(connected ? 'no-answer' : 'unreachable'));
   });
+}
+
+// The server's nonce when its proof over our hello verifies; null otherwise.
+function checkServer(line: string, secret: string, hello: string): string | null {
+  try {
+    const parsed = serverProofSchema.safeParse(JSON.parse(line));
+    if (!parsed.success) return null;
+    return sameProof(proveServer(secret, hello, parsed.data.nonce), parsed.data.proof) ? parsed.data.nonce : null;
+  } catch {
+    return null;
+  }
+}
+
+// Unix: the socket and its folder must be this user's (a 0700 folder); Windows has no owner to read here.
+async function trustedSocket(endpoint: string, platform: NodeJS.Platform): Promise<boolean | 'missing'> {
+  if (platform === 'win32' || typeof process.getuid !== 'function') return true;
+  try {
+    const [socket, dir] = await Promise.all([lstat(endpoint), stat(dirname(endpoint))]);
+    const facts = { socketUid: socket.uid, dirUid: dir.uid, dirMode: dir.mode, isSocket: socket.isSocket() };
+    return socketOwnedBy(facts, process.getuid());
+  } catch {
+    return 'missing';
+  }
 }
 
 function parseAnswer(line: string): ChannelResponse | null {
@@ -139,7 +190,7 @@ function render(answer: ChannelResponse, serverURL: string | undefined): Outcome
 async function buildRequest(
   action: ChannelAction,
   stdin: AsyncIterable<Buffer | string>,
-): Promise<HelperRequest | Outcome> {
+): Promise<Omit<ChannelRequest, 'proof' | 'v'> | Outcome> {
   // `list` gets no meaningful input (Docker's client sends "unused"): stdin is not read.
   if (action === 'list') return { action };
   const input = await readBounded(stdin, MAX_INPUT_BYTES);
@@ -176,15 +227,20 @@ async function decide(io: HelperProcess): Promise<Outcome> {
   const request = await buildRequest(invocation.action, io.stdin);
   if ('code' in request) return request;
   const paths = channelPaths(io.dataDir, io.platform);
-  const token = await readToken(paths.secretFile);
-  const answer =
-    token === null
-      ? 'unreachable'
-      : await exchange(paths.socket, { v: 1, token, ...request }, io.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
-  if (answer === 'unreachable') {
+  const secret = await readToken(paths.secretFile);
+  const endpoint = await resolveEndpoint(paths, io.platform);
+  // No desktop app to ask: an agent's synced copy may answer instead (get and list only).
+  const fallBack = async () => {
     const fallen = io.fallback ? await io.fallback(request) : null;
     return fallen === null ? notRunning(request.serverURL) : render(fallen, request.serverURL);
-  }
+  };
+  if (secret === null || endpoint === null) return fallBack();
+  const trusted = await trustedSocket(endpoint, io.platform);
+  if (trusted === 'missing') return fallBack();
+  if (!trusted) return impostor(endpoint);
+  const answer = await exchange(endpoint, secret, request, io.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+  if (answer === 'unreachable') return fallBack();
+  if (answer === 'impostor') return impostor(endpoint);
   if (answer === 'no-answer') {
     return {
       text: `Regvault did not answer in time: open its window, unlock it and try again (${registryName(request.serverURL)})`,

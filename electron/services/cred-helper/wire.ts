@@ -1,8 +1,9 @@
 // What travels over Regvault's local helper channel: one JSON line from the helper executable, one
 // JSON line back. Both ends are Regvault's own code (the helper and main), so the frame is small and
 // strict; the credential-helper protocol itself (stdin/stdout, Docker's side) lives in client.ts.
-import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPipeName } from './channel-auth';
 import { z } from 'zod';
 
 /** The largest frame either side reads; anything longer is refused and the connection closed. */
@@ -14,11 +15,11 @@ export const CHANNEL_ACTIONS = ['get', 'store', 'erase', 'list'] as const;
 /** One of the actions the app answers. */
 export type ChannelAction = (typeof CHANNEL_ACTIONS)[number];
 
-/** A request from the helper executable: the install secret, the action and its input. */
+/** A request from the helper executable: its proof of the install secret, the action and its input. */
 export const channelRequestSchema = z
   .object({
-    v: z.literal(1),
-    token: z.string().min(1).max(256),
+    v: z.literal(2),
+    proof: z.string().min(1).max(256),
     action: z.enum(CHANNEL_ACTIONS),
     serverURL: z.string().max(4096).optional(),
     username: z.string().max(1024).optional(),
@@ -41,17 +42,31 @@ export const channelResponseSchema = z.discriminatedUnion('kind', [
 /** The app's answer to one request. */
 export type ChannelResponse = z.output<typeof channelResponseSchema>;
 
-/** Where the channel lives: a private folder with the socket (a named pipe on Windows) and the install secret. */
-export type ChannelPaths = Readonly<{ dir: string; socket: string; secretFile: string }>;
+/**
+ * Where the channel lives: a private folder with the socket (Unix), the file naming the named pipe
+ * (Windows: the name is random, chosen by the app at each start), and the install secret.
+ */
+export type ChannelPaths = Readonly<{ dir: string; socket: string; pipeNameFile: string; secretFile: string }>;
 
-/** The channel's paths under the app's data directory; the pipe name is derived from it so profiles never collide. */
-export function channelPaths(dataDir: string, platform: NodeJS.Platform): ChannelPaths {
+/** The channel's paths under the app's data directory (the Unix socket; on Windows see `resolveEndpoint`). */
+export function channelPaths(dataDir: string, _platform: NodeJS.Platform): ChannelPaths {
   const dir = join(dataDir, 'docker-helper');
-  const socket =
-    platform === 'win32'
-      ? `\\\\.\\pipe\\regvault-docker-helper-${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`
-      : join(dir, 'helper.sock');
-  return { dir, socket, secretFile: join(dir, 'install-secret') };
+  return {
+    dir,
+    socket: join(dir, 'helper.sock'),
+    pipeNameFile: join(dir, 'pipe-name'),
+    secretFile: join(dir, 'install-secret'),
+  };
+}
+
+/** Where the helper connects: the socket, or on Windows the pipe the app named in its folder (null: none). */
+export async function resolveEndpoint(paths: ChannelPaths, platform: NodeJS.Platform): Promise<string | null> {
+  if (platform !== 'win32') return paths.socket;
+  try {
+    return readPipeName(await readFile(paths.pipeNameFile, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** Splits the first line off a buffer; null while no newline has arrived. */

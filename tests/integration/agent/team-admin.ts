@@ -19,6 +19,7 @@ import { recipientsOf, writeCard, writeVaultName } from '../../../shared/team/pe
 import { valueOf } from '../../../shared/test-result';
 import { createTestVault, startLinkedClients, type RestartableClient, type TestVault } from '../sync/clients';
 import { connectNodeSocket, nodeRandom, waitSynced } from '../sync/harness';
+import { sealKeptInvitation } from '../../../shared/sync/invitation-keep';
 
 /** A running admin of a team vault with one credential. */
 export type TeamAdmin = Readonly<{
@@ -90,12 +91,12 @@ export async function inviteService(admin: TeamAdmin): Promise<Readonly<{ invita
     Date.now(),
   );
   valueOf(
-    await openInvitationMailbox(
-      reachOf(admin),
-      admin.vault.vaultId,
-      invitationId(invitation.secret),
-      invitation.expiresAt,
-    ),
+    await openInvitationMailbox(reachOf(admin), {
+      vault: admin.vault.vaultId,
+      invitation: invitationId(invitation.secret),
+      expiresAt: invitation.expiresAt,
+      keep: sealKeptInvitation({ invitation, autoConfirm: false }, admin.vault.owner.boxKeys.publicKey, nodeRandom),
+    }),
   );
   return { invitation, code: encodeInvitationCode(invitation) };
 }

@@ -2,24 +2,12 @@
 // the invitee's to node B. The mailbox lives in the database, so the join request posted through B is
 // listed through A, the admin completes the pairing through A and the vault key reaches the invitee through B.
 import { expect, test } from 'vitest';
-import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
-import {
-  createInvitation,
-  invitationId,
-  invitationPairing,
-  openJoinRequest,
-  sealJoinRequest,
-} from '../../../shared/sync/invitation';
-import {
-  fetchInvitations,
-  openInvitationMailbox,
-  sendJoinRequest,
-  type RelayReach,
-} from '../../../shared/sync/invitation-client';
+import { invitationId, invitationPairing, openJoinRequest, sealJoinRequest } from '../../../shared/sync/invitation';
+import { fetchInvitations, sendJoinRequest, type RelayReach } from '../../../shared/sync/invitation-client';
 import { systemClock } from '../../../shared/sync/ports';
 import { failureOf, valueOf } from '../../../shared/test-result';
-import { completeInvitation, createTestVault, startLinkedClients } from '../sync/clients';
+import { completeInvitation, createTestVault, openTestInvitation, startLinkedClients } from '../sync/clients';
 import { connectNodeSocket, createTestDevice, nodeRandom, type TestDevice } from '../sync/harness';
 import { useRelayNodes } from './nodes';
 
@@ -38,20 +26,8 @@ test('admin on node A, invitee on node B: the invitation completes and the vault
   const [admin] = await startLinkedClients({ relayUrl: a.url, vault, extra: 0 });
   if (!admin) throw new Error('admin did not start');
   try {
-    const invitation = createInvitation(
-      {
-        relayUrl: a.url,
-        vaultId: vault.vaultId,
-        vaultName: 'Production',
-        inviterName: 'Alice',
-        role: 'writer',
-        inviterKey: encodeBase64(vault.owner.publicKey),
-      },
-      nodeRandom,
-      Date.now(),
-    );
+    const invitation = await openTestInvitation(reach(a.url, vault.owner), vault);
     const id = invitationId(invitation.secret);
-    valueOf(await openInvitationMailbox(reach(a.url, vault.owner), vault.vaultId, id, invitation.expiresAt));
 
     const bob = createTestDevice();
     const card = { device: bob.publicKey, box: bob.boxKeys.publicKey, card: { name: 'Bob', person: 'p-2' } };
@@ -70,6 +46,11 @@ test('admin on node A, invitee on node B: the invitation completes and the vault
     expect(
       failureOf(await sendJoinRequest(reach(a.url, mallory), sealJoinRequest(invitation, other, nodeRandom))).number,
     ).toBe(errorCodes.invitationUsed);
+    // The admin listing through the other node is told the code was used twice.
+    const told = valueOf(await fetchInvitations(reach(b.url, vault.owner), vault.vaultId)).find(
+      (i) => i.invitation === id,
+    );
+    expect(told?.contested).toBe(1);
 
     const vaults = await completeInvitation(admin.client, b.url, bob, invitationPairing(invitation), 'writer');
     expect(vaults).toEqual([vault.vaultId]);

@@ -1,42 +1,22 @@
 // Operating a PostgreSQL relay: /healthz is ready only while the database answers, /metrics speaks
-// Prometheus text with the relay's own metrics, logs are JSON lines without the database password or
+// Prometheus text with the relay's own metrics on its own listener only (never on the public port), logs are JSON lines without the database password or
 // any ciphertext, and SIGTERM drains: clients are told "going away" (1001), nothing acknowledged is lost.
 import { expect, test } from 'vitest';
-import { encodeUtf8 } from '../../../shared/crypto/bytes';
-import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { systemClock } from '../../../shared/sync/ports';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import { startPostgres } from '../../support/postgres';
-import { createTestVault, type TestVault } from '../sync/clients';
-import {
-  connectNodeSocket,
-  nodeRandom,
-  openRawSession,
-  readVault,
-  removeDataDir,
-  startRelayProcess,
-} from '../sync/harness';
+import { createTestVault, sealedTestEnvelope } from '../sync/clients';
+import { connectNodeSocket, openRawSession, readVault, removeDataDir, startRelayProcess } from '../sync/harness';
 
 const httpOf = (relay: { port: number }, path: string) => fetch(`http://127.0.0.1:${relay.port}${path}`);
 
-const sealed = async (vault: TestVault, counter: number) =>
-  encodeEnvelope(
-    await sealEnvelope({
-      vault: vault.vaultId,
-      vaultKey: vault.vaultKey,
-      counter,
-      members: 1,
-      update: encodeUtf8(`#${counter}`),
-      signer: vault.owner,
-      random: nodeRandom,
-    }),
-  );
+const sealed = sealedTestEnvelope;
 
 test('healthz follows the database, metrics count commits and errors, logs hold no secret, SIGTERM drains', async () => {
   // A cluster of its own: this test stops it. Trust authentication ignores the password; the logs must not show it.
   const cluster = await startPostgres();
   const database = (await cluster.createDatabase()).replace('regvault@', 'regvault:s3cret-pw@');
-  const relay = await startRelayProcess({ database });
+  const relay = await startRelayProcess({ database, args: ['--metrics-listen', '127.0.0.1:0'] });
   try {
     expect(await (await httpOf(relay, '/healthz')).json()).toEqual({ ready: true, database: 'postgres' });
     const vault = await createTestVault();
@@ -50,7 +30,12 @@ test('healthz follows the database, metrics count commits and errors, logs hold 
     }
     await expect(session.request({ t: 'subscribe', vault: 'not-a-vault', from: 0 })).rejects.toThrow();
 
-    const metrics = await (await httpOf(relay, '/metrics')).text();
+    // The public port does not serve metrics; the metrics listener (loopback, its own port) does.
+    const onPublic = await httpOf(relay, '/metrics');
+    expect(onPublic.status).toBe(426);
+    expect(await onPublic.text()).not.toContain('regvault_relay');
+    if (relay.metricsPort === null) throw new Error('the relay did not announce its metrics port');
+    const metrics = await (await httpOf({ port: relay.metricsPort }, '/metrics')).text();
     expect(metrics).toMatch(/^regvault_relay_connections 1$/m);
     expect(metrics).toMatch(/^regvault_relay_envelopes_committed_total 5$/m);
     expect(metrics).toMatch(/^regvault_relay_commit_seconds_count\{result="ok"\} 5$/m);

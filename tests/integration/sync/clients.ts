@@ -14,6 +14,11 @@ import {
   orderRotationCounters,
   type WireRotationCounters,
 } from '../../../shared/sync/rotation-counters';
+import { encodeBase64, encodeUtf8 } from '../../../shared/crypto/bytes';
+import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
+import { createInvitation, invitationId, type Invitation } from '../../../shared/sync/invitation';
+import { openInvitationMailbox, type RelayReach } from '../../../shared/sync/invitation-client';
+import { sealKeptInvitation } from '../../../shared/sync/invitation-keep';
 import {
   connectNodeSocket,
   createTestClient,
@@ -44,7 +49,8 @@ export function inviteOf(device: TestDevice): PairingInvite {
 }
 
 /** The device pulls its key grants from `relayUrl` with one pairing it started, as its app does. */
-async function pullGrantsOf(
+/** The grants a device can open with `pairing` (what an invitee pulls while it waits). */
+export async function pullGrantsOf(
   relayUrl: string,
   device: TestDevice,
   pairing: Parameters<typeof pullKeyGrants>[0]['pairings'][number],
@@ -207,4 +213,51 @@ export async function rotationCountersFor(
   const stored = new Map<string, number>();
   for (const { env } of envs) stored.set(env.author, Math.max(stored.get(env.author) ?? 0, env.counter));
   return orderRotationCounters(keysThatMayWrite(state.roles, state.frozen, canWrite), (key) => stored.get(key) ?? 0);
+}
+
+/**
+ * Makes an invitation to `vault` from its owner (role `role`, relay `relayUrl`) and opens its mailbox
+ * through `reach`, with the owner's sealed copy, as the admin's app does.
+ */
+export async function openTestInvitation(
+  reach: RelayReach,
+  vault: TestVault,
+  role: Role = 'writer',
+  autoConfirm = false,
+): Promise<Invitation> {
+  const invitation = createInvitation(
+    {
+      relayUrl: reach.relayUrl,
+      vaultId: vault.vaultId,
+      vaultName: 'Production',
+      inviterName: 'Alice',
+      role,
+      inviterKey: encodeBase64(vault.owner.publicKey),
+    },
+    nodeRandom,
+    Date.now(),
+  );
+  const keep = sealKeptInvitation({ invitation, autoConfirm }, vault.owner.boxKeys.publicKey, nodeRandom);
+  const opening = {
+    vault: vault.vaultId,
+    invitation: invitationId(invitation.secret),
+    expiresAt: invitation.expiresAt,
+  };
+  valueOf(await openInvitationMailbox(reach, { ...opening, keep }));
+  return invitation;
+}
+
+/** Envelope `counter` of `vault` by its owner, sealed at member-log position 1, in wire form (`#<counter>` inside). */
+export async function sealedTestEnvelope(vault: TestVault, counter: number) {
+  return encodeEnvelope(
+    await sealEnvelope({
+      vault: vault.vaultId,
+      vaultKey: vault.vaultKey,
+      counter,
+      members: 1,
+      update: encodeUtf8(`#${counter}`),
+      signer: vault.owner,
+      random: nodeRandom,
+    }),
+  );
 }

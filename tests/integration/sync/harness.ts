@@ -39,6 +39,8 @@ export type RelayProcess = {
   url: string;
   /** The public URL the relay announced (devices must have signed it). */
   publicUrl: string;
+  /** Where GET /metrics is served (`--metrics-listen`); null when not asked for. */
+  metricsPort: number | null;
   child: ChildProcess;
   /** Every line the relay wrote to stdout (structured JSON logs), across restarts. */
   readonly output: string[];
@@ -90,6 +92,7 @@ export async function startRelayProcess(
     port: 0,
     url: '',
     publicUrl: '',
+    metricsPort: null,
     child: undefined as unknown as ChildProcess,
     kill: async (signal = 'SIGTERM') => {
       const child = relay.child;
@@ -127,22 +130,25 @@ async function spawnRelay(relay: RelayProcess, args: readonly string[]): Promise
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   if (!child.stdout) throw new Error('relay stdout is not piped');
   const lines = createInterface({ input: child.stdout });
-  const listening = await new Promise<{ port: number; publicUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s: ${stderr}`)), 20_000);
-    child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${stderr}`)));
-    lines.on('line', (line) => {
-      relay.output.push(line);
-      const event = JSON.parse(line) as { event: string; port?: number; publicUrl?: string };
-      if (event.event === 'listening' && event.port) {
-        clearTimeout(timer);
-        resolve({ port: event.port, publicUrl: event.publicUrl ?? '' });
-      }
-    });
-  });
+  const listening = await new Promise<{ port: number; publicUrl: string; metricsPort: number | null }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s: ${stderr}`)), 20_000);
+      child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${stderr}`)));
+      lines.on('line', (line) => {
+        relay.output.push(line);
+        const event = JSON.parse(line) as { event: string; port?: number; publicUrl?: string; metricsPort?: number };
+        if (event.event === 'listening' && event.port) {
+          clearTimeout(timer);
+          resolve({ port: event.port, publicUrl: event.publicUrl ?? '', metricsPort: event.metricsPort ?? null });
+        }
+      });
+    },
+  );
   relay.port = listening.port;
   // A relay listening on loopback derives its public URL (ws://127.0.0.1:port/) unless told another.
   relay.url = `ws://127.0.0.1:${listening.port}`;
   relay.publicUrl = listening.publicUrl;
+  relay.metricsPort = listening.metricsPort;
 }
 
 /** Removes a relay's data dir. */

@@ -1,15 +1,16 @@
-// Team invitations against a real relay process (issue #13): the admin opens a mailbox for an
-// invitation, the invitee's device posts its join request signed with the key derived from the
-// invitation's secret, and the admin's engine completes the pairing. Each attack here is what a
+// Team invitations against a real relay process: the admin opens a mailbox for an invitation, the
+// invitee's device posts its join request signed with the key derived from the invitation's secret,
+// and only when the admin confirms does its engine complete the pairing. Each attack here is what a
 // stranger would try on the mailbox: no secret, a wrong secret, someone else's device key, a second
-// device on a used invitation, a member who is not an admin, and flooding a vault with invitations.
+// device on a used invitation (refused, and the admin is told), a member who is not an admin, and
+// flooding a vault — or the relay, through vaults of its own — with invitations.
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import {
-  createInvitation,
   encodeJoinMessage,
+  invitationFingerprint,
   invitationId,
   invitationPairing,
   openJoinRequest,
@@ -19,22 +20,27 @@ import {
 } from '../../../shared/sync/invitation';
 import {
   fetchInvitations,
+  fetchJoinStatus,
   openInvitationMailbox,
+  rejectJoiner,
   sendDecline,
   sendJoinRequest,
   type RelayReach,
 } from '../../../shared/sync/invitation-client';
+import { createVault } from '../../../shared/sync/link';
 import { systemClock } from '../../../shared/sync/ports';
 import type { Role } from '../../../shared/sync/wire-records';
 import { failureOf, valueOf } from '../../../shared/test-result';
 import {
   completeInvitation,
   createTestVault,
+  openTestInvitation,
+  pullGrantsOf,
   startLinkedClients,
   type RestartableClient,
   type TestVault,
 } from './clients';
-import { connectNodeSocket, createTestDevice, nodeRandom, type TestDevice } from './harness';
+import { connectNodeSocket, createTestDevice, nodeRandom, openRawSession, type TestDevice } from './harness';
 import { useRelay } from './use-relay';
 
 const relay = useRelay();
@@ -59,29 +65,14 @@ const reach = (device: TestDevice): RelayReach => ({
   clock: systemClock,
 });
 
-async function invite(role: Role = 'writer'): Promise<Invitation> {
-  const invitation = createInvitation(
-    {
-      relayUrl: relay().url,
-      vaultId: vault.vaultId,
-      vaultName: 'Production',
-      inviterName: 'Alice',
-      role,
-      inviterKey: encodeBase64(vault.owner.publicKey),
-    },
-    nodeRandom,
-    Date.now(),
-  );
-  valueOf(
-    await openInvitationMailbox(
-      reach(vault.owner),
-      vault.vaultId,
-      invitationId(invitation.secret),
-      invitation.expiresAt,
-    ),
-  );
-  return invitation;
-}
+const invite = (role: Role = 'writer'): Promise<Invitation> => openTestInvitation(reach(vault.owner), vault, role);
+
+const opening = (invitation: string, expiresAt: number) => ({
+  vault: vault.vaultId,
+  invitation,
+  expiresAt,
+  keep: 'AAAA',
+});
 
 const joinAs = (device: TestDevice, invitation: Invitation, name = 'Bob') =>
   sealJoinRequest(
@@ -90,16 +81,22 @@ const joinAs = (device: TestDevice, invitation: Invitation, name = 'Bob') =>
     nodeRandom,
   );
 
-test('the invitee joins with the secret, the admin completes the pairing, and the vault key arrives', async () => {
+test('the invitee joins with the secret and receives no key until the admin confirms; then the vault key arrives', async () => {
   const invitation = await invite('writer');
   const bob = createTestDevice();
   valueOf(await sendJoinRequest(reach(bob), joinAs(bob, invitation)));
   const [item] = valueOf(await fetchInvitations(reach(vault.owner), vault.vaultId)).filter(
     (i) => i.invitation === invitationId(invitation.secret),
   );
-  expect(item?.state).toBe('joined');
+  expect(item).toMatchObject({ state: 'joined', inviter: encodeBase64(vault.owner.publicKey), contested: 0 });
   if (!item?.request) throw new Error('no join request listed');
   expect(openJoinRequest(invitation, item.request)).toEqual({ name: 'Bob', person: 'p-1' });
+  // The admin sees the digits over Bob's own keys — the ones Bob's app shows him.
+  const bobs = { device: encodeBase64(bob.publicKey), box: encodeBase64(bob.boxKeys.publicKey) };
+  expect(invitationFingerprint(invitation, item.request)).toBe(invitationFingerprint(invitation, bobs));
+  // Not confirmed yet: nothing for Bob, and the relay says he is waiting.
+  expect((await pullGrantsOf(relay().url, bob, invitationPairing(invitation))).vaults).toEqual([]);
+  expect(valueOf(await fetchJoinStatus(reach(bob), item.invitation))).toBe('waiting');
   const vaults = await completeInvitation(admin.client, relay().url, bob, invitationPairing(invitation), 'writer');
   expect(vaults).toEqual([vault.vaultId]);
   expect(admin.client.engine.members()).toContainEqual({ publicKey: encodeBase64(bob.publicKey), role: 'writer' });
@@ -136,11 +133,42 @@ test('a join request is for the device that sends it, and an invitation takes on
     errorCodes.authorMismatch,
   );
   valueOf(await sendJoinRequest(reach(bob), joinAs(bob, invitation)));
-  // …and once Bob joined, neither a second device nor a decline gets in.
+  // …and once Bob joined, neither a second device nor a decline gets in — and the admin is told.
   expect(failureOf(await sendJoinRequest(reach(mallory), joinAs(mallory, invitation))).number).toBe(
     errorCodes.invitationUsed,
   );
+  const listed = async () =>
+    valueOf(await fetchInvitations(reach(vault.owner), vault.vaultId)).find(
+      (i) => i.invitation === invitationId(invitation.secret),
+    );
+  expect(await listed()).toMatchObject({
+    state: 'joined',
+    contested: 1,
+    request: { device: encodeBase64(bob.publicKey) },
+  });
   expect(failureOf(await sendDecline(reach(mallory), signDecline(invitation))).number).toBe(errorCodes.invitationUsed);
+  expect((await listed())?.contested).toBe(2);
+  // Bob posting again (after a lock, a new request) is still Bob's, and not counted.
+  valueOf(await sendJoinRequest(reach(bob), joinAs(bob, invitation)));
+  expect((await listed())?.contested).toBe(2);
+  // Mallory learns nothing about the request.
+  expect(failureOf(await fetchJoinStatus(reach(mallory), invitationId(invitation.secret))).number).toBe(
+    errorCodes.unknownInvitation,
+  );
+});
+
+test('the admin rejects a joiner: it is told, gets no key, and the code takes nobody after that', async () => {
+  const invitation = await invite('admin');
+  const id = invitationId(invitation.secret);
+  const mallory = createTestDevice();
+  valueOf(await sendJoinRequest(reach(mallory), joinAs(mallory, invitation, 'Bob')));
+  // A member that is not an admin cannot reject (nor can a stranger).
+  expect(failureOf(await rejectJoiner(reach(mallory), vault.vaultId, id)).number).toBe(errorCodes.notAnAdmin);
+  valueOf(await rejectJoiner(reach(vault.owner), vault.vaultId, id));
+  expect(valueOf(await fetchJoinStatus(reach(mallory), id))).toBe('rejected');
+  expect((await pullGrantsOf(relay().url, mallory, invitationPairing(invitation))).vaults).toEqual([]);
+  const bob = createTestDevice();
+  expect(failureOf(await sendJoinRequest(reach(bob), joinAs(bob, invitation))).number).toBe(errorCodes.invitationUsed);
 });
 
 test('an open invitation survives a relay restart: the invitee joins afterwards and the admin sees it', async () => {
@@ -179,12 +207,12 @@ test('a decline reaches the admin; only admins invite and list; a vault cannot b
   const outsider = createTestDevice();
   const id = encodeBase64(nacl.sign.keyPair().publicKey);
   const expiresAt = Date.now() + 60_000;
-  expect(failureOf(await openInvitationMailbox(reach(outsider), vault.vaultId, id, expiresAt)).number).toBe(
+  expect(failureOf(await openInvitationMailbox(reach(outsider), opening(id, expiresAt))).number).toBe(
     errorCodes.notAnAdmin,
   );
   expect(failureOf(await fetchInvitations(reach(outsider), vault.vaultId)).number).toBe(errorCodes.notAnAdmin);
   // An expiry in the past, or beyond the relay's limit, is refused.
-  expect(failureOf(await openInvitationMailbox(reach(vault.owner), vault.vaultId, id, Date.now() - 1)).number).toBe(
+  expect(failureOf(await openInvitationMailbox(reach(vault.owner), opening(id, Date.now() - 1))).number).toBe(
     errorCodes.malformedFrame,
   );
 
@@ -192,9 +220,40 @@ test('a decline reaches the admin; only admins invite and list; a vault cannot b
   const open = valueOf(await fetchInvitations(reach(vault.owner), vault.vaultId)).length;
   for (let i = open; i < 50; i++) {
     const key = encodeBase64(nacl.sign.keyPair().publicKey);
-    valueOf(await openInvitationMailbox(reach(vault.owner), vault.vaultId, key, expiresAt));
+    valueOf(await openInvitationMailbox(reach(vault.owner), opening(key, expiresAt)));
   }
-  expect(failureOf(await openInvitationMailbox(reach(vault.owner), vault.vaultId, id, expiresAt)).number).toBe(
+  expect(failureOf(await openInvitationMailbox(reach(vault.owner), opening(id, expiresAt))).number).toBe(
     errorCodes.quotaExceeded,
   );
+});
+
+test('a stranger cannot fill the relay: its invitations are bounded per device, others still invite', async () => {
+  // A throw-away key registers vaults of its own (it is their admin) and opens mailboxes as fast as it can.
+  const stranger = createTestDevice();
+  const { session } = await openRawSession(relay().url, stranger);
+  const expiresAt = Date.now() + 60_000;
+  let opened = 0;
+  let refused: unknown = null;
+  for (let v = 0; v < 6 && refused === null; v++) {
+    const own = await createVault(stranger, nodeRandom);
+    await session.request({ t: 'register', record: own.genesis });
+    for (let i = 0; i < 50 && refused === null; i++) {
+      const key = encodeBase64(nacl.sign.keyPair().publicKey);
+      const request = { t: 'invite', vault: own.vaultId, invitation: key, expiresAt, keep: 'AAAA' } as const;
+      await session.request(request).then(
+        () => opened++,
+        (error: unknown) => (refused = error),
+      );
+    }
+  }
+  session.close();
+  // The relay's default: 200 open invitations per inviting device (and 50 per vault).
+  expect(opened).toBe(200);
+  expect(String(refused)).toMatch(/error 2009/);
+  // Someone else's admin still invites (before, a relay-wide cap was what two such keys filled).
+  const other = await createTestVault();
+  const { session: own } = await openRawSession(relay().url, other.owner);
+  await own.request({ t: 'register', record: other.genesis });
+  own.close();
+  await openTestInvitation(reach(other.owner), other);
 });

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { removeDataDir, startRelayProcess, type RelayProcess } from './harness';
 
-/** Registers the file's relay; the returned function gives the running relay inside tests. */
-export function useRelay(): () => RelayProcess {
+/** Registers the file's relay (started with `args`); the returned function gives the running relay inside tests. */
+export function useRelay(args: readonly string[] = []): () => RelayProcess {
   let relay: RelayProcess | undefined;
   beforeAll(async () => {
-    relay = await startRelayProcess();
+    relay = await startRelayProcess({ args });
   });
   afterAll(async () => {
     if (!relay) return;

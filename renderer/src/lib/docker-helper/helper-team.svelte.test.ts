@@ -6,12 +6,7 @@ import { expect, test, vi } from 'vitest';
 import { findEntriesByRegistry, getEntry } from '../../../../shared/entries';
 import { valueOf } from '../../../../shared/test-result';
 import { relayForSuite } from '../../../../tests/integration/sync/renderer-suite';
-import {
-  joinInvitation,
-  startSessionDevice,
-  waitLong,
-  type SessionDevice,
-} from '../../../../tests/integration/sync/renderer-sessions';
+import { teamSessions, waitLong, type Device as SessionDevice } from '../../../../tests/integration/sync/team-sessions';
 import { describeIndicator } from '../sync/sync-status';
 import { DockerServing } from './docker-serving.svelte';
 import { HelperActivity } from './helper-activity.svelte';
@@ -19,6 +14,7 @@ import { answerHelperQuestion } from './helper-responder';
 import { describeReadOnlyStoreVault, storeVaultChoices } from './store-vault-choice';
 
 const suite = relayForSuite();
+const sessions = teamSessions(suite);
 
 function helperOf(member: SessionDevice) {
   const serving = new DockerServing(() => member.session);
@@ -34,7 +30,7 @@ function helperOf(member: SessionDevice) {
 }
 
 test("docker login into a team vault reaches the other members as this device's change; a Viewer is never offered it", async () => {
-  const [alice, bob, carol] = await Promise.all(['Alice', 'Bob', 'Carol'].map((n) => startSessionDevice(suite, n)));
+  const [alice, bob, carol] = await Promise.all(['Alice', 'Bob', 'Carol'].map((n) => sessions.device(n)));
   if (!alice || !bob || !carol) throw new Error('sessions missing');
   const vault = valueOf(await alice.session.createVault('Production'));
   valueOf(await alice.sync.configure(vault.id, { relayUrl: suite.relay().url, enabled: true }));
@@ -44,7 +40,7 @@ test("docker login into a team vault reaches the other members as this device's 
     [carol, 'reader', 'Viewer'],
   ] as const) {
     const { code } = valueOf(await alice.sync.invites.invite(vault.id, role, 'Production'));
-    await joinInvitation(member, code, `Alice invites you to 'Production' as ${label}`);
+    await sessions.join(member, code, `Alice invites you to 'Production' as ${label}`);
     await vi.waitFor(() => expect(member.sync.team.rightsIn(vault.id).admin).toBe(false), waitLong);
   }
   const aliceDoc = valueOf(await alice.session.openVault(vault.id)).doc;

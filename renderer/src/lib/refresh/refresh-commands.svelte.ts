@@ -8,7 +8,8 @@ export type SettingsHolder = Pick<UnlockedProfile, 'settings' | 'updateSettings'
 
 /**
  * This device's refresh commands, one per entry (issue #17). They live in the profile's sealed settings,
- * never in a vault document: nothing a teammate syncs can add, change or approve a command here.
+ * never in a vault document: nothing a teammate syncs can add, change or approve a command here. Main
+ * keeps the approvals themselves (its own dialog, its own file): this list only mirrors what it allowed.
  */
 export class RefreshCommands {
   list = $state.raw<readonly StoredRefreshCommand[]>([]);
@@ -42,8 +43,11 @@ export class RefreshCommands {
     command: RefreshCommand | null,
   ): Promise<Result<void, VaultFailure>> {
     const others = this.list.filter((c) => !(c.vaultId === vaultId && c.entryId === entryId));
-    if (command === null) return this.save(others);
-    const approvedArgv = sameArgv(command.argv, command.approvedArgv) ? command.argv : undefined;
+    if (command === null) {
+      await window.regvault.refresh.forget({ vaultId, entryId });
+      return this.save(others);
+    }
+    const approvedArgv = (await this.askMain(vaultId, entryId, command)) ? command.argv : undefined;
     const stored: StoredRefreshCommand = {
       vaultId,
       entryId,
@@ -53,6 +57,18 @@ export class RefreshCommands {
       ...(approvedArgv !== undefined ? { approvedArgv: [...approvedArgv] } : {}),
     };
     return this.save([...others, stored]);
+  }
+
+  // "Allow this command" is only a request: main shows the exact command in its own dialog and keeps the
+  // approval; a command the user did not allow there (or a changed one) is dropped from main.
+  private async askMain(vaultId: string, entryId: string, command: RefreshCommand): Promise<boolean> {
+    if (!sameArgv(command.argv, command.approvedArgv)) {
+      await window.regvault.refresh.forget({ vaultId, entryId });
+      return false;
+    }
+    const registry = command.registry !== undefined ? { registry: command.registry } : {};
+    const asked = await window.regvault.refresh.approve({ vaultId, entryId, argv: [...command.argv], ...registry });
+    return asked.ok && asked.value.approved;
   }
 
   // One settings write at a time: each change starts from the list the previous one stored.

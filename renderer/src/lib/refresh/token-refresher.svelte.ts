@@ -32,7 +32,13 @@ export const RETRY_AFTER_MS = 10 * 60_000;
 
 const MINUTE = 60_000;
 
-const KNOWN_RUN_CODES: readonly string[] = ['command-not-found', 'command-failed', 'command-timeout', 'no-token'];
+const KNOWN_RUN_CODES: readonly string[] = [
+  'command-not-found',
+  'command-failed',
+  'command-timeout',
+  'no-token',
+  'not-approved',
+];
 
 function failure(code: RefreshFailureCode, message: string, at: number, stderr?: string): RefreshFailure {
   return { code, message, at, ...(stderr ? { stderr } : {}) };
@@ -111,7 +117,9 @@ export class TokenRefresher {
     entryId: string,
     command: RefreshCommand,
   ): Promise<Result<Entry, RefreshFailure>> {
-    const run = await window.regvault.refresh.run({ argv: [...command.argv] });
+    // Main runs the command it approved for this entry (never an argument vector sent from here).
+    const registry = command.registry !== undefined ? { registry: command.registry } : {};
+    const run = await window.regvault.refresh.run({ vaultId, entryId, ...registry });
     const at = this.now();
     if (!run.ok) {
       const { code, message } = run.error;

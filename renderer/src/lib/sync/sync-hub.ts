@@ -205,15 +205,19 @@ export class SyncHub {
 
   /**
    * Receives the vault an invitation's pairing was granted through, named as the invitation says, and
-   * starts it. Only the invited vault: whoever else saw the code could prove the pairing for a vault of theirs.
+   * starts it. Only the invited vault, granted by the inviter the code names: whoever else saw the code
+   * could prove the pairing for a vault of theirs, or grant from another admin key.
    */
   receiveInvited(
     relayUrl: string,
     pairing: Pairing,
-    vault: Readonly<{ id: string; name: string }>,
+    vault: Readonly<{ id: string; name: string; inviterKey: string }>,
   ): Promise<Result<Received, ReceiveFailure>> {
     return this.pullAndImport(relayUrl, [pairing], (pulled) => ({
-      pulled: { vaults: pulled.vaults.filter((v) => v.vaultId === vault.id), refused: [] },
+      pulled: {
+        vaults: pulled.vaults.filter((v) => v.vaultId === vault.id && v.signer === vault.inviterKey),
+        refused: [],
+      },
       name: vault.name,
     }));
   }

@@ -30,7 +30,7 @@ export class SyncManager {
   private refused = $state.raw<Readonly<Record<string, readonly RefusedChange[]>>>({});
   /** Members, roles and names of the synced vaults. */
   readonly team: TeamState;
-  /** Invitations this admin made, completed while unlocked. */
+  /** Invitations this admin made, and the joiners waiting for its Confirm. */
   readonly invites: InviteDesk;
   /** Invitations this device accepted or declined. */
   readonly joins: JoinDesk;
@@ -71,8 +71,11 @@ export class SyncManager {
     return this.hub.startPairing();
   }
 
-  start(): Promise<void> {
-    return this.hub.start();
+  async start(): Promise<void> {
+    await this.hub.start();
+    // Joiners waiting for this admin's Confirm from before a lock live in the relay's mailboxes.
+    const synced = Object.keys(this.views).filter((id) => this.view(id).settings.enabled);
+    void this.invites.findPending(synced);
   }
 
   stop(): Promise<void> {
@@ -103,11 +106,11 @@ export class SyncManager {
     return this.hub.forget(vaultId);
   }
 
-  /** Receives the vault an invitation was completed for, under the invitation's vault name. */
+  /** Receives the vault an invitation was completed for (granted by its inviter), under the invitation's vault name. */
   receiveInvited(
     relayUrl: string,
     pairing: Pairing,
-    vault: Readonly<{ id: string; name: string }>,
+    vault: Readonly<{ id: string; name: string; inviterKey: string }>,
   ): Promise<Result<Received, ReceiveFailure>> {
     return this.hub.receiveInvited(relayUrl, pairing, vault);
   }

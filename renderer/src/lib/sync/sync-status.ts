@@ -82,6 +82,8 @@ const sentences: Partial<Record<number, string>> = {
     'The relay refused another connection from this device or network: close other Regvault windows, or ask its operator to raise the limit.',
   [errorCodes.quotaExceeded]:
     "The relay's quota for this device is used up (vaults, members or stored changes): ask its operator to raise it. Your changes stay queued.",
+  [errorCodes.catchUpLimited]:
+    'The relay limits how often this device may fetch changes it already has; Regvault tries again by itself. If it keeps happening, ask the relay operator.',
   [errorCodes.rateLimited]: 'The relay closed the connection for sending too fast; Regvault reconnects by itself.',
   [errorCodes.connectionClosed]: 'Could not reach the relay: check its address and that it is running.',
   [errorCodes.requestTimeout]: 'The relay did not answer in time. Try again.',

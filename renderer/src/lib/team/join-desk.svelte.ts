@@ -1,8 +1,12 @@
 // The invitee's side of team invitations: reads a pasted invitation code (who invites you to which
-// vault as what, and the fingerprint to compare), and on Accept posts the join request to the relay's
-// mailbox and waits — while the app is unlocked — for the admin's app to complete it; the vault then
-// arrives by itself. Decline tells the admin. Pending joins live in memory (locking forgets them).
+// vault as what), and on Accept posts the join request to the relay's mailbox, shows the fingerprint
+// over the code and this device's keys — the admin sees the same digits next to Confirm — and waits,
+// while the app is unlocked, for the admin to confirm: the vault then arrives by itself (only from the
+// inviter the code names), or the admin rejects. Decline tells the admin. Pending joins live in memory
+// (after a lock, accepting the same code again continues the same request).
 import { SvelteMap } from 'svelte/reactivity';
+import { encodeBase64 } from '../../../../shared/crypto/bytes';
+import { errorCodes } from '../../../../shared/sync/codes';
 import {
   decodeInvitationCode,
   invitationFingerprint,
@@ -11,7 +15,12 @@ import {
   signDecline,
   type Invitation,
 } from '../../../../shared/sync/invitation';
-import { sendDecline, sendJoinRequest, type RelayReach } from '../../../../shared/sync/invitation-client';
+import {
+  fetchJoinStatus,
+  sendDecline,
+  sendJoinRequest,
+  type RelayReach,
+} from '../../../../shared/sync/invitation-client';
 import type { Clock, ConnectSocket, RandomBytes } from '../../../../shared/sync/ports';
 import { ROLE_LABELS } from '../../../../shared/team/roles';
 import { fail, ok, type Failure, type Result } from '../../../../shared/result';
@@ -21,13 +30,21 @@ import type { SyncManager } from '../sync/sync-manager.svelte';
 import { repeatWhile, type Repeater } from './repeat';
 
 /** An invitation as the invitee sees it before answering. */
-export type InvitationPreview = Readonly<{ invitation: Invitation; sentence: string; fingerprint: string }>;
+export type InvitationPreview = Readonly<{ invitation: Invitation; sentence: string }>;
 
-/** Where a join stands on the invitee's side. */
-export type JoinState = 'pending' | 'joined' | 'declined';
+/** Where a join stands on the invitee's side: waiting for the admin's Confirm, joined, rejected, or declined. */
+export type JoinState = 'waiting' | 'joined' | 'rejected' | 'declined';
 
 /** A join this device asked for. */
-export type Joining = Readonly<{ id: string; vaultName: string; state: JoinState; vaultId: string }>;
+export type Joining = Readonly<{
+  id: string;
+  vaultName: string;
+  vaultId: string;
+  inviterName: string;
+  /** The digits the admin sees next to Confirm (over the code and this device's keys). */
+  fingerprint: string;
+  state: JoinState;
+}>;
 
 /** Why a code could not be read, or a join or decline could not be sent. */
 export type JoinFailure = Failure<'bad-code' | 'join-failed'>;
@@ -42,6 +59,11 @@ export function describeInvitation(invitation: Invitation): string {
   return `${invitation.inviterName} invites you to '${invitation.vaultName}' as ${ROLE_LABELS[invitation.role]}`;
 }
 
+/** "Waiting for Alice to confirm". */
+export function describeWaiting(joining: Pick<Joining, 'inviterName'>): string {
+  return `Waiting for ${joining.inviterName} to confirm`;
+}
+
 /** Reads a pasted invitation code; says what is wrong with it otherwise. */
 export function previewInvitation(code: string, now: number): Result<InvitationPreview, JoinFailure> {
   const invitation = decodeInvitationCode(code, now);
@@ -49,7 +71,7 @@ export function previewInvitation(code: string, now: number): Result<InvitationP
   if (invitation === 'expired') return fail('bad-code', 'That invitation expired: ask for a new one.');
   const relay = checkSyncSettings({ relayUrl: invitation.relayUrl, enabled: true });
   if (!relay.ok) return fail('bad-code', relay.error.message);
-  return ok({ invitation, sentence: describeInvitation(invitation), fingerprint: invitationFingerprint(invitation) });
+  return ok({ invitation, sentence: describeInvitation(invitation) });
 }
 
 /** The joins this session asked for, and the loop that receives their vaults. */
@@ -66,8 +88,14 @@ export class JoinDesk {
     this.loop = repeatWhile(ports.clock, POLL_MS, () => this.round());
   }
 
-  /** Posts the join request (this device's keys and name); the vault then arrives by itself. */
-  async accept(invitation: Invitation): Promise<Result<void, JoinFailure>> {
+  /** The fingerprint this device's join shows for an invitation (the admin sees the same digits). */
+  fingerprintOf(invitation: Invitation): string {
+    const { signing, exchange } = this.session.identity;
+    return invitationFingerprint(invitation, { device: encodeBase64(signing), box: encodeBase64(exchange) });
+  }
+
+  /** Posts the join request (this device's keys and name); the vault arrives once the admin confirms. */
+  async accept(invitation: Invitation): Promise<Result<Joining, JoinFailure>> {
     const { name, person } = this.session.settings;
     if (!name || !person) return fail('join-failed', 'Give your name first (Settings): the admin sees who joins.');
     const identity = this.session.identity;
@@ -77,30 +105,24 @@ export class JoinDesk {
       this.ports.random,
     );
     const sent = await sendJoinRequest(await this.reach(invitation), request);
+    if (!sent.ok && sent.error.number === errorCodes.invitationUsed)
+      return fail(
+        'join-failed',
+        `Someone else already used this code, so it no longer works. Tell ${invitation.inviterName} (they see that it was used twice) and ask for a new invitation.`,
+      );
     if (!sent.ok) return fail('join-failed', describeOneShotFailure(sent.error));
     this.pending.set(request.invitation, invitation);
-    this.record({
-      id: request.invitation,
-      vaultName: invitation.vaultName,
-      vaultId: invitation.vaultId,
-      state: 'pending',
-    });
+    const joining = this.record(request.invitation, invitation, 'waiting');
     this.loop.wake();
-    return ok(undefined);
+    return ok(joining);
   }
 
   /** Tells the admin no. */
-  async decline(invitation: Invitation): Promise<Result<void, JoinFailure>> {
+  async decline(invitation: Invitation): Promise<Result<Joining, JoinFailure>> {
     const decline = signDecline(invitation);
     const sent = await sendDecline(await this.reach(invitation), decline);
     if (!sent.ok) return fail('join-failed', describeOneShotFailure(sent.error));
-    this.record({
-      id: decline.invitation,
-      vaultName: invitation.vaultName,
-      vaultId: invitation.vaultId,
-      state: 'declined',
-    });
-    return ok(undefined);
+    return ok(this.record(decline.invitation, invitation, 'declined'));
   }
 
   stop(): void {
@@ -114,19 +136,36 @@ export class JoinDesk {
     return { relayUrl: invitation.relayUrl, connect: this.ports.connect, device, clock: this.ports.clock };
   }
 
-  private record(joining: Joining): void {
-    this.joins = [...this.joins.filter((j) => j.id !== joining.id), joining];
+  private record(id: string, invitation: Invitation, state: JoinState): Joining {
+    const joining: Joining = {
+      id,
+      vaultName: invitation.vaultName,
+      vaultId: invitation.vaultId,
+      inviterName: invitation.inviterName,
+      fingerprint: this.fingerprintOf(invitation),
+      state,
+    };
+    this.joins = [...this.joins.filter((j) => j.id !== id), joining];
+    return joining;
   }
 
-  // Looks for the grants of every pending join; true while any is still pending.
+  // Looks for the grants of every pending join, and whether the admin rejected it; true while any is pending.
   private async round(): Promise<boolean> {
     for (const [id, invitation] of this.pending) {
-      const vault = { id: invitation.vaultId, name: invitation.vaultName };
-      const received = await this.sync.receiveInvited(invitation.relayUrl, invitationPairing(invitation), vault);
-      if (!received.ok || received.value.imported.length === 0) continue;
-      this.pending.delete(id);
-      this.sync.team.vaultsChanged(invitation.vaultId);
-      this.record({ id, vaultName: invitation.vaultName, vaultId: invitation.vaultId, state: 'joined' });
+      const { vaultId, vaultName, inviterKey, relayUrl } = invitation;
+      const vault = { id: vaultId, name: vaultName, inviterKey };
+      const received = await this.sync.receiveInvited(relayUrl, invitationPairing(invitation), vault);
+      if (received.ok && received.value.imported.length > 0) {
+        this.pending.delete(id);
+        this.sync.team.vaultsChanged(vaultId);
+        this.record(id, invitation, 'joined');
+        continue;
+      }
+      const status = await fetchJoinStatus(await this.reach(invitation), id);
+      if (status.ok && status.value === 'rejected') {
+        this.pending.delete(id);
+        this.record(id, invitation, 'rejected');
+      }
     }
     return this.pending.size > 0;
   }
