@@ -74,7 +74,9 @@ const cases: Record<string, Uint8Array> = {
         client: own,
         clock: 0,
         structs: Array.from({ length: n }, (_, i): CraftedStruct =>
-          i === 0 ? { kind: 'value', value: i, parent: 'people', key: attackerKey } : { kind: 'value', value: i, origin: Y.createID(own, i - 1) },
+          i === 0
+            ? { kind: 'value', value: i, parent: 'people', key: attackerKey }
+            : { kind: 'value', value: i, origin: Y.createID(own, i - 1) },
         ),
       },
     ]),
@@ -82,7 +84,11 @@ const cases: Record<string, Uint8Array> = {
   // Thousands of new entries, each placed and classified, refused only at the end (no activity items).
   'new entries, refused at the end': sized((n) =>
     craftUpdate([
-      { client: own, clock: 0, structs: Array.from({ length: n }, (_, i): CraftedStruct => ({ kind: 'map', parent: 'entries', key: `e${i}` })) },
+      {
+        client: own,
+        clock: 0,
+        structs: Array.from({ length: n }, (_, i): CraftedStruct => ({ kind: 'map', parent: 'entries', key: `e${i}` })),
+      },
     ]),
   ),
   // Every field value of every entry deleted: each range resolved and classified, refused at the end.
@@ -98,14 +104,20 @@ const cases: Record<string, Uint8Array> = {
       {
         client: own,
         clock: 0,
-        structs: fieldItems.slice(0, n).map((item): CraftedStruct => ({ kind: 'value', value: 'x', origin: item.lastId })),
+        structs: fieldItems
+          .slice(0, n)
+          .map((item): CraftedStruct => ({ kind: 'value', value: 'x', origin: item.lastId })),
       },
     ]),
   ),
   // Structs on another member's client id: refused by ownership at the first struct.
   "structs on another member's client id": sized((n) =>
     craftUpdate([
-      { client: source.clientID, clock: Y.getState(source.store, source.clientID), structs: Array.from({ length: n }, () => ({ kind: 'gc', length: 1 }) as const) },
+      {
+        client: source.clientID,
+        clock: Y.getState(source.store, source.clientID),
+        structs: Array.from({ length: n }, () => ({ kind: 'gc', length: 1 }) as const),
+      },
     ]),
   ),
 };
@@ -127,7 +139,14 @@ process.stdout.write(
     {
       vaultEntries: ENTRIES,
       cases: results,
-      targets: [{ name: 'judge time of a ~100 KB hostile envelope (worst case, ms)', figure: worst, target: TARGET_MS, met: worst <= TARGET_MS }],
+      targets: [
+        {
+          name: 'judge time of a ~100 KB hostile envelope (worst case, ms)',
+          figure: worst,
+          target: TARGET_MS,
+          met: worst <= TARGET_MS,
+        },
+      ],
     },
     null,
     2,

@@ -5,7 +5,17 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-const benches = ['unlock', 'entries-live', 'entries-ui', 'reuse', 'sync', 'sync-postgres', 'member-log', 'judge', 'backup'] as const;
+const benches = [
+  'unlock',
+  'entries-live',
+  'entries-ui',
+  'reuse',
+  'sync',
+  'sync-postgres',
+  'member-log',
+  'judge',
+  'backup',
+] as const;
 const only = process.argv.slice(2);
 const results: Record<string, unknown> = {
   machine: {

@@ -29,7 +29,14 @@ function member(role: Role) {
   const author = encodeBase64(key);
   const doc = new Y.Doc();
   const clients = createClientIdentity(doc, VAULT, key, nacl.randomBytes);
-  return { key, author, role, doc, clients, ctx: createManualContext(author, Date.UTC(2026, 11, 1), author.slice(0, 6)) };
+  return {
+    key,
+    author,
+    role,
+    doc,
+    clients,
+    ctx: createManualContext(author, Date.UTC(2026, 11, 1), author.slice(0, 6)),
+  };
 }
 
 /** A replica every member's change goes through, and the members' documents it fans accepted ones out to. */
@@ -37,7 +44,10 @@ function team(...roles: Role[]) {
   const replica = new ReplicaCore(VAULT, judgeVaultChange);
   const members = roles.map(member);
   const settle = (from: Member, update: Uint8Array, generations?: readonly number[]) => {
-    const change = { generations: generations ?? generationsOf(update, VAULT, from.key, from.clients.generations()), update };
+    const change = {
+      generations: generations ?? generationsOf(update, VAULT, from.key, from.clients.generations()),
+      update,
+    };
     const reason = replica.settle({ author: from.author, role: from.role, change });
     if (reason === null) {
       for (const other of members) if (other !== from) Y.applyUpdate(other.doc, update);
@@ -66,7 +76,9 @@ function team(...roles: Role[]) {
 
 function add(t: ReturnType<typeof team>, from: Member, registry = 'ghcr.io'): string {
   let id = '';
-  expect(t.edit(from, (doc) => (id = valueOf(addEntry(doc, { registry, username: 'ci', secret: 's1' }, from.ctx)).id))).toBeNull();
+  expect(
+    t.edit(from, (doc) => (id = valueOf(addEntry(doc, { registry, username: 'ci', secret: 's1' }, from.ctx)).id)),
+  ).toBeNull();
   return id;
 }
 
@@ -110,7 +122,11 @@ describe('honest changes are accepted', () => {
     valueOf(editEntry(editor.doc, id, { notes: 'n' }, editor.ctx));
     const [first, second] = updates as [Uint8Array, Uint8Array];
     const gens = editor.clients.generations();
-    const entry = (update: Uint8Array) => ({ author: editor.author, role: editor.role, change: { generations: gens, update } });
+    const entry = (update: Uint8Array) => ({
+      author: editor.author,
+      role: editor.role,
+      change: { generations: gens, update },
+    });
     expect(t.replica.propose(1, entry(first))).toBeNull();
     expect(t.replica.propose(2, entry(second))).toBeNull();
     // Without the first pending, the second starts past what the log holds of its client.
@@ -152,20 +168,26 @@ describe('client ids belong to devices (review items 1 and 2)', () => {
     const [, bob, mallory] = t.members as [Member, Member, Member];
     const id = add(t, bob);
     const bobClient = bob.doc.clientID;
-    const squat = craftUpdate([{ client: bobClient, clock: stateOf(t.log(), bobClient), structs: [{ kind: 'gc', length: 2 ** 40 }] }]);
+    const squat = craftUpdate([
+      { client: bobClient, clock: stateOf(t.log(), bobClient), structs: [{ kind: 'gc', length: 2 ** 40 }] },
+    ]);
     expect(t.settle(mallory, squat)).toBe("writes under a Yjs client id its author's device does not own");
     expect(t.edit(bob, (doc) => valueOf(editEntry(doc, id, { notes: 'offline edit' }, bob.ctx)))).toBeNull();
     expect(getEntryMap(t.log(), id)?.get('notes')).toBe('offline edit');
   });
 
-  it("on its own client, an item straddling what is held (Yjs would relink its rest and delete) is refused", () => {
+  it('on its own client, an item straddling what is held (Yjs would relink its rest and delete) is refused', () => {
     const t = team('admin', 'writer');
     const [, mallory] = t.members as [Member, Member];
     const id = add(t, mallory);
     const log = t.log();
     const own = mallory.doc.clientID;
     const attack = craftUpdate([
-      { client: own, clock: stateOf(log, own) - 1, structs: [{ kind: 'deleted', length: 2, parent: 'activity', key: 'x' }] },
+      {
+        client: own,
+        clock: stateOf(log, own) - 1,
+        structs: [{ kind: 'deleted', length: 2, parent: 'activity', key: 'x' }],
+      },
     ]);
     expect(t.settle(mallory, attack)).toBe('overlaps what this vault already holds');
     expect(getEntryMap(t.log(), id)).toBeDefined();
@@ -175,9 +197,20 @@ describe('client ids belong to devices (review items 1 and 2)', () => {
     const t = team('admin', 'writer');
     const [, mallory] = t.members as [Member, Member];
     const own = mallory.doc.clientID;
-    const gap = craftUpdate([{ client: own, clock: 5, structs: [{ kind: 'value', value: 1, parent: 'vault', key: 'x' }] }]);
+    const gap = craftUpdate([
+      { client: own, clock: 5, structs: [{ kind: 'value', value: 1, parent: 'vault', key: 'x' }] },
+    ]);
     expect(t.settle(mallory, gap)).toBe('leaves a gap in its own changes');
-    const skip = craftUpdate([{ client: own, clock: 0, structs: [{ kind: 'skip', length: 3 }, { kind: 'gc', length: 1 }] }]);
+    const skip = craftUpdate([
+      {
+        client: own,
+        clock: 0,
+        structs: [
+          { kind: 'skip', length: 3 },
+          { kind: 'gc', length: 1 },
+        ],
+      },
+    ]);
     expect(t.settle(mallory, skip)).toBe('leaves a gap in its own changes (a skip)');
   });
 });
@@ -192,7 +225,9 @@ describe('cost is bounded by structure (review item 3)', () => {
         ? ({ kind: 'value', value: i, parent: 'people', key: mallory.author } as const)
         : ({ kind: 'value', value: i, origin: Y.createID(own, i - 1) } as const),
     );
-    expect(t.settle(mallory, craftUpdate([{ client: own, clock: 0, structs }]))).toBe('writes one key more than 1024 times');
+    expect(t.settle(mallory, craftUpdate([{ client: own, clock: 0, structs }]))).toBe(
+      'writes one key more than 1024 times',
+    );
   });
 
   it('a value nested deeper than 64 levels, or a chain over a long history, is refused', () => {
@@ -201,9 +236,14 @@ describe('cost is bounded by structure (review item 3)', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 80; i++) deep = [deep];
     const own = mallory.doc.clientID;
-    expect(t.settle(mallory, craftUpdate([{ client: own, clock: 0, structs: [{ kind: 'value', value: deep, parent: 'people', key: mallory.author }] }]))).toBe(
-      'writes a value nested deeper than 64 levels',
-    );
+    expect(
+      t.settle(
+        mallory,
+        craftUpdate([
+          { client: own, clock: 0, structs: [{ kind: 'value', value: deep, parent: 'people', key: mallory.author }] },
+        ]),
+      ),
+    ).toBe('writes a value nested deeper than 64 levels');
   });
 });
 
@@ -220,18 +260,36 @@ describe('what an Editor may not do is refused', () => {
     expect(t.settle(mallory, del(activityItem))).toBe('removes an activity item');
     const own = mallory.doc.clientID;
     // A value under the entry's key without an origin (a replacement Yjs would integrate as the newest).
-    const replace = craftUpdate([{ client: own, clock: 0, structs: [{ kind: 'deleted', length: 1, parent: 'entries', key: id }] }]);
+    const replace = craftUpdate([
+      { client: own, clock: 0, structs: [{ kind: 'deleted', length: 1, parent: 'entries', key: id }] },
+    ]);
     expect(t.settle(mallory, replace)).toBe('replaces an entry without the delete permission');
-    expect(t.settle(mallory, craftUpdate([{ client: own, clock: 0, structs: [{ kind: 'value', value: { name: 'x', person: 'p' }, parent: 'people', key: admin.author }] }]))).toBe(
-      "writes another member's name card",
-    );
+    expect(
+      t.settle(
+        mallory,
+        craftUpdate([
+          {
+            client: own,
+            clock: 0,
+            structs: [{ kind: 'value', value: { name: 'x', person: 'p' }, parent: 'people', key: admin.author }],
+          },
+        ]),
+      ),
+    ).toBe("writes another member's name card");
     expect(getEntryMap(t.log(), id)).toBeDefined();
   });
 
   it('unlogged annotations, wrong registries, registry changes and another person are refused (review item 8)', () => {
     // One attacker each: after a refusal, an author's later edits of the same field build on what was refused.
     const t = team('admin', 'writer', 'writer', 'writer', 'writer', 'writer');
-    const [admin, bob, faker, misnamer, mover, impostor] = t.members as [Member, Member, Member, Member, Member, Member];
+    const [admin, bob, faker, misnamer, mover, impostor] = t.members as [
+      Member,
+      Member,
+      Member,
+      Member,
+      Member,
+      Member,
+    ];
     const id = add(t, bob, 'ghcr.io');
     expect(t.edit(admin, (doc) => writeCard(doc, bob.author, { name: 'Bob', person: 'p-bob' }))).toBeNull();
     const fake = { at: 1, ok: true, code: 'ok', message: 'fake' };
@@ -278,12 +336,16 @@ describe('what an Editor may not do is refused', () => {
     const own = mallory.doc.clientID;
     const one = (struct: Parameters<typeof craftUpdate>[0][number]['structs'][number]) =>
       t.settle(mallory, craftUpdate([{ client: own, clock: 0, structs: [struct] }]));
-    expect(one({ kind: 'text', text: 'hi', parent: 'people', key: mallory.author })).toBe('writes content a vault does not hold');
-    expect(one({ kind: 'value', value: 1, parent: 'elsewhere', key: 'k' })).toBe('writes a root map a vault does not have (elsewhere)');
+    expect(one({ kind: 'text', text: 'hi', parent: 'people', key: mallory.author })).toBe(
+      'writes content a vault does not hold',
+    );
+    expect(one({ kind: 'value', value: 1, parent: 'elsewhere', key: 'k' })).toBe(
+      'writes a root map a vault does not have (elsewhere)',
+    );
     expect(one({ kind: 'value', value: 1, parent: 'people' })).toBe('inserts into a list (a vault holds only maps)');
   });
 
-  it('deleting what the vault does not hold (another member\'s future items) is refused', () => {
+  it("deleting what the vault does not hold (another member's future items) is refused", () => {
     const t = team('admin', 'writer', 'writer');
     const [, bob, mallory] = t.members as [Member, Member, Member];
     const future = stateOf(t.log(), bob.doc.clientID) + 10;

@@ -50,17 +50,30 @@ type Judged = {
 
 /** The sync engine's judge for a vault document: rights follow the member-log role. */
 export function judgeVaultChange(request: JudgeRequest): string | null {
-  const reading = readChange({ doc: request.doc, roots: VAULT_ROOTS, pending: request.pending }, request.update, request.owned);
+  const reading = readChange(
+    { doc: request.doc, roots: VAULT_ROOTS, pending: request.pending },
+    request.update,
+    request.owned,
+  );
   if (typeof reading === 'string') return reading;
   const rights = { delete: canDelete(request.role), admin: request.role === 'admin' };
-  const judged: Judged = { doc: request.doc, author: request.author, rights, reading, done: new Map(), said: new Map() };
+  const judged: Judged = {
+    doc: request.doc,
+    author: request.author,
+    rights,
+    reading,
+    done: new Map(),
+    said: new Map(),
+  };
   // Deleting an entry deletes its fields with it (Yjs lists them too): they are part of that deletion.
   const removedEntries = new Set<string>();
   for (const { place } of reading.removals)
-    if (place.root === ENTRIES_MAP && place.path.length === 1 && place.path[0] !== undefined) removedEntries.add(place.path[0]);
+    if (place.root === ENTRIES_MAP && place.path.length === 1 && place.path[0] !== undefined)
+      removedEntries.add(place.path[0]);
   for (const removal of reading.removals) {
     const [entry, field] = removal.place.path;
-    if (removal.place.root === ENTRIES_MAP && field !== undefined && entry !== undefined && removedEntries.has(entry)) continue;
+    if (removal.place.root === ENTRIES_MAP && field !== undefined && entry !== undefined && removedEntries.has(entry))
+      continue;
     const refusal = judgeRemoval(judged, removal);
     if (refusal) return refusal;
   }
@@ -73,7 +86,8 @@ export function judgeVaultChange(request: JudgeRequest): string | null {
 
 function note(judged: Judged, id: string, action: EntryAction): void {
   const before = judged.done.get(id);
-  if (before === undefined || ENTRY_ACTIONS.indexOf(action) > ENTRY_ACTIONS.indexOf(before)) judged.done.set(id, action);
+  if (before === undefined || ENTRY_ACTIONS.indexOf(action) > ENTRY_ACTIONS.indexOf(before))
+    judged.done.set(id, action);
 }
 
 function judgeRemoval(judged: Judged, { place }: MapRemoval): string | null {
@@ -163,8 +177,7 @@ function judgeCard(judged: Judged, write: MapWrite, device: string): string | nu
     if (key === device) own = held.person;
     else others.add(held.person);
   });
-  if (own !== undefined ? card.person !== own : others.has(card.person))
-    return 'lists its device under another person';
+  if (own !== undefined ? card.person !== own : others.has(card.person)) return 'lists its device under another person';
   return null;
 }
 
@@ -217,7 +230,9 @@ function registryOf(judged: Judged, entries: Y.Map<unknown>, id: string): string
     if (write.place.root === ENTRIES_MAP && entry === id && field === 'registry' && typeof write.value === 'string')
       return write.value;
   }
-  const removed = judged.reading.removals.find((r) => r.place.root === ENTRIES_MAP && r.place.path.length === 1 && r.place.path[0] === id);
+  const removed = judged.reading.removals.find(
+    (r) => r.place.root === ENTRIES_MAP && r.place.path.length === 1 && r.place.path[0] === id,
+  );
   const content = removed?.item.content as { type?: unknown } | undefined;
   const held = (content?.type ?? entries.get(id)) as { get?: (key: string) => unknown } | undefined;
   const registry = typeof held?.get === 'function' ? held.get('registry') : undefined;

@@ -81,7 +81,9 @@ describe('entry field errors', () => {
     expect(failureOf(flagRotation(doc, ['x'], ' ', ctx)).fields).toEqual([
       { field: 'reason', message: 'Say why the secret should be rotated.' },
     ]);
-    const check = failureOf(recordCheck(doc, 'x', { at: -5, ok: true, code: 'ok', message: '' }, createManualContext('a')));
+    const check = failureOf(
+      recordCheck(doc, 'x', { at: -5, ok: true, code: 'ok', message: '' }, createManualContext('a')),
+    );
     expect(check.fields?.map((f) => f.field)).toEqual(['check']);
   });
 });

@@ -43,7 +43,9 @@ export type AuthorRights = Readonly<{ delete: boolean; admin: boolean }>;
  * The vault judge for tests of content rules: the author owns every client id its update writes on (the
  * ownership rule has its own tests), and its role follows `rights`.
  */
-export function judgeAsMember(input: Readonly<{ doc: Y.Doc; update: Uint8Array; author: string; rights: AuthorRights }>) {
+export function judgeAsMember(
+  input: Readonly<{ doc: Y.Doc; update: Uint8Array; author: string; rights: AuthorRights }>,
+) {
   const owned = new Set(Y.parseUpdateMeta(input.update).to.keys());
   const role = input.rights.admin ? 'admin' : input.rights.delete ? 'manager' : 'writer';
   return judgeVaultChange({ doc: input.doc, update: input.update, author: input.author, owned, role });

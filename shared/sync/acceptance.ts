@@ -24,7 +24,10 @@ export function acceptEnvelope(
   if ('refused' in standing) return { rule: 'standing', why: standing.refused };
   if (!canWrite(standing.role)) return { rule: 'role', why: 'had no write access at that position' };
   if (claim.epoch !== epochAt(state, claim.members))
-    return { rule: 'epoch', why: `epoch ${claim.epoch} is not the one in force at member-log position ${claim.members}` };
+    return {
+      rule: 'epoch',
+      why: `epoch ${claim.epoch} is not the one in force at member-log position ${claim.members}`,
+    };
   if (claim.counter <= last) return { rule: 'replay', why: `counter ${claim.counter} is not above ${last}` };
   return { role: standing.role };
 }

@@ -195,7 +195,7 @@ class Reader {
    */
   private heldClock(client: number): number {
     let clock = Y.getState(this.base.doc.store, client);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const layer of this.pending) {
         const list = layer.byClient.get(client);
@@ -301,7 +301,8 @@ class Reader {
   private dependencyOf(item: Y.Item): Y.Item | null | Refusal {
     const ref = item.origin ?? (item.parent instanceof Y.ID ? item.parent : null);
     if (!ref) return null;
-    if (ref.client === item.id.client && ref.clock >= item.id.clock) return 'builds on something this vault does not hold';
+    if (ref.client === item.id.client && ref.clock >= item.id.clock)
+      return 'builds on something this vault does not hold';
     const target = this.find(ref.client, ref.clock);
     if (!target) return 'builds on something this vault does not hold';
     if (!(target instanceof Y.Item) || this.isHeldItem(target)) return null;
@@ -404,7 +405,7 @@ class Reader {
       for (const { clock, len } of list) {
         if (++ranges > CHANGE_CAPS.deleteRanges) return `deletes more than ${CHANGE_CAPS.deleteRanges} ranges`;
         if (len < 1) return 'deletes an empty range';
-        for (let at = clock; at < clock + len; ) {
+        for (let at = clock; at < clock + len;) {
           if (++visited > CHANGE_CAPS.deleted) return `deletes more than ${CHANGE_CAPS.deleted} things at once`;
           const struct = this.find(client, at);
           if (!struct || struct instanceof Y.Skip) return 'deletes something this vault does not hold';

@@ -19,7 +19,9 @@ export const MAX_GENERATIONS = 64;
  * encodes (a JavaScript safe integer); finding another device's id takes about 2⁵³ hashes.
  */
 export function clientIdFor(vault: string, device: Uint8Array, generation: number): number {
-  const digest = nacl.hash(concatBytes([clientDomain, lengthPrefixed(encodeUtf8(vault)), device, encodeU32(generation)]));
+  const digest = nacl.hash(
+    concatBytes([clientDomain, lengthPrefixed(encodeUtf8(vault)), device, encodeU32(generation)]),
+  );
   const high = readU32(digest, 0) & 0x1fffff; // 21 bits
   return high * 0x100000000 + readU32(digest, 4);
 }

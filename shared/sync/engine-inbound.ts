@@ -24,13 +24,7 @@ import { adoptCurrentEpoch, maybeWriteSnapshot, resendUnconfirmed, sendPending }
 import { ensureKey, sealingKey } from './engine-epochs';
 import { currentEpoch } from './epochs';
 import { decodeEnvelope, openEnvelope } from './envelope';
-import {
-  keepLocal,
-  keepOwnClientId,
-  maybeCheckpoint,
-  settleAcknowledged,
-  settleDelivered,
-} from './engine-replica';
+import { keepLocal, keepOwnClientId, maybeCheckpoint, settleAcknowledged, settleDelivered } from './engine-replica';
 import { applyMemberRecord, encodeMemberSignedBytes, extendMemberLog } from './members';
 import { decodeSnapshot, openSnapshot } from './snapshot';
 import type { Change } from './change';
@@ -214,7 +208,8 @@ async function handleAck(core: EngineCore, id: number, seq: number, dup: boolean
   publishStatus(core);
   // In the log now: the replica judges it as every peer does (a refusal means peers skip it too).
   const settled = wire ? await settleAcknowledged(core, wire) : null;
-  if (settled && settled.reason !== null) refused(core, { seq, author: core.me, counter, reason: settled.reason }, settled.change);
+  if (settled && settled.reason !== null)
+    refused(core, { seq, author: core.me, counter, reason: settled.reason }, settled.change);
   void maybeCheckpoint(core);
   void maybeWriteSnapshot(core);
 }

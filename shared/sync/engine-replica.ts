@@ -23,7 +23,11 @@ const CHECKPOINT_EVERY = 300;
 export async function loadReplica(core: EngineCore, checkpoint: Readonly<{ head: number; state: Uint8Array }> | null) {
   const head = core.position.head;
   const state =
-    checkpoint && checkpoint.head === head ? checkpoint.state : head > 0 ? Y.encodeStateAsUpdate(core.options.doc) : null;
+    checkpoint && checkpoint.head === head
+      ? checkpoint.state
+      : head > 0
+        ? Y.encodeStateAsUpdate(core.options.doc)
+        : null;
   core.checkpointHead = checkpoint?.head === head ? head : 0;
   const pending = [];
   for (const wire of core.outbox.allPending()) {
@@ -77,7 +81,10 @@ export async function proposeChange(core: EngineCore, counter: number, local: Ui
   if (!canWrite(role)) return 'this device may not change this vault (its role is Viewer)';
   const update = rebaseOntoLog(options.doc, local, core.localOnly);
   // Structs on an id this device does not own are the judge's to refuse (one rule, in one place).
-  const change = { generations: generationsOf(update, options.vaultId, options.device.publicKey, options.clients.generations()), update };
+  const change = {
+    generations: generationsOf(update, options.vaultId, options.device.publicKey, options.clients.generations()),
+    update,
+  };
   const reason = await core.replica.propose(counter, { author: core.me, role, change });
   return reason ?? change;
 }

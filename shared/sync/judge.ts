@@ -32,7 +32,11 @@ export type ChangeJudge = (request: JudgeRequest) => string | null;
  * cost), for documents that are not vaults (transport tests, benches). Vaults use `judgeVaultChange`.
  */
 export const judgeStructure: ChangeJudge = (request) => {
-  const reading = readChange({ doc: request.doc, roots: null, pending: request.pending }, request.update, request.owned);
+  const reading = readChange(
+    { doc: request.doc, roots: null, pending: request.pending },
+    request.update,
+    request.owned,
+  );
   return typeof reading === 'string' ? reading : null;
 };
 

@@ -24,7 +24,8 @@ export function rebaseOntoLog(doc: Y.Doc, update: Uint8Array, localOnly: LocalOn
   }
   let changed = false;
   for (const struct of decoded.structs) {
-    if (struct instanceof Y.Item && isLocalOnly(localOnly, struct.origin)) changed = rebaseItem(doc, struct, localOnly) || changed;
+    if (struct instanceof Y.Item && isLocalOnly(localOnly, struct.origin))
+      changed = rebaseItem(doc, struct, localOnly) || changed;
   }
   const deletions = new Map<number, { clock: number; len: number }[]>();
   for (const [client, ranges] of decoded.ds.clients) {
@@ -78,7 +79,10 @@ function rootNameOf(doc: Y.Doc, type: Y.AbstractType<unknown>): string | null {
   return null;
 }
 
-function encode(structs: readonly (Y.Item | Y.GC | Y.Skip)[], deletions: ReadonlyMap<number, readonly { clock: number; len: number }[]>) {
+function encode(
+  structs: readonly (Y.Item | Y.GC | Y.Skip)[],
+  deletions: ReadonlyMap<number, readonly { clock: number; len: number }[]>,
+) {
   const encoder = new Y.UpdateEncoderV1();
   const runs: (Y.Item | Y.GC | Y.Skip)[][] = [];
   for (const struct of structs) {

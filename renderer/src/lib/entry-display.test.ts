@@ -54,12 +54,17 @@ describe('badgeViews', () => {
     const plain = valueOf(addEntry(doc, { registry: 'ghcr.io', username: 'u', secret: 's' }, ctx));
     expect(toRowView(plain, ctx.now()).badges).toEqual([]);
     valueOf(
-      recordCheck(doc, plain.id, {
-        at: ctx.now(),
-        ok: false,
-        code: 'unauthorized',
-        message: 'Check if password/token has expired',
-      }, ctx),
+      recordCheck(
+        doc,
+        plain.id,
+        {
+          at: ctx.now(),
+          ok: false,
+          code: 'unauthorized',
+          message: 'Check if password/token has expired',
+        },
+        ctx,
+      ),
     );
     const checked = valueOf(getEntry(doc, plain.id));
     expect(toRowView(checked, ctx.now()).badges).toEqual([

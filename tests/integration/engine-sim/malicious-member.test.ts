@@ -77,7 +77,8 @@ function craftRandom(prng: Prng, doc: Y.Doc, own: number): Uint8Array {
       // A long chain, each value's origin the one before.
       const length = 100 + prng.int(3000);
       const structs: CraftedStruct[] = [{ kind: 'value', value: 0, parent: 'people', key: 'k' }];
-      for (let i = 1; i < length; i++) structs.push({ kind: 'value', value: i, origin: Y.createID(client, clock + i - 1) });
+      for (let i = 1; i < length; i++)
+        structs.push({ kind: 'value', value: i, origin: Y.createID(client, clock + i - 1) });
       runs.push({ client, clock, structs });
     } else runs.push({ client, clock, structs: Array.from({ length: 1 + prng.int(4) }, randomStruct) });
   }
@@ -98,7 +99,11 @@ function honestEdit(prng: Prng, member: Honest): void {
   const ids = [...getEntriesMap(doc).keys()];
   const r = prng.next();
   if (ids.length === 0 || r < 0.35) {
-    addEntry(doc, { registry: `r${prng.int(1_000_000)}.example.com`, username: 'ci', secret: `s${prng.int(99)}` }, member.ctx);
+    addEntry(
+      doc,
+      { registry: `r${prng.int(1_000_000)}.example.com`, username: 'ci', secret: `s${prng.int(99)}` },
+      member.ctx,
+    );
   } else if (r < 0.9 || !CAN_DELETE.has(member.index)) {
     const patch = prng.next() < 0.3 ? { secret: `rotated-${prng.int(1e6)}` } : { notes: `n-${prng.int(1e6)}` };
     editEntry(doc, prng.pick(ids), patch, member.ctx);
@@ -125,16 +130,18 @@ async function run(seed: number, steps: number) {
     roles: ROLES,
     engine: { judge: judgeVaultChange, snapshotEvery: seed % 2 ? 12 : 300 },
     engineFor: (index, vaultId) => ({
-      ...(index === MALICIOUS
-        ? { replica: skippingOwnJudge(createReplica(vaultId, judgeVaultChange)) }
-        : {}),
+      ...(index === MALICIOUS ? { replica: skippingOwnJudge(createReplica(vaultId, judgeVaultChange)) } : {}),
       onRefused: (change) => refusals.set(index, [...(refusals.get(index) ?? []), change]),
     }),
   });
   world = w;
   const prng = createPrng(seed * 104729 + 7);
   const honest: Honest[] = w.replicas
-    .map((replica, index) => ({ replica, index, ctx: createManualContext(encodeBase64(replica.device.publicKey), 0, `d${index}`) }))
+    .map((replica, index) => ({
+      replica,
+      index,
+      ctx: createManualContext(encodeBase64(replica.device.publicKey), 0, `d${index}`),
+    }))
     .filter((member) => member.index !== MALICIOUS);
   const malicious = w.replicas[MALICIOUS] as SimReplica;
   let attacks = 0;
@@ -165,7 +172,14 @@ describe.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i', (seed) => {
     const [first, ...rest] = honest.map((member) => documentOf(member.replica.doc));
     for (const other of rest) expect(other).toEqual(first);
     // No honest change was refused anywhere (each honest edit is in every document, by its activity item).
-    for (const member of honest) expect(refusals.get(member.index)?.filter((change) => change.author !== encodeBase64(w().replicas[MALICIOUS]?.device.publicKey ?? new Uint8Array())) ?? []).toEqual([]);
+    for (const member of honest)
+      expect(
+        refusals
+          .get(member.index)
+          ?.filter(
+            (change) => change.author !== encodeBase64(w().replicas[MALICIOUS]?.device.publicKey ?? new Uint8Array()),
+          ) ?? [],
+      ).toEqual([]);
     const activity = honest[0]?.replica.doc.getMap('activity');
     for (const member of honest) {
       const prefix = `d${member.index}-`;

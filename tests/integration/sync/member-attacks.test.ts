@@ -29,7 +29,8 @@ const generationsOf = (peer: Peer) => clientIdentityOf(peer.doc, '', peer.device
 async function editedBy(peer: Peer, watchers: readonly Peer[], id: string, notes: string) {
   valueOf(editEntry(peer.doc, id, { notes }, peer.ctx));
   await waitSynced(peer.engine);
-  for (const watcher of watchers) await waitForDoc(watcher.doc, () => getEntryMap(watcher.doc, id)?.get('notes') === notes);
+  for (const watcher of watchers)
+    await waitForDoc(watcher.doc, () => getEntryMap(watcher.doc, id)?.get('notes') === notes);
 }
 
 test("an overlapping struct on another member's client id (origin on the attacker's card) is refused by every peer", async () => {
@@ -65,7 +66,9 @@ test("a GC struct squatting another member's next clocks is refused; that member
   await waitSynced(bob.engine);
   await waitConverged([admin.doc, bob.doc, mallory.doc]);
   const bobClient = bob.doc.clientID;
-  const squat = craftUpdate([{ client: bobClient, clock: Y.getState(admin.doc.store, bobClient), structs: [{ kind: 'gc', length: 2 ** 40 }] }]);
+  const squat = craftUpdate([
+    { client: bobClient, clock: Y.getState(admin.doc.store, bobClient), structs: [{ kind: 'gc', length: 2 ** 40 }] },
+  ]);
   await bob.engine.stop();
   await publishCrafted(relayOf().url, vault, mallory, squat, []);
   await admin.refusals(1);
@@ -110,11 +113,29 @@ test("deleting another member's future items or an activity item, and unlogged f
   await waitConverged([admin.doc, bob.doc, mallory.doc]);
   const bobClient = bob.doc.clientID;
   const future = Y.getState(admin.doc.store, bobClient);
-  await publishCrafted(relayOf().url, vault, mallory, craftUpdate([], [{ client: bobClient, clock: future, length: 50 }]), []);
+  await publishCrafted(
+    relayOf().url,
+    vault,
+    mallory,
+    craftUpdate([], [{ client: bobClient, clock: future, length: 50 }]),
+    [],
+  );
   const activity = [...admin.doc.getMap('activity')._map.values()][0] as Y.Item;
-  await publishCrafted(relayOf().url, vault, mallory, craftUpdate([], [{ client: activity.id.client, clock: activity.id.clock, length: 1 }]), []);
+  await publishCrafted(
+    relayOf().url,
+    vault,
+    mallory,
+    craftUpdate([], [{ client: activity.id.client, clock: activity.id.clock, length: 1 }]),
+    [],
+  );
   const flag = getEntryMap(admin.doc, id)?._map.get('rotationRecommended') as Y.Item;
-  await publishCrafted(relayOf().url, vault, mallory, craftUpdate([], [{ client: flag.id.client, clock: flag.id.clock, length: 1 }]), []);
+  await publishCrafted(
+    relayOf().url,
+    vault,
+    mallory,
+    craftUpdate([], [{ client: flag.id.client, clock: flag.id.clock, length: 1 }]),
+    [],
+  );
   await Promise.all([admin.refusals(3), bob.refusals(3)]);
   for (const peer of [admin, bob]) {
     expect(reasonsOf(peer)).toEqual([
@@ -147,7 +168,10 @@ test('after peers refuse one of its changes, a device continues on a fresh clien
   let skips = 1;
   const bobReplica = (vaultId: string): JudgeReplica => {
     const real = createReplica(vaultId, judgeVaultChange);
-    return { ...real, propose: (counter, entry) => (skips-- > 0 ? Promise.resolve(null) : real.propose(counter, entry)) };
+    return {
+      ...real,
+      propose: (counter, entry) => (skips-- > 0 ? Promise.resolve(null) : real.propose(counter, entry)),
+    };
   };
   skips = 0;
   const { admin, others } = await startTeam(relayOf().url, ['writer'], [], (index, vaultId) =>

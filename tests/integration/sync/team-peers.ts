@@ -1,7 +1,7 @@
 // A team on a real relay for the member-rights and member-attack suites: an admin and linked members, each a
 // real engine judging with the vault judge; `malicious` members run a client that skips its own judge (a
 // modified app), and `publishCrafted` sends hand-built bytes as a member's own client would.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { judgeVaultChange } from '../../../shared/entries/change-judge';
 import { addEntry } from '../../../shared/entries/entry-create';

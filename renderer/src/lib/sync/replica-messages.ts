@@ -15,4 +15,6 @@ export type ReplicaRequest =
   | Readonly<{ method: 'encode' }>;
 
 /** The worker's answer to request `id`. */
-export type ReplicaResponse = Readonly<{ id: number; ok: true; value: unknown } | { id: number; ok: false; message: string }>;
+export type ReplicaResponse = Readonly<
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string }
+>;

@@ -314,7 +314,7 @@ export class SyncHub {
         storage: state.storage,
         clients: vault.clients,
         judge: judgeVaultChange,
-        replica: replica = this.ports.replica?.(vaultId) ?? createReplica(vaultId, judgeVaultChange),
+        replica: (replica = this.ports.replica?.(vaultId) ?? createReplica(vaultId, judgeVaultChange)),
         onRefused: (change) => this.onRefused(vaultId, change),
         ...(this.ports.retry ? { retry: this.ports.retry } : {}),
       });

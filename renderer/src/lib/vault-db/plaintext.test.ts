@@ -80,7 +80,15 @@ describe('IndexedDB holds no plaintext', () => {
     await session.lock();
 
     const dump = await dumpDatabase(dbName);
-    expect(Object.keys(dump).sort()).toEqual(['clientIds', 'profile', 'snapshots', 'syncPending', 'syncState', 'updates', 'vaults']);
+    expect(Object.keys(dump).sort()).toEqual([
+      'clientIds',
+      'profile',
+      'snapshots',
+      'syncPending',
+      'syncState',
+      'updates',
+      'vaults',
+    ]);
     expect(dump.syncPending).toHaveLength(1);
     expect(leaks(dump, [author, 'relayUrl', 'authors', 'ciphertext'])).toEqual([]);
     expect(dump.snapshots).toHaveLength(1);

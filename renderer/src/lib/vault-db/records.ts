@@ -42,7 +42,6 @@ export type EntryUseKind = (typeof ENTRY_USE_KINDS)[number];
 /** When this device last used an entry, and how (entry ids are random UUIDs, unique across vaults). */
 export type EntryUse = Readonly<{ entryId: string; at: number; via: EntryUseKind }>;
 
-
 /** Where and how automatic backups are written, and when the last one was. */
 export type AutoBackupSettings = Readonly<{ folder: string; keep: number; lastAt?: number }>;
 
