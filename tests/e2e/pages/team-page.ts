@@ -51,7 +51,7 @@ export class TeamPage {
   }
 
   /** Admin: "Invite member" for a pipeline: ticks "This is a pipeline or service" (Viewer); returns the code. */
-  async inviteService(): Promise<{ code: string; fingerprint: string }> {
+  async inviteService(): Promise<{ code: string }> {
     await this.page.getByRole('button', { name: 'Invite member' }).click();
     const dialog = this.dialog('Invite member');
     const code = dialog.getByLabel('Invitation code');
@@ -61,8 +61,7 @@ export class TeamPage {
     await expect(dialog.getByLabel('Role', { exact: true })).toHaveValue('reader');
     await expect(code).not.toHaveValue(first, { timeout: 15_000 });
     await expect(code).toHaveValue(/^rvi1-/, { timeout: 15_000 });
-    const fingerprint = (await dialog.getByTestId('invitation-fingerprint').innerText()).trim();
-    return { code: await code.inputValue(), fingerprint };
+    return { code: await code.inputValue() };
   }
 
   async closeInvite(): Promise<void> {
