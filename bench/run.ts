@@ -14,6 +14,7 @@ const benches = [
   'sync-postgres',
   'member-log',
   'judge',
+  'judge-ui',
   'backup',
 ] as const;
 const only = process.argv.slice(2);
