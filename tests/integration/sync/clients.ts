@@ -8,7 +8,8 @@ import { systemClock, type ConnectSocket } from '../../../shared/sync/ports';
 import { createMemorySyncStorage } from '../../../shared/sync/storage';
 import type { SyncEngineOptions } from '../../../shared/sync/engine-core';
 import type { Role, WireMemberRecord } from '../../../shared/sync/wire-records';
-import { canWrite, type MemberState } from '../../../shared/sync/members';
+import { canWrite, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
+import { createMitm } from './mitm';
 import {
   keysThatMayWrite,
   orderRotationCounters,
@@ -25,6 +26,7 @@ import {
   createTestDevice,
   nodeRandom,
   nodeVerify,
+  openRawSession,
   readVault,
   waitSynced,
   type TestClient,
@@ -260,4 +262,32 @@ export async function sealedTestEnvelope(vault: TestVault, counter: number) {
       random: nodeRandom,
     }),
   );
+}
+
+/** A device's signing and box keys, as a removal's recipients name them. */
+export const identityOf = (device: TestDevice) => ({ signing: device.publicKey, box: device.boxKeys.publicKey });
+
+/**
+ * The vault's member log as `device` verifies it from the relay (a raw session it can send hand-built frames
+ * on), with the head and the records it was sent.
+ */
+export async function verifiedLog(relayUrl: string, device: TestDevice, vault: string) {
+  const { session } = await openRawSession(relayUrl, device);
+  const subscribed = await session.request({ t: 'subscribe', vault, from: 0 });
+  if (subscribed.t !== 'subscribed') throw new Error(`unexpected ${subscribed.t}`);
+  const state = (await verifyMemberLog(vault, subscribed.members, nodeVerify)) as MemberState;
+  return { session, state, head: subscribed.head, records: subscribed.members };
+}
+
+/** The owner and one linked peer whose frames from the relay pass through a man in the middle (`mitm`). */
+export async function startWatchedPeer(relayUrl: string, vault: TestVault) {
+  const mitm = createMitm();
+  const [owner, peer] = await startLinkedClients({
+    relayUrl,
+    vault,
+    extra: 1,
+    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
+  });
+  if (!owner || !peer) throw new Error('clients missing');
+  return { mitm, owner, peer };
 }

@@ -8,16 +8,22 @@ import { encodeBase64 } from '../../../shared/crypto/bytes';
 import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { commitEpochKey } from '../../../shared/sync/epochs';
-import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
+import { signMemberRecord } from '../../../shared/sync/members';
 import { valueOf } from '../../../shared/test-result';
-import { createTestVault, linkDevice, rotationCountersFor, startLinkedClients, startLinkedWriter } from './clients';
-import { createMitm } from './mitm';
 import {
-  connectNodeSocket,
+  createTestVault,
+  identityOf,
+  linkDevice,
+  rotationCountersFor,
+  startLinkedClients,
+  startLinkedWriter,
+  startWatchedPeer,
+  verifiedLog,
+} from './clients';
+import {
   createTestClient,
   createTestDevice,
   nodeRandom,
-  nodeVerify,
   openRawSession,
   waitForDoc,
   waitForStatus,
@@ -27,15 +33,7 @@ import {
 import { useRelay } from './use-relay';
 
 const relayOf = useRelay();
-const identityOf = (device: TestDevice) => ({ signing: device.publicKey, box: device.boxKeys.publicKey });
-
-async function verifiedLog(device: TestDevice, vault: string) {
-  const { session } = await openRawSession(relayOf().url, device);
-  const subscribed = await session.request({ t: 'subscribe', vault, from: 0 });
-  if (subscribed.t !== 'subscribed') throw new Error(`unexpected ${subscribed.t}`);
-  const state = (await verifyMemberLog(vault, subscribed.members, nodeVerify)) as MemberState;
-  return { session, state };
-}
+const verifiedLogOf = (device: TestDevice, vault: string) => verifiedLog(relayOf().url, device, vault);
 
 function entryUpdate(key: string): Uint8Array {
   const doc = new Y.Doc();
@@ -44,15 +42,8 @@ function entryUpdate(key: string): Uint8Array {
 }
 
 test('an old-key envelope at a pre-rotation position with a counter above the rotation’s is refused by every peer and the relay', async () => {
-  const mitm = createMitm();
   const vault = await createTestVault();
-  const [owner, peer] = await startLinkedClients({
-    relayUrl: relayOf().url,
-    vault,
-    extra: 1,
-    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
-  });
-  if (!owner || !peer) throw new Error('clients missing');
+  const { mitm, owner, peer } = await startWatchedPeer(relayOf().url, vault);
   const writer = await startLinkedWriter(relayOf().url, owner.client, vault);
   writer.doc.getMap('entries').set('before', 'old key, before the rotation');
   await waitSynced(writer.engine);
@@ -111,7 +102,7 @@ test('a rotate record whose counters differ from the relay’s is refused (2006)
   writer.doc.getMap('entries').set('one', '1');
   writer.doc.getMap('entries').set('two', '2');
   await waitSynced(writer.engine);
-  const admin = await verifiedLog(vault.owner, vault.vaultId);
+  const admin = await verifiedLogOf(vault.owner, vault.vaultId);
   const honest = await rotationCountersFor(relayOf().url, vault.owner, admin.state);
   const writerKey = encodeBase64(writer.device.publicKey);
   expect(honest.find((c) => c.device === writerKey)?.counter).toBeGreaterThan(0);
@@ -146,7 +137,7 @@ test('a self-removal must name the counter the relay stored: last = 2^53−1 (or
   writer.doc.getMap('entries').set('mine', 'written before leaving');
   await waitSynced(writer.engine);
   await writer.engine.stop();
-  const { session, state } = await verifiedLog(writer.device, vault.vaultId);
+  const { session, state } = await verifiedLogOf(writer.device, vault.vaultId);
   const leaveWith = (last: number) =>
     signMemberRecord(
       state,

@@ -12,10 +12,16 @@ import { sealKeyGrant } from '../../../shared/sync/grants';
 import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { valueOf } from '../../../shared/test-result';
-import { createTestVault, linkDevice, rotationCountersFor, startLinkedClients } from './clients';
-import { createMitm } from './mitm';
 import {
-  connectNodeSocket,
+  createTestVault,
+  identityOf,
+  linkDevice,
+  rotationCountersFor,
+  startLinkedClients,
+  startWatchedPeer,
+  verifiedLog,
+} from './clients';
+import {
   createTestClient,
   createTestDevice,
   nodeRandom,
@@ -29,15 +35,7 @@ import {
 import { useRelay } from './use-relay';
 
 const relayOf = useRelay();
-const identityOf = (device: TestDevice) => ({ signing: device.publicKey, box: device.boxKeys.publicKey });
-
-async function verifiedLog(device: TestDevice, vault: string) {
-  const { session } = await openRawSession(relayOf().url, device);
-  const subscribed = await session.request({ t: 'subscribe', vault, from: 0 });
-  if (subscribed.t !== 'subscribed') throw new Error(`unexpected ${subscribed.t}`);
-  const state = (await verifyMemberLog(vault, subscribed.members, nodeVerify)) as MemberState;
-  return { session, state, head: subscribed.head, records: subscribed.members };
-}
+const verifiedLogOf = (device: TestDevice, vault: string) => verifiedLog(relayOf().url, device, vault);
 
 async function setUp() {
   const vault = await createTestVault();
@@ -52,7 +50,7 @@ async function setUp() {
 
 test('only an admin rotates, grants go to remaining members only, and only this device signs the records', async () => {
   const { vault, owner, writer, reader } = await setUp();
-  const { session, state } = await verifiedLog(writer, vault.vaultId);
+  const { session, state } = await verifiedLogOf(writer, vault.vaultId);
   const key = nodeRandom(32);
   const rotateBy = async (signer: TestDevice, base: MemberState) =>
     signMemberRecord(
@@ -71,7 +69,7 @@ test('only an admin rotates, grants go to remaining members only, and only this 
   ).rejects.toMatchObject({ code: errorCodes.notAnAdmin });
   session.close();
 
-  const admin = await verifiedLog(vault.owner, vault.vaultId);
+  const admin = await verifiedLogOf(vault.owner, vault.vaultId);
   const remove = await signMemberRecord(
     admin.state,
     { action: 'remove', subject: reader.publicKey, role: 'reader' },
@@ -113,7 +111,7 @@ test('only an admin rotates, grants go to remaining members only, and only this 
 
 test('after a rotation the relay refuses envelopes and snapshots under the old key (2012); the engine seals again', async () => {
   const { vault, owner, writer, reader } = await setUp();
-  const stale = await verifiedLog(writer, vault.vaultId);
+  const stale = await verifiedLogOf(writer, vault.vaultId);
   valueOf(await owner.client.engine.rotateKey({ remove: [reader.publicKey], recipients: [identityOf(writer)] }));
   // A member that has not seen the rotation yet writes under epoch 0 at its old position.
   const env = await sealEnvelope({
@@ -147,7 +145,7 @@ test('after a rotation the relay refuses envelopes and snapshots under the old k
 
 test('a member may remove only itself (leave); the admin then rotates what the leaver held', async () => {
   const { vault, owner, writer, reader } = await setUp();
-  const { session, state } = await verifiedLog(writer, vault.vaultId);
+  const { session, state } = await verifiedLogOf(writer, vault.vaultId);
   const removeReader = await signMemberRecord(
     state,
     { action: 'remove', subject: reader.publicKey, role: 'reader' },
@@ -158,7 +156,7 @@ test('a member may remove only itself (leave); the admin then rotates what the l
   });
   session.close();
 
-  const members = (await verifiedLog(writer, vault.vaultId)).records;
+  const members = (await verifiedLogOf(writer, vault.vaultId)).records;
   const leaver = createTestClient({
     relayUrl: relayOf().url,
     vaultId: vault.vaultId,
@@ -188,15 +186,8 @@ test('a member may remove only itself (leave); the admin then rotates what the l
 });
 
 test('a relay serving an old-key envelope at a position after the rotation is caught by the peer (4003)', async () => {
-  const mitm = createMitm();
   const vault = await createTestVault();
-  const [owner, peer] = await startLinkedClients({
-    relayUrl: relayOf().url,
-    vault,
-    extra: 1,
-    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
-  });
-  if (!owner || !peer) throw new Error('clients missing');
+  const { mitm, owner, peer } = await startWatchedPeer(relayOf().url, vault);
   const gone = createTestDevice();
   await linkDevice(relayOf().url, owner.client, gone, 'writer');
   valueOf(

@@ -25,8 +25,7 @@ import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { openRelayConnection } from '../../../shared/sync/relay-connection';
 import { systemClock } from '../../../shared/sync/ports';
 import { protocolVersion } from '../../../shared/sync/wire-records';
-import { createTestVault, startLinkedClients, type TestVault } from './clients';
-import { createMitm } from './mitm';
+import { type TestVault, createTestVault, startLinkedClients, startWatchedPeer } from './clients';
 import { connectNodeSocket, createTestDevice, nodeRandom, waitForDoc, waitForStatus, type TestDevice } from './harness';
 import { openRawSocket, requestRaw } from './raw-socket';
 import { useRelay } from './use-relay';
@@ -89,15 +88,8 @@ test("an admin's envelope shaped as protocol v2 (no position) is refused by the 
 });
 
 test('a peer refuses a v2-shaped envelope a relay serves it, and a v4-signed one; neither applies, honest edits still do', async () => {
-  const mitm = createMitm();
   const vault = await createTestVault();
-  const [owner, peer] = await startLinkedClients({
-    relayUrl: relayOf().url,
-    vault,
-    extra: 1,
-    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
-  });
-  if (!owner || !peer) throw new Error('clients missing');
+  const { mitm, owner, peer } = await startWatchedPeer(relayOf().url, vault);
   const v2 = await signed(vault.owner, vault, sealOld(vault, vault.owner, 100, 'regvault/v1/envelope'));
   let served: object = v2;
   let deliveries = 0;

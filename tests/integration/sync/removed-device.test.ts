@@ -8,10 +8,8 @@ import { errorCodes } from '../../../shared/sync/codes';
 import { encodeEnvelope, sealEnvelope } from '../../../shared/sync/envelope';
 import { encodeSnapshot, sealSnapshot } from '../../../shared/sync/snapshot';
 import { signMemberRecord, verifyMemberLog, type MemberState } from '../../../shared/sync/members';
-import { createTestVault, startLinkedClients, startLinkedWriter } from './clients';
-import { createMitm } from './mitm';
+import { createTestVault, startLinkedClients, startLinkedWriter, startWatchedPeer } from './clients';
 import {
-  connectNodeSocket,
   createTestDevice,
   nodeRandom,
   nodeVerify,
@@ -26,15 +24,8 @@ import { valueOf } from '../../../shared/test-result';
 const relayOf = useRelay();
 
 test("a removed device's envelopes signed after its removal are refused by its peers", async () => {
-  const mitm = createMitm();
   const vault = await createTestVault();
-  const [owner, peer] = await startLinkedClients({
-    relayUrl: relayOf().url,
-    vault,
-    extra: 1,
-    connectFor: (id) => (id === 'c1' ? mitm.connect : connectNodeSocket),
-  });
-  if (!owner || !peer) throw new Error('clients missing');
+  const { mitm, owner, peer } = await startWatchedPeer(relayOf().url, vault);
   const gone = await startLinkedWriter(relayOf().url, owner.client, vault);
   const removed = gone.device;
   gone.doc.getMap('entries').set('before-removal', 'accepted');
