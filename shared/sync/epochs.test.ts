@@ -1,37 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { createTestDevice, nodeRandom, nodeVerify } from '../../tests/integration/sync/harness';
+import { nodeRandom, nodeVerify } from '../../tests/integration/sync/harness';
 import { encodeBase64 } from '../crypto/bytes';
 import { commitEpochKey, currentEpoch, epochAt, matchesCommitment, removedSinceRotation } from './epochs';
 import { openKeyGrant, sealKeyGrant } from './grants';
-import {
-  applyMemberRecord,
-  canWrite,
-  createGenesisRecord,
-  signMemberRecord,
-  verifyMemberLog,
-  type MemberState,
-} from './members';
+import { applyMemberRecord, canWrite, signMemberRecord, type MemberState } from './members';
 import { keysThatMayWrite, orderRotationCounters } from './rotation-counters';
+import { teamVault as teamVaultOf } from '../../tests/support/member-team';
 
 const vault = 'vault-epochs-0000000';
 
-async function teamVault() {
-  const owner = createTestDevice();
-  const writer = createTestDevice();
-  const reader = createTestDevice();
-  let state = (await verifyMemberLog(vault, [await createGenesisRecord(vault, owner)], nodeVerify)) as MemberState;
-  for (const [device, role] of [
-    [writer, 'writer'],
-    [reader, 'reader'],
-  ] as const) {
-    state = applyMemberRecord(
-      state,
-      await signMemberRecord(state, { action: 'add', subject: device.publicKey, role }, owner),
-      true,
-    ) as MemberState;
-  }
-  return { owner, writer, reader, state };
-}
+const teamVault = () => teamVaultOf(vault);
 
 const rotateWith = (state: MemberState, key: Uint8Array, epoch = currentEpoch(state) + 1) =>
   ({

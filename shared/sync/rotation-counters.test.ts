@@ -2,40 +2,18 @@
 // must name every key that may still write, once, keys ascending; an envelope naming a position before the
 // rotation is valid only up to its author's counter there — also for a leaver that named an inflated `last`.
 import { describe, expect, test } from 'vitest';
-import { createTestDevice, nodeRandom, nodeVerify } from '../../tests/integration/sync/harness';
+import { createTestDevice, nodeRandom } from '../../tests/integration/sync/harness';
 import { encodeBase64 } from '../crypto/bytes';
 import { commitEpochKey, currentEpoch } from './epochs';
 import { standingAt } from './member-standing';
-import {
-  applyMemberRecord,
-  canWrite,
-  createGenesisRecord,
-  signMemberRecord,
-  verifyMemberLog,
-  type MemberState,
-} from './members';
+import { applyMemberRecord, canWrite, signMemberRecord, type MemberState } from './members';
 import { keysThatMayWrite, orderRotationCounters } from './rotation-counters';
 import type { TestDevice } from '../../tests/integration/sync/harness';
+import { teamVault as teamVaultOf } from '../../tests/support/member-team';
 
 const vault = 'vault-rotation-count0';
 
-async function teamVault() {
-  const owner = createTestDevice();
-  const writer = createTestDevice();
-  const reader = createTestDevice();
-  let state = (await verifyMemberLog(vault, [await createGenesisRecord(vault, owner)], nodeVerify)) as MemberState;
-  for (const [device, role] of [
-    [writer, 'writer'],
-    [reader, 'reader'],
-  ] as const) {
-    state = applyMemberRecord(
-      state,
-      await signMemberRecord(state, { action: 'add', subject: device.publicKey, role }, owner),
-      true,
-    ) as MemberState;
-  }
-  return { owner, writer, reader, state };
-}
+const teamVault = () => teamVaultOf(vault);
 
 function rotation(state: MemberState, counterOf: (key: string) => number) {
   return {
