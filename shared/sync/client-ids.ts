@@ -44,6 +44,8 @@ export function ownedClientIds(vault: string, device: Uint8Array, generations: r
 export type ClientIdentity = Readonly<{
   /** Every generation this device used in this document, the current one last. */
   generations: () => readonly number[];
+  /** The client id of the current generation (what the document should be writing under). */
+  current: () => number;
   /** Moves the document to a fresh generation (recorded before any edit uses it) and returns it. */
   advance: () => number;
 }>;
@@ -61,6 +63,7 @@ export function createClientIdentity(
   onAdvance: (generations: readonly number[]) => void = () => undefined,
 ): ClientIdentity {
   const generations = [...known];
+  let current = 0;
   const advance = () => {
     const held = new Set(doc.store.clients.keys());
     let generation = randomGeneration(random);
@@ -69,11 +72,12 @@ export function createClientIdentity(
       generation = randomGeneration(random);
     generations.push(generation);
     onAdvance([...generations]);
-    doc.clientID = clientIdFor(vault, device, generation);
+    current = clientIdFor(vault, device, generation);
+    doc.clientID = current;
     return generation;
   };
   advance();
-  return { generations: () => [...generations], advance };
+  return { generations: () => [...generations], current: () => current, advance };
 }
 
 /**

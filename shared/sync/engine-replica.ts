@@ -3,7 +3,7 @@
 // change before it is sealed, checkpoints, and keeping the document on a client id this device owns.
 import * as Y from 'yjs';
 import { decodeChange, type Change } from './change';
-import { clientIdFor, generationsOf, ownedClientIds } from './client-ids';
+import { generationsOf, ownedClientIds } from './client-ids';
 import { rebaseOntoLog } from './rebase';
 import { currentCursor, type EngineCore } from './engine-core';
 import { keyOf } from './engine-epochs';
@@ -106,9 +106,9 @@ export function keepLocal(core: EngineCore, update: Uint8Array | null): void {
 
 /** Keeps the document on a client id this device owns (call after applying anything remote). */
 export function keepOwnClientId(core: EngineCore): void {
-  const { doc, vaultId, device, clients } = core.options;
-  const current = clients.generations().at(-1);
-  if (current === undefined || doc.clientID !== clientIdFor(vaultId, device.publicKey, current)) clients.advance();
+  // Yjs moves a document to a random id when a remote update writes on its current one.
+  const { doc, clients } = core.options;
+  if (doc.clientID !== clients.current()) clients.advance();
 }
 
 /** Stores the replica's state with the cursor when enough envelopes were applied since the last one (or `force`). */
